@@ -1,0 +1,202 @@
+"""The in-process broker: the embedded default when AMQP_URL is unset.
+
+Same contract as RabbitMQ: per-queue consumers (so one store's backlog never blocks another
+store's queue), growing retry delays, dead letters after `max_attempts`. Messages are
+journaled in MongoDB until acknowledged, so a restart of the process loses nothing: on
+start the journal is replayed into the queues.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import uuid
+from typing import Any
+
+import structlog
+from pymongo.asynchronous.collection import AsyncCollection
+
+from app.broker.base import Broker, DeadLetterSink, Handler, Message, RetryPolicy, decide
+
+log = structlog.get_logger(__name__)
+
+JOURNAL = "broker_journal"
+
+
+class InProcessBroker(Broker):
+    kind = "in-process"
+
+    def __init__(
+        self,
+        *,
+        policy: RetryPolicy,
+        dead_letter_sink: DeadLetterSink,
+        journal: AsyncCollection | None = None,
+        prefetch: int = 50,
+    ) -> None:
+        self.policy = policy
+        self._sink = dead_letter_sink
+        self._journal = journal
+        self._prefetch = prefetch
+        self._queues: dict[str, asyncio.Queue[Message]] = {}
+        self._workers: dict[str, list[asyncio.Task[None]]] = {}
+        self._timers: set[asyncio.TimerHandle] = set()
+        self._started = False
+
+    def _queue(self, name: str) -> asyncio.Queue[Message]:
+        if name not in self._queues:
+            self._queues[name] = asyncio.Queue()
+        return self._queues[name]
+
+    async def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        if self._journal is None:
+            return
+        now = time.time()
+        restored = 0
+        async for doc in self._journal.find({}).sort("seq", 1):
+            message = Message(
+                id=doc["_id"],
+                queue=doc["queue"],
+                body=doc["body"],
+                attempt=doc.get("attempt", 1),
+                headers=doc.get("headers", {}),
+            )
+            self._enqueue(message, max(0.0, doc.get("available_at", now) - now))
+            restored += 1
+        if restored:
+            log.info("broker_journal_restored", messages=restored)
+
+    async def close(self) -> None:
+        for name in list(self._workers):
+            await self.stop_consuming(name)
+        for timer in self._timers:
+            timer.cancel()
+        self._timers.clear()
+        self._started = False
+
+    async def publish(
+        self,
+        queue: str,
+        body: dict[str, Any],
+        *,
+        message_id: str | None = None,
+        headers: dict[str, Any] | None = None,
+    ) -> str:
+        message = Message(
+            id=message_id or uuid.uuid4().hex, queue=queue, body=body, headers=dict(headers or {})
+        )
+        if self._journal is not None:
+            await self._journal.replace_one(
+                {"_id": message.id},
+                {
+                    "queue": queue,
+                    "body": body,
+                    "attempt": 1,
+                    "headers": message.headers,
+                    "available_at": time.time(),
+                    "seq": time.monotonic_ns(),
+                },
+                upsert=True,
+            )
+        self._enqueue(message, 0.0)
+        return message.id
+
+    def _enqueue(self, message: Message, delay: float) -> None:
+        queue = self._queue(message.queue)
+        if delay <= 0:
+            queue.put_nowait(message)
+            return
+        loop = asyncio.get_running_loop()
+        timer: asyncio.TimerHandle
+
+        def _due() -> None:
+            self._timers.discard(timer)
+            queue.put_nowait(message)
+
+        timer = loop.call_later(delay, _due)
+        self._timers.add(timer)
+
+    async def consume(self, queue: str, handler: Handler, *, prefetch: int | None = None) -> None:
+        if queue in self._workers:
+            return
+        count = prefetch or self._prefetch
+        self._workers[queue] = [
+            asyncio.create_task(self._work(queue, handler), name=f"consume:{queue}:{i}")
+            for i in range(count)
+        ]
+
+    async def stop_consuming(self, queue: str) -> None:
+        tasks = self._workers.pop(queue, [])
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _work(self, name: str, handler: Handler) -> None:
+        queue = self._queue(name)
+        while True:
+            message = await queue.get()
+            try:
+                await handler(message)
+            except asyncio.CancelledError:
+                queue.put_nowait(message)  # not acknowledged: it stays for the next consumer
+                raise
+            except Exception as exc:
+                await self._settle_failure(message, exc)
+            else:
+                await self._ack(message)
+
+    async def _ack(self, message: Message) -> None:
+        if self._journal is not None:
+            await self._journal.delete_one({"_id": message.id})
+
+    async def _settle_failure(self, message: Message, exc: BaseException) -> None:
+        decision = decide(message, exc, self.policy)
+        if decision.action == "dead":
+            log.warning(
+                "message_dead_lettered",
+                queue=message.queue,
+                id=message.id,
+                attempt=message.attempt,
+                reason=decision.reason,
+            )
+            await self._sink(message, decision.reason)
+            await self._ack(message)
+            return
+        retry = Message(
+            id=message.id,
+            queue=message.queue,
+            body=message.body,
+            attempt=message.attempt + 1,
+            headers={**message.headers, "x-last-error": decision.reason},
+        )
+        log.info(
+            "message_retry_scheduled",
+            queue=message.queue,
+            id=message.id,
+            attempt=retry.attempt,
+            delay=round(decision.delay, 3),
+        )
+        if self._journal is not None:
+            await self._journal.update_one(
+                {"_id": message.id},
+                {
+                    "$set": {
+                        "attempt": retry.attempt,
+                        "headers": retry.headers,
+                        "available_at": time.time() + decision.delay,
+                    }
+                },
+            )
+        self._enqueue(retry, decision.delay)
+
+    async def depth(self, queue: str) -> int:
+        return self._queue(queue).qsize()
+
+    async def ping(self) -> dict[str, Any]:
+        return {"ok": self._started, "kind": self.kind, "queues": len(self._queues)}

@@ -1,0 +1,152 @@
+"""`vtex-linio` (also `python -m app`): run the service, split roles, import CSV files."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from pathlib import Path
+
+import structlog
+from aiohttp import web
+
+from app.importer import ImportFailed, import_directory
+from app.log_setup import configure_logging
+from app.runtime import Runtime, open_runtime
+from app.settings import ENV_VARS, Settings, SettingsError
+from app.web import create_app
+from app.worker import Worker
+
+log = structlog.get_logger(__name__)
+
+
+def _env_help() -> str:
+    rows = [f"  {v.name:<20} {v.help} (default: {v.default or 'unset'})" for v in ENV_VARS]
+    return "environment variables:\n" + "\n".join(rows)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vtex-linio",
+        description="Connect a VTEX store to the Linio marketplace.",
+        epilog=_env_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser(
+        "serve",
+        help="run the web server and the workers in one process (the simplest deployment)",
+        description="Web server and workers in one process. With no configuration it uses an "
+        "embedded database under DATA_DIR and an in-process broker.",
+    )
+    sub.add_parser(
+        "web",
+        help="run only the web server (VTEX routes, dashboard); scale it separately",
+        description="Only the HTTP side: it accepts notifications and enqueues work. Needs "
+        "AMQP_URL and MONGODB_URI shared with the workers.",
+    )
+    sub.add_parser(
+        "worker",
+        help="run only the queue consumers; start several for throughput",
+        description="Only the queue consumers. Run as many as needed against the same "
+        "AMQP_URL and MONGODB_URI.",
+    )
+    imp = sub.add_parser(
+        "import",
+        help="import seller.csv, categories.csv and brands.csv from a directory",
+        description="Import the CSV files Linio's VTEX plugin uses (exact columns). Every bad "
+        "row is reported with file and line; nothing is written unless all files are valid.",
+    )
+    imp.add_argument("directory", type=Path, help="directory holding the CSV files")
+    imp.add_argument(
+        "--affiliate-id",
+        help="VTEX affiliate id for the imported stores "
+        "(3 consonants; default per country, e.g. LMX for Mexico)",
+    )
+    imp.add_argument("--store", help="existing store id for mappings when there is no seller.csv")
+    return parser
+
+
+async def _run_until_stopped(runners: list[web.AppRunner], worker: Worker | None) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        if worker is not None:
+            await worker.stop()
+        for runner in runners:
+            await runner.cleanup()
+
+
+async def _start_web(settings: Settings, runtime: Runtime) -> web.AppRunner:
+    runner = web.AppRunner(create_app(settings, runtime=runtime), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, settings.host, settings.port).start()
+    base = settings.public_base_url
+    print(
+        f"vtex-linio is running: dashboard {base}/admin  (user {settings.admin_user}, "
+        f"password in ADMIN_PASSWORD or {settings.data_dir / 'admin.password'})",
+        flush=True,
+    )
+    print(f"health {base}/health · readiness {base}/ready", flush=True)
+    return runner
+
+
+async def _serve(settings: Settings, *, web_role: bool, worker_role: bool) -> None:
+    from handlers.consumers import CONSUMERS
+
+    async with open_runtime(settings) as runtime:
+        runners = [await _start_web(settings, runtime)] if web_role else []
+        worker = Worker(runtime, CONSUMERS) if worker_role else None
+        if worker is not None:
+            await worker.start()
+            log.info("worker_started", broker=runtime.broker.kind)
+        await _run_until_stopped(runners, worker)
+
+
+async def _import(settings: Settings, args: argparse.Namespace) -> int:
+    async with open_runtime(settings, start_broker=False) as runtime:
+        try:
+            report = await import_directory(
+                args.directory,
+                runtime.storage.db,
+                runtime.stores,
+                affiliate_id=args.affiliate_id,
+                store_id=args.store,
+            )
+        except ImportFailed as exc:
+            print(
+                "Import refused; nothing was written. Fix these rows and run it again:",
+                file=sys.stderr,
+            )
+            for problem in exc.problems:
+                print(f"  {problem}", file=sys.stderr)
+            return 2
+    print(
+        f"stores: {report.stores_created} created, {report.stores_updated} updated, "
+        f"{report.stores_unchanged} unchanged ({', '.join(report.store_ids)}); "
+        f"categories mapped: {report.categories}; brands mapped: {report.brands}"
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.log_format)
+    if args.command == "import":
+        return asyncio.run(_import(settings, args))
+    roles = {"serve": (True, True), "web": (True, False), "worker": (False, True)}
+    web_role, worker_role = roles[args.command]
+    asyncio.run(_serve(settings, web_role=web_role, worker_role=worker_role))
+    return 0

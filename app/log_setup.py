@@ -1,0 +1,47 @@
+"""Operator logging with structlog: readable in a terminal, JSON in production.
+
+A request id (web) or message id (workers) is bound through contextvars, so every line a
+unit of work writes can be found together. A masking processor runs last before rendering:
+secrets never reach a log line even when a caller passes a whole payload.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import MutableMapping
+from typing import Any
+
+import structlog
+
+from app.secrets_box import mask_mapping
+
+
+def _mask_secrets(
+    _: Any, __: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    return mask_mapping(dict(event_dict))
+
+
+def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if fmt == "json"
+        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    )
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(message)s")
+    for noisy in ("aio_pika", "aiormq", "pymongo"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            _mask_secrets,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )

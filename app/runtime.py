@@ -1,0 +1,62 @@
+"""The resources a process holds while it runs, opened and closed in one place.
+
+The web app (through `cleanup_ctx`) and the worker both use `open_runtime`, so the order of
+start-up and shutdown is written once: storage, then broker, then the outbound HTTP session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import aiohttp
+
+from app.broker import Broker, DeadLetters, create_broker
+from app.manifest import Manifest, OutboundPolicy, load_manifest
+from app.secrets_box import SecretBox
+from app.seller_log import SellerLog
+from app.settings import Settings
+from app.storage import Storage, open_storage
+from app.stores import StoreRepository
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    manifest: Manifest
+    storage: Storage
+    broker: Broker
+    stores: StoreRepository
+    seller_log: SellerLog
+    dead_letters: DeadLetters
+    http: aiohttp.ClientSession
+    outbound: OutboundPolicy
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings, *, start_broker: bool = True) -> AsyncIterator[Runtime]:
+    manifest = load_manifest()
+    async with open_storage(settings) as storage:
+        broker = create_broker(settings, storage.db)
+        if start_broker:
+            await broker.start()
+        http = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=30, connect=5),
+            headers={"User-Agent": f"vtex-linio/{manifest.version}"},
+        )
+        try:
+            yield Runtime(
+                settings=settings,
+                manifest=manifest,
+                storage=storage,
+                broker=broker,
+                stores=StoreRepository(storage.db, SecretBox(settings.secret_key)),
+                seller_log=SellerLog(storage.db),
+                dead_letters=DeadLetters(storage.db),
+                http=http,
+                outbound=manifest.outbound_policy(allow_loopback=settings.sandbox),
+            )
+        finally:
+            await http.close()
+            await broker.close()

@@ -1,0 +1,101 @@
+"""MongoDB access: connection, collection names and the indexes that make work idempotent.
+
+Unique indexes are the idempotency keys of DESIGN.md principle 5: a notification, webhook or
+consumer retry that repeats work hits a duplicate key instead of doing it twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
+from pymongo.asynchronous.database import AsyncDatabase
+
+from app.embedded_mongo import EmbeddedMongo
+from app.settings import Settings
+
+STORES = "stores"
+CATEGORY_MAP = "category_map"
+BRAND_MAP = "brand_map"
+ATTRIBUTE_MAP = "attribute_map"
+SKU_STATES = "sku_states"
+FEEDS = "feeds"
+ORDERS = "orders"
+LOGS = "logs"
+DEAD_LETTERS = "dead_letters"
+NOTIFICATIONS = "notifications"
+
+
+def index_plan(settings: Settings) -> dict[str, list[IndexModel]]:
+    ttl = settings.log_retention_days * 86400
+    return {
+        STORES: [
+            IndexModel([("store_id", ASCENDING)], unique=True),
+            IndexModel([("account", ASCENDING), ("affiliate_id", ASCENDING)], unique=True),
+        ],
+        CATEGORY_MAP: [IndexModel([("store_id", ASCENDING), ("vtex_id", ASCENDING)], unique=True)],
+        BRAND_MAP: [IndexModel([("store_id", ASCENDING), ("vtex_id", ASCENDING)], unique=True)],
+        ATTRIBUTE_MAP: [
+            IndexModel(
+                [("store_id", ASCENDING), ("category", ASCENDING), ("vtex_field", ASCENDING)],
+                unique=True,
+            )
+        ],
+        SKU_STATES: [
+            IndexModel([("store_id", ASCENDING), ("sku_id", ASCENDING)], unique=True),
+            IndexModel([("store_id", ASCENDING), ("status", ASCENDING)]),
+        ],
+        FEEDS: [
+            IndexModel([("feed_id", ASCENDING)], unique=True),
+            IndexModel([("store_id", ASCENDING), ("status", ASCENDING)]),
+        ],
+        ORDERS: [
+            IndexModel([("store_id", ASCENDING), ("linio_order_id", ASCENDING)], unique=True),
+            IndexModel([("store_id", ASCENDING), ("vtex_order_id", ASCENDING)]),
+        ],
+        LOGS: [
+            IndexModel([("store_id", ASCENDING), ("at", DESCENDING)]),
+            IndexModel([("at", ASCENDING)], expireAfterSeconds=ttl, name="logs_ttl"),
+        ],
+        DEAD_LETTERS: [
+            IndexModel([("message_id", ASCENDING)], unique=True),
+            IndexModel([("store_id", ASCENDING), ("queue", ASCENDING), ("status", ASCENDING)]),
+        ],
+    }
+
+
+async def ensure_indexes(db: AsyncDatabase, settings: Settings) -> None:
+    for collection, indexes in index_plan(settings).items():
+        await db[collection].create_indexes(indexes)
+
+
+@dataclass
+class Storage:
+    client: AsyncMongoClient
+    db: AsyncDatabase
+    embedded: EmbeddedMongo | None = None
+
+    async def ping(self) -> dict[str, object]:
+        await self.db.command("ping")
+        return {"ok": True, "embedded": self.embedded is not None}
+
+
+@asynccontextmanager
+async def open_storage(settings: Settings) -> AsyncIterator[Storage]:
+    """Connect (starting the embedded server if MONGODB_URI is unset), ensure indexes."""
+    embedded: EmbeddedMongo | None = None
+    uri = settings.mongodb_uri
+    if uri is None:
+        embedded = EmbeddedMongo(settings.data_dir / "mongo")
+        uri = await embedded.start()
+    client: AsyncMongoClient = AsyncMongoClient(uri, serverSelectionTimeoutMS=5000, tz_aware=True)
+    try:
+        db = client[settings.mongodb_db]
+        await ensure_indexes(db, settings)
+        yield Storage(client=client, db=db, embedded=embedded)
+    finally:
+        await client.close()
+        if embedded is not None:
+            await embedded.stop()

@@ -1,0 +1,152 @@
+"""Stores: one VTEX account selling on one Linio seller account (one country).
+
+Credentials are encrypted at rest with SECRET_KEY (`SecretBox`) and only decrypted into a
+`StoreCredentials` object whose repr masks them, so a store printed in a log or a page
+shows no secret.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from app.secrets_box import MASK, SecretBox
+from app.storage import STORES
+
+COUNTRIES = ("MX", "CL", "CO", "PE")
+AFFILIATE_ID = re.compile(r"^[B-DF-HJ-NP-TV-Z]{3}$")
+ACCOUNT = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
+# Default affiliate per Linio country when the seller does not choose one (3 consonants).
+DEFAULT_AFFILIATES = {"MX": "LMX", "CL": "LCL", "CO": "LCB", "PE": "LPR"}
+
+
+@dataclass(frozen=True)
+class StoreCredentials:
+    linio_api_key: str = ""
+    vtex_app_key: str = ""
+    vtex_app_token: str = ""
+    vtex_cookie: str = ""
+
+    def __repr__(self) -> str:
+        shown = {k: (MASK if v else "") for k, v in asdict(self).items()}
+        return f"StoreCredentials({shown})"
+
+    def secrets(self) -> list[str]:
+        return [v for v in (self.linio_api_key, self.vtex_app_token, self.vtex_cookie) if v]
+
+
+@dataclass
+class Store:
+    store_id: str
+    account: str
+    affiliate_id: str
+    sales_channel: str
+    country: str
+    linio_user_id: str
+    name: str = ""
+    linio_seller_id: str = ""
+    linio_environment: str = "production"
+    vtex_seller_id: str = "1"
+    dock_id: str = ""
+    has_automatic_guide: bool = False
+    active: bool = True
+    email: str = ""
+    notification_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    credentials: StoreCredentials = field(default_factory=StoreCredentials, repr=False)
+
+    def validate(self) -> list[str]:
+        """Problems a person must fix, in words they can act on."""
+        problems = []
+        if not ACCOUNT.match(self.account):
+            problems.append(f"VTEX account {self.account!r} is not a valid account name")
+        if not AFFILIATE_ID.match(self.affiliate_id):
+            problems.append(
+                f"affiliate id {self.affiliate_id!r} must be 3 upper-case consonants (e.g. LNX)"
+            )
+        if not self.sales_channel.isdigit():
+            problems.append(f"trade policy id {self.sales_channel!r} must be a number")
+        if self.country not in COUNTRIES:
+            problems.append(f"country {self.country!r} must be one of {', '.join(COUNTRIES)}")
+        if "@" not in self.linio_user_id:
+            problems.append("Seller Center user must be the seller's login e-mail")
+        if self.linio_environment not in ("production", "staging"):
+            problems.append("Seller Center environment must be production or staging")
+        return problems
+
+    def secrets(self) -> list[str]:
+        return [*self.credentials.secrets(), self.notification_token]
+
+
+def make_store_id(account: str, country: str) -> str:
+    return f"{account}-{country.lower()}"
+
+
+class StoreRepository:
+    def __init__(self, db: AsyncDatabase, box: SecretBox) -> None:
+        self._collection = db[STORES]
+        self._box = box
+
+    def to_document(self, store: Store) -> dict[str, Any]:
+        doc = asdict(store)
+        creds = doc.pop("credentials")
+        doc["credentials"] = {k: self._box.encrypt(v) for k, v in creds.items() if v}
+        return doc
+
+    def from_document(self, doc: dict[str, Any]) -> Store:
+        data = {k: v for k, v in doc.items() if k in Store.__dataclass_fields__}
+        encrypted = doc.get("credentials") or {}
+        data["credentials"] = StoreCredentials(
+            **{k: self._box.decrypt(v) for k, v in encrypted.items()}
+        )
+        return Store(**data)
+
+    async def upsert(self, store: Store) -> bool:
+        """Insert or update by store id; True when the stored document changed."""
+        problems = store.validate()
+        if problems:
+            raise ValueError("; ".join(problems))
+        existing = await self._collection.find_one({"store_id": store.store_id})
+        doc = self.to_document(store)
+        if existing is not None:
+            doc["notification_token"] = existing.get(
+                "notification_token", doc["notification_token"]
+            )
+            store.notification_token = doc["notification_token"]
+            if self.from_document(existing) == store:
+                return False
+        now = dt.datetime.now(dt.UTC)
+        await self._collection.update_one(
+            {"store_id": store.store_id},
+            {"$set": {**doc, "updated_at": now}, "$setOnInsert": {"created_at": now}},
+            upsert=True,
+        )
+        return True
+
+    async def get(self, store_id: str) -> Store | None:
+        doc = await self._collection.find_one({"store_id": store_id})
+        return self.from_document(doc) if doc else None
+
+    async def by_account(self, account: str, affiliate_id: str | None = None) -> list[Store]:
+        query: dict[str, Any] = {"account": account}
+        if affiliate_id:
+            query["affiliate_id"] = affiliate_id
+        return [self.from_document(doc) async for doc in self._collection.find(query)]
+
+    async def list(self, *, active_only: bool = False) -> list[Store]:
+        query = {"active": True} if active_only else {}
+        cursor = self._collection.find(query).sort("store_id", 1)
+        return [self.from_document(doc) async for doc in cursor]
+
+    async def ids(self) -> list[str]:
+        return [doc["store_id"] async for doc in self._collection.find({}, {"store_id": 1})]
+
+    async def set_active(self, store_id: str, active: bool) -> None:
+        await self._collection.update_one(
+            {"store_id": store_id},
+            {"$set": {"active": active, "updated_at": dt.datetime.now(dt.UTC)}},
+        )

@@ -1,0 +1,152 @@
+"""The aiohttp application factory (aiohttp's `polls` demo is the model).
+
+Routes come from manifest.json: each declared route must have a handler in
+`handlers.ROUTE_HANDLERS` and each handler must be declared, or the app refuses to start.
+Resources are opened in `cleanup_ctx`, settings are passed in.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import re
+import uuid
+from collections.abc import AsyncIterator, Mapping
+
+import structlog
+from aiohttp import web
+
+from app.http_errors import ApiError, error_response, from_http_exception
+from app.manifest import Manifest, Route, load_manifest
+from app.runtime import Runtime, open_runtime
+from app.settings import Settings
+from app.web_keys import RUNTIME, SETTINGS
+from handlers import ROUTE_HANDLERS, RouteHandler
+
+log = structlog.get_logger(__name__)
+
+_PARAM = re.compile(r":([A-Za-z_][A-Za-z0-9_]*)")
+PUBLIC_ROUTE = "vtex_linio_public"
+
+
+class RouteMismatch(RuntimeError):
+    """manifest.json and the handler registry disagree; the service must not start."""
+
+
+def aiohttp_path(manifest_path: str) -> str:
+    """VTEX IO writes path parameters as `:name`; aiohttp as `{name}`."""
+    return _PARAM.sub(r"{\1}", manifest_path)
+
+
+def check_routes(manifest: Manifest, handlers: Mapping[str, RouteHandler]) -> None:
+    declared = {route.name for route in manifest.routes}
+    missing = sorted(declared - set(handlers))
+    undeclared = sorted(set(handlers) - declared)
+    problems = []
+    if missing:
+        problems.append(f"routes declared in manifest.json without a handler: {missing}")
+    if undeclared:
+        problems.append(f"handlers not declared as routes in manifest.json: {undeclared}")
+    if problems:
+        raise RouteMismatch("; ".join(problems))
+
+
+def register_routes(
+    app: web.Application, manifest: Manifest, handlers: Mapping[str, RouteHandler]
+) -> None:
+    check_routes(manifest, handlers)
+    for route in manifest.routes:
+        _add(app, route, handlers[route.name])
+
+
+def _add(app: web.Application, route: Route, handler: RouteHandler) -> None:
+    resource = app.router.add_resource(aiohttp_path(route.path), name=route.name)
+    for method in route.methods:
+        added = resource.add_route(method, handler)
+        if route.public:
+            setattr(added, PUBLIC_ROUTE, True)
+
+
+@web.middleware
+async def request_context(request: web.Request, handler: RouteHandler) -> web.StreamResponse:
+    request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(request_id=request_id)
+    try:
+        response = await handler(request)
+    finally:
+        structlog.contextvars.clear_contextvars()
+    response.headers["X-Request-Id"] = request_id
+    return response
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: RouteHandler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except ApiError as exc:
+        return error_response(exc)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return error_response(from_http_exception(exc))
+    except Exception:
+        log.exception("unhandled_error", path=request.path, method=request.method)
+        return error_response(
+            ApiError(500, "internal_error", "Unexpected error; it was logged. Retry later.")
+        )
+
+
+def admin_auth(settings: Settings) -> web.Middleware:
+    expected = f"{settings.admin_user}:{settings.admin_password}".encode()
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: RouteHandler) -> web.StreamResponse:
+        route = request.match_info.route
+        if getattr(route, PUBLIC_ROUTE, False) or request.match_info.http_exception:
+            return await handler(request)
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Basic "):
+            try:
+                given = base64.b64decode(header[6:], validate=True)
+            except ValueError:
+                given = b""
+            if hmac.compare_digest(given, expected):
+                return await handler(request)
+        raise ApiError(
+            401,
+            "unauthorized",
+            "Sign in with the dashboard user and password (ADMIN_USER).",
+            headers={"WWW-Authenticate": 'Basic realm="vtex-linio", charset="UTF-8"'},
+        )
+
+    return middleware
+
+
+def create_app(
+    settings: Settings,
+    *,
+    runtime: Runtime | None = None,
+    manifest: Manifest | None = None,
+    handlers: Mapping[str, RouteHandler] = ROUTE_HANDLERS,
+) -> web.Application:
+    """Build the web app; with `runtime` given (tests, `serve`), it is shared, not owned."""
+    manifest = manifest or load_manifest()
+    app = web.Application(
+        client_max_size=settings.max_request_bytes,
+        middlewares=[request_context, json_errors, admin_auth(settings)],
+    )
+    app[SETTINGS] = settings
+    register_routes(app, manifest, handlers)
+
+    if runtime is not None:
+        app[RUNTIME] = runtime
+    else:
+
+        async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
+            async with open_runtime(settings) as opened:
+                app[RUNTIME] = opened
+                yield
+
+        app.cleanup_ctx.append(runtime_ctx)
+    return app

@@ -1,0 +1,71 @@
+"""The worker role: one consumer per (context, store) queue, kept in step with the stores.
+
+Queues per store mean one store's notification storm waits in its own queue while every
+other store's consumers keep their own prefetch window: no store starves another. New
+stores (imported, or configured from VTEX) are picked up by a periodic sync.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Mapping
+
+import structlog
+
+from app.broker import Handler, queue_name
+from app.runtime import Runtime
+
+log = structlog.get_logger(__name__)
+
+ConsumerFactory = Callable[[Runtime], Handler]
+
+
+class Worker:
+    def __init__(
+        self,
+        runtime: Runtime,
+        consumers: Mapping[str, ConsumerFactory],
+        *,
+        sync_interval: float = 5.0,
+    ) -> None:
+        self.runtime = runtime
+        self._handlers = {context: factory(runtime) for context, factory in consumers.items()}
+        self._sync_interval = sync_interval
+        self._consuming: set[str] = set()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def queues(self) -> set[str]:
+        return set(self._consuming)
+
+    async def sync(self) -> None:
+        """Start consuming the queues of every store not yet consumed."""
+        for store_id in await self.runtime.stores.ids():
+            for context, handler in self._handlers.items():
+                name = queue_name(context, store_id)
+                if name not in self._consuming:
+                    await self.runtime.broker.consume(name, handler)
+                    self._consuming.add(name)
+                    log.info("consuming", queue=name)
+
+    async def start(self) -> None:
+        await self.sync()
+        self._task = asyncio.create_task(self._sync_forever(), name="worker-sync")
+
+    async def _sync_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self._sync_interval)
+            try:
+                await self.sync()
+            except Exception as exc:  # a broker or DB hiccup must not kill the worker
+                log.warning("worker_sync_failed", error=str(exc))
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        for name in list(self._consuming):
+            await self.runtime.broker.stop_consuming(name)
+        self._consuming.clear()

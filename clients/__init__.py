@@ -1,0 +1,1 @@
+"""Outbound API clients. Each owns its protocol, retries, rate limit and circuit breaker."""

@@ -1,0 +1,121 @@
+"""Shared fixtures: a real SecantusDB server, a real RabbitMQ, settings per test.
+
+One SecantusDB process serves the whole session (each test gets its own database, dropped
+afterwards). RabbitMQ tests are mandatory when CI=true: an unreachable broker fails them
+instead of skipping, so a green CI always means they ran.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from pymongo import AsyncMongoClient
+
+from app.embedded_mongo import free_port
+from app.runtime import Runtime, open_runtime
+from app.settings import Settings
+
+RABBIT_URL = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
+SPEC_DIR = Path(__file__).resolve().parents[2] / "shared" / "spec"
+
+
+def _port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def mongo_uri() -> Iterator[str]:
+    external = os.environ.get("TEST_MONGODB_URI")
+    if external:
+        yield external
+        return
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "secantus", "--host", "127.0.0.1", "--port", str(port),
+         "--storage-path", ":memory:", "--log-level", "WARNING"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while not _port_open("127.0.0.1", port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("SecantusDB did not start; install the 'embedded' extra")
+        time.sleep(0.05)
+    yield f"mongodb://127.0.0.1:{port}/?directConnection=true"
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def rabbit_url() -> str:
+    host_port = RABBIT_URL.split("@")[-1].split("/")[0]
+    host, _, port = host_port.partition(":")
+    if _port_open(host, int(port or 5672)):
+        return RABBIT_URL
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"RabbitMQ is required when CI=true but {host_port} is unreachable "
+                    "(start it with `rabbitmq-server -detached`)")
+    pytest.skip(f"NOTICE: RabbitMQ at {host_port} is unreachable; RabbitMQ tests skipped")
+
+
+@pytest.fixture
+def db_name() -> str:
+    return f"t_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def settings(tmp_path: Path, mongo_uri: str, db_name: str) -> Settings:
+    return Settings.from_env({
+        "MONGODB_URI": mongo_uri,
+        "MONGODB_DB": db_name,
+        "DATA_DIR": str(tmp_path / "data"),
+        "SECRET_KEY": "test-secret-key-0123456789",
+        "ADMIN_PASSWORD": "test-admin-password",
+        "RETRY_BASE_DELAY": "0.01",
+        "RETRY_MAX_DELAY": "0.05",
+        "SANDBOX": "1",
+        "LOG_LEVEL": "WARNING",
+    })
+
+
+@pytest.fixture(params=["in-process", "rabbitmq"])
+def broker_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    """The same test runs against both brokers."""
+    if request.param == "rabbitmq":
+        return settings.with_(amqp_url=request.getfixturevalue("rabbit_url"))
+    return settings
+
+
+@pytest.fixture
+async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    async with open_runtime(settings) as opened:
+        yield opened
+    await _drop(settings)
+
+
+async def _drop(settings: Settings) -> None:
+    client: AsyncMongoClient = AsyncMongoClient(settings.mongodb_uri)
+    try:
+        await client.drop_database(settings.mongodb_db)
+    finally:
+        await client.close()
+
+
+@pytest.fixture
+def spec_dir() -> Path:
+    return SPEC_DIR

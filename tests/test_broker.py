@@ -1,0 +1,168 @@
+"""The same broker contract, run against RabbitMQ and against the in-process broker."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Callable
+
+import aio_pika
+import pytest
+
+from app.broker import Message, Reject, queue_name
+from app.runtime import Runtime, open_runtime
+from app.settings import Settings
+
+
+@pytest.fixture
+def store_id() -> str:
+    return f"s{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+async def broker_runtime(broker_settings: Settings, store_id: str) -> AsyncIterator[Runtime]:
+    async with open_runtime(broker_settings) as runtime:
+        yield runtime
+    if broker_settings.amqp_url:
+        await _delete_queues(broker_settings.amqp_url, store_id)
+
+
+async def _delete_queues(url: str, store_id: str) -> None:
+    connection = await aio_pika.connect(url)
+    async with connection:
+        channel = await connection.channel()
+        for context in ("catalog", "stock", "price"):
+            for suffix in ("", ".retry", ".dead"):
+                await channel.queue_delete(f"{context}.{store_id}{suffix}")
+
+
+async def wait_for(predicate: Callable[[], object], timeout: float = 15.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.02)
+
+
+async def test_publish_and_consume(broker_runtime: Runtime, store_id: str) -> None:
+    broker = broker_runtime.broker
+    queue = queue_name("catalog", store_id)
+    seen: list[Message] = []
+
+    async def handler(message: Message) -> None:
+        seen.append(message)
+
+    ids = [await broker.publish(queue, {"sku": i}) for i in range(20)]
+    await broker.consume(queue, handler)
+    await wait_for(lambda: len(seen) == 20)
+    assert sorted(m.body["sku"] for m in seen) == list(range(20))
+    assert {m.id for m in seen} == set(ids)
+    assert all(m.store_id == store_id and m.context == "catalog" for m in seen)
+    await asyncio.sleep(0.2)
+    assert len(seen) == 20  # acknowledged: nothing comes back
+
+
+async def test_failing_message_is_retried_then_dead_lettered_and_replayable(
+    broker_runtime: Runtime, store_id: str
+) -> None:
+    broker, dead = broker_runtime.broker, broker_runtime.dead_letters
+    queue = queue_name("stock", store_id)
+    attempts: list[int] = []
+    healthy = asyncio.Event()
+
+    async def handler(message: Message) -> None:
+        attempts.append(message.attempt)
+        if not healthy.is_set():
+            raise ConnectionError("VTEX answered 503")
+
+    message_id = await broker.publish(queue, {"sku": "42", "stock": 3})
+    await broker.consume(queue, handler)
+    await wait_for(lambda: len(attempts) >= 10)
+    for _ in range(200):
+        if await dead.count(store_id=store_id) == 1:
+            break
+        await asyncio.sleep(0.05)
+    assert attempts == list(range(1, 11))  # at least 10 attempts, as VTEX requires for 5xx
+    [letter] = await dead.list(store_id=store_id)
+    assert letter["message_id"] == message_id and letter["queue"] == queue
+    assert letter["attempts"] == 10 and "503" in letter["reason"]
+    assert letter["body"] == {"sku": "42", "stock": 3}
+
+    healthy.set()
+    await dead.replay(message_id, broker)
+    await wait_for(lambda: len(attempts) == 11)
+    assert attempts[-1] == 1  # a fresh attempt budget
+    assert await dead.count(store_id=store_id) == 0
+    [replayed] = await dead.list(store_id=store_id, status="replayed")
+    assert replayed["message_id"] == message_id
+
+
+async def test_reject_dead_letters_at_once(broker_runtime: Runtime, store_id: str) -> None:
+    broker, dead = broker_runtime.broker, broker_runtime.dead_letters
+    queue = queue_name("price", store_id)
+    calls = 0
+
+    async def handler(message: Message) -> None:
+        nonlocal calls
+        calls += 1
+        raise Reject("SKU 42 does not exist in VTEX")
+
+    await broker.publish(queue, {"sku": "42"})
+    await broker.consume(queue, handler)
+    for _ in range(200):
+        if await dead.count(store_id=store_id):
+            break
+        await asyncio.sleep(0.05)
+    [letter] = await dead.list(store_id=store_id)
+    assert calls == 1 and letter["attempts"] == 1 and "does not exist" in letter["reason"]
+
+
+async def test_work_survives_a_worker_restart(broker_settings: Settings, store_id: str) -> None:
+    queue = queue_name("catalog", store_id)
+    started = asyncio.Event()
+
+    async def crashing_handler(message: Message) -> None:
+        started.set()
+        await asyncio.sleep(3600)  # the worker dies before acknowledging
+
+    async with open_runtime(broker_settings) as first:
+        await first.broker.publish(queue, {"sku": "7"})
+        await first.broker.consume(queue, crashing_handler)
+        await asyncio.wait_for(started.wait(), 15)
+    # first worker is gone (connection closed / process state dropped)
+
+    received: list[Message] = []
+
+    async def handler(message: Message) -> None:
+        received.append(message)
+
+    async with open_runtime(broker_settings) as second:
+        await second.broker.consume(queue, handler)
+        await wait_for(lambda: len(received) == 1)
+        assert received[0].body == {"sku": "7"}
+    if broker_settings.amqp_url:
+        await _delete_queues(broker_settings.amqp_url, store_id)
+
+
+async def test_a_busy_store_does_not_starve_another(broker_runtime: Runtime) -> None:
+    broker = broker_runtime.broker
+    busy, quiet = f"b{uuid.uuid4().hex[:8]}", f"q{uuid.uuid4().hex[:8]}"
+    order: list[str] = []
+
+    async def handler(message: Message) -> None:
+        await asyncio.sleep(0.01)
+        order.append(message.store_id)
+
+    busy_queue, quiet_queue = queue_name("catalog", busy), queue_name("catalog", quiet)
+    for i in range(400):
+        await broker.publish(busy_queue, {"i": i})
+    for i in range(5):
+        await broker.publish(quiet_queue, {"i": i})
+    await broker.consume(busy_queue, handler, prefetch=4)
+    await broker.consume(quiet_queue, handler, prefetch=4)
+    await wait_for(lambda: order.count(quiet) == 5)
+    # The quiet store finished while the busy store still had most of its backlog.
+    assert order.count(busy) < 200
+    if broker_runtime.settings.amqp_url:
+        for store in (busy, quiet):
+            await _delete_queues(broker_runtime.settings.amqp_url, store)
