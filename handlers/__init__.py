@@ -10,11 +10,32 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from handlers import health
+from handlers import (
+    catalog_notification,
+    health,
+    openapi,
+    order_callbacks,
+    store_config,
+    vtex_logs,
+)
 
 RouteHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 ROUTE_HANDLERS: dict[str, RouteHandler] = {
     "health": health.health,
     "ready": health.ready,
+    "openapi": openapi.openapi,
+    "catalog_notification": catalog_notification.catalog_notification,
+    "store_config_notification": store_config.store_config_notification,
+    "store_config": store_config.get_config,
+    "processing_result": order_callbacks.processing_result,
+    "invoice_pub": order_callbacks.invoice,
+    "invoice_pvt": order_callbacks.invoice,
+    "invoice_tracking_pub": order_callbacks.invoice_tracking,
+    "invoice_tracking_pvt": order_callbacks.invoice_tracking,
+    "tracking_events_pub": order_callbacks.tracking_events,
+    "tracking_events_pvt": order_callbacks.tracking_events,
+    "cancel_pvt": order_callbacks.cancel,
+    "cancel_pub": order_callbacks.cancel,
+    "vtex_logs": vtex_logs.vtex_logs,
 }

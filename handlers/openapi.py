@@ -1,0 +1,302 @@
+"""`GET /openapi.json`: the inbound routes described for VTEX reviewers and integrators.
+
+Paths and methods come from manifest.json (the same source the router uses), the words and
+schemas from `ROUTE_DOCS`; building the document fails if a route has no description, so
+the description cannot drift from what is served.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from aiohttp import web
+
+from app.manifest import Manifest
+from app.web_keys import RUNTIME
+
+_PARAM = re.compile(r":([A-Za-z_][A-Za-z0-9_]*)")
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+TOKEN = {
+    "name": "token",
+    "in": "query",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "the store's token, part of the URL shown on the dashboard",
+}
+ORDER_ID = {
+    "name": "orderId",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "VTEX order id",
+}
+INVOICE_NUMBER = {
+    "name": "invoiceNumber",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+}
+
+CATALOG_NOTIFICATION = {
+    "type": "object",
+    "description": "Keys are matched case-insensitively (IdSku/idSKU, An/an, …).",
+    "required": ["IdSku", "An", "IdAffiliate"],
+    "properties": {
+        "IdSku": {"type": ["string", "integer"]},
+        "ProductId": {"type": ["string", "integer"]},
+        "An": {"type": "string"},
+        "IdAffiliate": {"type": "string"},
+        "DateModified": {"type": "string"},
+        "IsActive": {"type": "boolean"},
+        "StockModified": {"type": "boolean"},
+        "PriceModified": {"type": "boolean"},
+        "HasStockKeepingUnitModified": {"type": "boolean"},
+        "HasStockKeepingUnitRemovedFromAffiliate": {"type": "boolean"},
+    },
+}
+STORE_CONFIG = {
+    "type": "object",
+    "required": ["accountName", "affiliateId", "salesChannel"],
+    "properties": {
+        "accountName": {"type": "string"},
+        "active": {"type": "boolean"},
+        "affiliateId": {"type": "string", "pattern": "^[B-DF-HJ-NP-TV-Z]{3}$"},
+        "salesChannel": {"type": "string", "pattern": "^[0-9]+$"},
+        "email": {"type": "string"},
+        "cookie": {"type": "string"},
+        "allowFranchiseAccounts": {"type": "boolean"},
+    },
+}
+PROCESSING_RESULT = {
+    "type": "object",
+    "required": ["flow", "code", "marketplaceOrderId"],
+    "properties": {
+        "accountName": {"type": ["string", "null"]},
+        "success": {"type": "boolean"},
+        "flow": {"enum": ["PlaceOrder", "ApproveOrder"]},
+        "operationId": {"type": ["string", "null"]},
+        "marketplaceOrderId": {"type": "string"},
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "errors": {"type": ["array", "null"]},
+        "fields": {"type": ["object", "null"]},
+    },
+}
+INVOICE = {
+    "type": "object",
+    "required": ["invoiceNumber"],
+    "properties": {
+        "type": {"enum": ["Output", "Input"]},
+        "invoiceNumber": {"type": "string"},
+        "invoiceValue": {"type": "integer"},
+        "issuanceDate": {"type": "string"},
+        "invoiceKey": {"type": "string"},
+        "invoiceUrl": {"type": "string"},
+        "courier": {"type": "string"},
+        "trackingNumber": {"type": "string"},
+        "trackingUrl": {"type": "string"},
+        "items": {"type": "array"},
+    },
+}
+RECEIPT = {
+    "type": "object",
+    "properties": {
+        "orderId": {"type": "string"},
+        "receipt": {"type": "string"},
+        "date": {"type": "string"},
+    },
+}
+
+
+def _op(
+    summary: str,
+    *,
+    request: dict[str, Any] | None = None,
+    parameters: list[dict[str, Any]] | None = None,
+    ok: dict[str, Any] | None = None,
+    errors: tuple[int, ...] = (400, 404),
+) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "responses": {
+            "200": {"description": "OK", "content": {"application/json": {"schema": ok or {}}}}
+        },
+    }
+    for status in errors:
+        operation["responses"][str(status)] = {
+            "description": "error",
+            "content": {"application/json": {"schema": ERROR}},
+        }
+    if parameters:
+        operation["parameters"] = parameters
+    if request is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": request}},
+        }
+    return operation
+
+
+ROUTE_DOCS: dict[str, dict[str, dict[str, Any]]] = {
+    "health": {"GET": _op("Liveness", errors=())},
+    "ready": {"GET": _op("Readiness: MongoDB and broker reachable", errors=(503,))},
+    "openapi": {"GET": _op("This document", errors=())},
+    "catalog_notification": {
+        "POST": _op(
+            "Affiliate Search Endpoint: VTEX catalog change notification",
+            request=CATALOG_NOTIFICATION,
+            parameters=[TOKEN],
+            errors=(400, 403, 404, 413, 415, 503),
+        )
+    },
+    "store_config_notification": {
+        "POST": _op(
+            "Store configuration saved in the VTEX admin app (template contract)",
+            request=STORE_CONFIG,
+            parameters=[TOKEN],
+            errors=(400, 403, 409),
+        )
+    },
+    "store_config": {
+        "GET": _op(
+            "Stored configuration, authenticated by the store's appKey/appToken",
+            parameters=[
+                {"name": "vendor", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "app", "in": "path", "required": True, "schema": {"type": "string"}},
+            ],
+            errors=(400, 403, 404),
+        )
+    },
+    "processing_result": {
+        "POST": _op(
+            "Channel Order API result notification",
+            request=PROCESSING_RESULT,
+            parameters=[
+                {"name": "an", "in": "query", "required": False, "schema": {"type": "string"}}
+            ],
+        )
+    },
+    "invoice_pub": {
+        "POST": _op("OMS invoice notification", request=INVOICE, parameters=[ORDER_ID], ok=RECEIPT)
+    },
+    "invoice_pvt": {
+        "POST": _op(
+            "OMS invoice notification (pvt twin)",
+            request=INVOICE,
+            parameters=[ORDER_ID],
+            ok=RECEIPT,
+        )
+    },
+    "invoice_tracking_pub": {
+        "POST": _op(
+            "Tracking for an invoice",
+            request=INVOICE,
+            parameters=[ORDER_ID, INVOICE_NUMBER],
+            ok=RECEIPT,
+        )
+    },
+    "invoice_tracking_pvt": {
+        "POST": _op(
+            "Tracking for an invoice (pvt twin)",
+            request=INVOICE,
+            parameters=[ORDER_ID, INVOICE_NUMBER],
+            ok=RECEIPT,
+        )
+    },
+    "tracking_events_pub": {
+        "POST": _op(
+            "Tracking events / delivery of an invoice",
+            request={
+                "type": "object",
+                "properties": {"isDelivered": {"type": "boolean"}, "events": {"type": "array"}},
+            },
+            parameters=[ORDER_ID, INVOICE_NUMBER],
+        )
+    },
+    "tracking_events_pvt": {
+        "POST": _op(
+            "Tracking events / delivery of an invoice (pvt twin)",
+            request={
+                "type": "object",
+                "properties": {"isDelivered": {"type": "boolean"}, "events": {"type": "array"}},
+            },
+            parameters=[ORDER_ID, INVOICE_NUMBER],
+        )
+    },
+    "cancel_pvt": {
+        "POST": _op(
+            "OMS cancelled the order; answers with a receipt", parameters=[ORDER_ID], ok=RECEIPT
+        )
+    },
+    "cancel_pub": {
+        "POST": _op("OMS cancelled the order (pub twin)", parameters=[ORDER_ID], ok=RECEIPT)
+    },
+    "vtex_logs": {
+        "GET": _op(
+            "Seller-facing logs in VTEX's format",
+            parameters=[
+                {"name": "account", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "DateAt", "in": "query", "schema": {"type": "string", "format": "date"}},
+                {
+                    "name": "status",
+                    "in": "query",
+                    "schema": {"type": "string"},
+                    "description": "all, or a comma list of success (or sucess), error, "
+                    "warning, alert, pending",
+                },
+            ],
+            ok={"type": "object", "properties": {"Messages": {"type": "array"}}},
+            errors=(400, 401, 403, 404),
+        )
+    },
+}
+
+
+def openapi_path(manifest_path: str) -> str:
+    return _PARAM.sub(r"{\1}", manifest_path)
+
+
+def build_openapi(manifest: Manifest) -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for route in manifest.routes:
+        docs = ROUTE_DOCS.get(route.name)
+        if docs is None:
+            raise KeyError(f"route {route.name!r} has no OpenAPI description in ROUTE_DOCS")
+        item = paths.setdefault(openapi_path(route.path), {})
+        for method in route.methods:
+            item[method.lower()] = {"operationId": route.name, **docs[method]}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": manifest.title,
+            "version": manifest.version,
+            "description": manifest.raw.get("description", ""),
+        },
+        "paths": paths,
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["status", "code", "message"],
+                            "properties": {
+                                "status": {"type": "integer"},
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                                "details": {},
+                            },
+                        }
+                    },
+                }
+            }
+        },
+    }
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(build_openapi(request.app[RUNTIME].manifest))

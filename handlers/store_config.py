@@ -1,0 +1,134 @@
+"""The template app's store-configuration contract.
+
+`POST /store-config/notification` is what a VTEX IO admin app built on VTEX's
+mkp-app-template sends on every "Save" (with the app token as `cookie`); the URL carries the
+store's token because the template re-appends the connector endpoint's query string.
+`GET /_v/<vendor>/<app>/config` answers with the stored configuration, authenticated by the
+store's appKey/appToken, so the configuration can be read back the way the template does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hmac
+
+from aiohttp import web
+from pymongo.errors import DuplicateKeyError
+
+from app.broker import queue_name
+from app.http_errors import ApiError
+from app.stores import Store
+from app.vtex_payloads import StoreConfig, parse_store_config
+from app.web_keys import RUNTIME
+from handlers.common import parse_body
+
+
+async def _store_by_token(request: web.Request) -> Store:
+    runtime = request.app[RUNTIME]
+    token = request.query.get("token", "")
+    if token:
+        for store in await runtime.stores.list():
+            if hmac.compare_digest(token, store.notification_token):
+                return store
+    raise ApiError(
+        403,
+        "invalid_token",
+        "The connector endpoint's token is missing or wrong: use the connector endpoint shown "
+        "on the dashboard in the app settings.",
+    )
+
+
+async def store_config_notification(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    config: StoreConfig = await parse_body(request, parse_store_config, "invalid_store_config")
+    store = await _store_by_token(request)
+    if config.account != store.account:
+        raise ApiError(
+            409,
+            "account_mismatch",
+            f"This endpoint belongs to VTEX account {store.account!r}, not {config.account!r}.",
+        )
+    was_active = store.active
+    updated = dataclasses.replace(
+        store,
+        affiliate_id=config.affiliate_id,
+        sales_channel=config.sales_channel,
+        email=config.email or store.email,
+        active=config.active,
+        credentials=dataclasses.replace(
+            store.credentials, vtex_cookie=config.cookie or store.credentials.vtex_cookie
+        ),
+    )
+    try:
+        await runtime.stores.upsert(updated)
+    except DuplicateKeyError:
+        raise ApiError(
+            409,
+            "affiliate_in_use",
+            f"Affiliate {config.affiliate_id} is already used by another store of this account.",
+        ) from None
+    queued = []
+    action = None
+    if was_active and not config.active:
+        action = "deactivate_store"  # take the store's products off Linio
+    elif config.active and not was_active:
+        action = "initial_load"  # saving the integration starts the first full load
+    if action:
+        await runtime.broker.publish(
+            queue_name("catalog", store.store_id),
+            {
+                "store_id": store.store_id,
+                "action": action,
+                "requested_at": dt.datetime.now(dt.UTC).isoformat(),
+            },
+        )
+        queued.append(action)
+    return web.json_response(
+        {
+            "store": store.store_id,
+            "active": config.active,
+            "affiliateId": config.affiliate_id,
+            "salesChannel": config.sales_channel,
+            "queued": queued,
+        }
+    )
+
+
+def _credentials(request: web.Request) -> tuple[str, str]:
+    headers = request.headers
+    key = headers.get("X-VTEX-API-AppKey") or headers.get("appkey") or ""
+    token = headers.get("X-VTEX-API-AppToken") or headers.get("apptoken") or ""
+    if not key or not token:
+        raise ApiError(400, "credentials_required", "AppKey and AppToken are required")
+    return key, token
+
+
+async def get_config(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    manifest = runtime.manifest
+    if (request.match_info["vendor"], request.match_info["app"]) != (
+        manifest.vendor,
+        manifest.name,
+    ):
+        raise ApiError(404, "unknown_app", f"This service is {manifest.vendor}/{manifest.name}.")
+    key, token = _credentials(request)
+    account = request.query.get("an", "").lower()
+    for store in await runtime.stores.list():
+        if account and store.account != account:
+            continue
+        creds = store.credentials
+        if hmac.compare_digest(key, creds.vtex_app_key) and hmac.compare_digest(
+            token, creds.vtex_app_token
+        ):
+            body = {
+                "accountName": store.account,
+                "active": store.active,
+                "affiliateId": store.affiliate_id,
+                "salesChannel": store.sales_channel,
+                "email": store.email,
+                "allowFranchiseAccounts": False,
+                "cookie": creds.vtex_cookie or None,
+            }
+            return web.json_response(body, headers={"Cache-Control": "no-cache"})
+    raise ApiError(403, "invalid_credentials", "Invalid appKey and/or appToken")

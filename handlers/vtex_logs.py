@@ -1,0 +1,111 @@
+"""`GET /{account}/logs/?DateAt=YYYY-MM-DD&status=…`: VTEX's log endpoint.
+
+The payload is VTEX's documented one, typo included (`ContentTransalted`), and the status
+filter accepts VTEX's own spelling `sucess`. Authenticated with one of the account's VTEX
+appKey/appToken pairs (what VTEX's integration screens hold) or the dashboard user.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hmac
+from typing import Any
+
+from aiohttp import web
+
+from app.http_errors import ApiError
+from app.seller_log import STATUSES
+from app.web_keys import RUNTIME, SETTINGS
+
+STATUS_ALIASES = {"sucess": "success", "warning": "warning", "alert": "alert"}
+# VTEX treats Warning and Alert as one severity.
+EQUIVALENT = {"warning": ("warning", "alert"), "alert": ("warning", "alert")}
+
+
+def parse_statuses(raw: str) -> list[str]:
+    if raw.strip().lower() in ("", "all"):
+        return []
+    wanted: set[str] = set()
+    for part in raw.split(","):
+        name = STATUS_ALIASES.get(part.strip().lower(), part.strip().lower())
+        if name not in STATUSES:
+            raise ApiError(
+                400,
+                "invalid_status",
+                f"status {part!r} is not one of all, {', '.join(STATUSES)}",
+                details={"field": "status"},
+            )
+        wanted.update(EQUIVALENT.get(name, (name,)))
+    return sorted(wanted)
+
+
+def parse_day(raw: str | None) -> dt.date:
+    if not raw:
+        return dt.datetime.now(dt.UTC).date()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(
+            400,
+            "invalid_date",
+            f"DateAt {raw!r} must be a date as YYYY-MM-DD",
+            details={"field": "DateAt"},
+        ) from None
+
+
+def _is_admin(request: web.Request) -> bool:
+    settings = request.app[SETTINGS]
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Basic "):
+        return False
+    try:
+        given = base64.b64decode(header[6:], validate=True)
+    except ValueError:
+        return False
+    return hmac.compare_digest(given, f"{settings.admin_user}:{settings.admin_password}".encode())
+
+
+def as_vtex_message(doc: dict[str, Any]) -> dict[str, str]:
+    return {
+        "id": str(doc["_id"]),
+        "Operation": doc.get("Operation", ""),
+        "Direction": doc.get("Direction", ""),
+        "ContentSource": doc.get("ContentSource", ""),
+        "ContentTransalted": doc.get("ContentTranslated", ""),
+        "ContentDestination": doc.get("ContentDestination", ""),
+        "BusinessMessage": doc.get("BusinessMessage", ""),
+        "Status": doc.get("Status", ""),
+    }
+
+
+async def vtex_logs(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    account = request.match_info["account"].lower()
+    day = parse_day(request.query.get("DateAt"))
+    statuses = parse_statuses(request.query.get("status", "all"))
+    stores = await runtime.stores.by_account(account)
+    if not _is_admin(request):
+        key = request.headers.get("X-VTEX-API-AppKey", "")
+        token = request.headers.get("X-VTEX-API-AppToken", "")
+        if not key or not token:
+            raise ApiError(
+                401,
+                "credentials_required",
+                "Send the store's X-VTEX-API-AppKey and X-VTEX-API-AppToken headers.",
+            )
+        if not any(
+            hmac.compare_digest(key, s.credentials.vtex_app_key)
+            and hmac.compare_digest(token, s.credentials.vtex_app_token)
+            for s in stores
+        ):
+            raise ApiError(403, "invalid_credentials", "Invalid appKey and/or appToken")
+    if not stores:
+        raise ApiError(404, "unknown_store", f"No store is configured for account {account!r}.")
+    messages: list[dict[str, str]] = []
+    for store in stores:
+        docs = await runtime.seller_log.find(
+            store_id=store.store_id, day=day, statuses=statuses, limit=5000
+        )
+        messages.extend(as_vtex_message(doc) for doc in docs)
+    return web.json_response({"Messages": messages})
