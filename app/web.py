@@ -12,7 +12,10 @@ import hmac
 import re
 import uuid
 from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
 
+import aiohttp_jinja2
+import jinja2
 import structlog
 from aiohttp import web
 
@@ -25,6 +28,7 @@ from handlers import ROUTE_HANDLERS, RouteHandler
 
 log = structlog.get_logger(__name__)
 
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 _PARAM = re.compile(r":([A-Za-z_][A-Za-z0-9_]*)")
 PUBLIC_ROUTE = "vtex_linio_public"
 
@@ -137,6 +141,9 @@ def create_app(
         middlewares=[request_context, json_errors, admin_auth(settings)],
     )
     app[SETTINGS] = settings
+    aiohttp_jinja2.setup(
+        app, loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=jinja2.select_autoescape()
+    )
     register_routes(app, manifest, handlers)
 
     if runtime is not None:

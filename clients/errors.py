@@ -7,7 +7,8 @@ the seller, and never a credential.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -75,4 +76,4 @@ class ErrorDetail:
     field: str | None = None
     value: str | None = None
     seller_sku: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = dataclasses.field(default_factory=dict)

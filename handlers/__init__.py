@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from handlers import (
+    admin_pages,
     catalog_notification,
     health,
     openapi,
@@ -38,4 +39,5 @@ ROUTE_HANDLERS: dict[str, RouteHandler] = {
     "cancel_pvt": order_callbacks.cancel,
     "cancel_pub": order_callbacks.cancel,
     "vtex_logs": vtex_logs.vtex_logs,
+    "admin_stores": admin_pages.stores_page,
 }

@@ -233,6 +233,9 @@ ROUTE_DOCS: dict[str, dict[str, dict[str, Any]]] = {
     "cancel_pub": {
         "POST": _op("OMS cancelled the order (pub twin)", parameters=[ORDER_ID], ok=RECEIPT)
     },
+    "admin_stores": {
+        "GET": _op("Dashboard: stores and the URLs to paste into VTEX (HTML)", errors=(401,))
+    },
     "vtex_logs": {
         "GET": _op(
             "Seller-facing logs in VTEX's format",

@@ -43,9 +43,21 @@ def mongo_uri() -> Iterator[str]:
         return
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "secantus", "--host", "127.0.0.1", "--port", str(port),
-         "--storage-path", ":memory:", "--log-level", "WARNING"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "secantus",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--storage-path",
+            ":memory:",
+            "--log-level",
+            "WARNING",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30
     while not _port_open("127.0.0.1", port):
@@ -68,8 +80,10 @@ def rabbit_url() -> str:
     if _port_open(host, int(port or 5672)):
         return RABBIT_URL
     if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"RabbitMQ is required when CI=true but {host_port} is unreachable "
-                    "(start it with `rabbitmq-server -detached`)")
+        pytest.fail(
+            f"RabbitMQ is required when CI=true but {host_port} is unreachable "
+            "(start it with `rabbitmq-server -detached`)"
+        )
     pytest.skip(f"NOTICE: RabbitMQ at {host_port} is unreachable; RabbitMQ tests skipped")
 
 
@@ -80,17 +94,19 @@ def db_name() -> str:
 
 @pytest.fixture
 def settings(tmp_path: Path, mongo_uri: str, db_name: str) -> Settings:
-    return Settings.from_env({
-        "MONGODB_URI": mongo_uri,
-        "MONGODB_DB": db_name,
-        "DATA_DIR": str(tmp_path / "data"),
-        "SECRET_KEY": "test-secret-key-0123456789",
-        "ADMIN_PASSWORD": "test-admin-password",
-        "RETRY_BASE_DELAY": "0.01",
-        "RETRY_MAX_DELAY": "0.05",
-        "SANDBOX": "1",
-        "LOG_LEVEL": "WARNING",
-    })
+    return Settings.from_env(
+        {
+            "MONGODB_URI": mongo_uri,
+            "MONGODB_DB": db_name,
+            "DATA_DIR": str(tmp_path / "data"),
+            "SECRET_KEY": "test-secret-key-0123456789",
+            "ADMIN_PASSWORD": "test-admin-password",
+            "RETRY_BASE_DELAY": "0.01",
+            "RETRY_MAX_DELAY": "0.05",
+            "SANDBOX": "1",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
 
 
 @pytest.fixture(params=["in-process", "rabbitmq"])
