@@ -166,3 +166,32 @@ async def test_a_busy_store_does_not_starve_another(broker_runtime: Runtime) -> 
     if broker_runtime.settings.amqp_url:
         for store in (busy, quiet):
             await _delete_queues(broker_runtime.settings.amqp_url, store)
+
+
+async def test_rabbitmq_connection_loss_loses_nothing(
+    settings: Settings, rabbit_url: str, store_id: str
+) -> None:
+    """The broker drops every connection (as on a restart); consumers and publishers resume."""
+    import subprocess
+
+    rabbit_settings = settings.with_(amqp_url=rabbit_url)
+    queue = queue_name("catalog", store_id)
+    seen: list[int] = []
+
+    async def handler(message: Message) -> None:
+        seen.append(message.body["n"])
+
+    async with open_runtime(rabbit_settings) as runtime:
+        await runtime.broker.consume(queue, handler)
+        await runtime.broker.publish(queue, {"n": 1})
+        await wait_for(lambda: seen == [1])
+        closed = await asyncio.to_thread(
+            subprocess.run,
+            ["rabbitmqctl", "close_all_connections", "test: simulated broker restart"],
+            capture_output=True,
+            timeout=60,
+        )
+        assert closed.returncode == 0, closed.stderr
+        await runtime.broker.publish(queue, {"n": 2})  # waits for the reconnection
+        await wait_for(lambda: seen == [1, 2], timeout=30)
+    await _delete_queues(rabbit_url, store_id)

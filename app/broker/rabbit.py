@@ -24,6 +24,7 @@ from aio_pika.abc import (
     AbstractQueue,
     AbstractRobustConnection,
 )
+from aio_pika.exceptions import AMQPError
 
 from app.broker.base import Broker, DeadLetterSink, Handler, Message, RetryPolicy, decide
 
@@ -61,6 +62,7 @@ class RabbitBroker(Broker):
         self._declared: set[str] = set()
         self._consumers: dict[str, list[tuple[AbstractChannel, AbstractQueue, str]]] = {}
         self._lock = asyncio.Lock()
+        self.reconnect_timeout = 30.0
 
     async def start(self) -> None:
         if self._connection is not None:
@@ -107,17 +109,27 @@ class RabbitBroker(Broker):
         headers: dict[str, Any],
         expiration: float | None = None,
     ) -> None:
-        await self._channel.default_exchange.publish(
-            aio_pika.Message(
-                body=_dumps(body),
-                content_type="application/json",
-                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                message_id=message_id,
-                headers=headers,
-                expiration=expiration,
-            ),
-            routing_key=routing_key,
-        )
+        """Publish with confirm; across a dropped connection, wait for the robust reconnect."""
+        deadline = asyncio.get_running_loop().time() + self.reconnect_timeout
+        while True:
+            try:
+                await self._channel.default_exchange.publish(
+                    aio_pika.Message(
+                        body=_dumps(body),
+                        content_type="application/json",
+                        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                        message_id=message_id,
+                        headers=headers,
+                        expiration=expiration,
+                    ),
+                    routing_key=routing_key,
+                )
+                return
+            except (AMQPError, ConnectionError, RuntimeError) as exc:
+                if asyncio.get_running_loop().time() > deadline:
+                    raise
+                log.info("publish_waiting_for_broker", queue=routing_key, error=str(exc)[:200])
+                await asyncio.sleep(0.25)
 
     async def publish(
         self,
