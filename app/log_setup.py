@@ -23,6 +23,20 @@ def _mask_secrets(
     return mask_mapping(dict(event_dict))
 
 
+class _StderrLogger:
+    """Writes to whatever sys.stderr is *now*, so a replaced stream (tests, daemons) is
+    never written to after it was closed."""
+
+    def msg(self, message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    log = debug = info = warn = warning = error = critical = exception = fatal = msg
+
+
+def _stderr_logger(*_: Any) -> _StderrLogger:
+    return _StderrLogger()
+
+
 def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
     renderer: Any = (
         structlog.processors.JSONRenderer()
@@ -42,6 +56,6 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_stderr_logger,
         cache_logger_on_first_use=False,
     )

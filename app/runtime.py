@@ -14,9 +14,11 @@ import aiohttp
 
 from app.broker import Broker, DeadLetters, create_broker
 from app.manifest import Manifest, OutboundPolicy, load_manifest
+from app.notification_intake import NotificationIntake
 from app.secrets_box import SecretBox
 from app.seller_log import SellerLog
 from app.settings import Settings
+from app.sku_states import SkuStates
 from app.storage import Storage, open_storage
 from app.stores import StoreRepository
 
@@ -32,6 +34,8 @@ class Runtime:
     dead_letters: DeadLetters
     http: aiohttp.ClientSession
     outbound: OutboundPolicy
+    sku_states: SkuStates
+    intake: NotificationIntake
 
 
 @asynccontextmanager
@@ -45,6 +49,8 @@ async def open_runtime(settings: Settings, *, start_broker: bool = True) -> Asyn
             timeout=aiohttp.ClientTimeout(total=30, connect=5),
             headers={"User-Agent": f"vtex-linio/{manifest.version}"},
         )
+        sku_states = SkuStates(storage.db)
+        intake = NotificationIntake(sku_states, broker)
         try:
             yield Runtime(
                 settings=settings,
@@ -56,7 +62,10 @@ async def open_runtime(settings: Settings, *, start_broker: bool = True) -> Asyn
                 dead_letters=DeadLetters(storage.db),
                 http=http,
                 outbound=manifest.outbound_policy(allow_loopback=settings.sandbox),
+                sku_states=sku_states,
+                intake=intake,
             )
         finally:
+            await intake.close()
             await http.close()
             await broker.close()

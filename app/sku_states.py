@@ -1,27 +1,27 @@
 """The SKU states table (VTEX's "states table"): one document per store and SKU.
 
-It is written before anything is published, so the intent of a notification survives any
-crash, and it coalesces repeated notifications: while a message for a SKU and context is
-queued and not yet picked up, another one would only make the consumer fetch the same
-fresh data from VTEX twice, so it is not published. The consumer clears the marker when it
-starts, so a change arriving during processing always gets its own message (last write
-wins, nothing lost).
+The durable record of a notification is its queued message (a persistent RabbitMQ message,
+or the in-process broker's journal); the state document is what the dashboard and the
+consumers read. Notifications mark SKUs pending in the background, merged per SKU, so a
+storm costs the database one write per SKU and batch instead of one per request.
+
+Coalescing that can never lose a change lives with the consumers: a message notified
+before the last time a consumer *started* reading that SKU from VTEX is redundant, because
+that read already saw the change (`begin_processing`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from pymongo import ReturnDocument
+from pymongo import ReturnDocument, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from app.storage import SKU_STATES
 from app.vtex_payloads import CatalogNotification
-
-# A queued marker older than this is presumed lost and the work is published again.
-STALE_QUEUED = dt.timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -30,78 +30,89 @@ class Work:
     action: str  # upsert | deactivate | price | stock
 
 
-def work_for(notification: CatalogNotification, state: dict[str, Any] | None) -> list[Work]:
-    """Which queues a notification feeds (VTEX external-marketplace dispatch, §2.3)."""
+def work_for(notification: CatalogNotification) -> list[Work]:
+    """Which queues a notification feeds (VTEX external-marketplace dispatch, §2.3).
+
+    Whether the SKU is already on Linio is the consumer's question: a price or stock
+    consumer that finds the SKU unpublished hands it to the catalog queue.
+    """
     if notification.deactivates:
         return [Work("catalog", "deactivate")]
-    published = bool(state and state.get("published"))
     work = []
-    if notification.sku_modified or not published:
+    if notification.sku_modified:
         work.append(Work("catalog", "upsert"))
-    if published and notification.price_modified:
+    if notification.price_modified:
         work.append(Work("price", "price"))
-    if published and notification.stock_modified:
+    if notification.stock_modified:
         work.append(Work("stock", "stock"))
-    return work
+    return work or [Work("catalog", "upsert")]
+
+
+def last_notification(n: CatalogNotification) -> dict[str, Any]:
+    return {
+        "IdSku": n.sku_id,
+        "ProductId": n.product_id,
+        "IsActive": n.is_active,
+        "StockModified": n.stock_modified,
+        "PriceModified": n.price_modified,
+        "HasStockKeepingUnitModified": n.sku_modified,
+        "HasStockKeepingUnitRemovedFromAffiliate": n.removed_from_affiliate,
+        "DateModified": n.date_modified,
+    }
 
 
 class SkuStates:
     def __init__(self, db: AsyncDatabase) -> None:
         self._collection = db[SKU_STATES]
 
-    async def note_notification(
-        self, store_id: str, notification: CatalogNotification
-    ) -> dict[str, Any]:
-        """Persist the notification; returns the state as it was before (empty if new)."""
+    async def mark_pending(
+        self, notes: Iterable[tuple[str, CatalogNotification, dt.datetime, int]]
+    ) -> None:
+        """(store, notification, received at, count) per SKU: one bulk write for all."""
+        updates = []
+        for store_id, n, at, count in notes:
+            fields: dict[str, Any] = {
+                "notified_at": at,
+                "last_notification": last_notification(n),
+                "status": "pending",
+            }
+            if n.product_id:
+                fields["product_id"] = n.product_id
+            updates.append(
+                UpdateOne(
+                    {"store_id": store_id, "sku_id": n.sku_id},
+                    {
+                        "$set": fields,
+                        "$inc": {"notifications": count},
+                        "$setOnInsert": {"published": False, "created_at": at},
+                    },
+                    upsert=True,
+                )
+            )
+        if updates:
+            await self._collection.bulk_write(updates, ordered=False)
+
+    async def begin_processing(
+        self, store_id: str, sku_id: str, context: str, notified_at: dt.datetime
+    ) -> bool:
+        """Record that a consumer starts reading the SKU from VTEX now.
+
+        False when a read that started after this notification arrived already happened:
+        the message is redundant and can be acknowledged without work.
+        """
         now = dt.datetime.now(dt.UTC)
-        set_fields: dict[str, Any] = {
-            "notified_at": now,
-            "last_notification": {
-                "IdSku": notification.sku_id,
-                "ProductId": notification.product_id,
-                "IsActive": notification.is_active,
-                "StockModified": notification.stock_modified,
-                "PriceModified": notification.price_modified,
-                "HasStockKeepingUnitModified": notification.sku_modified,
-                "HasStockKeepingUnitRemovedFromAffiliate": notification.removed_from_affiliate,
-                "DateModified": notification.date_modified,
-            },
-        }
-        if notification.product_id:
-            set_fields["product_id"] = notification.product_id
-        before = await self._collection.find_one_and_update(
-            {"store_id": store_id, "sku_id": notification.sku_id},
-            {
-                "$set": set_fields,
-                "$inc": {"notifications": 1},
-                "$setOnInsert": {"status": "pending", "published": False, "created_at": now},
-            },
+        field = f"started.{context}"
+        doc = await self._collection.find_one_and_update(
+            {"store_id": store_id, "sku_id": sku_id},
+            {"$max": {field: now}, "$setOnInsert": {"published": False, "created_at": now}},
             upsert=True,
             return_document=ReturnDocument.BEFORE,
         )
-        return before or {}
-
-    async def claim_queue_slot(
-        self, store_id: str, sku_id: str, context: str, before: dict[str, Any]
-    ) -> bool:
-        """True when this caller must publish; False when a queued message already covers it."""
-        now = dt.datetime.now(dt.UTC)
-        queued = (before.get("queued") or {}).get(context)
-        if queued is not None:
-            queued_at = queued if queued.tzinfo else queued.replace(tzinfo=dt.UTC)
-            if now - queued_at < STALE_QUEUED:
-                return False
-        result = await self._collection.update_one(
-            {"store_id": store_id, "sku_id": sku_id, f"queued.{context}": queued},
-            {"$set": {f"queued.{context}": now, "status": "pending"}},
-        )
-        return result.modified_count == 1
-
-    async def release_queue_slot(self, store_id: str, sku_id: str, context: str) -> None:
-        """Called when a consumer starts (or a publish failed): new changes need a new message."""
-        await self._collection.update_one(
-            {"store_id": store_id, "sku_id": sku_id}, {"$unset": {f"queued.{context}": ""}}
-        )
+        previous = ((doc or {}).get("started") or {}).get(context)
+        if previous is None:
+            return True
+        previous = previous if previous.tzinfo else previous.replace(tzinfo=dt.UTC)
+        return previous < notified_at
 
     async def get(self, store_id: str, sku_id: str) -> dict[str, Any] | None:
         return await self._collection.find_one({"store_id": store_id, "sku_id": sku_id})

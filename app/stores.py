@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -87,9 +88,23 @@ def make_store_id(account: str, country: str) -> str:
 
 
 class StoreRepository:
-    def __init__(self, db: AsyncDatabase, box: SecretBox) -> None:
+    def __init__(self, db: AsyncDatabase, box: SecretBox, *, cache_seconds: float = 2.0) -> None:
         self._collection = db[STORES]
         self._box = box
+        self._cache_seconds = cache_seconds
+        self._cache: dict[tuple[str, str | None], tuple[float, list[Store]]] = {}
+
+    async def cached_by_account(self, account: str, affiliate_id: str | None = None) -> list[Store]:
+        """`by_account` for hot paths (notifications): a few seconds of staleness at most,
+        and none for changes made through this process."""
+        key = (account, affiliate_id)
+        now = time.monotonic()
+        hit = self._cache.get(key)
+        if hit is not None and now - hit[0] < self._cache_seconds:
+            return hit[1]
+        stores = await self.by_account(account, affiliate_id)
+        self._cache[key] = (now, stores)
+        return stores
 
     def to_document(self, store: Store) -> dict[str, Any]:
         doc = asdict(store)
@@ -125,6 +140,7 @@ class StoreRepository:
             {"$set": {**doc, "updated_at": now}, "$setOnInsert": {"created_at": now}},
             upsert=True,
         )
+        self._cache.clear()
         return True
 
     async def get(self, store_id: str) -> Store | None:
@@ -146,6 +162,7 @@ class StoreRepository:
         return [doc["store_id"] async for doc in self._collection.find({}, {"store_id": 1})]
 
     async def set_active(self, store_id: str, active: bool) -> None:
+        self._cache.clear()
         await self._collection.update_one(
             {"store_id": store_id},
             {"$set": {"active": active, "updated_at": dt.datetime.now(dt.UTC)}},

@@ -7,14 +7,12 @@ validation, Seller Center feeds) happens in consumers.
 
 from __future__ import annotations
 
-import datetime as dt
 import hmac
 
 from aiohttp import web
 
-from app.broker import queue_name
 from app.http_errors import ApiError
-from app.sku_states import SkuStates, work_for
+from app.notification_intake import IntakeUnavailable
 from app.stores import Store
 from app.vtex_payloads import CatalogNotification, parse_catalog_notification
 from app.web_keys import RUNTIME
@@ -23,7 +21,7 @@ from handlers.common import parse_body
 
 async def resolve_store(request: web.Request, account: str, affiliate_id: str) -> Store:
     runtime = request.app[RUNTIME]
-    stores = await runtime.stores.by_account(account, affiliate_id)
+    stores = await runtime.stores.cached_by_account(account, affiliate_id)
     if not stores:
         raise ApiError(
             404,
@@ -58,39 +56,20 @@ async def catalog_notification(request: web.Request) -> web.Response:
                 "message": "The integration is switched off for this store; nothing was queued.",
             }
         )
-    states = SkuStates(runtime.storage.db)
-    before = await states.note_notification(store.store_id, notification)
-    queued, coalesced = [], []
-    for work in work_for(notification, before):
-        if not await states.claim_queue_slot(
-            store.store_id, notification.sku_id, work.context, before
-        ):
-            coalesced.append(work.context)
-            continue
-        body = {
-            "store_id": store.store_id,
-            "sku_id": notification.sku_id,
-            "product_id": notification.product_id,
-            "action": work.action,
-            "notified_at": dt.datetime.now(dt.UTC).isoformat(),
-        }
-        try:
-            await runtime.broker.publish(queue_name(work.context, store.store_id), body)
-        except Exception as exc:
-            await states.release_queue_slot(store.store_id, notification.sku_id, work.context)
-            raise ApiError(
-                503,
-                "queue_unavailable",
-                "The notification was recorded but could not be queued; it will be picked up "
-                "by the next reconciliation. VTEX may retry.",
-            ) from exc
-        queued.append(work.context)
+    try:
+        outcome = await runtime.intake.submit(store.store_id, notification)
+    except IntakeUnavailable as exc:
+        raise ApiError(
+            503,
+            "queue_unavailable",
+            f"{exc}; VTEX may retry, and the periodic reconciliation will catch up.",
+        ) from exc
     return web.json_response(
         {
             "accepted": True,
             "store": store.store_id,
             "sku": notification.sku_id,
-            "queued": queued,
-            "coalesced": coalesced,
+            "queued": outcome.queued,
+            "coalesced": outcome.coalesced,
         }
     )

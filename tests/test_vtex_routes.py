@@ -92,6 +92,7 @@ async def test_notification_is_persisted_queued_and_coalesced(
     second = await client.post(url, json=notification())
     assert (await second.json())["coalesced"] == ["catalog"]
     assert await depth(runtime, "catalog") == 1
+    await runtime.intake.flush()
     state = await runtime.storage.db[SKU_STATES].find_one({"sku_id": "2001773"})
     assert state["notifications"] == 2
 
@@ -177,6 +178,7 @@ async def test_bad_notifications_are_refused_and_write_nothing(
     assert error["code"] == code and error["message"]
     if field:
         assert error["details"]["field"] == field and field in error["message"]
+    await runtime.intake.flush()
     assert await runtime.storage.db[SKU_STATES].count_documents({}) == 0
     assert await depth(runtime, "catalog") == 0
 

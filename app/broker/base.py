@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import abc
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,6 +96,19 @@ class Broker(abc.ABC):
         headers: dict[str, Any] | None = None,
     ) -> str:
         """Durably enqueue; returns the message id once the broker has confirmed it."""
+
+    async def publish_many(
+        self,
+        items: Sequence[tuple[str, dict[str, Any]]],
+        *,
+        dedupe_keys: Sequence[str | None] | None = None,
+    ) -> list[str | None]:
+        """Publish several (queue, body) messages; brokers override it to pipeline the work.
+
+        A message whose dedupe key matches one still waiting undelivered in its queue is
+        dropped (None in the result) by brokers that can see their queues; others publish.
+        """
+        return [await self.publish(queue, body) for queue, body in items]
 
     @abc.abstractmethod
     async def consume(self, queue: str, handler: Handler, *, prefetch: int | None = None) -> None:

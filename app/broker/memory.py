@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import time
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import structlog
@@ -42,6 +43,7 @@ class InProcessBroker(Broker):
         self._queues: dict[str, asyncio.Queue[Message]] = {}
         self._workers: dict[str, list[asyncio.Task[None]]] = {}
         self._timers: set[asyncio.TimerHandle] = set()
+        self._waiting: dict[str, str] = {}  # dedupe key -> id of the undelivered message
         self._started = False
 
     def _queue(self, name: str) -> asyncio.Queue[Message]:
@@ -65,6 +67,9 @@ class InProcessBroker(Broker):
                 attempt=doc.get("attempt", 1),
                 headers=doc.get("headers", {}),
             )
+            key = message.headers.get("x-dedupe")
+            if key and message.attempt == 1:
+                self._waiting[key] = message.id
             self._enqueue(message, max(0.0, doc.get("available_at", now) - now))
             restored += 1
         if restored:
@@ -105,6 +110,54 @@ class InProcessBroker(Broker):
         self._enqueue(message, 0.0)
         return message.id
 
+    async def publish_many(
+        self,
+        items: Sequence[tuple[str, dict[str, Any]]],
+        *,
+        dedupe_keys: Sequence[str | None] | None = None,
+    ) -> list[str | None]:
+        keys = list(dedupe_keys) if dedupe_keys is not None else [None] * len(items)
+        result: list[str | None] = []
+        messages: list[Message] = []
+        for (queue, body), key in zip(items, keys, strict=True):
+            if key is not None and key in self._waiting:
+                result.append(None)
+                continue
+            message = Message(
+                id=uuid.uuid4().hex,
+                queue=queue,
+                body=body,
+                headers={"x-dedupe": key} if key else {},
+            )
+            if key is not None:
+                self._waiting[key] = message.id
+            messages.append(message)
+            result.append(message.id)
+        if self._journal is not None and messages:
+            now, seq = time.time(), time.monotonic_ns()
+            try:
+                await self._journal.insert_many(
+                    [
+                        {
+                            "_id": m.id,
+                            "queue": m.queue,
+                            "body": m.body,
+                            "attempt": 1,
+                            "headers": m.headers,
+                            "available_at": now,
+                            "seq": seq + i,
+                        }
+                        for i, m in enumerate(messages)
+                    ]
+                )
+            except Exception:
+                for m in messages:
+                    self._waiting.pop(m.headers.get("x-dedupe", ""), None)
+                raise
+        for message in messages:
+            self._enqueue(message, 0.0)
+        return result
+
     def _enqueue(self, message: Message, delay: float) -> None:
         queue = self._queue(message.queue)
         if delay <= 0:
@@ -141,6 +194,9 @@ class InProcessBroker(Broker):
         queue = self._queue(name)
         while True:
             message = await queue.get()
+            key = message.headers.get("x-dedupe")
+            if key and self._waiting.get(key) == message.id:
+                del self._waiting[key]
             try:
                 await handler(message)
             except asyncio.CancelledError:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import aio_pika
@@ -143,6 +144,27 @@ class RabbitBroker(Broker):
         message_id = message_id or uuid.uuid4().hex
         await self._send(queue, body, message_id, {**(headers or {}), "x-attempt": 1})
         return message_id
+
+    async def publish_many(
+        self,
+        items: Sequence[tuple[str, dict[str, Any]]],
+        *,
+        dedupe_keys: Sequence[str | None] | None = None,
+    ) -> list[str | None]:
+        """Pipelined: all messages in flight at once, each awaited for its confirm.
+
+        RabbitMQ cannot tell whether a message is still waiting, so nothing is dropped
+        here; consumers skip what became redundant (SkuStates.begin_processing)."""
+        for queue in {q for q, _ in items}:
+            await self.declare(queue)
+        ids = [uuid.uuid4().hex for _ in items]
+        await asyncio.gather(
+            *(
+                self._send(queue, body, message_id, {"x-attempt": 1})
+                for (queue, body), message_id in zip(items, ids, strict=True)
+            )
+        )
+        return list(ids)
 
     async def consume(self, queue: str, handler: Handler, *, prefetch: int | None = None) -> None:
         if queue in self._consumers:

@@ -1,0 +1,167 @@
+"""Group commit for catalog notifications.
+
+Each request hands its notification to the intake and waits; one background task takes
+everything that arrived meanwhile and publishes it in one go (a persistent, confirmed
+message is the durable record of the notification), then answers every waiting request.
+Under a storm batches grow by themselves, so the broker and the database see a few large
+operations instead of thousands of small ones.
+
+Coalescing here is only ever safe: a notification is dropped when an identical message
+(same store, SKU and queue) is still waiting undelivered, because the consumer has not read
+VTEX yet and will see the newer change too. Marking SKUs pending for the dashboard happens
+after the answer, merged per SKU.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+from dataclasses import dataclass, field
+
+import structlog
+
+from app.broker import Broker, queue_name
+from app.sku_states import SkuStates, work_for
+from app.vtex_payloads import CatalogNotification
+
+log = structlog.get_logger(__name__)
+
+MAX_BATCH = 1000
+MARK_CHUNK = 500
+
+
+@dataclass
+class Intake:
+    """What happened to one notification."""
+
+    queued: list[str] = field(default_factory=list)
+    coalesced: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Pending:
+    store_id: str
+    notification: CatalogNotification
+    received_at: dt.datetime
+    future: asyncio.Future[Intake]
+
+
+class IntakeUnavailable(RuntimeError):
+    """Queueing failed; the caller answers 503 so VTEX retries."""
+
+
+class NotificationIntake:
+    def __init__(self, states: SkuStates, broker: Broker) -> None:
+        self._states = states
+        self._broker = broker
+        self._pending: list[_Pending] = []
+        self._wakeup = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        # SKU -> (store, last notification, received at, count), written in the background
+        self._to_mark: dict[tuple[str, str], tuple[str, CatalogNotification, dt.datetime, int]]
+        self._to_mark = {}
+        self._marker: asyncio.Task[None] | None = None
+
+    async def submit(self, store_id: str, notification: CatalogNotification) -> Intake:
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="notification-intake")
+        future: asyncio.Future[Intake] = asyncio.get_running_loop().create_future()
+        self._pending.append(_Pending(store_id, notification, dt.datetime.now(dt.UTC), future))
+        self._wakeup.set()
+        return await future
+
+    async def flush(self) -> None:
+        """Wait until every accepted notification is also marked pending (tests, shutdown)."""
+        while self._pending or self._to_mark or (self._marker and not self._marker.done()):
+            if self._marker is not None and not self._marker.done():
+                await asyncio.wait({self._marker})
+            elif self._to_mark:
+                self._start_marker()
+            else:
+                await asyncio.sleep(0.005)
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.flush(), timeout=10)
+        for task in (self._task, self._marker):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        for item in self._pending:
+            if not item.future.done():
+                item.future.set_exception(IntakeUnavailable("the service is shutting down"))
+        self._pending.clear()
+
+    async def _run(self) -> None:
+        while True:
+            await self._wakeup.wait()
+            self._wakeup.clear()
+            while self._pending:
+                batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+                await self._process(batch)
+
+    async def _process(self, batch: list[_Pending]) -> None:
+        items: list[tuple[str, dict[str, object]]] = []
+        keys: list[str] = []
+        owners: list[tuple[int, str]] = []  # (batch index, context) per message
+        for index, pending in enumerate(batch):
+            n = pending.notification
+            for work in work_for(n):
+                queue = queue_name(work.context, pending.store_id)
+                items.append(
+                    (
+                        queue,
+                        {
+                            "store_id": pending.store_id,
+                            "sku_id": n.sku_id,
+                            "product_id": n.product_id,
+                            "action": work.action,
+                            "notified_at": pending.received_at.isoformat(),
+                        },
+                    )
+                )
+                keys.append(f"{queue}:{n.sku_id}:{work.action}")
+                owners.append((index, work.context))
+        try:
+            ids = await self._broker.publish_many(items, dedupe_keys=keys)
+        except Exception as exc:
+            log.warning("notification_publish_failed", error=str(exc), batch=len(batch))
+            for pending in batch:
+                if not pending.future.done():
+                    pending.future.set_exception(
+                        IntakeUnavailable("the notification could not be queued")
+                    )
+            return
+        outcomes = [Intake() for _ in batch]
+        for (index, context), message_id in zip(owners, ids, strict=True):
+            target = outcomes[index].queued if message_id else outcomes[index].coalesced
+            target.append(context)
+        for pending, outcome in zip(batch, outcomes, strict=True):
+            key = (pending.store_id, pending.notification.sku_id)
+            count = self._to_mark[key][3] + 1 if key in self._to_mark else 1
+            self._to_mark[key] = (
+                pending.store_id,
+                pending.notification,
+                pending.received_at,
+                count,
+            )
+            if not pending.future.done():
+                pending.future.set_result(outcome)
+        self._start_marker()
+
+    def _start_marker(self) -> None:
+        if self._to_mark and (self._marker is None or self._marker.done()):
+            self._marker = asyncio.create_task(self._mark(), name="mark-pending")
+
+    async def _mark(self) -> None:
+        while self._to_mark:
+            # Small chunks, so the next batch's publish is never stuck behind a big write.
+            keys = list(self._to_mark)[:MARK_CHUNK]
+            notes = [self._to_mark.pop(k) for k in keys]
+            try:
+                await self._states.mark_pending(notes)
+            except Exception as exc:  # the messages are durable; the view catches up later
+                log.warning("mark_pending_failed", error=str(exc), skus=len(notes))
+                return

@@ -1,0 +1,155 @@
+"""Notification endpoint under load: p99 latency at a fixed arrival rate, errors counted.
+
+Budget (DESIGN.md): p99 under 20 ms at 500 requests/s with 0 errors. The load is open-loop
+(requests start on schedule whether or not earlier ones finished), so a slow server shows
+up as latency instead of silently lowering the rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import aiohttp
+from aiohttp import web
+
+from app.runtime import open_runtime
+from app.settings import Settings
+from app.stores import Store, StoreCredentials
+from app.web import create_app
+from bench.common import summary_ms, throwaway_mongo, write_report
+
+
+def generate_load(
+    url: str, rate: int, seconds: float, skus: int
+) -> tuple[list[float], dict[str, int], float]:
+    """Runs in its own process, so the load generator does not steal the server's loop."""
+    return asyncio.run(_load(url, rate, seconds, skus))
+
+
+async def _load(
+    url: str, rate: int, seconds: float, skus: int
+) -> tuple[list[float], dict[str, int], float]:
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    total = int(rate * seconds)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+
+        async def one(i: int) -> None:
+            body = {
+                "IdSku": str(1 + i % skus),
+                "An": "bench",
+                "IdAffiliate": "LMX",
+                "ProductId": 1 + i % skus,
+                "IsActive": True,
+                "StockModified": True,
+                "PriceModified": i % 3 == 0,
+                "HasStockKeepingUnitModified": i % 7 == 0,
+            }
+            start = time.perf_counter()
+            try:
+                async with session.post(url, json=body) as response:
+                    await response.read()
+                    if response.status != 200:
+                        errors[str(response.status)] = errors.get(str(response.status), 0) + 1
+            except Exception as exc:
+                errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+            latencies.append(time.perf_counter() - start)
+
+        tasks = []
+        began = time.perf_counter()
+        for i in range(total):
+            delay = began + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(i)))
+        await asyncio.gather(*tasks)
+        return latencies, errors, time.perf_counter() - began
+
+
+async def run(rate: int, seconds: float, skus: int, amqp_url: str | None) -> dict:
+    async with throwaway_mongo() as mongo_uri:
+        settings = Settings.from_env(
+            {
+                "MONGODB_URI": mongo_uri,
+                "MONGODB_DB": "bench_notifications",
+                "DATA_DIR": tempfile.mkdtemp(),
+                "SECRET_KEY": "bench-secret-key-0123456789",
+                "ADMIN_PASSWORD": "bench-password",
+                "LOG_LEVEL": "WARNING",
+                **({"AMQP_URL": amqp_url} if amqp_url else {}),
+            }
+        )
+        async with open_runtime(settings) as runtime:
+            await runtime.storage.db.drop_collection("sku_states")
+            store = Store(
+                store_id="bench-mx",
+                account="bench",
+                affiliate_id="LMX",
+                sales_channel="1",
+                country="MX",
+                linio_user_id="b@bench.mx",
+                credentials=StoreCredentials(linio_api_key="k"),
+            )
+            await runtime.stores.upsert(store)
+            runner = web.AppRunner(create_app(settings, runtime=runtime), access_log=None)
+            await runner.setup()
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            await site.start()
+            port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+            url = f"http://127.0.0.1:{port}/catalog/notification?token={store.notification_token}"
+            loop = asyncio.get_running_loop()
+            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+                latencies, errors, elapsed = await loop.run_in_executor(
+                    pool, generate_load, url, rate, seconds, skus
+                )
+            total = len(latencies)
+            queued = await runtime.broker.depth("stock.bench-mx")
+            await runner.cleanup()
+            await runtime.storage.client.drop_database("bench_notifications")
+    return {
+        "rate_target": rate,
+        "seconds": seconds,
+        "requests": total,
+        "achieved_rate": round(total / elapsed, 1),
+        "errors": errors,
+        "latency": summary_ms(latencies),
+        "distinct_skus": skus,
+        "stock_messages_queued": queued,
+        "broker": "rabbitmq" if amqp_url else "in-process",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rate", type=int, default=500)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--skus", type=int, default=5000)
+    parser.add_argument("--amqp-url", default=os.environ.get("AMQP_URL"))
+    args = parser.parse_args()
+    result = asyncio.run(run(args.rate, args.seconds, args.skus, args.amqp_url))
+    lat = result["latency"]
+    ok = lat["p99_ms"] < 20 and not result["errors"]
+    markdown = (
+        f"Open-loop load on `POST /catalog/notification` ({result['broker']} broker, "
+        f"embedded SecantusDB, one process on this machine).\n\n"
+        f"| target rate | achieved | requests | errors | p50 | p95 | p99 | max |\n"
+        f"|---|---|---|---|---|---|---|---|\n"
+        f"| {result['rate_target']}/s | {result['achieved_rate']}/s | {result['requests']} | "
+        f"{sum(result['errors'].values())} | {lat['p50_ms']} ms | {lat['p95_ms']} ms | "
+        f"{lat['p99_ms']} ms | {lat['max_ms']} ms |\n\n"
+        f"Budget: p99 < 20 ms at 500/s, 0 errors — **{'met' if ok else 'NOT met'}**.\n"
+        f"Repeated notifications of a SKU coalesce: {result['stock_messages_queued']} stock "
+        f"messages were queued for {result['distinct_skus']} distinct SKUs.\n"
+    )
+    path = write_report(f"notification_endpoint_{result['broker']}", result, markdown)
+    print(path.read_text())
+
+
+if __name__ == "__main__":
+    main()
