@@ -1,0 +1,64 @@
+"""Coalescing never loses a change: the two places it happens, on real storage and broker."""
+
+import asyncio
+import datetime as dt
+
+from app.broker import Message, queue_name
+from app.runtime import Runtime
+from app.vtex_payloads import parse_catalog_notification
+
+
+def note(sku: str, **flags: bool):
+    return parse_catalog_notification({"IdSku": sku, "An": "acme", "IdAffiliate": "LMX", **flags})
+
+
+async def test_consumer_skips_only_what_a_later_read_already_covered(runtime: Runtime) -> None:
+    states = runtime.sku_states
+    before_first_read = dt.datetime.now(dt.UTC)
+    await asyncio.sleep(0.01)
+    assert await states.begin_processing("acme-mx", "1", "stock", before_first_read)
+    # A notification received before that read started is covered by it: skip.
+    assert not await states.begin_processing("acme-mx", "1", "stock", before_first_read)
+    # A notification received after the read started must be processed.
+    await asyncio.sleep(0.01)
+    after = dt.datetime.now(dt.UTC)
+    assert await states.begin_processing("acme-mx", "1", "stock", after)
+    # Contexts are independent.
+    assert await states.begin_processing("acme-mx", "1", "price", before_first_read)
+
+
+async def test_intake_coalesces_only_while_the_message_waits(runtime: Runtime) -> None:
+    intake, broker = runtime.intake, runtime.broker
+    first = await intake.submit("acme-mx", note("9", StockModified=True))
+    second = await intake.submit("acme-mx", note("9", StockModified=True))
+    assert (first.queued, second.coalesced) == (["stock"], ["stock"])
+    taken = asyncio.Event()
+    release = asyncio.Event()
+
+    async def slow_consumer(message: Message) -> None:
+        taken.set()
+        await release.wait()
+
+    await broker.consume(queue_name("stock", "acme-mx"), slow_consumer, prefetch=1)
+    await asyncio.wait_for(taken.wait(), 5)
+    # The consumer has the message and may already have read VTEX: a new change needs
+    # its own message.
+    third = await intake.submit("acme-mx", note("9", StockModified=True))
+    assert third.queued == ["stock"]
+    release.set()
+    await intake.flush()
+    state = await runtime.sku_states.get("acme-mx", "9")
+    assert state["notifications"] == 3 and state["status"] == "pending"
+
+
+async def test_intake_batches_concurrent_notifications(runtime: Runtime) -> None:
+    outcomes = await asyncio.gather(
+        *(
+            runtime.intake.submit("acme-mx", note(str(i), PriceModified=True, StockModified=True))
+            for i in range(200)
+        )
+    )
+    assert all(o.queued == ["price", "stock"] for o in outcomes)
+    assert await runtime.broker.depth(queue_name("price", "acme-mx")) == 200
+    await runtime.intake.flush()
+    assert await runtime.storage.db.sku_states.count_documents({"status": "pending"}) == 200
