@@ -57,6 +57,7 @@ class Store:
     has_automatic_guide: bool = False
     active: bool = True
     email: str = ""
+    allow_franchise_accounts: bool = False
     notification_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     credentials: StoreCredentials = field(default_factory=StoreCredentials, repr=False)
 

@@ -56,6 +56,7 @@ async def store_config_notification(request: web.Request) -> web.Response:
         sales_channel=config.sales_channel,
         email=config.email or store.email,
         active=config.active,
+        allow_franchise_accounts=config.allow_franchise_accounts,
         credentials=dataclasses.replace(
             store.credentials, vtex_cookie=config.cookie or store.credentials.vtex_cookie
         ),
@@ -127,7 +128,7 @@ async def get_config(request: web.Request) -> web.Response:
                 "affiliateId": store.affiliate_id,
                 "salesChannel": store.sales_channel,
                 "email": store.email,
-                "allowFranchiseAccounts": False,
+                "allowFranchiseAccounts": store.allow_franchise_accounts,
                 "cookie": creds.vtex_cookie or None,
             }
             return web.json_response(body, headers={"Cache-Control": "no-cache"})

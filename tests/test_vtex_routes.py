@@ -213,6 +213,7 @@ async def test_store_config_notification_updates_and_deactivates(
     assert saved.sales_channel == "5" and saved.credentials.vtex_cookie == "eyJhbGciOi-app-token"
     assert await depth(runtime, "catalog") == 0  # was already active: no new load
 
+    assert saved.allow_franchise_accounts is False
     response = await client.post(url, json={**config, "active": False})
     assert (await response.json())["queued"] == ["deactivate_store"]
     assert (await runtime.stores.get("acme-mx")).active is False
@@ -252,6 +253,7 @@ async def test_get_config_template_contract(
     assert ok.status == 200 and ok.headers["Cache-Control"] == "no-cache"
     body = await ok.json()
     assert body["accountName"] == "acme" and body["affiliateId"] == "LMX"
+    assert body["allowFranchiseAccounts"] is False and body["salesChannel"] == "3"
     assert (await client.get("/_v/other/app/config")).status == 404
 
 
