@@ -198,14 +198,23 @@ class InProcessBroker(Broker):
             if key and self._waiting.get(key) == message.id:
                 del self._waiting[key]
             try:
-                await handler(message)
+                await self._deliver(message, handler)
             except asyncio.CancelledError:
                 queue.put_nowait(message)  # not acknowledged: it stays for the next consumer
                 raise
-            except Exception as exc:
-                await self._settle_failure(message, exc)
-            else:
-                await self._ack(message)
+            except Exception as exc:  # the journal write failed: keep the message, try later
+                log.warning("message_settle_failed", queue=name, id=message.id, error=str(exc))
+                self._enqueue(message, self.policy.delay(message.attempt))
+
+    async def _deliver(self, message: Message, handler: Handler) -> None:
+        try:
+            await handler(message)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            await self._settle_failure(message, exc)
+        else:
+            await self._ack(message)
 
     async def _ack(self, message: Message) -> None:
         if self._journal is not None:
