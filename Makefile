@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: serve test clean
+.PHONY: serve test bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -24,6 +24,9 @@ test: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench.notification_endpoint
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
