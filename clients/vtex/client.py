@@ -1,0 +1,351 @@
+"""The VTEX client: every call the connector makes to a seller's VTEX account.
+
+One object per store. Request building and response parsing stay out of the transport
+(`clients.vtex.models`), so what VTEX sends can be tested as plain JSON too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+
+from app.manifest import OutboundPolicy
+from app.vtex_payloads import PayloadError, ProcessingResult, parse_processing_result
+from clients.errors import PermanentError
+from clients.vtex.models import (
+    Product,
+    Receipt,
+    Simulation,
+    SkuContext,
+    VtexOrder,
+    parse_order,
+    parse_product,
+    parse_receipt,
+    parse_simulation,
+    parse_sku_context,
+)
+from clients.vtex.transport import RetryPolicy, VtexCredentials, VtexTransport
+
+SIMULATION_CHUNK = 50  # items per simulation call: large enough to batch, small enough to time
+
+
+@dataclass(frozen=True)
+class SimulationItem:
+    sku_id: str
+    quantity: int = 1
+    seller: str = "1"
+
+
+class VtexClient:
+    def __init__(
+        self,
+        credentials: VtexCredentials,
+        *,
+        session: aiohttp.ClientSession,
+        policy: OutboundPolicy,
+        base_url: str | None = None,
+        timeout: float = 15.0,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.account = credentials.account
+        self._http = VtexTransport(
+            credentials,
+            session=session,
+            policy=policy,
+            base_url=base_url,
+            timeout=timeout,
+            retry=retry,
+        )
+
+    # --- catalog ---------------------------------------------------------------------
+
+    async def sku_ids(
+        self, sales_channel: str, *, page_size: int = 1000, only_assigned: bool = True
+    ) -> AsyncIterator[str]:
+        """Every SKU id of the trade policy, page by page (initial load, reconciliation)."""
+        page = 1
+        while True:
+            _, ids = await self._http.request(
+                "GET",
+                "/api/catalog_system/pvt/sku/stockkeepingunitidsbysaleschannel",
+                params={
+                    "sc": sales_channel,
+                    "page": page,
+                    "pageSize": page_size,
+                    "onlyAssigned": "true" if only_assigned else "false",
+                },
+            )
+            ids = ids or []
+            for sku_id in ids:
+                yield str(sku_id)
+            if len(ids) < page_size:
+                return
+            page += 1
+
+    async def sku_context(self, sku_id: str, sales_channel: str) -> SkuContext:
+        _, data = await self._http.request(
+            "GET",
+            f"/api/catalog_system/pvt/sku/stockkeepingunitbyid/{sku_id}",
+            params={"sc": sales_channel},
+        )
+        return parse_sku_context(data)
+
+    async def product(self, product_id: str) -> Product:
+        _, data = await self._http.request("GET", f"/api/catalog/pvt/product/{product_id}")
+        return parse_product(data)
+
+    async def product_with_trade_policies(self, product_id: str) -> Product:
+        _, data = await self._http.request(
+            "GET",
+            f"/api/catalog_system/pvt/products/productget/{product_id}",
+            params={"an": self.account},
+        )
+        return parse_product(data)
+
+    async def simulate(
+        self,
+        items: Sequence[SimulationItem],
+        *,
+        sales_channel: str,
+        affiliate_id: str,
+        postal_code: str | None = None,
+        country: str | None = None,
+    ) -> Simulation:
+        """Fulfillment simulation; without a destination it answers price and stock only."""
+        result = Simulation({})
+        for start in range(0, len(items), SIMULATION_CHUNK):
+            chunk = items[start : start + SIMULATION_CHUNK]
+            body = {
+                "items": [
+                    {"id": i.sku_id, "quantity": i.quantity, "seller": i.seller} for i in chunk
+                ],
+                "postalCode": postal_code,
+                "country": country,
+            }
+            _, data = await self._http.request(
+                "POST",
+                "/api/fulfillment/pvt/orderForms/simulation",
+                params={"sc": sales_channel, "affiliateId": affiliate_id},
+                json_body=body,
+            )
+            result = result.merged(parse_simulation(data or {}))
+        return result
+
+    # --- orders: Channel Order API (current method) -----------------------------------------
+
+    async def create_order(
+        self, order: dict[str, Any], *, affiliate_id: str | None = None
+    ) -> ProcessingResult:
+        """The synchronous answer (usually SOI003, enqueued); the final result arrives at the
+        processing-result route. A refusal with the result contract is a result, not an
+        exception: its code tells the flow what to do."""
+        params = {"an": self.account, **({"affiliateId": affiliate_id} if affiliate_id else {})}
+        _, data = await self._http.request(
+            "POST", "/api/order-integration/orders", params=params, json_body=order, allow=(400,)
+        )
+        return self._result(data, "PlaceOrder", order.get("marketplaceOrderId"))
+
+    async def update_order_status(
+        self,
+        marketplace_order_id: str,
+        status: str,
+        *,
+        connector_name: str | None = None,
+        connector_endpoint: str | None = None,
+    ) -> ProcessingResult:
+        body = {
+            "marketplaceOrderId": marketplace_order_id,
+            "marketplaceOrderStatus": status,
+            "connectorName": connector_name,
+            "connectorEndpoint": connector_endpoint,
+        }
+        _, data = await self._http.request(
+            "PUT",
+            "/api/order-integration/orders/status",
+            params={"an": self.account},
+            json_body=body,
+            allow=(400,),
+        )
+        return self._result(data, "ApproveOrder", marketplace_order_id)
+
+    @staticmethod
+    def _result(data: Any, flow: str, marketplace_order_id: str | None) -> ProcessingResult:
+        """The synchronous answer may leave marketplaceOrderId null: it is the one we sent."""
+        if isinstance(data, dict):
+            data = {
+                "flow": flow,
+                "marketplaceOrderId": marketplace_order_id,
+                **{k: v for k, v in data.items() if v is not None},
+            }
+        try:
+            return parse_processing_result(data)
+        except PayloadError as exc:
+            raise PermanentError(
+                f"VTEX answered the {flow} call with an unexpected body: {exc}"
+            ) from None
+
+    # --- orders: fulfillment orders (deprecated method, for stores that still use it) -------
+
+    async def place_fulfillment_orders(
+        self, orders: list[dict[str, Any]], *, sales_channel: str, affiliate_id: str
+    ) -> list[dict[str, Any]]:
+        _, data = await self._http.request(
+            "POST",
+            "/api/fulfillment/pvt/orders",
+            params={"sc": sales_channel, "affiliateId": affiliate_id},
+            json_body=orders,
+        )
+        return list(data or [])
+
+    async def fulfill_order(
+        self, order_id: str, marketplace_order_id: str, *, sales_channel: str, affiliate_id: str
+    ) -> Any:
+        _, data = await self._http.request(
+            "POST",
+            f"/api/fulfillment/pvt/orders/{order_id}/fulfill",
+            params={"sc": sales_channel, "affiliateId": affiliate_id},
+            json_body=[{"marketplaceOrderId": marketplace_order_id}],
+        )
+        return data
+
+    # --- OMS -------------------------------------------------------------------------------
+
+    async def get_order(self, order_id: str) -> VtexOrder:
+        _, data = await self._http.request("GET", f"/api/oms/pvt/orders/{order_id}")
+        return parse_order(data)
+
+    async def cancel_order(self, order_id: str, reason: str | None = None) -> Receipt:
+        _, data = await self._http.request(
+            "POST",
+            f"/api/oms/pvt/orders/{order_id}/cancel",
+            json_body={"reason": reason} if reason else None,
+        )
+        return parse_receipt(data)
+
+    async def invoice(self, order_id: str, invoice: dict[str, Any]) -> Receipt:
+        """Output (sale) or Input (return) invoice; a return is needed before cancelling an
+        invoiced order."""
+        if invoice.get("type", "Output") not in ("Output", "Input"):
+            raise ValueError("invoice type must be Output or Input")
+        _, data = await self._http.request(
+            "POST", f"/api/oms/pvt/orders/{order_id}/invoice", json_body=invoice
+        )
+        return parse_receipt(data)
+
+    async def update_tracking(
+        self,
+        order_id: str,
+        invoice_number: str,
+        *,
+        tracking_number: str,
+        courier: str,
+        tracking_url: str | None = None,
+        dispatched_date: str | None = None,
+    ) -> Receipt:
+        _, data = await self._http.request(
+            "PATCH",
+            f"/api/oms/pvt/orders/{order_id}/invoice/{invoice_number}",
+            json_body={
+                "trackingNumber": tracking_number,
+                "trackingUrl": tracking_url,
+                "courier": courier,
+                "dispatchedDate": dispatched_date,
+            },
+        )
+        return parse_receipt(data)
+
+    async def tracking_events(
+        self,
+        order_id: str,
+        invoice_number: str,
+        *,
+        is_delivered: bool,
+        delivered_date: str | None = None,
+        events: list[dict[str, Any]] | None = None,
+    ) -> Receipt:
+        _, data = await self._http.request(
+            "PUT",
+            f"/api/oms/pvt/orders/{order_id}/invoice/{invoice_number}/tracking",
+            json_body={
+                "isDelivered": is_delivered,
+                "deliveredDate": delivered_date,
+                "events": events or [],
+            },
+        )
+        return parse_receipt(data)
+
+    async def start_handling(self, order_id: str) -> None:
+        await self._http.request(
+            "POST", f"/api/oms/pvt/orders/{order_id}/start-handling", expect=(204,)
+        )
+
+    # --- order feed and hook ----------------------------------------------------------------
+
+    async def feed_config(self) -> Any:
+        return (await self._http.request("GET", "/api/orders/feed/config"))[1]
+
+    async def set_feed_config(self, config: dict[str, Any]) -> None:
+        await self._http.request(
+            "POST", "/api/orders/feed/config", json_body=config, expect=(200, 204)
+        )
+
+    async def hook_config(self) -> Any:
+        return (await self._http.request("GET", "/api/orders/hook/config"))[1]
+
+    async def set_hook_config(self, config: dict[str, Any]) -> None:
+        await self._http.request(
+            "POST", "/api/orders/hook/config", json_body=config, expect=(200, 204)
+        )
+
+    async def read_feed(self, max_lot: int = 10) -> list[dict[str, Any]]:
+        _, data = await self._http.request(
+            "GET", "/api/orders/feed", params={"maxlot": min(max_lot, 10)}
+        )
+        return list(data or [])
+
+    async def commit_feed(self, handles: Sequence[str]) -> None:
+        await self._http.request(
+            "POST", "/api/orders/feed", json_body={"handles": list(handles)}, expect=(200, 204)
+        )
+
+    # --- affiliates ---------------------------------------------------------------------------
+
+    async def get_affiliate(self, affiliate_id: str) -> dict[str, Any] | None:
+        status, data = await self._http.request(
+            "GET",
+            f"/api/fulfillment/pvt/affiliates/{affiliate_id}",
+            params={"an": self.account},
+            allow=(404,),
+        )
+        return None if status == 404 else data
+
+    async def upsert_affiliate(
+        self,
+        affiliate_id: str,
+        *,
+        name: str,
+        sales_channel: str,
+        search_endpoint: str,
+        follow_up_email: str,
+    ) -> dict[str, Any]:
+        """Registers the connector's notification URL, as VTEX's template app does."""
+        body = {
+            "id": affiliate_id,
+            "name": name,
+            "followUpEmail": follow_up_email,
+            "salesChannel": sales_channel,
+            "searchURIEndpoint": search_endpoint,
+            "SearchURIEndpointVersion": "1.x.x",
+            "SearchURIEndpointAvailableVersions": ["1.x.x"],
+        }
+        _, data = await self._http.request(
+            "PUT",
+            f"/api/fulfillment/pvt/affiliates/{affiliate_id}",
+            params={"an": self.account},
+            json_body=body,
+            expect=(200, 201, 204),
+        )
+        return data or body
