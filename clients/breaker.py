@@ -97,7 +97,7 @@ class AsyncCircuitBreaker:
 
     @property
     def state(self) -> str:
-        """ "closed" | "open" | "half-open" (stays "open" until a call finds the timeout over)."""
+        """One of closed, open, half-open; stays open until a call finds the timeout over."""
         return self._breaker.current_state
 
     @property
@@ -166,7 +166,10 @@ class AsyncCircuitBreaker:
     def _open_error(self) -> BreakerOpenError:
         opened_at = self.opened_at or datetime.now(UTC)
         since = opened_at.strftime("%Y-%m-%d %H:%M:%S UTC")
-        retry_in = max(round(self._retry_in()), 1)
+        # While a trial is in flight the timeout is over, but retrying at once would only
+        # bounce off the gate again: suggest a short pause instead of zero.
+        retry_after = self._retry_in() or min(1.0, self._breaker.reset_timeout)
+        retry_in = max(round(retry_after), 1)
         message = (
             f"El servicio {self.name} falla repetidamente: circuito abierto desde {since}; "
             f"se reintentará en {retry_in} s. / "
@@ -174,7 +177,7 @@ class AsyncCircuitBreaker:
             f"retrying in {retry_in} s."
         )
         return BreakerOpenError(
-            message, code="CIRCUIT_OPEN", breaker=self.name, retry_after=self._retry_in()
+            message, code="CIRCUIT_OPEN", breaker=self.name, retry_after=retry_after
         )
 
 
