@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import platform
 from collections.abc import Mapping
 from urllib.parse import quote
 
@@ -36,3 +37,19 @@ def verify(params: Mapping[str, str], api_key: str) -> bool:
     """Constant-time check of the ``Signature`` parameter of a received query."""
     given = params.get("Signature", "")
     return hmac.compare_digest(given, signature(params, api_key))
+
+
+def user_agent(
+    seller_id: str,
+    *,
+    language: str = "Python",
+    language_version: str | None = None,
+    integrator: str | None = None,
+    country: str | None = None,
+) -> str:
+    """Seller Center's mandatory `SellerId/Language/Version[/Integrator][/Country]`."""
+    if not seller_id:
+        raise ValueError("The Seller Center seller id is required for the User-Agent.")
+    parts = [seller_id, language, language_version or platform.python_version()]
+    parts += [p for p in (integrator, country) if p]
+    return "/".join(parts)

@@ -1,0 +1,286 @@
+"""Typed Seller Center entities. Money is Decimal, ids that may carry leading zeros or
+exceed 64 bits stay strings, dates without a zone stay naive (Seller Center sends local
+time of the seller's country)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Brand:
+    brand_id: str
+    name: str
+    global_identifier: str | None
+
+
+@dataclass(frozen=True)
+class Category:
+    category_id: str
+    name: str
+    global_identifier: str | None
+    attribute_set_id: str | None
+    children: tuple[Category, ...] = ()
+
+    def walk(self) -> list[Category]:
+        found = [self]
+        for child in self.children:
+            found.extend(child.walk())
+        return found
+
+
+@dataclass(frozen=True)
+class AttributeOption:
+    name: str
+    global_identifier: str | None
+    is_default: bool
+
+
+@dataclass(frozen=True)
+class Attribute:
+    label: str
+    name: str
+    feed_name: str
+    global_identifier: str | None
+    group_name: str | None
+    is_mandatory: bool
+    is_global: bool
+    description: str | None
+    product_type: str | None
+    input_type: str | None
+    attribute_type: str | None
+    example_value: str | None
+    max_length: int | None
+    options: tuple[AttributeOption, ...] = ()
+
+
+@dataclass(frozen=True)
+class BusinessUnit:
+    business_unit: str
+    operator_code: str
+    price: Decimal | None
+    special_price: Decimal | None
+    special_from: dt.datetime | None
+    special_to: dt.datetime | None
+    stock: int | None
+    status: str | None
+    is_published: bool
+
+
+@dataclass(frozen=True)
+class Product:
+    seller_sku: str
+    shop_sku: str | None = None
+    product_sin: str | None = None
+    name: str | None = None
+    variation: str | None = None
+    parent_sku: str | None = None
+    quantity: int | None = None
+    available: int | None = None
+    price: Decimal | None = None
+    sale_price: Decimal | None = None
+    sale_start: dt.datetime | None = None
+    sale_end: dt.datetime | None = None
+    status: str | None = None
+    product_id: str | None = None
+    url: str | None = None
+    main_image: str | None = None
+    images: tuple[str, ...] = ()
+    description: str | None = None
+    tax_class: str | None = None
+    brand: str | None = None
+    primary_category: str | None = None
+    categories: tuple[str, ...] = ()
+    product_data: dict[str, str | None] = field(default_factory=dict)
+    qc_status: str | None = None
+    business_units: tuple[BusinessUnit, ...] = ()
+
+
+@dataclass(frozen=True)
+class QcState:
+    seller_sku: str
+    status: str
+    data_changed: bool | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class FeedError:
+    code: str | None
+    message: str
+    seller_sku: str | None
+
+
+@dataclass(frozen=True)
+class Feed:
+    feed_id: str | None
+    status: str | None
+    action: str | None
+    created_at: dt.datetime | None
+    updated_at: dt.datetime | None
+    source: str | None
+    total_records: int
+    processed_records: int
+    failed_records: int
+    failure_report: tuple[str, str] | None = None  # (mime type, base64 content)
+    errors: tuple[FeedError, ...] = ()
+    warnings: tuple[FeedError, ...] = ()
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("Finished", "Canceled", "Error")
+
+    @property
+    def valid(self) -> bool:
+        """A feed record without id or status cannot be followed (seen in real responses)."""
+        return bool(self.feed_id and self.status)
+
+
+@dataclass(frozen=True)
+class FeedCount:
+    total: int
+    queued: int
+    processing: int
+    finished: int
+    canceled: int
+
+
+@dataclass(frozen=True)
+class Address:
+    first_name: str | None
+    last_name: str | None
+    phone: str | None
+    phone2: str | None
+    lines: tuple[str, ...]
+    email: str | None
+    city: str | None
+    ward: str | None
+    region: str | None
+    post_code: str | None
+    country: str | None
+
+
+@dataclass(frozen=True)
+class Order:
+    order_id: str
+    order_number: str | None
+    customer_first_name: str | None
+    customer_last_name: str | None
+    payment_method: str | None
+    remarks: str | None
+    delivery_info: str | None
+    price: Decimal | None
+    gift_option: bool
+    gift_message: str | None
+    voucher_code: str | None
+    created_at: dt.datetime | None
+    updated_at: dt.datetime | None
+    address_updated_at: dt.datetime | None
+    billing: Address | None
+    shipping: Address | None
+    national_registration_number: str | None
+    items_count: int | None
+    promised_shipping_time: dt.datetime | None
+    extra_attributes: dict[str, Any] | str | None
+    statuses: tuple[str, ...]
+    invoice_required: bool | None = None
+    shipping_type: str | None = None
+    operator_code: str | None = None
+    items: tuple[OrderItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    order_item_id: str
+    order_id: str | None
+    shop_id: str | None
+    name: str | None
+    sku: str | None
+    variation: str | None
+    shop_sku: str | None
+    shipping_type: str | None
+    item_price: Decimal | None
+    paid_price: Decimal | None
+    currency: str | None
+    tax_amount: Decimal | None
+    cod_collectable_amount: Decimal | None
+    shipping_amount: Decimal | None
+    shipping_service_cost: Decimal | None
+    voucher_amount: Decimal | None
+    voucher_code: str | None
+    status: str | None
+    is_processable: bool
+    shipment_provider: str | None
+    tracking_code: str | None
+    tracking_code_pre: str | None
+    reason: str | None
+    reason_detail: str | None
+    purchase_order_id: str | None
+    purchase_order_number: str | None
+    package_id: str | None
+    promised_shipping_time: dt.datetime | None
+    extra_attributes: dict[str, Any] | str | None
+    shipping_provider_type: str | None
+    created_at: dt.datetime | None
+    updated_at: dt.datetime | None
+    return_status: str | None
+    imei: str | None = None
+
+
+@dataclass(frozen=True)
+class PackedItem:
+    order_item_id: str | None
+    purchase_order_id: str | None
+    purchase_order_number: str | None
+    package_id: str | None
+
+
+@dataclass(frozen=True)
+class FailureReason:
+    type: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Document:
+    document_type: str
+    mime_type: str
+    file: str  # base64
+
+
+@dataclass(frozen=True)
+class ShipmentProvider:
+    name: str
+    default: bool
+    api_integration: bool
+    cod: bool
+    tracking_code_regex: str | None
+    tracking_code_example: str | None
+    tracking_url: str | None
+    delivery_options: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Webhook:
+    webhook_id: str
+    callback_url: str | None
+    source: str | None
+    events: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    entity: str
+    name: str
+    alias: str
+
+
+@dataclass(frozen=True)
+class ImeiResult:
+    order_item_id: str
+    imei: str | None
+    success: bool
+    message: str | None
