@@ -1,0 +1,38 @@
+"""`python -m simulators.linio`: Seller Center for sandbox use, until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from simulators.linio import LinioSimulator, SimSeller
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Linio Seller Center simulator")
+    parser.add_argument("--port", type=int, default=8701)
+    parser.add_argument(
+        "--seller",
+        action="append",
+        default=[],
+        help="user@example.com:API_KEY:SELLER_ID:COUNTRY (repeatable)",
+    )
+    args = parser.parse_args()
+    sellers = []
+    for spec in args.seller or ["seller@example.com:sandbox-key:SANDBOX:MX"]:
+        user, key, seller_id, country = spec.split(":")
+        sellers.append(SimSeller(user_id=user, api_key=key, seller_id=seller_id, country=country))
+
+    async def run() -> None:
+        async with LinioSimulator(sellers) as sim:
+            print(
+                f"Seller Center simulator on {sim.url} for {', '.join(s.user_id for s in sellers)}",
+                flush=True,
+            )
+            await asyncio.Event().wait()
+
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()
