@@ -298,8 +298,11 @@ class LinioSimulator:
             with contextlib.suppress(Refused):
                 state = self._authenticate(request, query, action, user_id)
                 await self._dispatch(request, state, query, action or "")
-            return web.Response(text="<html><body>502 Bad Gateway</body></html>",
-                                content_type="text/html", status=502)
+            return web.Response(
+                text="<html><body>502 Bad Gateway</body></html>",
+                content_type="text/html",
+                status=502,
+            )
         if fault is not None:
             kind, value = fault
             if kind == "hang":
