@@ -113,6 +113,8 @@ async def test_product_feeds_end_to_end(sim: LinioSimulator, http: aiohttp.Clien
     assert "not found" in (await client.feed_status(missing)).errors[0].message
     assert [s.status for s in await client.get_qc_status(skus=["SKU-1"])] == ["approved"]
     assert {f.feed_id for f in await client.feed_list()} >= {feed_id, missing}
+    page = await client.feed_offset_list(offset=0, page_size=2, status="Finished")
+    assert len(page) == 2 and all(f.status == "Finished" for f in page)
     await client.product_remove(["SKU-1"])
     await sim.settle()
     assert await client.get_products(skus=["SKU-1"]) == []
@@ -178,7 +180,9 @@ async def test_webhooks(sim: LinioSimulator, http: aiohttp.ClientSession) -> Non
         aliases = {e.alias for e in await client.get_webhook_entities()}
         assert "onOrderCreated" in aliases
         url = f"http://127.0.0.1:{port}/linio/hook?store=acme-mx&token=a&b"
-        webhook_id = await client.create_webhook(url, ["onOrderCreated", "onFeedCompleted"])
+        webhook_id = await client.create_webhook(
+            url, ["onOrderCreated", "onProductQcStatusChanged"]
+        )
         [hook] = await client.get_webhooks()
         assert hook.webhook_id == webhook_id and hook.callback_url == url  # '&' survived
         order = sim.add_order(SELLER.user_id, [("SKU-9", 1, "10.00")])

@@ -275,6 +275,16 @@ class LinioSimulator:
                 await asyncio.sleep(self.feed_delay / 2)
                 state.process(feed)
             self._event(user_id, "onFeedCompleted", {"Feed": feed.feed_id})
+            if feed.action == "ProductCreate":
+                failed = {sku for _, _, sku in feed.errors}
+                for record in feed.records:
+                    sku = str(record.get("SellerSku") or "")
+                    if sku and sku not in failed:
+                        self._event(
+                            user_id,
+                            "onProductQcStatusChanged",
+                            {"SellerSku": sku, "Status": "approved"},
+                        )
 
         self._event(user_id, "onFeedCreated", {"Feed": feed.feed_id})
         self._spawn(run())
