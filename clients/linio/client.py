@@ -386,46 +386,33 @@ class LinioClient:
         )
 
     async def set_status_to_packed_by_marketplace(
-        self,
-        order_item_ids: Sequence[str],
-        *,
-        delivery_type: str = "dropship",
-        shipping_provider: str | None = None,
-        tracking_number: str | None = None,
+        self, order_item_ids: Sequence[str], **shipping: str | None
     ) -> list[PackedItem]:
-        return parse.parse_packed_items(
-            await self.call(
-                "SetStatusToPackedByMarketplace",
-                {
-                    "OrderItemIds": build.json_list(order_item_ids, numeric=True),
-                    "DeliveryType": delivery_type,
-                    "ShippingProvider": shipping_provider,
-                    "TrackingNumber": tracking_number,
-                },
-                method="POST",
-            )
-        )
+        """Packs the items into one package (PackageId); shipping: delivery_type,
+        shipping_provider, tracking_number."""
+        return await self._ship_step("SetStatusToPackedByMarketplace", order_item_ids, **shipping)
 
     async def set_status_to_ready_to_ship(
+        self, order_item_ids: Sequence[str], **shipping: str | None
+    ) -> list[PackedItem]:
+        return await self._ship_step("SetStatusToReadyToShip", order_item_ids, **shipping)
+
+    async def _ship_step(
         self,
+        action: str,
         order_item_ids: Sequence[str],
         *,
-        delivery_type: str = "dropship",
+        delivery_type: str | None = "dropship",
         shipping_provider: str | None = None,
         tracking_number: str | None = None,
     ) -> list[PackedItem]:
-        return parse.parse_packed_items(
-            await self.call(
-                "SetStatusToReadyToShip",
-                {
-                    "OrderItemIds": build.json_list(order_item_ids, numeric=True),
-                    "DeliveryType": delivery_type,
-                    "ShippingProvider": shipping_provider,
-                    "TrackingNumber": tracking_number,
-                },
-                method="POST",
-            )
-        )
+        params = {
+            "OrderItemIds": build.json_list(order_item_ids, numeric=True),
+            "DeliveryType": delivery_type or "dropship",
+            "ShippingProvider": shipping_provider,
+            "TrackingNumber": tracking_number,
+        }
+        return parse.parse_packed_items(await self.call(action, params, method="POST"))
 
     async def set_status_to_canceled(
         self, order_item_id: str, reason: str, reason_detail: str | None = None

@@ -462,26 +462,20 @@ class LinioSimulator:
         )
 
     def _a_FeedList(self, state: SellerState, q: dict[str, str], body: str) -> web.Response:
-        feeds = sorted(state.feeds.values(), key=lambda f: f.created_at, reverse=True)
-        return success(
-            "FeedList",
-            {"Feed": [self._feed_xml(f, detail=False) for f in feeds]} if feeds else "",
-            response_type="Feed",
-        )
+        return self._feeds_page("FeedList", state, {})
 
-    def _a_FeedOffsetList(
-        self,
-        state: SellerState,
-        q: dict[str, str],
-        body: str,
-    ) -> web.Response:
-        offset, size = int(q.get("Offset", 0)), int(q.get("PageSize", 100))
+    def _a_FeedOffsetList(self, state: SellerState, q: dict[str, str], body: str) -> web.Response:
+        return self._feeds_page("FeedOffsetList", state, q)
+
+    def _feeds_page(self, action: str, state: SellerState, q: dict[str, str]) -> web.Response:
+        """Newest first; FeedOffsetList pages and filters by status, FeedList shows all."""
+        offset, size = int(q.get("Offset", 0)), int(q.get("PageSize", 10**6))
         feeds = sorted(state.feeds.values(), key=lambda f: f.created_at, reverse=True)
         if q.get("Status"):
             feeds = [f for f in feeds if f.status == q["Status"]]
         page = feeds[offset : offset + size]
         return success(
-            "FeedOffsetList",
+            action,
             {"Feed": [self._feed_xml(f, detail=False) for f in page]} if page else "",
             response_type="Feed",
         )

@@ -1,0 +1,99 @@
+"""Who we call Seller Center as, and where.
+
+Seller Center has one host per country and environment and no path; the official SDK
+leaves the mapping to configuration, which is how sellers end up signing staging keys
+against production. Here the store's country and environment pick the host, and only the
+simulator/sandbox overrides it with an explicit ``base_url``.
+"""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass
+
+from app.secrets_box import MASK
+
+API_VERSION = "1.0"
+
+# Country code -> top-level domain of the Linio site.
+COUNTRY_TLDS = {"MX": "com.mx", "CL": "cl", "CO": "com.co", "PE": "com.pe"}
+ENVIRONMENTS = ("production", "staging")
+
+
+def base_url_for(country: str, environment: str = "production") -> str:
+    """``https://sellercenter-api[-staging].linio.<tld>/`` for a store's country/environment."""
+    tld = COUNTRY_TLDS.get(country.upper())
+    if tld is None:
+        raise ValueError(
+            f"País de Linio desconocido {country!r} (use {', '.join(COUNTRY_TLDS)}). / "
+            f"Unknown Linio country {country!r} (use {', '.join(COUNTRY_TLDS)})."
+        )
+    if environment not in ENVIRONMENTS:
+        raise ValueError(
+            f"Entorno de Seller Center desconocido {environment!r} (production o staging). / "
+            f"Unknown Seller Center environment {environment!r} (production or staging)."
+        )
+    suffix = "" if environment == "production" else "-staging"
+    return f"https://sellercenter-api{suffix}.linio.{tld}/"
+
+
+def user_agent(
+    seller_id: str,
+    *,
+    language: str = "Python",
+    language_version: str | None = None,
+    integrator: str | None = None,
+    country: str | None = None,
+) -> str:
+    """The mandatory ``SellerId/Language/LanguageVersion[/Integrator][/Country]`` header.
+
+    Seller Center refuses calls without it; the optional slots follow the GSC SDK, which
+    appends each one only when it is set.
+    """
+    version = language_version if language_version is not None else platform.python_version()
+    parts = [seller_id, language, version]
+    parts += [p for p in (integrator, country) if p]
+    return "/".join(parts)
+
+
+@dataclass(frozen=True)
+class LinioAccount:
+    """One Seller Center seller account: the unit of signing, rate limit and feed quota."""
+
+    user_id: str
+    api_key: str
+    seller_id: str
+    country: str
+    environment: str = "production"
+
+    def __post_init__(self) -> None:
+        if not self.api_key:
+            raise ValueError(
+                "Falta la API key de Seller Center. / The Seller Center API key is missing."
+            )
+        if not self.user_id:
+            raise ValueError(
+                "Falta el usuario (e-mail) de Seller Center. / "
+                "The Seller Center user (e-mail) is missing."
+            )
+
+    def __repr__(self) -> str:
+        return (
+            f"LinioAccount(user_id={self.user_id!r}, api_key={MASK!r}, "
+            f"seller_id={self.seller_id!r}, country={self.country!r}, "
+            f"environment={self.environment!r})"
+        )
+
+    __str__ = __repr__
+
+    @property
+    def base_url(self) -> str:
+        return base_url_for(self.country, self.environment)
+
+    @property
+    def key(self) -> str:
+        """Stable name for per-account resources (breakers, limiter metrics)."""
+        return f"{self.country.lower()}:{self.seller_id or self.user_id}"
+
+    def user_agent(self) -> str:
+        return user_agent(self.seller_id)
