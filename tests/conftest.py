@@ -13,15 +13,18 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 from pymongo import AsyncMongoClient
 
 from app.embedded_mongo import free_port
 from app.runtime import Runtime, open_runtime
 from app.settings import Settings
+from app.web import create_app
 
 RABBIT_URL = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 SPEC_DIR = Path(__file__).resolve().parents[2] / "shared" / "spec"
@@ -135,3 +138,36 @@ async def _drop(settings: Settings) -> None:
 @pytest.fixture
 def spec_dir() -> Path:
     return SPEC_DIR
+
+
+@pytest.fixture
+async def service(settings: Settings, runtime: Runtime) -> AsyncIterator[TestClient]:
+    """The web app over a real socket, sharing the test's runtime."""
+    client = TestClient(TestServer(create_app(settings, runtime=runtime)))
+    await client.start_server()
+    yield client
+    await client.close()
+
+
+CallbackHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@pytest.fixture
+async def callback_server() -> AsyncIterator[Callable[[str, CallbackHandler], Awaitable[str]]]:
+    """Starts small receivers (webhooks, callbacks) on 127.0.0.1; returns each one's URL."""
+    runners: list[web.AppRunner] = []
+
+    async def start(path: str, handler: CallbackHandler) -> str:
+        app = web.Application()
+        app.router.add_post(path, handler)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        runners.append(runner)
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return f"http://127.0.0.1:{port}{path}"
+
+    yield start
+    for runner in runners:
+        await runner.cleanup()

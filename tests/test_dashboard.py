@@ -1,24 +1,18 @@
-from collections.abc import AsyncIterator
-
 import pytest
 from aiohttp import encode_basic_auth
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
 from app.i18n import LANGUAGES, TEXTS
 from app.runtime import Runtime
 from app.settings import Settings
 from app.stores import Store, StoreCredentials
-from app.web import create_app
 
 ADMIN = {"Authorization": encode_basic_auth("admin", "test-admin-password")}
 
 
 @pytest.fixture
-async def client(settings: Settings, runtime: Runtime) -> AsyncIterator[TestClient]:
-    client = TestClient(TestServer(create_app(settings, runtime=runtime)))
-    await client.start_server()
-    yield client
-    await client.close()
+def client(service: TestClient) -> TestClient:
+    return service
 
 
 def test_every_text_exists_in_both_languages() -> None:

@@ -161,39 +161,34 @@ async def test_orders_and_status_machine(sim: LinioSimulator, http: aiohttp.Clie
         await client.get_order("999")
 
 
-async def test_webhooks(sim: LinioSimulator, http: aiohttp.ClientSession) -> None:
+async def test_webhooks(
+    sim: LinioSimulator, http: aiohttp.ClientSession, callback_server: Any
+) -> None:
     received: list[dict[str, Any]] = []
 
     async def callback(request: web.Request) -> web.Response:
         received.append(await request.json())
         return web.Response()
 
-    app = web.Application()
-    app.router.add_post("/linio/hook", callback)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        client = client_for(sim, http)
-        aliases = {e.alias for e in await client.get_webhook_entities()}
-        assert "onOrderCreated" in aliases
-        url = f"http://127.0.0.1:{port}/linio/hook?store=acme-mx&token=a&b"
-        webhook_id = await client.create_webhook(
-            url, ["onOrderCreated", "onProductQcStatusChanged"]
-        )
-        [hook] = await client.get_webhooks()
-        assert hook.webhook_id == webhook_id and hook.callback_url == url  # '&' survived
-        order = sim.add_order(SELLER.user_id, [("SKU-9", 1, "10.00")])
-        await sim.settle()
-        assert received == [
-            {"event": "onOrderCreated", "payload": {"OrderId": int(order.order_id)}}
-        ]
-        await client.delete_webhook(webhook_id)
-        assert await client.get_webhooks() == []
-    finally:
-        await runner.cleanup()
+    base = await callback_server("/linio/hook", callback)
+    client = client_for(sim, http)
+    aliases = {e.alias for e in await client.get_webhook_entities()}
+    assert "onOrderCreated" in aliases
+    url = f"{base}?store=acme-mx&token=a&b"
+    webhook_id = await client.create_webhook(url, ["onOrderCreated", "onProductQcStatusChanged"])
+    [hook] = await client.get_webhooks()
+    assert hook.webhook_id == webhook_id and hook.callback_url == url  # '&' survived
+    order = sim.add_order(SELLER.user_id, [("SKU-9", 1, "10.00")])
+    await sim.settle()
+    assert received == [{"event": "onOrderCreated", "payload": {"OrderId": int(order.order_id)}}]
+    await client.product_create([product("SKU-QC")])
+    await sim.settle()
+    assert received[-1] == {
+        "event": "onProductQcStatusChanged",
+        "payload": {"SellerSku": "SKU-QC", "Status": "approved"},
+    }
+    await client.delete_webhook(webhook_id)
+    assert await client.get_webhooks() == []
 
 
 async def test_error_classes(sim: LinioSimulator, http: aiohttp.ClientSession) -> None:

@@ -163,7 +163,9 @@ async def test_illegal_status_transitions(sim: LinioSimulator) -> None:
         sim.set_item_status(SELLER.user_id, item, "pending")
 
 
-async def test_webhooks_are_retried_until_accepted(sim: LinioSimulator) -> None:
+async def test_webhooks_are_retried_until_accepted(
+    sim: LinioSimulator, callback_server: Any
+) -> None:
     answers = [500, 200]
     seen: list[dict[str, Any]] = []
 
@@ -171,27 +173,18 @@ async def test_webhooks_are_retried_until_accepted(sim: LinioSimulator) -> None:
         seen.append(await request.json())
         return web.Response(status=answers.pop(0) if answers else 200)
 
-    app = web.Application()
-    app.router.add_post("/hook", receiver)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        body = (
-            f"<Request><Webhook><CallbackUrl>http://127.0.0.1:{port}/hook</CallbackUrl>"
-            "<Events><Event>onOrderCreated</Event><Event>onOrderItemsStatusChanged</Event>"
-            "</Events></Webhook></Request>"
-        )
-        status, _ = await call(sim, query("CreateWebhook"), body=body)
-        assert status == 200
-        status, _ = await call(sim, query("CreateWebhook"), body=body)
-        assert status == 400  # a callback URL can be registered only once
-        order = sim.add_order(SELLER.user_id, [("S1", 1, "10.00")])
-        await sim.settle()
-        assert len(seen) == 2 and seen[0] == seen[1]  # failed once, retried
-        assert seen[0]["payload"]["OrderId"] == int(order.order_id)
-        assert [d["status"] for d in sim.webhook_deliveries] == [500, 200]
-    finally:
-        await runner.cleanup()
+    url = await callback_server("/hook", receiver)
+    body = (
+        f"<Request><Webhook><CallbackUrl>{url}</CallbackUrl>"
+        "<Events><Event>onOrderCreated</Event><Event>onOrderItemsStatusChanged</Event>"
+        "</Events></Webhook></Request>"
+    )
+    status, _ = await call(sim, query("CreateWebhook"), body=body)
+    assert status == 200
+    status, _ = await call(sim, query("CreateWebhook"), body=body)
+    assert status == 400  # a callback URL can be registered only once
+    order = sim.add_order(SELLER.user_id, [("S1", 1, "10.00")])
+    await sim.settle()
+    assert len(seen) == 2 and seen[0] == seen[1]  # failed once, retried
+    assert seen[0]["payload"]["OrderId"] == int(order.order_id)
+    assert [d["status"] for d in sim.webhook_deliveries] == [500, 200]

@@ -6,25 +6,15 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
 from app.broker import queue_name
 from app.runtime import Runtime
-from app.settings import Settings
 from app.storage import ORDERS
 from app.stores import Store, StoreCredentials
-from app.web import create_app
 from handlers.admin_pages import endpoints
 from simulators.vtex import VtexSimulator
 from simulators.vtex.samples import channel_order
-
-
-@pytest.fixture
-async def service(settings: Settings, runtime: Runtime) -> AsyncIterator[TestClient]:
-    client = TestClient(TestServer(create_app(settings, runtime=runtime)))
-    await client.start_server()
-    yield client
-    await client.close()
 
 
 @pytest.fixture

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from aiohttp import encode_basic_auth
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
 from app.broker import queue_name
 from app.manifest import load_manifest
 from app.runtime import Runtime
 from app.seller_log import LogEntry
-from app.settings import Settings
 from app.storage import ORDERS, SKU_STATES
 from app.stores import Store, StoreCredentials
-from app.web import create_app
 from handlers.openapi import openapi_path
 
 APP_KEY, APP_TOKEN = "vtexappkey-acme-ABC", "APPTOKEN-0123456789-SECRET"
@@ -42,11 +39,8 @@ async def store(runtime: Runtime) -> Store:
 
 
 @pytest.fixture
-async def client(settings: Settings, runtime: Runtime) -> AsyncIterator[TestClient]:
-    client = TestClient(TestServer(create_app(settings, runtime=runtime)))
-    await client.start_server()
-    yield client
-    await client.close()
+def client(service: TestClient) -> TestClient:
+    return service
 
 
 def notification(**overrides: Any) -> dict[str, Any]:
