@@ -8,10 +8,10 @@ simulator/sandbox overrides it with an explicit ``base_url``.
 
 from __future__ import annotations
 
-import platform
 from dataclasses import dataclass
 
 from app.secrets_box import MASK
+from clients.linio.signing import user_agent
 
 API_VERSION = "1.0"
 
@@ -35,25 +35,6 @@ def base_url_for(country: str, environment: str = "production") -> str:
         )
     suffix = "" if environment == "production" else "-staging"
     return f"https://sellercenter-api{suffix}.linio.{tld}/"
-
-
-def user_agent(
-    seller_id: str,
-    *,
-    language: str = "Python",
-    language_version: str | None = None,
-    integrator: str | None = None,
-    country: str | None = None,
-) -> str:
-    """The mandatory ``SellerId/Language/LanguageVersion[/Integrator][/Country]`` header.
-
-    Seller Center refuses calls without it; the optional slots follow the GSC SDK, which
-    appends each one only when it is set.
-    """
-    version = language_version if language_version is not None else platform.python_version()
-    parts = [seller_id, language, version]
-    parts += [p for p in (integrator, country) if p]
-    return "/".join(parts)
 
 
 @dataclass(frozen=True)
@@ -96,4 +77,5 @@ class LinioAccount:
         return f"{self.country.lower()}:{self.seller_id or self.user_id}"
 
     def user_agent(self) -> str:
-        return user_agent(self.seller_id)
+        """``SellerId/Python/<version>/<country>``: the header Seller Center requires."""
+        return user_agent(self.seller_id, country=self.country.upper())

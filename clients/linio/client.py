@@ -5,7 +5,8 @@ requests in any rolling 3 s), the feed quota (50 free feed calls, then one per 2
 circuit breakers per call family, timeouts, and retries only where they are safe. A feed
 POST is never retried blindly: after a transient failure the client reads FeedList to see
 whether Seller Center created the feed anyway, because a second feed burns quota and can
-publish twice.
+publish twice. Everything that can fail raises a `clients.errors` class; parsing lives in
+`responses` (pure), bodies in `requests`, so this module is only transport and policy.
 """
 
 from __future__ import annotations
@@ -13,20 +14,23 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import random
+import time
+import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 import structlog
 
 from app.manifest import OutboundPolicy
-from app.secrets_box import MASK, mask_text
+from app.secrets_box import mask_text
 from clients.breaker import BreakerRegistry
 from clients.errors import CircuitOpenError, ClientError, ThrottledError, TransientError
 from clients.feed_quota import FeedQuota
 from clients.linio import requests as build
 from clients.linio import responses as parse
+from clients.linio.account import API_VERSION, LinioAccount
 from clients.linio.models import (
     Attribute,
     Brand,
@@ -34,8 +38,10 @@ from clients.linio.models import (
     Document,
     FailureReason,
     Feed,
+    InvoiceNumber,
     Order,
     OrderItem,
+    OrdersPage,
     PackedItem,
     Product,
     QcState,
@@ -43,40 +49,65 @@ from clients.linio.models import (
     Webhook,
     WebhookEvent,
 )
-from clients.linio.signing import rfc3986, signature, string_to_sign, user_agent
+from clients.linio.responses import bilingual
+from clients.linio.signing import rfc3986, signature, string_to_sign
 from clients.rate_limit import SlidingWindowLimiter
 
 log = structlog.get_logger(__name__)
 
-COUNTRY_TLDS = {"MX": "com.mx", "CL": "cl", "CO": "com.co", "PE": "com.pe"}
 FEED_ACTIONS = ("ProductCreate", "ProductUpdate", "ProductRemove", "Image")
 
+# Call family per action: one breaker each, so a failing order API does not stop catalog
+# publishing. Actions not listed belong to "catalog".
+FAMILIES = {
+    **dict.fromkeys(
+        (*FEED_ACTIONS, "FeedStatus", "FeedList", "FeedOffsetList", "FeedCount", "FeedCancel"),
+        "feeds",
+    ),
+    **dict.fromkeys(
+        (
+            "GetOrders",
+            "GetOrder",
+            "GetOrderItems",
+            "GetMultipleOrderItems",
+            "SetStatusToPackedByMarketplace",
+            "SetStatusToReadyToShip",
+            "SetStatusToCanceled",
+            "GetFailureReasons",
+            "SetInvoiceNumber",
+            "GetDocument",
+            "GetShipmentProviders",
+        ),
+        "orders",
+    ),
+    **dict.fromkeys(
+        ("GetWebhookEntities", "CreateWebhook", "GetWebhooks", "DeleteWebhook"), "webhooks"
+    ),
+}
+# A transport failure and the FeedList read that follows can be seconds apart, and Seller
+# Center dates have second resolution: count a feed as ours if created this much earlier.
+FEED_CLOCK_SLACK = 5.0
+_REMEMBERED_FEEDS = 1000
 
-def host_for(country: str, environment: str = "production") -> str:
-    tld = COUNTRY_TLDS.get(country.upper())
-    if tld is None:
-        raise ValueError(f"Linio sells in {', '.join(COUNTRY_TLDS)}; got {country!r}")
-    prefix = "sellercenter-api-staging" if environment == "staging" else "sellercenter-api"
-    return f"https://{prefix}.linio.{tld}/"
+
+def _sc_datetime(value: dt.datetime | None) -> str | None:
+    """GetProducts wants ISO 8601 with offset (DATE_ATOM); naive values are taken as UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.isoformat(timespec="seconds")
 
 
-@dataclass(frozen=True)
-class LinioAccount:
-    user_id: str  # the seller's Seller Center login e-mail
-    api_key: str = field(repr=False)
-    seller_id: str
-    country: str = "MX"
-    environment: str = "production"
-
-    def __repr__(self) -> str:
-        return (
-            f"LinioAccount(user_id={self.user_id!r}, api_key={MASK!r}, "
-            f"seller_id={self.seller_id!r}, country={self.country!r}, "
-            f"environment={self.environment!r})"
-        )
+def _sc_naive(value: dt.datetime | None) -> str | None:
+    """GetOrders wants ``YYYY-MM-DDTHH:MM:SS`` without offset (as the SDK sends it)."""
+    return value.strftime("%Y-%m-%dT%H:%M:%S") if value else None
 
 
 class LinioClient:
+    """One per seller account: share it, because the limiter, quota and breakers it holds
+    are what keep the account under Seller Center's limits."""
+
     def __init__(
         self,
         account: LinioAccount,
@@ -92,7 +123,7 @@ class LinioClient:
         backoff: float = 0.5,
     ) -> None:
         self.account = account
-        self.base_url = base_url or host_for(account.country, account.environment)
+        self.base_url = base_url or account.base_url
         policy.check(self.base_url)
         self._policy = policy
         self._session = session
@@ -100,10 +131,12 @@ class LinioClient:
         self.quota = quota or FeedQuota(50, 120.0)
         self.breakers = breakers or BreakerRegistry()
         self._timeout = aiohttp.ClientTimeout(total=timeout)
-        self._retries = retries
+        self._retries = max(retries, 1)
         self._backoff = backoff
-        self._user_agent = user_agent(account.seller_id, country=account.country)
-        self._own_feeds: set[str] = set()  # feeds this client created: never "found" again
+        self._user_agent = account.user_agent()
+        # Feeds this client created: a later FeedList check must never mistake them for
+        # the outcome of a failed call. Bounded, oldest forgotten first.
+        self._own_feeds: OrderedDict[str, None] = OrderedDict()
 
     # --- transport ---------------------------------------------------------------------
 
@@ -112,7 +145,7 @@ class LinioClient:
         query = {
             "Action": action,
             "Format": "XML",
-            "Version": "1.0",
+            "Version": API_VERSION,
             "UserID": self.account.user_id,
             "Timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             **{k: str(v) for k, v in (params or {}).items() if v is not None},
@@ -126,9 +159,12 @@ class LinioClient:
     ) -> parse.Envelope:
         url = f"{self.base_url}?{self.signed_query(action, params)}"
         self._policy.check(url)
-        headers = {"User-Agent": self._user_agent}
+        request_id = uuid.uuid4().hex
+        headers = {"User-Agent": self._user_agent, "Request-ID": request_id}
         if body is not None:
             headers["Content-Type"] = "text/xml; charset=UTF-8"
+        started = time.monotonic()
+        retry_after: str | None = None
         try:
             async with (
                 self.limiter.slot(),
@@ -142,26 +178,36 @@ class LinioClient:
             ):
                 raw = await response.read()
                 status = response.status
+                retry_after = response.headers.get("Retry-After")
         except (aiohttp.ClientError, TimeoutError) as exc:
+            log.info("linio.request_failed", action=action, request_id=request_id, error=str(exc))
             raise TransientError(
-                f"Seller Center {action} did not answer ({type(exc).__name__}); retry later."
+                bilingual(
+                    f"Seller Center {action} no respondió ({type(exc).__name__}); se reintentará.",
+                    f"Seller Center {action} did not answer ({type(exc).__name__}); will retry.",
+                )
             ) from None
+        log.debug(
+            "linio.request",
+            action=action,
+            method=method,
+            request_id=request_id,
+            status=status,
+            ms=round((time.monotonic() - started) * 1000),
+        )
         try:
             return parse.parse_envelope(raw, status=status, action=action)
         except ClientError as error:
-            error.message = mask_text(error.message, [self.account.api_key])
+            secrets = [self.account.api_key]
+            error.message = mask_text(error.message, secrets)
+            error.args = (error.message,)
+            error.body = mask_text(error.body, secrets) if error.body else error.body
+            if isinstance(error, ThrottledError) and error.retry_after is None:
+                error.retry_after = _seconds(retry_after)
             raise
 
-    def _family(self, action: str) -> str:
-        if action in FEED_ACTIONS or action.startswith("Feed"):
-            return "feeds"
-        return (
-            "orders"
-            if "Order" in action
-            or "Status" in action
-            or action in ("GetDocument", "SetInvoiceNumber", "GetFailureReasons")
-            else "catalog"
-        )
+    def _breaker_key(self, family: str) -> str:
+        return f"linio:{self.account.key}:{family}"
 
     async def call(
         self,
@@ -171,81 +217,145 @@ class LinioClient:
         body: str | None = None,
         method: str = "GET",
     ) -> parse.Envelope:
-        """One action through breaker and limiter; GETs retried on transient errors."""
-        breaker = self.breakers.get(f"linio:{self.account.user_id}:{self._family(action)}")
+        """One action through breaker and limiter; GETs retried on transient errors.
+
+        POSTs are retried only when refused with 429: otherwise a state change that may have
+        happened must be re-read before it is repeated (feeds do that in `_feed`, order
+        steps are the caller's, e.g. with GetOrderItems).
+        """
+        breaker = self.breakers.get(self._breaker_key(FAMILIES.get(action, "catalog")))
         attempt = 0
         while True:
             attempt += 1
             try:
-                return await breaker.call(self._send, method, action, params, body)
+                outcome = await breaker.call(self._send_unthrottled, method, action, params, body)
+                if isinstance(outcome, ThrottledError):
+                    raise outcome
+                return outcome
             except CircuitOpenError:
                 raise
-            except ThrottledError as exc:
-                if method != "GET" or attempt >= self._retries:
+            except TransientError as exc:
+                # A 429 means refused, so even a POST is safe to send again (feeds excepted:
+                # `_feed` decides, because the refusal may be about the feed quota).
+                refused = isinstance(exc, ThrottledError) and action not in FEED_ACTIONS
+                if (method != "GET" and not refused) or attempt >= self._retries:
                     raise
-                await asyncio.sleep(exc.retry_after or self.limiter.period)
-            except TransientError:
-                if method != "GET" or attempt >= self._retries:
-                    raise
-                await asyncio.sleep(self._backoff * 2 ** (attempt - 1) * random.uniform(0.8, 1.2))
+                await asyncio.sleep(self._pause(exc, attempt))
+
+    async def _send_unthrottled(
+        self, method: str, action: str, params: Mapping[str, Any] | None, body: str | None
+    ) -> parse.Envelope | ThrottledError:
+        """`_send` with E429 returned instead of raised: being throttled proves Seller Center
+        is up, so it must not count as a failure in the breaker (whatever its exclusions)."""
+        try:
+            return await self._send(method, action, params, body)
+        except ThrottledError as throttled:
+            return throttled
+
+    def _pause(self, error: TransientError, attempt: int) -> float:
+        if isinstance(error, ThrottledError):
+            return error.retry_after or self.limiter.period
+        return self._backoff * 2 ** (attempt - 1) * random.uniform(0.8, 1.2)
 
     async def _feed(self, action: str, body: str, records: int) -> str:
         """Create a feed (quota permitting) and return its id, never creating it twice."""
-        if not self.quota.try_acquire():
-            wait = self.quota.next_slot_in()
-            raise ThrottledError(
-                f"Seller Center feed quota used up; next {action} allowed in {wait:.0f} s.",
-                code="E429",
-                retry_after=wait,
-            )
-        started = dt.datetime.now(dt.UTC)
-        try:
-            envelope = await self.call(action, body=body, method="POST")
-        except ThrottledError as exc:
-            self.quota.penalize(exc.retry_after)
-            raise
-        except TransientError:
-            existing = await self._find_created_feed(action, records, started)
-            if existing is None:
+        attempt = 0
+        while True:
+            attempt += 1
+            self._take_feed_slot(action)
+            sent = time.monotonic()
+            try:
+                envelope = await self.call(action, body=body, method="POST")
+            except CircuitOpenError:
                 raise
-            log.info("linio_feed_found_after_failure", action=action, feed=existing)
-            self._own_feeds.add(existing)
-            return existing
-        if not envelope.request_id:
-            raise TransientError(f"Seller Center accepted {action} without a feed id.")
-        self._own_feeds.add(envelope.request_id)
-        return envelope.request_id
+            except ThrottledError as exc:
+                if "feed" in exc.message.lower():
+                    # The feed quota, not the request rate: our count was optimistic.
+                    self.quota.penalize(exc.retry_after)
+                    raise
+                if attempt >= self._retries:
+                    raise
+                # Refused by the rate limit: nothing was created, so sending again is safe.
+                await asyncio.sleep(self._pause(exc, attempt))
+                continue
+            except TransientError:
+                found, known = await self._find_created_feed(action, records, sent)
+                if found is not None:
+                    log.info("linio.feed_found_after_failure", action=action, feed=found)
+                    self._remember_feed(found)
+                    return found
+                if not known or attempt >= self._retries:
+                    raise  # we cannot tell whether it exists: never risk a second feed
+                await asyncio.sleep(self._backoff * attempt)
+                continue
+            if not envelope.request_id:
+                raise TransientError(
+                    bilingual(
+                        f"Seller Center aceptó {action} sin devolver el id del feed.",
+                        f"Seller Center accepted {action} without a feed id.",
+                    )
+                )
+            self._remember_feed(envelope.request_id)
+            return envelope.request_id
+
+    def _take_feed_slot(self, action: str) -> None:
+        if self.quota.try_acquire():
+            return
+        wait = self.quota.next_slot_in()
+        raise ThrottledError(
+            bilingual(
+                f"Cupo de feeds de Seller Center agotado; el próximo {action} podrá enviarse "
+                f"en {wait:.0f} s.",
+                f"Seller Center feed quota used up; the next {action} may go out in {wait:.0f} s.",
+            ),
+            code="E429",
+            retry_after=wait,
+        )
+
+    def _remember_feed(self, feed_id: str) -> None:
+        self._own_feeds[feed_id] = None
+        while len(self._own_feeds) > _REMEMBERED_FEEDS:
+            self._own_feeds.popitem(last=False)
 
     async def _find_created_feed(
-        self, action: str, records: int, started: dt.datetime
-    ) -> str | None:
+        self, action: str, records: int, sent: float
+    ) -> tuple[str | None, bool]:
+        """(feed id or None, whether FeedList could be read at all).
+
+        Seller Center's CreationDate is naive local time of the seller's country, so it is
+        compared with the server's own clock (the FeedList Head/Timestamp and its offset),
+        never with ours.
+        """
         try:
-            feeds = await self.feed_list()
+            envelope = await self.call("FeedList")
         except ClientError:
-            return None
-        # Seller Center dates have second resolution and no zone: allow a little skew.
-        earliest = started - dt.timedelta(seconds=5)
-        for feed in feeds:
+            return None, False
+        server_now = envelope.timestamp or dt.datetime.now(dt.UTC)
+        zone = server_now.tzinfo or dt.UTC
+        earliest = server_now - dt.timedelta(seconds=time.monotonic() - sent + FEED_CLOCK_SLACK)
+        for feed in parse.parse_feed_list(envelope):
             created = feed.created_at
-            if created is not None and created.tzinfo is None:
-                created = created.replace(tzinfo=dt.UTC)
-            if (
-                feed.valid
-                and feed.feed_id not in self._own_feeds
-                and feed.action == action
-                and feed.total_records == records
-                and created is not None
-                and created >= earliest
-            ):
-                return feed.feed_id
-        return None
+            if created is None or not feed.valid or feed.feed_id in self._own_feeds:
+                continue
+            if created.tzinfo is None:
+                created = created.replace(tzinfo=zone)
+            if feed.action == action and feed.total_records == records and created >= earliest:
+                return feed.feed_id, True
+        return None, True
 
     def health(self) -> dict[str, Any]:
-        """What the dashboard shows about this seller's connection."""
+        """What the dashboard shows about this seller's connection to Seller Center."""
+        prefix = self._breaker_key("")
         return {
-            "in_window": self.limiter.in_window,
+            "account": self.account.key,
+            "limiter": {
+                "in_window": self.limiter.in_window,
+                "waiting": self.limiter.waiting,
+                "max_calls": self.limiter.max_calls,
+                "period": self.limiter.period,
+            },
             "feed_quota": self.quota.snapshot(),
-            "breakers": self.breakers.snapshot(),
+            "breakers": [b for b in self.breakers.snapshot() if b["name"].startswith(prefix)],
         }
 
     # --- products and feeds ------------------------------------------------------------------
@@ -253,12 +363,15 @@ class LinioClient:
     async def get_products(
         self,
         *,
-        limit: int = 1000,
+        limit: int = 100,
         offset: int = 0,
         search: str | None = None,
         filter: str | None = None,
         skus: Sequence[str] | None = None,
+        created_after: dt.datetime | None = None,
+        created_before: dt.datetime | None = None,
         updated_after: dt.datetime | None = None,
+        updated_before: dt.datetime | None = None,
     ) -> list[Product]:
         params = {
             "Limit": limit,
@@ -266,20 +379,39 @@ class LinioClient:
             "Search": search,
             "Filter": filter,
             "SkuSellerList": build.json_list(skus) if skus else None,
-            "UpdatedAfter": updated_after.isoformat(timespec="seconds") if updated_after else None,
+            "CreatedAfter": _sc_datetime(created_after),
+            "CreatedBefore": _sc_datetime(created_before),
+            "UpdatedAfter": _sc_datetime(updated_after),
+            "UpdatedBefore": _sc_datetime(updated_before),
         }
         return parse.parse_products(await self.call("GetProducts", params))
 
+    async def iter_products(
+        self, *, page_size: int = 100, **filters: Any
+    ) -> AsyncIterator[Product]:
+        """Every product matching the filters of `get_products`, page by page."""
+        offset = 0
+        while True:
+            page = await self.get_products(limit=page_size, offset=offset, **filters)
+            for item in page:
+                yield item
+            offset += len(page)
+            if len(page) < page_size:
+                return
+
     async def product_create(self, products: Sequence[Mapping[str, Any]]) -> str:
+        """Feed id. Products are mappings of Seller Center field names (see `requests`)."""
         return await self._feed("ProductCreate", build.products_xml(products), len(products))
 
     async def product_update(self, products: Sequence[Mapping[str, Any]]) -> str:
+        """Feed id. Only the fields present are changed (None values are not sent)."""
         return await self._feed("ProductUpdate", build.products_xml(products), len(products))
 
     async def product_remove(self, seller_skus: Sequence[str]) -> str:
         return await self._feed("ProductRemove", build.remove_xml(seller_skus), len(seller_skus))
 
     async def image(self, images: Mapping[str, Sequence[str]]) -> str:
+        """Feed id. Replaces every image of each SKU; the first URL becomes the main image."""
         return await self._feed("Image", build.images_xml(images), len(images))
 
     async def feed_status(self, feed_id: str) -> Feed:
@@ -289,27 +421,32 @@ class LinioClient:
         return parse.parse_feed_list(await self.call("FeedList"))
 
     async def feed_offset_list(
-        self, *, offset: int = 0, page_size: int = 100, status: str | None = None
+        self,
+        *,
+        offset: int = 0,
+        page_size: int = 100,
+        status: str | None = None,
+        created_after: dt.datetime | None = None,
+        updated_after: dt.datetime | None = None,
     ) -> list[Feed]:
-        return parse.parse_feed_list(
-            await self.call(
-                "FeedOffsetList", {"Offset": offset, "PageSize": page_size, "Status": status}
-            )
-        )
+        params = {
+            "Offset": offset,
+            "PageSize": page_size,
+            "Status": status,
+            "CreationDate": _sc_naive(created_after),
+            "UpdatedDate": _sc_naive(updated_after),
+        }
+        return parse.parse_feed_list(await self.call("FeedOffsetList", params))
 
     async def get_qc_status(
         self, *, skus: Sequence[str] | None = None, limit: int = 100, offset: int = 0
     ) -> list[QcState]:
-        return parse.parse_qc_status(
-            await self.call(
-                "GetQcStatus",
-                {
-                    "Limit": limit,
-                    "Offset": offset,
-                    "SkuSellerList": build.json_list(skus) if skus else None,
-                },
-            )
-        )
+        params = {
+            "Limit": limit,
+            "Offset": offset,
+            "SkuSellerList": build.json_list(skus) if skus else None,
+        }
+        return parse.parse_qc_status(await self.call("GetQcStatus", params))
 
     # --- reference data ------------------------------------------------------------------------
 
@@ -336,21 +473,24 @@ class LinioClient:
         self,
         *,
         created_after: dt.datetime | None = None,
+        created_before: dt.datetime | None = None,
         updated_after: dt.datetime | None = None,
+        updated_before: dt.datetime | None = None,
         status: str | None = None,
         limit: int = 100,
         offset: int = 0,
         sort_by: str = "updated_at",
         sort_direction: str = "ASC",
-    ) -> tuple[list[Order], int | None]:
-        def when(value: dt.datetime | None) -> str | None:
-            return value.strftime("%Y-%m-%dT%H:%M:%S") if value else None
-
+    ) -> OrdersPage:
+        """One page. Dates go without offset, in the seller's local time, as Seller Center
+        expects for orders."""
         envelope = await self.call(
             "GetOrders",
             {
-                "CreatedAfter": when(created_after),
-                "UpdatedAfter": when(updated_after),
+                "CreatedAfter": _sc_naive(created_after),
+                "CreatedBefore": _sc_naive(created_before),
+                "UpdatedAfter": _sc_naive(updated_after),
+                "UpdatedBefore": _sc_naive(updated_before),
                 "Status": status,
                 "Limit": limit,
                 "Offset": offset,
@@ -358,17 +498,19 @@ class LinioClient:
                 "SortDirection": sort_direction,
             },
         )
-        return parse.parse_orders(envelope), envelope.total_count
+        return OrdersPage(tuple(parse.parse_orders(envelope)), envelope.total_count)
 
     async def iter_orders(self, *, page_size: int = 100, **filters: Any) -> AsyncIterator[Order]:
-        """Every order matching the filters, page by page (the polling safety net)."""
+        """Every order matching the filters of `get_orders`, page by page (the polling
+        safety net behind the webhooks)."""
         offset = 0
         while True:
-            orders, total = await self.get_orders(limit=page_size, offset=offset, **filters)
-            for order in orders:
+            page = await self.get_orders(limit=page_size, offset=offset, **filters)
+            for order in page.orders:
                 yield order
-            offset += len(orders)
-            if len(orders) < page_size or (total is not None and offset >= total):
+            offset += len(page.orders)
+            total = page.total_count
+            if len(page.orders) < page_size or (total is not None and offset >= total):
                 return
 
     async def get_order(self, order_id: str) -> Order | None:
@@ -379,6 +521,7 @@ class LinioClient:
         return parse.parse_order_items(await self.call("GetOrderItems", {"OrderId": order_id}))
 
     async def get_multiple_order_items(self, order_ids: Sequence[str]) -> list[Order]:
+        """Orders (id and number only) each carrying its `items`."""
         return parse.parse_multiple_order_items(
             await self.call(
                 "GetMultipleOrderItems", {"OrderIdList": build.json_list(order_ids, numeric=True)}
@@ -395,6 +538,8 @@ class LinioClient:
     async def set_status_to_ready_to_ship(
         self, order_item_ids: Sequence[str], **shipping: str | None
     ) -> list[PackedItem]:
+        """Items ready for the carrier; same shipping keywords as packing. The reply may
+        omit OrderItemId: do not key on it."""
         return await self._ship_step("SetStatusToReadyToShip", order_item_ids, **shipping)
 
     async def _ship_step(
@@ -417,15 +562,14 @@ class LinioClient:
     async def set_status_to_canceled(
         self, order_item_id: str, reason: str, reason_detail: str | None = None
     ) -> None:
+        """One item per call (Seller Center's rule); `reason` from `get_failure_reasons`."""
         await self.call(
             "SetStatusToCanceled",
             {"OrderItemId": order_item_id, "Reason": reason, "ReasonDetail": reason_detail},
             method="POST",
         )
 
-    async def set_invoice_number(
-        self, order_item_id: str, invoice_number: str
-    ) -> tuple[str | None, str | None]:
+    async def set_invoice_number(self, order_item_id: str, invoice_number: str) -> InvoiceNumber:
         return parse.parse_invoice_number(
             await self.call(
                 "SetInvoiceNumber",
@@ -437,6 +581,7 @@ class LinioClient:
     async def get_document(
         self, document_type: str, order_item_ids: Sequence[str]
     ) -> list[Document]:
+        """invoice, shippingLabel, shippingParcel, carrierManifest...; items must be packed."""
         return parse.parse_documents(
             await self.call(
                 "GetDocument",
@@ -453,14 +598,15 @@ class LinioClient:
         return parse.parse_webhook_entities(await self.call("GetWebhookEntities"))
 
     async def create_webhook(self, callback_url: str, events: Sequence[str] | None = None) -> str:
-        """Subscribes to the given aliases, or to every alias Seller Center offers."""
+        """Webhook id. Subscribes to the given aliases, or to every alias Seller Center
+        offers. A URL can be registered once: to change its events, delete and re-create."""
         aliases = (
             list(events) if events else sorted({e.alias for e in await self.get_webhook_entities()})
         )
         envelope = await self.call(
             "CreateWebhook", body=build.webhook_xml(callback_url, aliases), method="POST"
         )
-        return parse.parse_created_webhook(envelope)[0]
+        return parse.parse_created_webhook(envelope).webhook_id
 
     async def get_webhooks(self, webhook_ids: Sequence[str] | None = None) -> list[Webhook]:
         params = {"WebhookIds": build.json_list(webhook_ids)} if webhook_ids else None
@@ -468,3 +614,11 @@ class LinioClient:
 
     async def delete_webhook(self, webhook_id: str) -> None:
         await self.call("DeleteWebhook", body=build.delete_webhook_xml(webhook_id), method="POST")
+
+
+def _seconds(value: str | None) -> float | None:
+    """Retry-After as seconds (the HTTP-date form is not used by Seller Center)."""
+    try:
+        return max(float(value), 0.0) if value else None
+    except ValueError:
+        return None

@@ -4,10 +4,14 @@ time of the seller's country)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+
+from app.secrets_box import MASK
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,14 @@ class Category:
         for child in self.children:
             found.extend(child.walk())
         return found
+
+
+@dataclass(frozen=True)
+class AttributeSet:
+    attribute_set_id: str
+    name: str
+    global_identifier: str | None
+    categories: tuple[Category, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -250,6 +262,25 @@ class Document:
     mime_type: str
     file: str  # base64
 
+    def content(self) -> bytes:
+        """The document itself; b"" when Seller Center sent something that is not base64."""
+        try:
+            return base64.b64decode(self.file, validate=True)
+        except (binascii.Error, ValueError):
+            return b""
+
+
+@dataclass(frozen=True)
+class InvoiceNumber:
+    order_item_id: str | None
+    invoice_number: str | None  # a string: Linio invoice numbers exceed 64-bit integers
+
+
+@dataclass(frozen=True)
+class TrackingCode:
+    dispatch_id: str | None
+    tracking_number: str | None
+
 
 @dataclass(frozen=True)
 class ShipmentProvider:
@@ -284,3 +315,82 @@ class ImeiResult:
     imei: str | None
     success: bool
     message: str | None
+
+
+@dataclass(frozen=True)
+class CreatedWebhook:
+    webhook_id: str
+    created_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class WebhookCallback:
+    """What Seller Center POSTs to a webhook URL. Only a hint: re-read the order or feed,
+    because deliveries are retried for 30 days and arrive out of order."""
+
+    event: str
+    payload: dict[str, Any]
+
+    @property
+    def order_id(self) -> str | None:
+        value = self.payload.get("OrderId")
+        return None if value in (None, "") else str(value)
+
+    @property
+    def order_item_ids(self) -> tuple[str, ...]:
+        # Sources disagree on the key's spelling; accept each of them.
+        for key in ("OrderItemsId", "OrderItemIds", "OrderItemId"):
+            value = self.payload.get(key)
+            if value not in (None, ""):
+                values = value if isinstance(value, list) else [value]
+                return tuple(str(v) for v in values)
+        return ()
+
+    @property
+    def feed_id(self) -> str | None:
+        value = self.payload.get("Feed")
+        return None if value in (None, "") else str(value)
+
+
+@dataclass(frozen=True)
+class Seller:
+    """GetSellerByUser: carries the API key, which never shows in a repr or a log."""
+
+    short_code: str | None
+    company_name: str | None
+    seller_name: str | None
+    email_address: str | None
+    api_key: str | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        key = MASK if self.api_key else None
+        return (
+            f"Seller(short_code={self.short_code!r}, company_name={self.company_name!r}, "
+            f"seller_name={self.seller_name!r}, email_address={self.email_address!r}, "
+            f"api_key={key!r})"
+        )
+
+
+@dataclass(frozen=True)
+class HealthRating:
+    percentage: Decimal | None
+    text: str | None
+
+
+@dataclass(frozen=True)
+class Statistics:
+    products_by_status: dict[str, int | None]
+    products_total: int | None
+    orders_by_status: dict[str, int | None]
+    orders_total: int | None
+    order_items_pending: dict[str, int | None]
+    # period (Day, Week, Month, Alltime) -> metric (TwoDaysShippedPercentage, ...) -> rating
+    account_health: dict[str, dict[str, HealthRating]]
+
+
+@dataclass(frozen=True)
+class OrdersPage:
+    """One GetOrders page; ``total_count`` is Head/TotalCount when Seller Center sends it."""
+
+    orders: tuple[Order, ...]
+    total_count: int | None

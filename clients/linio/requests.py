@@ -18,7 +18,9 @@ def _value(value: Any) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
+        # Exactly as given: rounding here would change weights and dimensions; money arrives
+        # already quantized by the transformer.
+        return format(value, "f")
     if isinstance(value, list | tuple):
         return ",".join(_value(v) for v in value)
     return str(value)

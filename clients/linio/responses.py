@@ -23,6 +23,7 @@ from clients.errors import (
     AuthError,
     ClientError,
     ErrorDetail,
+    NotFoundError,
     PermanentError,
     ThrottledError,
     TransientError,
@@ -31,30 +32,85 @@ from clients.linio.models import (
     Address,
     Attribute,
     AttributeOption,
+    AttributeSet,
     Brand,
     BusinessUnit,
     Category,
+    CreatedWebhook,
     Document,
     FailureReason,
     Feed,
     FeedCount,
     FeedError,
+    HealthRating,
     ImeiResult,
+    InvoiceNumber,
     Order,
     OrderItem,
     PackedItem,
     Product,
     QcState,
+    Seller,
     ShipmentProvider,
+    Statistics,
+    TrackingCode,
     Webhook,
+    WebhookCallback,
     WebhookEvent,
 )
 
 T = TypeVar("T")
 Node = dict[str, Any]
 
-AUTH_CODES = {7, 9}  # login failed / signature mismatch; access denied
+AUTH_CODES = {3, 7, 9}  # timestamp expired (clock); login failed / signature; access denied
 TRANSIENT_CODES = {21, 119}  # OMS API error; not ready yet, try again later
+# Invalid feed id, order id, order item id; document not found; no orders found.
+NOT_FOUND_CODES = {12, 16, 20, 35, 39}
+
+# (parent, child) element pairs Seller Center repeats. xmltodict turns one child into a
+# dict and several into a list; forcing lists here means a one-order page and a two-order
+# page have the same shape. Names alone are ambiguous (a product's <Status> is a scalar,
+# an order's <Statuses><Status> a list, GetQcStatus' <Body><Status> a container).
+REPEATED = frozenset(
+    {
+        ("Body", "Attribute"),
+        ("Body", "ErrorDetail"),
+        ("Body", "Feed"),
+        ("Body", "OrderItem"),
+        ("AttributeSets", "AttributeSet"),
+        ("Brands", "Brand"),
+        ("BusinessUnits", "BusinessUnit"),
+        ("Categories", "Category"),
+        ("Children", "Category"),
+        ("Documents", "Document"),
+        ("EnabledDeliveryOptions", "DeliveryOption"),
+        ("Entities", "Entity"),
+        ("Events", "Event"),
+        ("FeedErrors", "Error"),
+        ("FeedWarnings", "Warning"),
+        ("Images", "Image"),
+        ("Options", "Option"),
+        ("OrderItems", "OrderItem"),
+        ("Orders", "Order"),
+        ("Products", "Product"),
+        ("Reasons", "Reason"),
+        ("ShipmentProviders", "ShipmentProvider"),
+        ("Status", "State"),
+        ("Statuses", "Status"),
+        ("Webhooks", "Webhook"),
+    }
+)
+
+
+def bilingual(es: str, en: str) -> str:
+    """Messages we write ourselves reach sellers: Spanish first (Linio's language), then English."""
+    return f"{es} / {en}"
+
+
+def _repeated(path: list[tuple[str, Any]], key: str, value: Any) -> bool:
+    return bool(path) and (path[-1][0], key) in REPEATED
+
+
 _CODE_PREFIX = re.compile(r"^\s*E0*(\d+)")
 
 
@@ -151,7 +207,7 @@ def extra_attributes(value: Any) -> dict[str, Any] | str | None:
 
 def _load(raw: bytes | str) -> Node:
     source = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
-    return xmltodict.parse(source.strip(), strip_whitespace=True)
+    return xmltodict.parse(source.strip(), strip_whitespace=True, force_list=_repeated)
 
 
 def parse_envelope(
@@ -160,36 +216,30 @@ def parse_envelope(
     """The reply of any action, or the `ClientError` subclass that says what to do."""
     where = f"Seller Center {action}" if action else "Seller Center"
     source = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
-    if status == 429:
-        raise ThrottledError(
-            f"{where}: too many requests (E429); slowing down.", code="E429", status=status
-        )
     stripped = source.strip()
+    if status == 429 and "<ErrorResponse" not in stripped:
+        raise ThrottledError(
+            bilingual(
+                f"{where}: demasiadas solicitudes (E429); bajamos el ritmo.",
+                f"{where}: too many requests (E429); slowing down.",
+            ),
+            code="E429",
+            status=status,
+        )
     if stripped.startswith("{"):
         return _json_envelope(stripped, where, status)
     if not stripped.startswith("<"):
-        raise TransientError(
-            f"{where} answered without XML (HTTP {status}); retry later.",
-            status=status,
-            body=stripped[:300],
-        )
+        raise _not_xml(where, status, stripped)
     try:
         document = _load(stripped)
     except ExpatError:
-        raise TransientError(
-            f"{where} answered a page that is not Seller Center XML "
-            f"(HTTP {status}), e.g. a maintenance page; retry later.",
-            status=status,
-            body=stripped[:300],
-        ) from None
+        raise _not_xml(where, status, stripped) from None
     root_name = next(iter(document))
     root = document[root_name] or {}
     if root_name == "ErrorResponse":
         raise error_from(root, where, status)
     if root_name != "SuccessResponse":
-        raise TransientError(
-            f"{where} answered an unknown document <{root_name}>; retry later.", status=status
-        )
+        raise _not_xml(where, status, stripped)
     head = child(root, "Head")
     return Envelope(
         action=text(head.get("RequestAction")),
@@ -199,6 +249,29 @@ def parse_envelope(
         request_parameters={k: text(v) for k, v in child(head, "RequestParameters").items()},
         body=root.get("Body"),
         total_count=integer(head.get("TotalCount")),
+    )
+
+
+def _not_xml(where: str, status: int | None, body: str) -> ClientError:
+    """An HTML maintenance page, a gateway error, an empty body: the platform, not our data."""
+    if status in (401, 403):
+        return AuthError(
+            bilingual(
+                f"{where} negó el acceso (HTTP {status}): revise usuario, API key y permisos.",
+                f"{where} denied access (HTTP {status}): check the user, API key and role.",
+            ),
+            status=status,
+            body=body[:300],
+        )
+    return TransientError(
+        bilingual(
+            f"{where} respondió algo que no es XML de Seller Center (HTTP {status}, "
+            f"p. ej. una página de mantenimiento); se reintentará.",
+            f"{where} answered something that is not Seller Center XML (HTTP {status}, "
+            f"e.g. a maintenance page); will retry.",
+        ),
+        status=status,
+        body=body[:300],
     )
 
 
@@ -214,7 +287,10 @@ def error_code(head: Node) -> int | None:
 def error_from(root: Node, where: str, status: int | None = None) -> ClientError:
     head = child(root, "Head")
     code = error_code(head)
-    message = text(head.get("ErrorMessage")) or "Seller Center reported an error without details"
+    message = text(head.get("ErrorMessage")) or bilingual(
+        "Seller Center informó un error sin detalles",
+        "Seller Center reported an error without details",
+    )
     kind = text(head.get("ErrorType"))
     details = [
         ErrorDetail(
@@ -231,14 +307,25 @@ def error_from(root: Node, where: str, status: int | None = None) -> ClientError
     if code == 429 or status == 429:
         return ThrottledError(full, code=label, status=status, details=details)
     if kind == "Platform" or code in TRANSIENT_CODES or (status or 0) >= 500:
-        return TransientError(f"{full}. Retry later.", code=label, status=status, details=details)
-    if code in AUTH_CODES or "signature" in message.lower():
-        return AuthError(
-            f"{full}. Check the Seller Center user, API key and the clock.",
+        return TransientError(
+            f"{full}. " + bilingual("Se reintentará.", "Will retry."),
             code=label,
             status=status,
             details=details,
         )
+    if code in AUTH_CODES or "signature" in message.lower():
+        return AuthError(
+            f"{full}. "
+            + bilingual(
+                "Revise el usuario y la API key de Seller Center y la hora del servidor.",
+                "Check the Seller Center user, API key and the server clock.",
+            ),
+            code=label,
+            status=status,
+            details=details,
+        )
+    if code in NOT_FOUND_CODES:
+        return NotFoundError(full, code=label, status=status, details=details)
     return PermanentError(full, code=label, status=status, details=details)
 
 
@@ -246,16 +333,15 @@ def _json_envelope(source: str, where: str, status: int | None) -> Envelope:
     try:
         data = json.loads(source)
     except json.JSONDecodeError:
-        raise TransientError(f"{where} answered broken JSON; retry later.", status=status) from None
+        raise _not_xml(where, status, source) from None
     if isinstance(data, dict) and ("errors" in data or "ErrorResponse" in data):
         errors = data.get("errors") or [data.get("ErrorResponse")]
         details = [ErrorDetail(message=json.dumps(e, ensure_ascii=False)) for e in errors]
-        return_error = PermanentError(
-            f"{where} refused the request: {json.dumps(errors, ensure_ascii=False)[:300]}",
+        raise PermanentError(
+            f"{where}: {json.dumps(errors, ensure_ascii=False)[:300]}",
             status=status,
             details=details,
         )
-        raise return_error
     return Envelope(action=None, response_type=None, request_id=None, timestamp=None, body=data)
 
 
@@ -292,13 +378,13 @@ def parse_category_tree(env: Envelope) -> list[Category]:
     return [_category(c) for c in _list(env.body, "Categories", "Category")]
 
 
-def parse_attribute_sets(env: Envelope) -> list[tuple[str, str, str | None, list[Category]]]:
+def parse_attribute_sets(env: Envelope) -> list[AttributeSet]:
     return [
-        (
-            text(s.get("AttributeSetId")) or "",
-            text(s.get("Name")) or "",
-            text(s.get("GlobalIdentifier")),
-            [_category(c) for c in _list(s, "Categories", "Category")],
+        AttributeSet(
+            attribute_set_id=text(s.get("AttributeSetId")) or "",
+            name=text(s.get("Name")) or "",
+            global_identifier=text(s.get("GlobalIdentifier")),
+            categories=tuple(_category(c) for c in _list(s, "Categories", "Category")),
         )
         for s in _list(env.body, "AttributeSets", "AttributeSet")
     ]
@@ -624,14 +710,72 @@ def parse_webhook_entities(env: Envelope) -> list[WebhookEvent]:
     ]
 
 
-def parse_created_webhook(env: Envelope) -> tuple[str, dt.datetime | None]:
+def parse_created_webhook(env: Envelope) -> CreatedWebhook:
     hook = child(env.body, "Webhook")
-    return text(hook.get("WebhookId")) or "", timestamp(hook.get("CreatedAt"))
+    return CreatedWebhook(text(hook.get("WebhookId")) or "", timestamp(hook.get("CreatedAt")))
 
 
-def parse_invoice_number(env: Envelope) -> tuple[str | None, str | None]:
+def parse_webhook_callback(raw: bytes | str) -> WebhookCallback:
+    """The JSON Seller Center POSTs to a webhook URL; a malformed one is a PermanentError
+    (answering 4xx makes Seller Center retry for 30 days, so callers log and answer 200)."""
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("event"), str):
+        raise PermanentError(
+            bilingual(
+                "El aviso de Seller Center no es JSON con 'event'.",
+                "The Seller Center callback is not JSON with an 'event'.",
+            )
+        )
+    payload = data.get("payload")
+    return WebhookCallback(data["event"], payload if isinstance(payload, dict) else {})
+
+
+def parse_invoice_number(env: Envelope) -> InvoiceNumber:
     body = env.body if isinstance(env.body, dict) else {}
-    return text(body.get("OrderItemId")), text(body.get("InvoiceNumber"))
+    return InvoiceNumber(text(body.get("OrderItemId")), text(body.get("InvoiceNumber")))
+
+
+def parse_tracking_code(env: Envelope) -> TrackingCode:
+    node = child(env.body, "TrackingCode")
+    return TrackingCode(text(node.get("DispatchId")), text(node.get("TrackingNumber")))
+
+
+def parse_seller(env: Envelope) -> Seller:
+    node = child(env.body, "Seller")
+    return Seller(
+        short_code=text(node.get("ShortCode")),
+        company_name=text(node.get("CompanyName")),
+        seller_name=text(node.get("SellerName")),
+        email_address=text(node.get("EmailAddress")),
+        api_key=text(node.get("ApiKey")),
+    )
+
+
+def _counts(node: Node) -> dict[str, int | None]:
+    return {k: integer(v) for k, v in node.items() if not k.startswith("#")}
+
+
+def parse_statistics(env: Envelope) -> Statistics:
+    products, orders = child(env.body, "Products"), child(env.body, "Orders")
+    return Statistics(
+        products_by_status=_counts(child(products, "Status")),
+        products_total=integer(products.get("Total")),
+        orders_by_status=_counts(child(orders, "Status")),
+        orders_total=integer(orders.get("Total")),
+        order_items_pending=_counts(child(env.body, "OrdersItemsPending")),
+        account_health={
+            period: {
+                metric: HealthRating(decimal(rating.get("Percentage")), text(rating.get("Text")))
+                for metric, rating in metrics.items()
+                if isinstance(rating, dict)
+            }
+            for period, metrics in child(env.body, "AccountHealth").items()
+            if isinstance(metrics, dict)
+        },
+    )
 
 
 def parse_imei(env: Envelope) -> list[ImeiResult]:

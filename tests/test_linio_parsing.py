@@ -4,13 +4,14 @@ lists (fixtures-index.md)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import xmltodict
 
-from clients.errors import ClientError, PermanentError
+from clients.errors import ClientError, NotFoundError, PermanentError
+from clients.linio import requests as build
 from clients.linio import responses as r
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "linio-fixtures"
@@ -52,6 +53,8 @@ def test_error_responses(name: str, action: str | None, code: str | None, messag
         r.parse_envelope(load(name), status=400)
     assert info.value.code == code and message in str(info.value)
     assert not info.value.details
+    # Unknown feed or order item ids are NotFound (still permanent); the synthetic ones not.
+    assert isinstance(info.value, NotFoundError) == (code in ("E012", "E020"))
 
 
 def test_generic_envelope_and_feed_submissions() -> None:
@@ -119,12 +122,18 @@ def test_brands_categories_attributes() -> None:
     assert sum(a.is_mandatory for a in attributes) == 3
     assert r.parse_category_attributes(env("GetCategoryAttributes.empty.xml")) == []
 
-    [(set_id, set_name, gid, tree)] = r.parse_attribute_sets(
-        env("GetCategoriesByAttributeSet.success.xml")
-    )
-    assert (set_id, set_name, gid) == ("3", "home_living", "HL")
-    names = [c.name for c in tree[0].walk()]
-    assert names[0] == "Home & Living" and len(names) == 5 and "Microwave" in names
+    [attribute_set] = r.parse_attribute_sets(env("GetCategoriesByAttributeSet.success.xml"))
+    assert (attribute_set.attribute_set_id, attribute_set.name) == ("3", "home_living")
+    assert attribute_set.global_identifier == "HL"
+    [home] = attribute_set.categories
+    assert [(c.category_id, c.name) for c in home.walk()] == [
+        ("390", "Home & Living"),
+        ("2931", "Large Appliances"),
+        ("2949", "Fridge & Freezers"),
+        ("2948", "Washing Machine"),
+        ("2947", "Microwave"),
+    ]
+    assert all(c.global_identifier is None and c.attribute_set_id is None for c in home.walk())
     assert r.parse_attribute_sets(env("GetCategoriesByAttributeSet.empty.xml")) == []
 
 
@@ -283,52 +292,188 @@ def test_orders() -> None:
         "Sourcing team couldn't find items",
         "Wrong address",
     ]
-    assert r.parse_invoice_number(env("SetInvoiceNumber.success.xml")) == (
-        "1",
-        "123132465465465465456",
+    assert r.parse_invoice_number(env("SetInvoiceNumber.success.xml")) == r.InvoiceNumber(
+        "1", "123132465465465465456"
     )
     ok, failed = r.parse_imei(env("SetImei.success.xml"))
-    assert ok.success and not failed.success and "package assigned" in failed.message
+    assert (ok.order_item_id, ok.imei, ok.success) == ("3631813", "1231321321321", True)
+    assert (failed.order_item_id, failed.imei, failed.success) == ("3631814", None, False)
+    assert failed.message == "Denied. The order has already a package assigned."
     tracking = env("GetTrackingCode.success.xml")
-    assert tracking.request_parameters["shipping_provider_name"] == "chilexpress"
-    assert tracking.body["TrackingCode"]["TrackingNumber"].startswith("MOCKED_")
+    assert tracking.request_parameters == {
+        "packageId": "10f9780b-380c-4625-8024-b166ece74453",
+        "shipping_provider_name": "chilexpress",
+    }
+    assert r.parse_tracking_code(tracking) == r.TrackingCode(
+        "10f9780b-380c-4625-8024-b166ece74453", "MOCKED_be834cdb-551f-4d03-bea7-38d255c4b13b"
+    )
 
 
-def test_seller_and_requests() -> None:
-    stats = env("GetStatistics.success.xml").body
-    assert stats["Products"]["Total"] == "6053" and stats["Orders"]["Total"] == "3449"
-    seller = env("GetSellerByUser.success.xml").body["Seller"]
-    assert seller["ShortCode"] == "TEST123"
-    request = r._load(load("ProductCreate.request.special-chars.xml"))
-    product = next(iter(request.values()))["Product"]
+def test_seller() -> None:
+    stats = r.parse_statistics(env("GetStatistics.success.xml"))
+    assert stats.products_total == 6053 and stats.orders_total == 3449
+    assert stats.products_by_status == {
+        "Active": 5036,
+        "All": 5963,
+        "Deleted": 90,
+        "ImageMissing": 1156,
+        "Inactive": 927,
+        "Live": 1486,
+        "Pending": 103,
+        "PoorQuality": 1790,
+        "SoldOut": 2084,
+    }
+    assert len(stats.orders_by_status) == 17
+    assert (stats.orders_by_status["Canceled"], stats.orders_by_status["Delivered"]) == (436, 2824)
+    assert stats.orders_by_status["NoExtInvoiceKey"] == 3113
+    assert stats.order_items_pending == {"Today": 1, "Yesterday": 1, "Older": 3}
+    health = stats.account_health
+    assert list(health) == ["Day", "Week", "Month", "Alltime"]
+    assert health["Day"]["TwoDaysShippedPercentage"] == r.HealthRating(Decimal("0.00"), "bad")
+    assert health["Month"]["TwoDaysShippedPercentage"] == r.HealthRating(
+        Decimal("64.00"), "improvable"
+    )
+    assert health["Alltime"]["CancellationPercentage"] == r.HealthRating(
+        Decimal("3.00"), "improvable"
+    )
+
+    seller = r.parse_seller(env("GetSellerByUser.success.xml"))
+    assert (seller.short_code, seller.company_name, seller.seller_name) == (
+        "TEST123",
+        "testCompanyName",
+        "testSeller",
+    )
+    assert seller.email_address == "testSeller@falabella.cl"
+    assert seller.api_key == "testApiKey123" and "testApiKey123" not in repr(seller)
+
+
+def _request(raw: bytes | str) -> dict:
+    """A request body as data, root renamed to Request (the SDK test uses <Products>)."""
+    document = xmltodict.parse(raw.strip())
+    return {"Request": next(iter(document.values()))}
+
+
+def test_product_request_matches_the_sdk_fixture() -> None:
+    built = build.products_xml(
+        [
+            {
+                "SellerSku": "BLACK_BAG_TEST",
+                "Name": "Black Leather bagskasd",
+                "Variation": "M",
+                "Status": "active",
+                "PrimaryCategory": "7080",
+                "Description": "<p>Womens black <b>leather & bag</b>, with ample space. Can be "
+                "worn over the shoulder, or remove straps to carry in your hand.asdasd</p>",
+                "Brand": "Apple",
+                "Price": 30000,
+                "ProductId": "123456783",
+                "TaxClass": "IVA 19%",
+                "Quantity": 0,
+                "SalePrice": None,  # None is left out: partial updates send only what changes
+                "ProductData": {
+                    "ConditionType": "Nuevo",
+                    "PackageHeight": 1,
+                    "PackageWidth": 1,
+                    "PackageLength": 1,
+                    "PackageWeight": 1,
+                    "ShortDescription": "Short description & ampersand",
+                    "MultiOption": ["Option one", "Option two"],
+                },
+            }
+        ]
+    )
+    assert _request(built) == _request(load("ProductCreate.request.special-chars.xml"))
+    # Escaped exactly once: the markup travels as text, the ampersand as &amp;.
+    assert "&lt;p&gt;Womens black &lt;b&gt;leather &amp; bag&lt;/b&gt;" in built
+    assert "&amp;amp;" not in built
+    expected = _request(load("ProductCreate.request.special-chars.xml"))
+    product = expected["Request"]["Product"]
     assert product["Description"].startswith("<p>Womens black <b>leather & bag</b>")
-    image = r._load(load("Image.request.xml"))["Request"]["ProductImage"]
+    assert product["ProductData"]["MultiOption"] == "Option one,Option two"
+    exact = build.products_xml(
+        [
+            {
+                "SellerSku": "P",
+                "Price": Decimal("30000.00"),
+                "ProductData": {"PackageWeight": Decimal("0.125"), "IsGift": False},
+            }
+        ]
+    )
+    assert "<Price>30000.00</Price>" in exact and "<PackageWeight>0.125</PackageWeight>" in exact
+    assert "<IsGift>0</IsGift>" in exact
+    with pytest.raises(ValueError, match="SellerSku"):
+        build.products_xml([{"Name": "no sku"}])
+    with pytest.raises(ValueError, match="at most 1000"):
+        build.products_xml([{"SellerSku": f"S{i}"} for i in range(1001)])
+
+
+def test_image_and_imei_requests() -> None:
+    built = build.images_xml({"SKU": ["https://fakeimg.pl/350x200/?text=World&font=lobster"]})
+    assert _request(built) == _request(load("Image.request.xml"))
+    assert "?text=World&amp;font=lobster" in built
+    image = _request(load("Image.request.xml"))["Request"]["ProductImage"]
     assert image["Images"]["Image"] == "https://fakeimg.pl/350x200/?text=World&font=lobster"
-    imei = r._load(load("SetImei.request.xml"))["Request"]["OrderItem"]
+    imei = _request(load("SetImei.request.xml"))["Request"]["OrderItem"]
     assert imei == {"OrderItemId": "6750999", "Imei": "weqweqwe-123123"}
 
 
 def test_webhooks() -> None:
     hooks = r.parse_webhooks(env("GetWebhooks.success.xml"))
-    assert [(h.webhook_id[:8], h.source, h.events) for h in hooks] == [
-        ("7dffaa4e", "web", ("onProductCreated",)),
-        ("fbfe60be", "api", ("onOrderCreated",)),
+    assert hooks == [
+        r.Webhook(
+            "7dffaa4e-1713-42c2-84ba-1d2fbd4537ab",
+            "http://localhost/callbacks/1",
+            "web",
+            ("onProductCreated",),
+        ),
+        r.Webhook(
+            "fbfe60be-b282-4bc1-9e4d-2147c686d1a8",
+            "http://localhost/callbacks/2k",
+            "api",
+            ("onOrderCreated",),
+        ),
     ]
     events = r.parse_webhook_entities(env("GetWebhookEntities.success.xml"))
-    assert len(events) == 9 and len({e.entity for e in events}) == 5
+    assert {(e.entity, e.name, e.alias) for e in events} == {
+        ("Feed", "Completed", "onFeedCompleted"),
+        ("Feed", "Created", "onFeedCreated"),
+        ("Metrics", "Updated", "onMetricsUpdated"),
+        ("Order", "Created", "onOrderCreated"),
+        ("Order", "StatusChanged", "onOrderItemsStatusChanged"),
+        ("Product", "Created", "onProductCreated"),
+        ("Product", "QcStatusChanged", "onProductQcStatusChanged"),
+        ("Product", "Updated", "onProductUpdated"),
+        ("Statistics", "Updated", "onStatisticsUpdated"),
+    }
     gsc = r.parse_webhook_entities(env("GetWebhookEntities.success.gsc.xml"))
+    assert len(gsc) == 9 and {e.entity for e in gsc} == {"Feed", "Order", "Product", "Statistics"}
     assert ("Order", "ItemsStatusChanged", "onOrderItemsStatusChanged") in {
         (e.entity, e.name, e.alias) for e in gsc
     }
-    webhook_id, created = r.parse_created_webhook(env("CreateWebhook.success.xml"))
-    assert webhook_id == "aa7e85d6-f3ee-4138-bc43-469a69b74bee" and created.year == 2022
-    callback = json.loads(load("webhook.onOrderItemsStatusChanged.json"))
-    assert callback == {
-        "event": "onOrderItemsStatusChanged",
-        "payload": {"OrderId": 190, "OrderItemsId": [2, 3]},
+    assert ("Order", "ReturnStatusChanged", "onReturnStatusChanged") in {
+        (e.entity, e.name, e.alias) for e in gsc
     }
-    for name in ("webhook.onFeedCreated.json", "webhook.onFeedCompleted.json"):
-        assert json.loads(load(name))["payload"]["Feed"] == "829a8d2a-d370-4fa6-8613-8554f43d5fed"
+    created = r.parse_created_webhook(env("CreateWebhook.success.xml"))
+    assert created.webhook_id == "aa7e85d6-f3ee-4138-bc43-469a69b74bee"
+    assert created.created_at == dt.datetime(
+        2022, 12, 29, 8, 52, 26, tzinfo=dt.timezone(dt.timedelta(hours=-3))
+    )
+    deleted = env("DeleteWebhook.success.xml")
+    assert (deleted.action, deleted.response_type, deleted.body) == ("DeleteWebhook", None, None)
+
+    status = r.parse_webhook_callback(load("webhook.onOrderItemsStatusChanged.json"))
+    assert status.event == "onOrderItemsStatusChanged"
+    assert status.payload == {"OrderId": 190, "OrderItemsId": [2, 3]}
+    assert (status.order_id, status.order_item_ids) == ("190", ("2", "3"))
+    for name, event in (
+        ("webhook.onFeedCreated.json", "onFeedCreated"),
+        ("webhook.onFeedCompleted.json", "onFeedCompleted"),
+    ):
+        callback = r.parse_webhook_callback(load(name))
+        assert callback.event == event
+        assert callback.feed_id == "829a8d2a-d370-4fa6-8613-8554f43d5fed"
+    with pytest.raises(PermanentError):
+        r.parse_webhook_callback(b"<html>not json</html>")
 
 
 def test_json_invoice_endpoint() -> None:
