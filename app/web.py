@@ -7,8 +7,6 @@ Resources are opened in `cleanup_ctx`, settings are passed in.
 
 from __future__ import annotations
 
-import base64
-import hmac
 import re
 import uuid
 from collections.abc import AsyncIterator, Mapping
@@ -19,6 +17,7 @@ import jinja2
 import structlog
 from aiohttp import web
 
+from app.admin_auth import is_admin
 from app.http_errors import ApiError, error_response, from_http_exception
 from app.manifest import Manifest, Route, load_manifest
 from app.runtime import Runtime, open_runtime
@@ -102,21 +101,12 @@ async def json_errors(request: web.Request, handler: RouteHandler) -> web.Stream
 
 
 def admin_auth(settings: Settings) -> web.Middleware:
-    expected = f"{settings.admin_user}:{settings.admin_password}".encode()
-
     @web.middleware
     async def middleware(request: web.Request, handler: RouteHandler) -> web.StreamResponse:
         route = request.match_info.route
-        if getattr(route, PUBLIC_ROUTE, False) or request.match_info.http_exception:
+        public = getattr(route, PUBLIC_ROUTE, False) or request.match_info.http_exception
+        if public or is_admin(request, settings):
             return await handler(request)
-        header = request.headers.get("Authorization", "")
-        if header.startswith("Basic "):
-            try:
-                given = base64.b64decode(header[6:], validate=True)
-            except ValueError:
-                given = b""
-            if hmac.compare_digest(given, expected):
-                return await handler(request)
         raise ApiError(
             401,
             "unauthorized",

@@ -7,13 +7,13 @@ appKey/appToken pairs (what VTEX's integration screens hold) or the dashboard us
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hmac
 from typing import Any
 
 from aiohttp import web
 
+from app.admin_auth import is_admin
 from app.http_errors import ApiError
 from app.seller_log import STATUSES
 from app.web_keys import RUNTIME, SETTINGS
@@ -54,18 +54,6 @@ def parse_day(raw: str | None) -> dt.date:
         ) from None
 
 
-def _is_admin(request: web.Request) -> bool:
-    settings = request.app[SETTINGS]
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Basic "):
-        return False
-    try:
-        given = base64.b64decode(header[6:], validate=True)
-    except ValueError:
-        return False
-    return hmac.compare_digest(given, f"{settings.admin_user}:{settings.admin_password}".encode())
-
-
 def as_vtex_message(doc: dict[str, Any]) -> dict[str, str]:
     return {
         "id": str(doc["_id"]),
@@ -85,7 +73,7 @@ async def vtex_logs(request: web.Request) -> web.Response:
     day = parse_day(request.query.get("DateAt"))
     statuses = parse_statuses(request.query.get("status", "all"))
     stores = await runtime.stores.by_account(account)
-    if not _is_admin(request):
+    if not is_admin(request, request.app[SETTINGS]):
         key = request.headers.get("X-VTEX-API-AppKey", "")
         token = request.headers.get("X-VTEX-API-AppToken", "")
         if not key or not token:
