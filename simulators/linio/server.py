@@ -480,12 +480,7 @@ class LinioSimulator:
             response_type="Feed",
         )
 
-    def _a_GetProducts(
-        self,
-        state: SellerState,
-        q: dict[str, str],
-        body: str,
-    ) -> web.Response:
+    def _a_GetProducts(self, state: SellerState, q: dict[str, str], body: str) -> web.Response:
         products = list(state.products.items())
         if q.get("SkuSellerList"):
             wanted = set(json.loads(q["SkuSellerList"]))
@@ -526,12 +521,7 @@ class LinioSimulator:
             response_type="Products",
         )
 
-    def _a_GetQcStatus(
-        self,
-        state: SellerState,
-        q: dict[str, str],
-        body: str,
-    ) -> web.Response:
+    def _a_GetQcStatus(self, state: SellerState, q: dict[str, str], body: str) -> web.Response:
         skus = json.loads(q["SkuSellerList"]) if q.get("SkuSellerList") else list(state.products)
         states = [
             {"SellerSKU": s, "Status": state.products[s].get("QcStatus", "pending")}
@@ -557,12 +547,7 @@ class LinioSimulator:
             response_type="Brands",
         )
 
-    def _a_GetCategoryTree(
-        self,
-        state: SellerState,
-        q: dict[str, str],
-        body: str,
-    ) -> web.Response:
+    def _a_GetCategoryTree(self, state: SellerState, q: dict[str, str], body: str) -> web.Response:
         def node(c: SimCategory) -> dict[str, Any]:
             return {
                 "Name": c.name,
@@ -579,10 +564,7 @@ class LinioSimulator:
         )
 
     def _a_GetCategoryAttributes(
-        self,
-        state: SellerState,
-        q: dict[str, str],
-        body: str,
+        self, state: SellerState, q: dict[str, str], body: str
     ) -> web.Response:
         category = state.categories.get(q.get("PrimaryCategory", ""))
         if category is None:
@@ -620,10 +602,7 @@ class LinioSimulator:
         )
 
     def _a_GetShipmentProviders(
-        self,
-        state: SellerState,
-        q: dict[str, str],
-        body: str,
+        self, state: SellerState, q: dict[str, str], body: str
     ) -> web.Response:
         return success(
             "GetShipmentProviders",
@@ -648,10 +627,7 @@ class LinioSimulator:
         )
 
     def _a_GetFailureReasons(
-        self,
-        state: SellerState,
-        q: dict[str, str],
-        body: str,
+        self, state: SellerState, q: dict[str, str], body: str
     ) -> web.Response:
         return success(
             "GetFailureReasons",
@@ -727,12 +703,7 @@ class LinioSimulator:
             "UpdatedAt": _sc_date(item.updated_at),
         }
 
-    def _a_GetOrders(
-        self,
-        state: SellerState,
-        q: dict[str, str],
-        body: str,
-    ) -> web.Response:
+    def _a_GetOrders(self, state: SellerState, q: dict[str, str], body: str) -> web.Response:
         orders = list(state.orders.values())
         for key, attribute in (("CreatedAfter", "created_at"), ("UpdatedAfter", "updated_at")):
             if q.get(key):
@@ -755,12 +726,7 @@ class LinioSimulator:
             total=len(orders),
         )
 
-    def _a_GetOrder(
-        self,
-        state: SellerState,
-        q: dict[str, str],
-        body: str,
-    ) -> web.Response:
+    def _a_GetOrder(self, state: SellerState, q: dict[str, str], body: str) -> web.Response:
         order = state.orders.get(q.get("OrderId", ""))
         if order is None:
             raise Refused(16, "E016: Invalid Order ID")
@@ -768,12 +734,7 @@ class LinioSimulator:
             "GetOrder", {"Orders": {"Order": self._order_xml(order)}}, response_type="Order"
         )
 
-    def _a_GetOrderItems(
-        self,
-        state: SellerState,
-        q: dict[str, str],
-        body: str,
-    ) -> web.Response:
+    def _a_GetOrderItems(self, state: SellerState, q: dict[str, str], body: str) -> web.Response:
         order = state.orders.get(q.get("OrderId", ""))
         if order is None:
             raise Refused(16, "E016: Invalid Order ID")
@@ -784,10 +745,7 @@ class LinioSimulator:
         )
 
     def _a_GetMultipleOrderItems(
-        self,
-        state: SellerState,
-        q: dict[str, str],
-        body: str,
+        self, state: SellerState, q: dict[str, str], body: str
     ) -> web.Response:
         try:
             ids = [str(i) for i in json.loads(q.get("OrderIdList", ""))]
@@ -841,10 +799,7 @@ class LinioSimulator:
         )
 
     def _a_SetStatusToPackedByMarketplace(
-        self,
-        state: SellerState,
-        q: dict[str, str],
-        body: str,
+        self, state: SellerState, q: dict[str, str], body: str
     ) -> web.Response:
         items = state.pack(self._item_ids(q), q.get("ShippingProvider"), q.get("TrackingNumber"))
         return success(
@@ -866,10 +821,7 @@ class LinioSimulator:
         )
 
     def _a_SetStatusToReadyToShip(
-        self,
-        state: SellerState,
-        q: dict[str, str],
-        body: str,
+        self, state: SellerState, q: dict[str, str], body: str
     ) -> web.Response:
         items = state.ready_to_ship(
             self._item_ids(q), q.get("ShippingProvider"), q.get("TrackingNumber")
@@ -888,10 +840,7 @@ class LinioSimulator:
         )
 
     def _a_SetStatusToCanceled(
-        self,
-        state: SellerState,
-        q: dict[str, str],
-        body: str,
+        self, state: SellerState, q: dict[str, str], body: str
     ) -> web.Response:
         item = state.cancel(
             q.get("OrderItemId", ""), q.get("Reason", ""), {name for _, name in FAILURE_REASONS}
@@ -899,12 +848,7 @@ class LinioSimulator:
         self._status_event(state, [item], "canceled")
         return success("SetStatusToCanceled")
 
-    def _a_SetInvoiceNumber(
-        self,
-        state: SellerState,
-        q: dict[str, str],
-        body: str,
-    ) -> web.Response:
+    def _a_SetInvoiceNumber(self, state: SellerState, q: dict[str, str], body: str) -> web.Response:
         item = state.item(q.get("OrderItemId", ""))
         if not q.get("InvoiceNumber"):
             raise Refused(1, "E001: Parameter InvoiceNumber is mandatory")
@@ -914,12 +858,7 @@ class LinioSimulator:
             {"OrderItemId": item.order_item_id, "InvoiceNumber": item.invoice_number},
         )
 
-    def _a_GetDocument(
-        self,
-        state: SellerState,
-        q: dict[str, str],
-        body: str,
-    ) -> web.Response:
+    def _a_GetDocument(self, state: SellerState, q: dict[str, str], body: str) -> web.Response:
         kinds = (
             "invoice",
             "exportInvoice",
@@ -953,10 +892,7 @@ class LinioSimulator:
     # --- actions: webhooks ----------------------------------------------------------------------
 
     def _a_GetWebhookEntities(
-        self,
-        state: SellerState,
-        q: dict[str, str],
-        body: str,
+        self, state: SellerState, q: dict[str, str], body: str
     ) -> web.Response:
         return success(
             "GetWebhookEntities",
@@ -976,12 +912,7 @@ class LinioSimulator:
             response_type="Entities",
         )
 
-    def _a_CreateWebhook(
-        self,
-        state: SellerState,
-        q: dict[str, str],
-        body: str,
-    ) -> web.Response:
+    def _a_CreateWebhook(self, state: SellerState, q: dict[str, str], body: str) -> web.Response:
         [hook] = self._records(body, "Webhook") or [{}]
         url = hook.get("CallbackUrl") if isinstance(hook, dict) else None
         events = ((hook.get("Events") or {}).get("Event") or []) if isinstance(hook, dict) else []
@@ -1001,12 +932,7 @@ class LinioSimulator:
             response_type="Webhook",
         )
 
-    def _a_GetWebhooks(
-        self,
-        state: SellerState,
-        q: dict[str, str],
-        body: str,
-    ) -> web.Response:
+    def _a_GetWebhooks(self, state: SellerState, q: dict[str, str], body: str) -> web.Response:
         wanted = set(json.loads(q["WebhookIds"])) if q.get("WebhookIds") else None
         hooks = [
             {
@@ -1024,12 +950,7 @@ class LinioSimulator:
             response_type="Webhooks",
         )
 
-    def _a_DeleteWebhook(
-        self,
-        state: SellerState,
-        q: dict[str, str],
-        body: str,
-    ) -> web.Response:
+    def _a_DeleteWebhook(self, state: SellerState, q: dict[str, str], body: str) -> web.Response:
         document = xmltodict.parse(body) if body.strip() else {}
         webhook_id = str((document.get("Request") or {}).get("Webhook") or "")
         if state.webhooks.pop(webhook_id, None) is None:
