@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import signal
 import sys
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import structlog
@@ -101,7 +102,16 @@ async def _start_web(settings: Settings, runtime: Runtime) -> web.AppRunner:
 async def _serve(settings: Settings, *, web_role: bool, worker_role: bool) -> None:
     from handlers.consumers import CONSUMERS
 
-    async with open_runtime(settings) as runtime:
+    async with open_runtime(settings) as runtime, AsyncExitStack() as stack:
+        if settings.sandbox and web_role:
+            from app.sandbox import run_sandbox
+
+            sandbox = await stack.enter_async_context(run_sandbox(runtime))
+            print(
+                f"sandbox: VTEX simulator {sandbox.vtex.url} (account sandbox), Seller "
+                f"Center simulator {sandbox.linio.url}, store {sandbox.store.store_id}",
+                flush=True,
+            )
         runners = [await _start_web(settings, runtime)] if web_role else []
         worker = Worker(runtime, CONSUMERS) if worker_role else None
         if worker is not None:

@@ -77,7 +77,12 @@ ENV_VARS: tuple[EnvVar, ...] = (
     EnvVar("RETRY_MAX_ATTEMPTS", "10", "12", "attempts before a message is dead-lettered (>= 10)"),
     EnvVar("RETRY_BASE_DELAY", "1.0", "2", "seconds before the first retry; doubles each time"),
     EnvVar("RETRY_MAX_DELAY", "300", "600", "longest delay between two retries, seconds"),
-    EnvVar("SANDBOX", "0", "1", "1 = run against the built-in VTEX and Linio simulators"),
+    EnvVar(
+        "SANDBOX",
+        "0",
+        "1",
+        "1 = `serve` starts the VTEX and Linio simulators and a demo store wired to them",
+    ),
 )
 
 

@@ -13,6 +13,7 @@ import secrets
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -58,6 +59,9 @@ class Store:
     active: bool = True
     email: str = ""
     allow_franchise_accounts: bool = False
+    # Only in sandbox mode: the simulators' addresses instead of the production hosts.
+    vtex_base_url: str = ""
+    linio_base_url: str = ""
     notification_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     credentials: StoreCredentials = field(default_factory=StoreCredentials, repr=False)
 
@@ -82,6 +86,12 @@ class Store:
 
     def secrets(self) -> list[str]:
         return [*self.credentials.secrets(), self.notification_token]
+
+    def endpoints(self, base_url: str) -> tuple[str, str]:
+        """The two URLs a seller pastes into VTEX (affiliate Search Endpoint, connector
+        endpoint of the settings app); both carry the store's token."""
+        query = urlencode({"token": self.notification_token})
+        return f"{base_url}/catalog/notification?{query}", f"{base_url}/?{query}"
 
 
 def make_store_id(account: str, country: str) -> str:

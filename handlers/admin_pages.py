@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 import aiohttp_jinja2
 from aiohttp import web
 
 from app.i18n import pick_language, translate
-from app.stores import Store
 from app.web_keys import RUNTIME, SETTINGS
 
 
@@ -18,18 +16,12 @@ def page_context(request: web.Request, **values: Any) -> dict[str, Any]:
     return {"lang": lang, "t": lambda key: translate(key, lang), **values}
 
 
-def endpoints(base_url: str, store: Store) -> tuple[str, str]:
-    """The two URLs a seller pastes into VTEX; both carry the store's token."""
-    query = urlencode({"token": store.notification_token})
-    return f"{base_url}/catalog/notification?{query}", f"{base_url}/?{query}"
-
-
 async def stores_page(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     base = request.app[SETTINGS].public_base_url
     rows = []
     for store in await runtime.stores.list():
-        search, connector = endpoints(base, store)
+        search, connector = store.endpoints(base)
         rows.append(
             {
                 "store": store,

@@ -12,7 +12,6 @@ from app.broker import queue_name
 from app.runtime import Runtime
 from app.storage import ORDERS
 from app.stores import Store, StoreCredentials
-from handlers.admin_pages import endpoints
 from simulators.vtex import VtexSimulator
 from simulators.vtex.samples import channel_order
 
@@ -47,7 +46,7 @@ async def test_catalog_change_reaches_the_queues(
 ) -> None:
     vtex.notification_style = style
     base = str(service.make_url("")).rstrip("/")
-    search_endpoint, _ = endpoints(base, store)
+    search_endpoint, _ = store.endpoints(base)
     vtex.register_affiliate(
         "LMX", sales_channel=vtex.catalog.trade_policy, search_uri_endpoint=search_endpoint
     )
