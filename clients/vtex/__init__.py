@@ -10,12 +10,11 @@ from clients.vtex.models import (
     Sla,
     VtexOrder,
 )
-from clients.vtex.transport import RetryPolicy, VtexCredentials
+from clients.vtex.transport import VtexCredentials
 
 __all__ = [
     "Product",
     "Receipt",
-    "RetryPolicy",
     "SimulatedItem",
     "Simulation",
     "SimulationItem",

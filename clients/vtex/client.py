@@ -40,6 +40,11 @@ class SimulationItem:
 
 
 class VtexClient:
+    """`base_url` replaces the account's production host (simulator, sandbox); `timeout` is
+    per attempt; `retries` more attempts follow a 5xx, a network error or a 429, after
+    `backoff` seconds (doubled each time) or, for a 429, after Retry-After or
+    `throttle_backoff` (VTEX asks for a minute; tests use milliseconds)."""
+
     def __init__(
         self,
         credentials: VtexCredentials,
@@ -48,7 +53,9 @@ class VtexClient:
         policy: OutboundPolicy,
         base_url: str | None = None,
         timeout: float = 15.0,
-        retry: RetryPolicy | None = None,
+        retries: int = 2,
+        backoff: float = 0.5,
+        throttle_backoff: float = 60.0,
     ) -> None:
         self.account = credentials.account
         self._http = VtexTransport(
@@ -57,7 +64,7 @@ class VtexClient:
             policy=policy,
             base_url=base_url,
             timeout=timeout,
-            retry=retry,
+            retry=RetryPolicy(retries, backoff, throttle_backoff),
         )
 
     # --- catalog ---------------------------------------------------------------------
@@ -141,10 +148,15 @@ class VtexClient:
     ) -> ProcessingResult:
         """The synchronous answer (usually SOI003, enqueued); the final result arrives at the
         processing-result route. A refusal with the result contract is a result, not an
-        exception: its code tells the flow what to do."""
+        exception: its code tells the flow what to do. Retrying after a 5xx or a timeout is
+        safe: VTEX answers a second copy of a marketplaceOrderId with EOI007 (duplicate)."""
         params = {"an": self.account, **({"affiliateId": affiliate_id} if affiliate_id else {})}
         _, data = await self._http.request(
-            "POST", "/api/order-integration/orders", params=params, json_body=order, allow=(400,)
+            "POST",
+            "/api/order-integration/orders",
+            params=params,
+            json_body=order,
+            accept=_result_contract,
         )
         return self._result(data, "PlaceOrder", order.get("marketplaceOrderId"))
 
@@ -167,7 +179,7 @@ class VtexClient:
             "/api/order-integration/orders/status",
             params={"an": self.account},
             json_body=body,
-            allow=(400,),
+            accept=_result_contract,
         )
         return self._result(data, "ApproveOrder", marketplace_order_id)
 
@@ -318,7 +330,7 @@ class VtexClient:
             "GET",
             f"/api/fulfillment/pvt/affiliates/{affiliate_id}",
             params={"an": self.account},
-            allow=(404,),
+            accept=lambda status, _: status == 404,
         )
         return None if status == 404 else data
 
@@ -349,3 +361,10 @@ class VtexClient:
             expect=(200, 201, 204),
         )
         return data or body
+
+
+def _result_contract(status: int, body: Any) -> bool:
+    """A 400 from the Channel Order API carries the result contract (an EOI code the flow acts
+    on); any other 400 (a gateway's validation error) stays a PermanentError."""
+    code = str(body.get("code") or "") if isinstance(body, dict) else ""
+    return status == 400 and code[:3].upper() in ("EOI", "SOI")

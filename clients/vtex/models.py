@@ -114,17 +114,20 @@ class SimulatedItem:
     quantity: int
     stock_balance: int
     slas: tuple[Sla, ...]
+    availability: str = "available"  # checkout-style answers may say "withoutStock" instead
 
 
 @dataclass(frozen=True)
 class Simulation:
-    """An SKU missing from `items` is unavailable (VTEX's rule): push stock 0 for it."""
+    """An SKU missing from `items` is unavailable (VTEX's rule): push stock 0 for it. An item
+    VTEX returns but marks otherwise than "available" counts as unavailable too."""
 
     items: dict[str, SimulatedItem]
     messages: tuple[dict[str, Any], ...] = ()
 
     def available(self, sku_id: str) -> bool:
-        return str(sku_id) in self.items
+        item = self.items.get(str(sku_id))
+        return item is not None and item.availability == "available"
 
     def merged(self, other: Simulation) -> Simulation:
         return Simulation({**self.items, **other.items}, self.messages + other.messages)
@@ -154,6 +157,7 @@ def parse_simulation(data: dict[str, Any]) -> Simulation:
             quantity=int(item.get("quantity") or 0),
             stock_balance=int(info.get("stockBalance") or 0),
             slas=slas,
+            availability=str(item.get("availability") or "available"),
         )
     return Simulation(items, tuple(data.get("messages") or []))
 

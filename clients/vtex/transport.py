@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
@@ -63,17 +65,25 @@ class VtexCredentials:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """In-call retries; what still fails goes back to the queue, which retries ≥ 10 times."""
+    """In-call retries for 5xx, 429 and network errors. What still fails goes back to the
+    queue, which retries at least 10 times (VTEX's rule), so a few quick tries are enough."""
 
-    attempts: int = 3
-    backoff: float = 0.5  # seconds, doubled each attempt, with jitter
+    retries: int = 2
+    backoff: float = 0.5  # seconds, doubled each retry, with jitter
     throttle_backoff: float = 60.0  # VTEX's recommendation for 429 without Retry-After
-    max_wait: float = 60.0
+    max_wait: float = 60.0  # a longer Retry-After is the queue's job, not a held request
 
-    def wait(self, attempt: int, retry_after: float | None = None) -> float:
+    def wait(self, retry: int, error: ClientError, retry_after: float | None) -> float | None:
+        """Seconds to sleep before retry number `retry` (1-based), or None to give up."""
+        if retry > self.retries:
+            return None
         if retry_after is not None:
-            return min(self.max_wait, retry_after)
-        return min(self.max_wait, self.backoff * 2 ** (attempt - 1) * random.uniform(0.8, 1.2))
+            wait = retry_after
+        elif isinstance(error, ThrottledError):
+            wait = self.throttle_backoff
+        else:
+            wait = self.backoff * 2 ** (retry - 1) * random.uniform(0.8, 1.2)
+        return wait if wait <= self.max_wait else None
 
 
 def production_url(account: str) -> str:
@@ -107,16 +117,16 @@ class VtexTransport:
         params: Mapping[str, str | int] | None = None,
         json_body: Any = None,
         expect: tuple[int, ...] = (200,),
-        allow: tuple[int, ...] = (),
+        accept: Callable[[int, Any], bool] | None = None,
     ) -> tuple[int, Any]:
-        """Returns (status, decoded JSON or None). Statuses in `allow` come back as results
-        instead of errors (a 404 that means "absent", a 400 that carries a result contract)."""
+        """Returns (status, decoded JSON or None). An error answer `accept` approves comes
+        back as a result (a 404 that means "absent", a 400 that carries a result contract)."""
         url = f"{self.base_url}{path}"
         self._policy.check(url)
         headers = {"Accept": "application/json", **self.credentials.headers()}
-        attempt = 0
+        retry = 0
         while True:
-            attempt += 1
+            retry += 1
             try:
                 async with self._session.request(
                     method,
@@ -128,34 +138,31 @@ class VtexTransport:
                 ) as response:
                     status = response.status
                     text = await response.text()
-                    retry_after = _retry_after(response.headers.get("Retry-After"))
+                    retry_after = parse_retry_after(response.headers.get("Retry-After"))
             except (aiohttp.ClientError, TimeoutError) as exc:
                 error: ClientError = TransientError(
                     f"VTEX ({self.credentials.account}) did not answer {method} {path}: "
                     f"{type(exc).__name__}. Retry later."
                 )
-                if await self._again(attempt, error, None):
+                if await self._again(retry, error, None):
                     continue
                 raise error from None
             body = _decode(text)
-            if status in expect or status in allow:
+            if status in expect or (accept is not None and accept(status, body)):
                 return status, body
             error = self._error(method, path, status, body, text, retry_after)
-            if error.retryable and await self._again(attempt, error, retry_after):
+            if error.retryable and await self._again(retry, error, retry_after):
                 continue
             raise error
 
-    async def _again(self, attempt: int, error: ClientError, retry_after: float | None) -> bool:
-        if attempt >= self._retry.attempts:
+    async def _again(self, retry: int, error: ClientError, retry_after: float | None) -> bool:
+        wait = self._retry.wait(retry, error, retry_after)
+        if wait is None:
             return False
-        if isinstance(error, ThrottledError) and retry_after is None:
-            wait = min(self._retry.max_wait, self._retry.throttle_backoff)
-        else:
-            wait = self._retry.wait(attempt, retry_after)
         log.info(
             "vtex_retry",
             account=self.credentials.account,
-            attempt=attempt,
+            retry=retry,
             wait=round(wait, 3),
             error=str(error),
         )
@@ -195,11 +202,21 @@ class VtexTransport:
         )
 
 
-def _retry_after(value: str | None) -> float | None:
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds, or an HTTP date (RFC 9110 allows both)."""
+    if not value:
         return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _decode(text: str) -> Any:
