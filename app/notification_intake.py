@@ -29,6 +29,7 @@ log = structlog.get_logger(__name__)
 
 MAX_BATCH = 1000
 MARK_CHUNK = 500
+MARK_ATTEMPTS = 5
 
 
 @dataclass
@@ -156,12 +157,22 @@ class NotificationIntake:
             self._marker = asyncio.create_task(self._mark(), name="mark-pending")
 
     async def _mark(self) -> None:
+        failures = 0
         while self._to_mark:
             # Small chunks, so the next batch's publish is never stuck behind a big write.
             keys = list(self._to_mark)[:MARK_CHUNK]
-            notes = [self._to_mark.pop(k) for k in keys]
+            notes = {k: self._to_mark.pop(k) for k in keys}
             try:
-                await self._states.mark_pending(notes)
-            except Exception as exc:  # the messages are durable; the view catches up later
-                log.warning("mark_pending_failed", error=str(exc), skus=len(notes))
-                return
+                await self._states.mark_pending(list(notes.values()))
+                failures = 0
+            except Exception as exc:  # the messages are durable; the view must still converge
+                failures += 1
+                log.warning(
+                    "mark_pending_failed", error=str(exc), skus=len(notes), attempt=failures
+                )
+                for key, note in notes.items():  # keep newer notes that arrived meanwhile
+                    self._to_mark.setdefault(key, note)
+                if failures >= MARK_ATTEMPTS:
+                    self._to_mark.clear()
+                    return
+                await asyncio.sleep(0.05 * failures)

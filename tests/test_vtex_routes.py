@@ -80,6 +80,7 @@ async def test_notification_is_persisted_queued_and_coalesced(
         "queued": ["catalog"],
         "coalesced": [],
     }
+    await runtime.intake.flush()  # SKU states are marked pending just after the answer
     state = await runtime.storage.db[SKU_STATES].find_one({"sku_id": "2001773"})
     assert state["status"] == "pending" and state["product_id"] == "2001426"
     # Same SKU again while the first message waits: recorded, not queued twice.

@@ -4,7 +4,9 @@ failure reasons and webhook entities."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -14,17 +16,50 @@ class SimAttribute:
     mandatory: bool
     attribute_type: str = "value"  # "system" attributes are top-level product fields
     input_type: str = "textfield"
-    options: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()  # the first one is the default
+    group: str = "Main"
+    product_type: str = "config"
+    example: str = ""
+    max_length: str = "255"
+
+    @property
+    def name(self) -> str:
+        """The snake_case attribute name GetCategoryAttributes shows beside the FeedName."""
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", self.feed_name).lower()
+
+    def value_in(self, product: dict[str, Any]) -> Any:
+        """System attributes sit at the product's top level, the others inside ProductData."""
+        if self.attribute_type == "system":
+            return product.get(self.feed_name)
+        return (product.get("ProductData") or {}).get(self.feed_name)
 
 
 SYSTEM_ATTRIBUTES = (
-    SimAttribute("Name", "Name", True, "system"),
-    SimAttribute("Brand", "Brand", True, "system", "dropdown"),
-    SimAttribute("TaxClass", "Taxes", False, "system", "dropdown", ("IVA 16%", "IVA 19%", "0%")),
     SimAttribute(
-        "ConditionType", "Condición", True, "value", "dropdown", ("Nuevo", "Reacondicionado")
+        "Name", "Name", True, "system", example="***Celular Samsung Galaxy S7 Edge 32GB - Gris"
     ),
-    SimAttribute("PackageWeight", "Peso del paquete (kg)", True),
+    SimAttribute("Brand", "Brand", True, "system", "dropdown", example="***Samsung", max_length=""),
+    SimAttribute(
+        "TaxClass",
+        "Taxes",
+        False,
+        "system",
+        "dropdown",
+        ("IVA 16%", "IVA 19%", "0%"),
+        group="Garantía y Envío",
+        product_type="simple",
+        max_length="",
+    ),
+    SimAttribute(
+        "ConditionType",
+        "Condición",
+        True,
+        "value",
+        "dropdown",
+        ("Nuevo", "Reacondicionado"),
+        max_length="",
+    ),
+    SimAttribute("PackageWeight", "Peso del paquete (kg)", True, group="Garantía y Envío"),
 )
 
 
@@ -58,6 +93,17 @@ def category_tree() -> list[SimCategory]:
                     "Televisores",
                     "TVS",
                     "1",
+                    children=[
+                        SimCategory(
+                            "1003",
+                            "Smart TV",
+                            "SMART_TV",
+                            "1",
+                            extra_attributes=(
+                                SimAttribute("ScreenSize", "Tamaño de pantalla", True),
+                            ),
+                        )
+                    ],
                     extra_attributes=(SimAttribute("ScreenSize", "Tamaño de pantalla", True),),
                 ),
             ],
@@ -125,9 +171,17 @@ FAILURE_REASONS = (
     ("canceled", "Sourcing team couldn't find items"),
 )
 
+# As in GetWebhookEntities.success.gsc.xml, the newer of the two fixtures.
 WEBHOOK_ENTITIES = (
     ("Feed", (("Completed", "onFeedCompleted"), ("Created", "onFeedCreated"))),
-    ("Order", (("Created", "onOrderCreated"), ("ItemsStatusChanged", "onOrderItemsStatusChanged"))),
+    (
+        "Order",
+        (
+            ("Created", "onOrderCreated"),
+            ("ItemsStatusChanged", "onOrderItemsStatusChanged"),
+            ("ReturnStatusChanged", "onReturnStatusChanged"),
+        ),
+    ),
     (
         "Product",
         (
@@ -136,6 +190,7 @@ WEBHOOK_ENTITIES = (
             ("Updated", "onProductUpdated"),
         ),
     ),
+    ("Statistics", (("Updated", "onStatisticsUpdated"),)),
 )
 
 
