@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -24,6 +25,7 @@ from pymongo import AsyncMongoClient
 from app.embedded_mongo import free_port
 from app.runtime import Runtime, open_runtime
 from app.settings import Settings
+from app.stores import Store
 from app.web import create_app
 
 RABBIT_URL = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
@@ -171,3 +173,22 @@ async def callback_server() -> AsyncIterator[Callable[[str, CallbackHandler], Aw
     yield start
     for runner in runners:
         await runner.cleanup()
+
+
+def acme_store(**overrides: Any) -> Store:
+    """The store most tests use: VTEX account acme selling on Linio Mexico."""
+    fields: dict[str, Any] = {
+        "store_id": "acme-mx",
+        "account": "acme",
+        "affiliate_id": "LMX",
+        "sales_channel": "3",
+        "country": "MX",
+        "linio_user_id": "ops@acme.mx",
+    }
+    fields.update(overrides)
+    return Store(**fields)
+
+
+@pytest.fixture
+def make_store() -> Callable[..., Store]:
+    return acme_store

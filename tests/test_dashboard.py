@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 from aiohttp import encode_basic_auth
 from aiohttp.test_utils import TestClient
@@ -5,7 +7,7 @@ from aiohttp.test_utils import TestClient
 from app.i18n import LANGUAGES, TEXTS
 from app.runtime import Runtime
 from app.settings import Settings
-from app.stores import Store, StoreCredentials
+from app.stores import StoreCredentials
 
 ADMIN = {"Authorization": encode_basic_auth("admin", "test-admin-password")}
 
@@ -22,18 +24,12 @@ def test_every_text_exists_in_both_languages() -> None:
 
 
 async def test_stores_page_shows_the_affiliate_url_and_no_secret(
-    client: TestClient, runtime: Runtime, settings: Settings
+    client: TestClient, runtime: Runtime, settings: Settings, make_store: Any
 ) -> None:
     assert (await client.get("/admin")).status == 401
     empty = await (await client.get("/admin", headers=ADMIN)).text()
     assert "Todavía no hay tiendas" in empty
-    store = Store(
-        store_id="acme-mx",
-        account="acme",
-        affiliate_id="LMX",
-        sales_channel="3",
-        country="MX",
-        linio_user_id="ops@acme.mx",
+    store = make_store(
         credentials=StoreCredentials(
             linio_api_key="LINIO-KEY-SECRET-1", vtex_app_token="VTEX-TOKEN-SECRET-2"
         ),

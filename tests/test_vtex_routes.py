@@ -22,14 +22,8 @@ APP_KEY, APP_TOKEN = "vtexappkey-acme-ABC", "APPTOKEN-0123456789-SECRET"
 
 
 @pytest.fixture
-async def store(runtime: Runtime) -> Store:
-    store = Store(
-        store_id="acme-mx",
-        account="acme",
-        affiliate_id="LMX",
-        sales_channel="3",
-        country="MX",
-        linio_user_id="ops@acme.mx",
+async def store(runtime: Runtime, make_store: Any) -> Store:
+    store = make_store(
         credentials=StoreCredentials(
             linio_api_key="linio-key-123456", vtex_app_key=APP_KEY, vtex_app_token=APP_TOKEN
         ),
