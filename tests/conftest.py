@@ -29,7 +29,7 @@ from app.stores import Store
 from app.web import create_app
 
 RABBIT_URL = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
-SPEC_DIR = Path(__file__).resolve().parents[2] / "shared" / "spec"
+FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 
 
 def _port_open(host: str, port: int) -> bool:
@@ -138,8 +138,9 @@ async def _drop(settings: Settings) -> None:
 
 
 @pytest.fixture
-def spec_dir() -> Path:
-    return SPEC_DIR
+def fixtures_dir() -> Path:
+    """Test data kept inside the repository (Seller Center replies under `linio/`)."""
+    return FIXTURES_DIR
 
 
 @pytest.fixture

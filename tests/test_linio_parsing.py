@@ -14,7 +14,7 @@ from clients.errors import ClientError, NotFoundError, PermanentError
 from clients.linio import requests as build
 from clients.linio import responses as r
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "linio-fixtures"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "linio"
 
 
 def load(name: str) -> bytes:

@@ -64,7 +64,7 @@ class World:
 
 
 @pytest.fixture
-async def world(spec_dir: Path) -> AsyncIterator[World]:
+async def world(fixtures_dir: Path) -> AsyncIterator[World]:
     async with serving([SELLER], feed_delay=0.0, rate_limit=(1000, 1.0)) as (sim, caller):
         good = await caller.call(
             "ProductCreate",
@@ -86,7 +86,7 @@ async def world(spec_dir: Path) -> AsyncIterator[World]:
             [i.order_item_id for i in order.items],
             good.head["RequestId"],
             failed.head["RequestId"],
-            spec_dir / "linio-fixtures",
+            fixtures_dir / "linio",
         )
 
 

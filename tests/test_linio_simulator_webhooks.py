@@ -104,7 +104,7 @@ async def test_register_list_delete(
 
 
 async def test_every_event_is_delivered_with_the_fixture_shapes(
-    sim: LinioSimulator, caller: SellerCenterCaller, callback_server: Start, spec_dir: Path
+    sim: LinioSimulator, caller: SellerCenterCaller, callback_server: Start, fixtures_dir: Path
 ) -> None:
     receiver = Receiver()
     url = await callback_server("/hook", receiver.handle)
@@ -120,7 +120,7 @@ async def test_every_event_is_delivered_with_the_fixture_shapes(
     sim.set_item_status(SELLER.user_id, ids[0], "shipped")
     await sim.settle()
 
-    fixtures = spec_dir / "linio-fixtures"
+    fixtures = fixtures_dir / "linio"
     for alias in ("onFeedCreated", "onFeedCompleted", "onOrderItemsStatusChanged"):
         sample = json.loads((fixtures / f"webhook.{alias}.json").read_text())
         payloads = receiver.events(alias)
