@@ -13,12 +13,12 @@ from pathlib import Path
 import structlog
 from aiohttp import web
 
-from app.importer import ImportFailed, import_directory
 from app.log_setup import configure_logging
 from app.runtime import Runtime, open_runtime
 from app.settings import ENV_VARS, Settings, SettingsError
 from app.web import create_app
 from app.worker import Worker
+from domain.importer import ImportFailed, import_directory
 
 log = structlog.get_logger(__name__)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import structlog
 
-from app.secrets_box import mask_mapping
+from clients.redact import mask_mapping
 
 
 def _mask_secrets(

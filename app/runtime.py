@@ -13,14 +13,15 @@ from dataclasses import dataclass
 import aiohttp
 
 from app.broker import Broker, DeadLetters, create_broker
-from app.manifest import Manifest, OutboundPolicy, load_manifest
-from app.notification_intake import NotificationIntake
+from app.manifest import Manifest, load_manifest
 from app.secrets_box import SecretBox
-from app.seller_log import SellerLog
 from app.settings import Settings
-from app.sku_states import SkuStates
 from app.storage import Storage, open_storage
-from app.stores import StoreRepository
+from clients.outbound import OutboundPolicy
+from domain.catalog.intake import NotificationIntake
+from domain.catalog.states import SkuStates
+from domain.seller_log import SellerLog
+from domain.stores import StoreRepository
 
 
 @dataclass

@@ -13,7 +13,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from app.runtime import Runtime
-from app.stores import Store, StoreCredentials
+from domain.stores import Store, StoreCredentials
 from simulators.linio import LinioSimulator, SimSeller
 from simulators.vtex import DEFAULT_APP_TOKEN, VtexSimulator
 

@@ -20,9 +20,9 @@ from aiohttp import web
 
 from app.runtime import open_runtime
 from app.settings import Settings
-from app.stores import Store, StoreCredentials
 from app.web import create_app
 from bench.common import summary_ms, throwaway_mongo, write_report
+from domain.stores import Store, StoreCredentials
 
 
 def generate_load(

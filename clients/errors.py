@@ -60,6 +60,11 @@ class AuthError(ClientError):
     """Bad credentials, signature or access rights: a person must fix the configuration."""
 
 
+class ConfigError(AuthError):
+    """Our own configuration forbids the call (a host not in the manifest, a missing
+    setting): a person must fix the configuration; retrying cannot help."""
+
+
 class PermanentError(ClientError):
     """The remote side rejected the data; repeating the same call cannot succeed."""
 

@@ -12,10 +12,10 @@ import hmac
 from aiohttp import web
 
 from app.http_errors import ApiError
-from app.notification_intake import IntakeUnavailable
-from app.stores import Store
-from app.vtex_payloads import CatalogNotification, parse_catalog_notification
 from app.web_keys import RUNTIME
+from clients.vtex.inbound import CatalogNotification, parse_catalog_notification
+from domain.catalog.intake import IntakeUnavailable
+from domain.stores import Store
 from handlers.common import parse_body
 
 

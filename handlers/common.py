@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from app.http_errors import ApiError
-from app.vtex_payloads import PayloadError
+from clients.vtex.inbound import PayloadError
 
 T = TypeVar("T")
 

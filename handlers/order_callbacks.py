@@ -15,14 +15,14 @@ from aiohttp import web
 
 from app.broker import queue_name
 from app.http_errors import ApiError
-from app.order_ledger import OrderLedger
-from app.vtex_payloads import (
+from app.web_keys import RUNTIME
+from clients.vtex.inbound import (
     InvoiceNotification,
     ProcessingResult,
     parse_invoice,
     parse_processing_result,
 )
-from app.web_keys import RUNTIME
+from domain.orders.ledger import OrderLedger
 from handlers.common import parse_body, read_json
 
 

@@ -18,9 +18,9 @@ from pymongo.errors import DuplicateKeyError
 
 from app.broker import queue_name
 from app.http_errors import ApiError
-from app.stores import Store
-from app.vtex_payloads import StoreConfig, parse_store_config
 from app.web_keys import RUNTIME
+from clients.vtex.inbound import StoreConfig, parse_store_config
+from domain.stores import Store
 from handlers.common import parse_body
 
 

@@ -15,8 +15,8 @@ from aiohttp import web
 
 from app.admin_auth import is_admin
 from app.http_errors import ApiError
-from app.seller_log import STATUSES
 from app.web_keys import RUNTIME, SETTINGS
+from domain.seller_log import STATUSES
 
 STATUS_ALIASES = {"sucess": "success", "warning": "warning", "alert": "alert"}
 # VTEX treats Warning and Alert as one severity.

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -25,8 +26,9 @@ from pymongo import AsyncMongoClient
 from app.embedded_mongo import free_port
 from app.runtime import Runtime, open_runtime
 from app.settings import Settings
-from app.stores import Store
 from app.web import create_app
+from domain.stores import Store
+from simulators.vtex import VtexSimulator
 
 RABBIT_URL = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
@@ -193,3 +195,17 @@ def acme_store(**overrides: Any) -> Store:
 @pytest.fixture
 def make_store() -> Callable[..., Store]:
     return acme_store
+
+
+@pytest.fixture
+async def vtex_sim() -> AsyncIterator[VtexSimulator]:
+    """Account "acme" with 120 generated SKUs, a fifth of them faulty (deterministic)."""
+    async with VtexSimulator("acme", seed=7) as simulator:
+        simulator.catalog.generate(n_skus=120, faulty_share=0.2)
+        yield simulator
+
+
+@pytest.fixture
+async def vtex_http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session

@@ -7,7 +7,7 @@ from aiohttp.test_utils import TestClient
 from app.i18n import LANGUAGES, TEXTS
 from app.runtime import Runtime
 from app.settings import Settings
-from app.stores import StoreCredentials
+from domain.stores import StoreCredentials
 
 ADMIN = {"Authorization": encode_basic_auth("admin", "test-admin-password")}
 

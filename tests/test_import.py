@@ -6,10 +6,10 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from app.cli import main
-from app.importer import ImportFailed, import_directory
 from app.runtime import Runtime
 from app.settings import Settings
 from app.storage import BRAND_MAP, CATEGORY_MAP, STORES
+from domain.importer import ImportFailed, import_directory
 
 SELLER_HEADER = (
     "vtex_seller_id,name,identifier,store,sellercenter_key,sellercenter_secret,"

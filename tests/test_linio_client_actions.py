@@ -11,13 +11,14 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from app.manifest import OutboundHostDenied, load_manifest
+from app.manifest import load_manifest
 from clients.errors import NotFoundError, PermanentError
 from clients.linio.account import LinioAccount, base_url_for
 from clients.linio.client import LinioClient
 from clients.linio.models import InvoiceNumber
-from clients.linio.sandbox import sample_product, sandbox_client
+from clients.outbound import OutboundHostDenied
 from simulators.linio import LinioSimulator, SimSeller
+from simulators.linio.connect import sample_product, sandbox_client
 
 SELLER = SimSeller(user_id="ops+mx@acme.mx", api_key="sc-api-key-0123456789", seller_id="ACME01")
 

@@ -21,9 +21,9 @@ from clients.errors import (
 )
 from clients.feed_quota import FeedQuota
 from clients.linio.client import LinioClient
-from clients.linio.sandbox import sample_product, sandbox_client
 from clients.rate_limit import SlidingWindowLimiter
 from simulators.linio import LinioSimulator, SimSeller
+from simulators.linio.connect import sample_product, sandbox_client
 
 SELLER = SimSeller(user_id="ops+mx@acme.mx", api_key="sc-api-key-0123456789", seller_id="ACME01")
 

@@ -11,7 +11,7 @@ import pytest
 import xmltodict
 
 from clients.errors import ClientError, NotFoundError, PermanentError
-from clients.linio import requests as build
+from clients.linio import bodies as build
 from clients.linio import responses as r
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "linio"

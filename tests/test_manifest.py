@@ -4,9 +4,10 @@ import json
 import pytest
 from aiohttp import web
 
-from app.manifest import MANIFEST_PATH, OutboundHostDenied, load_manifest, parse_manifest
+from app.manifest import MANIFEST_PATH, load_manifest, parse_manifest
 from app.settings import Settings
 from app.web import RouteMismatch, aiohttp_path, create_app
+from clients.outbound import OutboundHostDenied
 from handlers import ROUTE_HANDLERS
 
 

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from app.runtime import Runtime
-from app.seller_log import LogEntry
+from domain.seller_log import LogEntry
 
 
 async def test_entries_have_vtex_fields_and_no_secrets(runtime: Runtime) -> None:

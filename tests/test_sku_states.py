@@ -5,7 +5,7 @@ import datetime as dt
 
 from app.broker import Message, queue_name
 from app.runtime import Runtime
-from app.vtex_payloads import parse_catalog_notification
+from clients.vtex.inbound import parse_catalog_notification
 
 
 def note(sku: str, **flags: bool):

@@ -5,15 +5,12 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from clients.vtex import SimulationItem, testing
+from clients.vtex import SimulationItem
 from clients.vtex.client import SIMULATION_CHUNK
-from clients.vtex.testing import simulator_client
 from simulators.vtex import SkuFault, VtexSimulator
+from simulators.vtex.connect import simulator_client
 from simulators.vtex.receiver import CallbackReceiver
 from simulators.vtex.samples import channel_order, fulfillment_order
-
-vtex_sim = testing.vtex_sim  # the shared fixtures, under their own names
-vtex_http = testing.vtex_http
 
 
 async def test_sku_ids_walk_every_page_of_the_trade_policy(

@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from app.manifest import OutboundHostDenied, load_manifest
+from app.manifest import load_manifest
 from clients.errors import (
     AuthError,
     NotFoundError,
@@ -22,18 +22,16 @@ from clients.errors import (
     ThrottledError,
     TransientError,
 )
-from clients.vtex import SimulationItem, VtexClient, VtexCredentials, testing
-from clients.vtex.testing import simulator_client
+from clients.outbound import OutboundHostDenied
+from clients.vtex import SimulationItem, VtexClient, VtexCredentials
 from simulators.vtex import VtexSimulator
+from simulators.vtex.connect import simulator_client
 
 CATALOG = "/api/catalog_system"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Start = Callable[[str, Handler], Awaitable[str]]
 SIMULATION = "/api/fulfillment/pvt/orderForms/simulation"
 TOKEN = "TOKEN-0123456789-SECRET"
-
-vtex_sim = testing.vtex_sim  # the shared fixtures, under their own names
-vtex_http = testing.vtex_http
 
 
 def first_sku(sim: VtexSimulator) -> str:

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from app.broker import queue_name
 from app.runtime import Runtime
 from app.storage import ORDERS
-from app.stores import Store, StoreCredentials
+from domain.stores import Store, StoreCredentials
 from simulators.vtex import VtexSimulator
 from simulators.vtex.samples import channel_order
 

@@ -13,9 +13,9 @@ from aiohttp.test_utils import TestClient
 from app.broker import queue_name
 from app.manifest import load_manifest
 from app.runtime import Runtime
-from app.seller_log import LogEntry
 from app.storage import ORDERS, SKU_STATES
-from app.stores import Store, StoreCredentials
+from domain.seller_log import LogEntry
+from domain.stores import Store, StoreCredentials
 from handlers.openapi import openapi_path
 
 APP_KEY, APP_TOKEN = "vtexappkey-acme-ABC", "APPTOKEN-0123456789-SECRET"

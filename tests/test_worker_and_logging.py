@@ -8,8 +8,8 @@ import structlog
 from app.broker import Message, queue_name
 from app.log_setup import configure_logging
 from app.runtime import Runtime
-from app.stores import Store, StoreCredentials
 from app.worker import Worker
+from domain.stores import Store, StoreCredentials
 
 
 async def test_worker_consumes_every_store_and_picks_up_new_ones(runtime: Runtime) -> None:

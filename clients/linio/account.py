@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.secrets_box import MASK
 from clients.linio.signing import user_agent
+from clients.redact import MASK
 
 API_VERSION = "1.0"
 

@@ -23,12 +23,10 @@ from typing import Any
 import aiohttp
 import structlog
 
-from app.manifest import OutboundPolicy
-from app.secrets_box import mask_text
 from clients.breaker import BreakerRegistry
 from clients.errors import CircuitOpenError, ClientError, ThrottledError, TransientError
 from clients.feed_quota import FeedQuota
-from clients.linio import requests as build
+from clients.linio import bodies as build
 from clients.linio import responses as parse
 from clients.linio.account import API_VERSION, LinioAccount
 from clients.linio.models import (
@@ -51,7 +49,9 @@ from clients.linio.models import (
 )
 from clients.linio.responses import bilingual
 from clients.linio.signing import rfc3986, signature, string_to_sign
+from clients.outbound import OutboundPolicy
 from clients.rate_limit import SlidingWindowLimiter
+from clients.redact import mask_text
 
 log = structlog.get_logger(__name__)
 

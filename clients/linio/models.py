@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from app.secrets_box import MASK
+from clients.redact import MASK
 
 
 @dataclass(frozen=True)

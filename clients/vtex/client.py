@@ -12,9 +12,9 @@ from typing import Any
 
 import aiohttp
 
-from app.manifest import OutboundPolicy
-from app.vtex_payloads import PayloadError, ProcessingResult, parse_processing_result
 from clients.errors import PermanentError
+from clients.outbound import OutboundPolicy
+from clients.vtex.inbound import PayloadError, ProcessingResult, parse_processing_result
 from clients.vtex.models import (
     Product,
     Receipt,

@@ -19,8 +19,6 @@ from typing import Any
 import aiohttp
 import structlog
 
-from app.manifest import OutboundPolicy
-from app.secrets_box import MASK, mask_text
 from clients.errors import (
     AuthError,
     ClientError,
@@ -29,6 +27,8 @@ from clients.errors import (
     ThrottledError,
     TransientError,
 )
+from clients.outbound import OutboundPolicy
+from clients.redact import MASK, mask_text
 
 log = structlog.get_logger(__name__)
 

@@ -27,7 +27,9 @@ def _join(*tables: dict[str, ErrorEntry]) -> dict[str, ErrorEntry]:
     return joined
 
 
-CATALOGUE: dict[str, ErrorEntry] = _join(api.ENTRIES, catalog.ENTRIES, orders.ENTRIES, platform.ENTRIES)
+CATALOGUE: dict[str, ErrorEntry] = _join(
+    api.ENTRIES, catalog.ENTRIES, orders.ENTRIES, platform.ENTRIES
+)
 
 
 def entry(code: str) -> ErrorEntry:

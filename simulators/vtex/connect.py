@@ -1,35 +1,17 @@
-"""A VtexClient wired to the VTEX simulator with millisecond timings, and pytest fixtures.
+"""A VtexClient wired to the VTEX simulator with millisecond timings.
 
-Here so every test that needs VTEX (this package's, the flows', the sandbox's) builds the
-client one way; the production code never imports it. Use the fixtures by importing them
-into a test module: ``from clients.vtex.testing import vtex_http, vtex_sim``.
+Here so everything that needs VTEX in tests, the benchmark and sandbox mode builds the
+client one way; the product packages never import it (only the composition root does).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import aiohttp
-import pytest
 
 from app.manifest import load_manifest
 from clients.vtex.client import VtexClient
 from clients.vtex.transport import VtexCredentials
 from simulators.vtex import VtexSimulator
-
-
-@pytest.fixture
-async def vtex_sim() -> AsyncIterator[VtexSimulator]:
-    """Account "acme" with 120 generated SKUs, a fifth of them faulty (deterministic)."""
-    async with VtexSimulator("acme", seed=7) as simulator:
-        simulator.catalog.generate(n_skus=120, faulty_share=0.2)
-        yield simulator
-
-
-@pytest.fixture
-async def vtex_http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 def simulator_client(

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.stores import AFFILIATE_ID
+AFFILIATE_ID = re.compile(r"^[B-DF-HJ-NP-TV-Z]{3}$")
+
 
 _DIGITS = re.compile(r"^[0-9]{1,20}$")
 

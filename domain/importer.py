@@ -18,7 +18,7 @@ from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from app.storage import BRAND_MAP, CATEGORY_MAP
-from app.stores import (
+from domain.stores import (
     COUNTRIES,
     DEFAULT_AFFILIATES,
     Store,

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 import structlog
 
 from app.broker import Broker, queue_name
-from app.sku_states import SkuStates, work_for
-from app.vtex_payloads import CatalogNotification
+from clients.vtex.inbound import CatalogNotification
+from domain.catalog.states import SkuStates, work_for
 
 log = structlog.get_logger(__name__)
 

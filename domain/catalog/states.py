@@ -21,7 +21,7 @@ from pymongo import ReturnDocument, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from app.storage import SKU_STATES
-from app.vtex_payloads import CatalogNotification
+from clients.vtex.inbound import CatalogNotification
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
 from app.storage import ORDERS
-from app.vtex_payloads import InvoiceNotification, ProcessingResult
+from clients.vtex.inbound import InvoiceNotification, ProcessingResult
 
 
 class OrderLedger:

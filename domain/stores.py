@@ -17,11 +17,12 @@ from urllib.parse import urlencode
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from app.secrets_box import MASK, SecretBox
+from app.secrets_box import SecretBox
 from app.storage import STORES
+from clients.redact import MASK
+from clients.vtex.inbound import AFFILIATE_ID
 
 COUNTRIES = ("MX", "CL", "CO", "PE")
-AFFILIATE_ID = re.compile(r"^[B-DF-HJ-NP-TV-Z]{3}$")
 ACCOUNT = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 # Default affiliate per Linio country when the seller does not choose one (3 consonants).
 DEFAULT_AFFILIATES = {"MX": "LMX", "CL": "LCL", "CO": "LCB", "PE": "LPR"}

@@ -17,8 +17,8 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from app.secrets_box import mask_mapping, mask_text
 from app.storage import LOGS
+from clients.redact import mask_mapping, mask_text
 
 STATUSES = ("success", "error", "warning", "alert", "pending")
 
