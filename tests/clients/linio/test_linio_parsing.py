@@ -14,7 +14,7 @@ from clients.errors import ClientError, NotFoundError, PermanentError
 from clients.linio import bodies as build
 from clients.linio import responses as r
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "linio"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "linio"
 
 
 def load(name: str) -> bytes:

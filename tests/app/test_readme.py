@@ -5,7 +5,7 @@ from pathlib import Path
 from app.cli import build_parser
 from app.settings import ENV_VARS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_readme_documents_every_variable_and_command() -> None:
