@@ -1,8 +1,22 @@
 """One exception hierarchy for every outbound client.
 
 Callers decide what to do with a failure from its class alone: retry later, wait for the
-throttle, fix the data, or fix the configuration. Every error carries a message meant for
-the seller, and never a credential.
+throttle, fix the data, or fix the configuration. Every error carries the platform
+(`"linio"`, `"vtex"`), the platform's own code and raw message, and never a credential;
+the seller's text is rendered from the error catalogue (`domain/errors/`).
+
+    ClientError
+    ├── TransientError          retry later (network, timeout, 5xx, maintenance page)
+    │   ├── ThrottledError      wait `retry_after` seconds (HTTP 429, Seller Center E429)
+    │   └── CircuitOpenError    our breaker: the platform keeps failing; wait it out
+    ├── ItemError               one item keeps failing: a few tries, then a seller action
+    ├── AuthError               credentials refused: the seller fixes the settings
+    │   └── ConfigError         our configuration forbids it (host not in the manifest)
+    └── PermanentError          the data was rejected; the same call cannot succeed
+        └── NotFoundError       the resource does not exist
+
+Foreign exceptions (aiohttp, pybreaker, pymongo) map onto this tree in one table:
+`clients.retry.FOREIGN_ERRORS`.
 """
 
 from __future__ import annotations
@@ -25,9 +39,11 @@ class ClientError(Exception):
         status: int | None = None,
         details: list[Any] | None = None,
         body: str | None = None,
+        platform: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
+        self.platform = platform
         self.code = code
         self.status = status
         self.details: list[Any] = list(details or [])
@@ -67,6 +83,15 @@ class ConfigError(AuthError):
 
 class PermanentError(ClientError):
     """The remote side rejected the data; repeating the same call cannot succeed."""
+
+
+class ItemError(ClientError):
+    """One item's request fails the same way again and again while the platform is healthy
+    (Seller Center E021 on one order item, a field it refuses for this SKU). Such an error
+    never opens a breaker; it is retried a few times (the platform also uses some of these
+    codes for passing faults), then becomes a seller action (CLARIFICATIONS §3)."""
+
+    retryable = True
 
 
 class NotFoundError(PermanentError):

@@ -18,7 +18,15 @@ from typing import Any
 import structlog
 from pymongo.asynchronous.collection import AsyncCollection
 
-from app.broker.base import Broker, DeadLetterSink, Handler, Message, RetryPolicy, decide
+from app.broker.base import (
+    Broker,
+    DeadLetterSink,
+    Handler,
+    Message,
+    RetryPolicy,
+    decide,
+    failure_headers,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -222,14 +230,17 @@ class InProcessBroker(Broker):
 
     async def _settle_failure(self, message: Message, exc: BaseException) -> None:
         decision = decide(message, exc, self.policy)
+        headers = {**message.headers, **failure_headers(message, decision)}
         if decision.action == "dead":
             log.warning(
                 "message_dead_lettered",
                 queue=message.queue,
                 id=message.id,
                 attempt=message.attempt,
+                kind=decision.kind,
                 reason=decision.reason,
             )
+            message.headers = headers
             await self._sink(message, decision.reason)
             await self._ack(message)
             return
@@ -237,14 +248,15 @@ class InProcessBroker(Broker):
             id=message.id,
             queue=message.queue,
             body=message.body,
-            attempt=message.attempt + 1,
-            headers={**message.headers, "x-last-error": decision.reason},
+            attempt=message.attempt + 1 if decision.counts else message.attempt,
+            headers=headers,
         )
         log.info(
             "message_retry_scheduled",
             queue=message.queue,
             id=message.id,
             attempt=retry.attempt,
+            kind=decision.kind,
             delay=round(decision.delay, 3),
         )
         if self._journal is not None:

@@ -27,7 +27,15 @@ from aio_pika.abc import (
 )
 from aio_pika.exceptions import AMQPError
 
-from app.broker.base import Broker, DeadLetterSink, Handler, Message, RetryPolicy, decide
+from app.broker.base import (
+    Broker,
+    DeadLetterSink,
+    Handler,
+    Message,
+    RetryPolicy,
+    decide,
+    failure_headers,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -220,9 +228,9 @@ class RabbitBroker(Broker):
             raise
         except Exception as exc:
             decision = decide(message, exc, self.policy)
-            headers = {**message.headers, "x-last-error": decision.reason[:500]}
+            headers = {**message.headers, **failure_headers(message, decision)}
             if decision.action == "retry":
-                headers["x-attempt"] = message.attempt + 1
+                headers["x-attempt"] = message.attempt + 1 if decision.counts else message.attempt
                 await self._send(
                     f"{queue}.retry",
                     message.body,
@@ -234,18 +242,19 @@ class RabbitBroker(Broker):
                     "message_retry_scheduled",
                     queue=queue,
                     id=message.id,
-                    attempt=message.attempt + 1,
+                    attempt=headers["x-attempt"],
+                    kind=decision.kind,
                     delay=round(decision.delay, 3),
                 )
             else:
                 headers["x-attempt"] = message.attempt
-                headers["x-dead-reason"] = decision.reason[:2000]
                 await self._send(f"{queue}.dead", message.body, message.id, headers)
                 log.warning(
                     "message_dead_lettered",
                     queue=queue,
                     id=message.id,
                     attempt=message.attempt,
+                    kind=decision.kind,
                     reason=decision.reason,
                 )
             await incoming.ack()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import random
 import time
 import uuid
 from collections import OrderedDict
@@ -52,6 +51,7 @@ from clients.linio.signing import rfc3986, signature, string_to_sign
 from clients.outbound import OutboundPolicy
 from clients.rate_limit import SlidingWindowLimiter
 from clients.redact import mask_text
+from clients.retry import backoff_delay, parse_retry_after
 
 log = structlog.get_logger(__name__)
 
@@ -199,11 +199,12 @@ class LinioClient:
             return parse.parse_envelope(raw, status=status, action=action)
         except ClientError as error:
             secrets = [self.account.api_key]
+            error.platform = "linio"
             error.message = mask_text(error.message, secrets)
             error.args = (error.message,)
             error.body = mask_text(error.body, secrets) if error.body else error.body
             if isinstance(error, ThrottledError) and error.retry_after is None:
-                error.retry_after = _seconds(retry_after)
+                error.retry_after = parse_retry_after(retry_after)
             raise
 
     def _breaker_key(self, family: str) -> str:
@@ -255,7 +256,7 @@ class LinioClient:
     def _pause(self, error: TransientError, attempt: int) -> float:
         if isinstance(error, ThrottledError):
             return error.retry_after or self.limiter.period
-        return self._backoff * 2 ** (attempt - 1) * random.uniform(0.8, 1.2)
+        return backoff_delay(attempt, base=self._backoff, cap=60.0, jitter=0.2)
 
     async def _feed(self, action: str, body: str, records: int) -> str:
         """Create a feed (quota permitting) and return its id, never creating it twice."""
@@ -614,11 +615,3 @@ class LinioClient:
 
     async def delete_webhook(self, webhook_id: str) -> None:
         await self.call("DeleteWebhook", body=build.delete_webhook_xml(webhook_id), method="POST")
-
-
-def _seconds(value: str | None) -> float | None:
-    """Retry-After as seconds (the HTTP-date form is not used by Seller Center)."""
-    try:
-        return max(float(value), 0.0) if value else None
-    except ValueError:
-        return None

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
@@ -29,6 +26,7 @@ from clients.errors import (
 )
 from clients.outbound import OutboundPolicy
 from clients.redact import MASK, mask_text
+from clients.retry import backoff_delay, parse_retry_after
 
 log = structlog.get_logger(__name__)
 
@@ -82,7 +80,7 @@ class RetryPolicy:
         elif isinstance(error, ThrottledError):
             wait = self.throttle_backoff
         else:
-            wait = self.backoff * 2 ** (retry - 1) * random.uniform(0.8, 1.2)
+            wait = backoff_delay(retry, base=self.backoff, cap=self.max_wait, jitter=0.2)
         return wait if wait <= self.max_wait else None
 
 
@@ -172,6 +170,13 @@ class VtexTransport:
     def _error(
         self, method: str, path: str, status: int, body: Any, text: str, retry_after: float | None
     ) -> ClientError:
+        error = self._classify(method, path, status, body, text, retry_after)
+        error.platform = "vtex"
+        return error
+
+    def _classify(
+        self, method: str, path: str, status: int, body: Any, text: str, retry_after: float | None
+    ) -> ClientError:
         detail = mask_text(_message(body, text), self.credentials.secrets())
         where = f"VTEX ({self.credentials.account}) {method} {path}"
         if status == 429:
@@ -200,23 +205,6 @@ class VtexTransport:
             body=detail,
             details=_errors(body),
         )
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds, or an HTTP date (RFC 9110 allows both)."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _decode(text: str) -> Any:

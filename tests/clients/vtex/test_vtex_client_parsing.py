@@ -7,6 +7,7 @@ from email.utils import format_datetime
 
 import pytest
 
+from clients.retry import parse_retry_after
 from clients.vtex.models import (
     parse_order,
     parse_product,
@@ -14,7 +15,6 @@ from clients.vtex.models import (
     parse_simulation,
     parse_sku_context,
 )
-from clients.vtex.transport import parse_retry_after
 
 SKU_AND_CONTEXT = {
     "Id": 2001773,
