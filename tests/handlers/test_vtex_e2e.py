@@ -81,7 +81,7 @@ async def test_order_results_invoice_and_cancel_callbacks(
     )
     async with aiohttp.ClientSession(headers=vtex.auth_headers()) as http:
         async with http.post(
-            f"{vtex.url}/api/order-integration/orders?an=acme", json=body
+            f"{vtex.url}/api/order-integration/orders?an=acme&affiliateId=LMX", json=body
         ) as response:
             assert response.status in (200, 201, 202), await response.text()
     results = await vtex.wait_for("processing-result", count=1)

@@ -279,7 +279,7 @@ async def test_processing_result_is_recorded_once(
     saved = await runtime.storage.db[ORDERS].find_one({"linio_order_id": "123456"})
     assert saved["vtex_code"] == "SOI001" and len(saved["vtex_results"]) == 1
 
-    bad = await client.post(url, json={**result, "code": "XYZ"})
+    bad = await client.post(url, json={**result, "code": None})
     assert bad.status == 400 and (await bad.json())["error"]["details"]["field"] == "code"
     unknown = await client.post(url, json={**result, "marketplaceOrderId": "999"})
     assert unknown.status == 404
