@@ -305,6 +305,8 @@ def parse_invoice(data: Any, *, invoice_number: str | None = None) -> InvoiceNot
 def _invoice_item(item: Any, index: int) -> dict[str, Any]:
     """One invoiced line with its numbers as numbers (`price` in cents; both may come as
     numeric strings); other keys are kept as sent."""
+    if not isinstance(item, Mapping):
+        raise PayloadError(f"items[{index}]", "must be a JSON object")
     f = _Fields(item, f"items[{index}]")
     out = dict(item)
     if f.text("id") is not None:

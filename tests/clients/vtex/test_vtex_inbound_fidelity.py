@@ -129,3 +129,9 @@ def test_every_route_normalises_account_and_affiliate_alike() -> None:
     assert notification.affiliate_id == config.affiliate_id == normalise_affiliate("lmx") == "LMX"
     with pytest.raises(PayloadError):  # vowels stay refused after upper-casing
         parse_store_config({"accountName": "acme", "affiliateId": "lio", "salesChannel": "2"})
+
+
+def test_an_invoice_line_that_is_not_an_object_is_named() -> None:
+    with pytest.raises(PayloadError) as refused:
+        parse_invoice({**INVOICE_VALUE_AS_STRING, "items": [{"id": "1"}, "1231"]})
+    assert refused.value.field == "items[1]"
