@@ -8,6 +8,7 @@ problems in one pass and never ends with half an import. Re-importing is harmles
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -73,20 +74,56 @@ class ImportReport:
     store_ids: list[str] = field(default_factory=list)
 
 
+def _decode(data: bytes) -> str | None:
+    """The text of a CSV as spreadsheet programs save it: UTF-8 with or without BOM (Excel's
+    "CSV UTF-8", LibreOffice, Google Sheets), UTF-16 with BOM (Excel's "Unicode text"), or
+    Windows-1252 (Excel's plain "CSV" on a Spanish Windows). None when it is none of them."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+
+
+def _dialect(text: str) -> tuple[str, type[csv.Dialect] | csv.Dialect]:
+    """Drop Excel's `sep=;` hint line and pick the delimiter: the hint's, else sniffed
+    among `,`, `;` and tab (Excel writes `;` where the decimal separator is a comma)."""
+    first, _, rest = text.partition("\n")
+    hint = first.strip().lower()
+    if hint.startswith("sep=") and len(hint) == 5:
+        text = rest
+
+        class Hinted(csv.excel):
+            delimiter = first.strip()[4]
+
+        return text, Hinted
+    try:
+        return text, csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        return text, csv.excel
+
+
 def _read_rows(
     path: Path, columns: tuple[str, ...], problems: list[RowProblem]
 ) -> list[tuple[int, dict[str, str]]]:
+    """Rows keyed by column. Line numbers are those a spreadsheet shows (a `sep=` hint line
+    counts), so the seller finds the row that was reported."""
     name = path.name
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
+    text = _decode(path.read_bytes())
+    if text is None:
         problems.append(RowProblem(name, 1, "the file is not UTF-8 text; save it as CSV UTF-8"))
         return []
-    sample = text[:4096]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;")
-    except csv.Error:
-        dialect = csv.excel
+    hinted_text, dialect = _dialect(text)
+    offset = 1 if hinted_text is not text else 0
+    text = hinted_text
     reader = csv.reader(io.StringIO(text), dialect)
     header = [h.strip().lower() for h in next(reader, [])]
     if tuple(header) != columns:
@@ -101,12 +138,14 @@ def _read_rows(
             detail.append("columns out of order")
         problems.append(
             RowProblem(
-                name, 1, f"header must be exactly: {', '.join(columns)} ({'; '.join(detail)})"
+                name,
+                1 + offset,
+                f"header must be exactly: {', '.join(columns)} ({'; '.join(detail)})",
             )
         )
         return []
     rows = []
-    for line, values in enumerate(reader, start=2):
+    for line, values in enumerate(reader, start=2 + offset):
         if not any(v.strip() for v in values):
             continue
         if len(values) != len(columns):

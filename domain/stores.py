@@ -26,6 +26,17 @@ COUNTRIES = ("MX", "CL", "CO", "PE")
 ACCOUNT = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 # Default affiliate per Linio country when the seller does not choose one (3 consonants).
 DEFAULT_AFFILIATES = {"MX": "LMX", "CL": "LCL", "CO": "LCB", "PE": "LPR"}
+# Destination of the stock simulation per Linio country when the store sets none: VTEX
+# answers no SLA and documents the stock as 0 without postal code and country (SellerFF).
+# Country codes are ISO 3166-1 alpha-3, as VTEX's checkout wants them; postal codes are
+# each capital's centre.
+SIMULATION_DESTINATIONS = {
+    "MX": ("06000", "MEX"),
+    "CL": ("8320000", "CHL"),
+    "CO": ("110111", "COL"),
+    "PE": ("15001", "PER"),
+}
+_ALPHA3 = re.compile(r"^[A-Z]{3}$")
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,11 @@ class Store:
     # Only in sandbox mode: the simulators' addresses instead of the production hosts.
     vtex_base_url: str = ""
     linio_base_url: str = ""
+    # Destination for the fulfillment simulation that reads price and stock; empty: the
+    # country's default (SIMULATION_DESTINATIONS). Set it to an address the seller's
+    # carriers serve, or every SKU reads as without SLA.
+    simulation_postal_code: str = ""
+    simulation_country: str = ""
     notification_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     credentials: StoreCredentials = field(default_factory=StoreCredentials, repr=False)
 
@@ -83,7 +99,20 @@ class Store:
             problems.append("Seller Center user must be the seller's login e-mail")
         if self.linio_environment not in ("production", "staging"):
             problems.append("Seller Center environment must be production or staging")
+        if self.simulation_country and not _ALPHA3.match(self.simulation_country):
+            problems.append(
+                f"simulation country {self.simulation_country!r} must be a 3-letter ISO code "
+                "(e.g. MEX)"
+            )
         return problems
+
+    def simulation_destination(self) -> tuple[str | None, str | None]:
+        """(postal code, ISO alpha-3 country) to pass to the fulfillment simulation."""
+        postal, country = SIMULATION_DESTINATIONS.get(self.country, (None, None))
+        return (
+            self.simulation_postal_code or postal,
+            self.simulation_country or country,
+        )
 
     def secrets(self) -> list[str]:
         return [*self.credentials.secrets(), self.notification_token]

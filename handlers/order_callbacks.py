@@ -19,6 +19,7 @@ from app.web_keys import RUNTIME
 from clients.vtex.inbound import (
     InvoiceNotification,
     ProcessingResult,
+    normalise_account,
     parse_invoice,
     parse_processing_result,
 )
@@ -47,8 +48,9 @@ async def _publish(
 
 
 async def _order_for(request: web.Request) -> dict[str, Any]:
+    """By VTEX order id or marketplace order id (VTEX's documents use both)."""
     order_id = request.match_info["orderId"]
-    order = await _ledger(request).by_vtex_order(order_id)
+    order = await _ledger(request).for_callback(order_id)
     if order is None:
         raise ApiError(
             404,
@@ -63,7 +65,7 @@ async def processing_result(request: web.Request) -> web.Response:
     result: ProcessingResult = await parse_body(
         request, parse_processing_result, "invalid_processing_result"
     )
-    account = (request.query.get("an") or result.account or "").lower()
+    account = normalise_account(request.query.get("an")) or result.account or ""
     if not account:
         raise ApiError(
             400, "account_required", "Pass the VTEX account as ?an= or accountName in the body."

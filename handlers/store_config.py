@@ -19,7 +19,7 @@ from pymongo.errors import DuplicateKeyError
 from app.broker import queue_name
 from app.http_errors import ApiError
 from app.web_keys import RUNTIME
-from clients.vtex.inbound import StoreConfig, parse_store_config
+from clients.vtex.inbound import StoreConfig, normalise_account, parse_store_config
 from domain.stores import Store
 from handlers.common import parse_body
 
@@ -114,7 +114,7 @@ async def get_config(request: web.Request) -> web.Response:
     ):
         raise ApiError(404, "unknown_app", f"This service is {manifest.vendor}/{manifest.name}.")
     key, token = _credentials(request)
-    account = request.query.get("an", "").lower()
+    account = normalise_account(request.query.get("an"))
     for store in await runtime.stores.list():
         if account and store.account != account:
             continue

@@ -6,6 +6,7 @@ One object per store. Request building and response parsing stay out of the tran
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -72,8 +73,14 @@ class VtexClient:
     async def sku_ids(
         self, sales_channel: str, *, page_size: int = 1000, only_assigned: bool = True
     ) -> AsyncIterator[str]:
-        """Every SKU id of the trade policy, page by page (initial load, reconciliation)."""
+        """Every SKU id of the trade policy, page by page (initial load, reconciliation).
+
+        Pages until VTEX answers an empty page (HC-catalog: "until the request response is
+        an empty array"), not until a short page: a server-side cap below `page_size` must
+        not truncate the load. A page repeating the previous one also ends it (a server
+        ignoring `page` would otherwise loop forever)."""
         page = 1
+        previous: list[Any] | None = None
         while True:
             _, ids = await self._http.request(
                 "GET",
@@ -85,11 +92,12 @@ class VtexClient:
                     "onlyAssigned": "true" if only_assigned else "false",
                 },
             )
-            ids = ids or []
+            ids = list(ids or [])
+            if not ids or ids == previous:
+                return
             for sku_id in ids:
                 yield str(sku_id)
-            if len(ids) < page_size:
-                return
+            previous = ids
             page += 1
 
     async def sku_context(self, sku_id: str, sales_channel: str) -> SkuContext:
@@ -121,7 +129,9 @@ class VtexClient:
         postal_code: str | None = None,
         country: str | None = None,
     ) -> Simulation:
-        """Fulfillment simulation; without a destination it answers price and stock only."""
+        """Fulfillment simulation (SellerFF). Pass the store's destination (`postal_code`,
+        `country` as ISO 3166-1 alpha-3): without one VTEX answers no SLA and documents the
+        stock balance as 0, so `Simulation.available` is False for every SKU."""
         result = Simulation({})
         for start in range(0, len(items), SIMULATION_CHUNK):
             chunk = items[start : start + SIMULATION_CHUNK]
@@ -143,14 +153,21 @@ class VtexClient:
 
     # --- orders: Channel Order API (current method) -----------------------------------------
 
-    async def create_order(
-        self, order: dict[str, Any], *, affiliate_id: str | None = None
-    ) -> ProcessingResult:
-        """The synchronous answer (usually SOI003, enqueued); the final result arrives at the
-        processing-result route. A refusal with the result contract is a result, not an
-        exception: its code tells the flow what to do. Retrying after a 5xx or a timeout is
-        safe: VTEX answers a second copy of a marketplaceOrderId with EOI007 (duplicate)."""
-        params = {"an": self.account, **({"affiliateId": affiliate_id} if affiliate_id else {})}
+    async def create_order(self, order: dict[str, Any], *, affiliate_id: str) -> ProcessingResult:
+        """ExtMkp New Order Integration; `affiliateId` is a required query parameter (it picks
+        the trade policy). The synchronous answer is usually SOI003 (enqueued); the final
+        result arrives at the processing-result route. A refusal with the result contract is
+        a result, not an exception: its code tells the flow what to do. Retrying after a 5xx
+        or a timeout is safe: VTEX answers a second copy of a marketplaceOrderId with EOI007
+        (duplicate) — WITHOUT `fields.mainOrderId` (only successes carry `fields`), so the
+        caller keeps the VTEX order id from the first SOI001 or reads it from VTEX.
+
+        Raises ValueError when `affiliate_id` is empty or `connectorEndpoint` carries a query
+        string (ExtMkp: "This field does not accept query strings")."""
+        if not affiliate_id:
+            raise ValueError("affiliate_id is required by New Order Integration")
+        _check_connector_endpoint(order.get("connectorEndpoint"))
+        params = {"an": self.account, "affiliateId": affiliate_id}
         _, data = await self._http.request(
             "POST",
             "/api/order-integration/orders",
@@ -168,6 +185,9 @@ class VtexClient:
         connector_name: str | None = None,
         connector_endpoint: str | None = None,
     ) -> ProcessingResult:
+        """ExtMkp Update Order Status: `status` is `new` or `approved` (lower case); VTEX
+        refuses anything else with EOI005, returned as a result."""
+        _check_connector_endpoint(connector_endpoint)
         body = {
             "marketplaceOrderId": marketplace_order_id,
             "marketplaceOrderStatus": status,
@@ -185,7 +205,9 @@ class VtexClient:
 
     @staticmethod
     def _result(data: Any, flow: str, marketplace_order_id: str | None) -> ProcessingResult:
-        """The synchronous answer may leave marketplaceOrderId null: it is the one we sent."""
+        """The synchronous answer may leave marketplaceOrderId null: it is the one we sent.
+        Unlisted flows (`Unknown`) and codes are results too (`ProcessingResult.known` is
+        False); only a body that is not the result contract raises PermanentError."""
         if isinstance(data, dict):
             data = {
                 "flow": flow,
@@ -220,6 +242,7 @@ class VtexClient:
             f"/api/fulfillment/pvt/orders/{order_id}/fulfill",
             params={"sc": sales_channel, "affiliateId": affiliate_id},
             json_body=[{"marketplaceOrderId": marketplace_order_id}],
+            expect=(200, 201),  # ExtMkp documents 201
         )
         return data
 
@@ -254,9 +277,13 @@ class VtexClient:
         *,
         tracking_number: str,
         courier: str,
-        tracking_url: str | None = None,
+        tracking_url: str = "",
         dispatched_date: str | None = None,
     ) -> Receipt:
+        """Orders API requires all four fields; `dispatched_date` (ISO 8601) defaults to now
+        (UTC) and `tracking_url` to "" when the carrier has none."""
+        if dispatched_date is None:
+            dispatched_date = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         _, data = await self._http.request(
             "PATCH",
             f"/api/oms/pvt/orders/{order_id}/invoice/{invoice_number}",
@@ -363,8 +390,16 @@ class VtexClient:
         return data or body
 
 
+def _check_connector_endpoint(endpoint: Any) -> None:
+    if isinstance(endpoint, str) and "?" in endpoint:
+        raise ValueError(
+            "connectorEndpoint must not carry a query string (ExtMkp); put the store's "
+            "token in the path"
+        )
+
+
 def _result_contract(status: int, body: Any) -> bool:
-    """A 400 from the Channel Order API carries the result contract (an EOI code the flow acts
-    on); any other 400 (a gateway's validation error) stays a PermanentError."""
-    code = str(body.get("code") or "") if isinstance(body, dict) else ""
-    return status == 400 and code[:3].upper() in ("EOI", "SOI")
+    """A 400 from the Channel Order API carries the result contract (`success` and a `code`
+    the flow acts on, whatever the code); any other 400 (a gateway's validation error,
+    `{"error": …}`) stays a PermanentError."""
+    return status == 400 and isinstance(body, dict) and "success" in body and bool(body.get("code"))

@@ -17,6 +17,25 @@ AFFILIATE_ID = re.compile(r"^[B-DF-HJ-NP-TV-Z]{3}$")
 
 
 _DIGITS = re.compile(r"^[0-9]{1,20}$")
+# Host suffixes a VTEX account name sometimes arrives with (`acme.myvtex.com`, ...).
+_ACCOUNT_SUFFIXES = (".myvtex.com", ".vtexcommercestable.com.br", ".myvtex")
+
+
+def normalise_account(value: str | None) -> str:
+    """A VTEX account name as stored: trimmed, lower case, without a VTEX host suffix.
+
+    Every route that receives an account (`An`, `an`, `accountName`) goes through here, so
+    `ACME`, ` acme ` and `acme.myvtex.com` all find the store `acme`."""
+    account = (value or "").strip().lower()
+    for suffix in _ACCOUNT_SUFFIXES:
+        if account.endswith(suffix):
+            return account[: -len(suffix)]
+    return account
+
+
+def normalise_affiliate(value: str | None) -> str:
+    """An affiliate id as stored: trimmed, upper case (VTEX's checkout accepts `lmx`)."""
+    return (value or "").strip().upper()
 
 
 class PayloadError(ValueError):
@@ -72,15 +91,24 @@ class _Fields:
             return value.lower() == "true"
         raise PayloadError(name, f"must be true or false, got {value!r}")
 
-    def integer(self, name: str, *, required: bool = False) -> int | None:
+    def cents(self, name: str, *, required: bool = False) -> int | None:
+        """Money in cents: a whole number, or a string of digits (the Orders API types
+        `invoiceValue` as a string, e.g. "2499"); "25.980" or 25.98 are refused."""
         value = self.raw(name)
-        if value is None:
+        if value is None or value == "":
             if required:
                 raise PayloadError(name, "is required")
             return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise PayloadError(name, f"must be a whole number (cents), got {value!r}")
-        return value
+        return whole_number(name, value)
+
+
+def whole_number(name: str, value: Any) -> int:
+    """`value` as an int: an int, or a string of digits; PayloadError otherwise."""
+    if isinstance(value, str) and _DIGITS.match(value.strip()):
+        return int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PayloadError(name, f"must be a whole number (cents), got {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -105,8 +133,8 @@ def parse_catalog_notification(data: Any) -> CatalogNotification:
     f = _Fields(data, "the catalog notification")
     return CatalogNotification(
         sku_id=f.digits("IdSku", required=True) or "",
-        account=(f.text("An", required=True) or "").lower(),
-        affiliate_id=(f.text("IdAffiliate", required=True) or "").upper(),
+        account=normalise_account(f.text("An", required=True)),
+        affiliate_id=normalise_affiliate(f.text("IdAffiliate", required=True)),
         product_id=f.digits("ProductId"),
         date_modified=f.text("DateModified"),
         is_active=f.flag("IsActive", default=True),
@@ -130,7 +158,7 @@ class StoreConfig:
 
 def parse_store_config(data: Any) -> StoreConfig:
     f = _Fields(data, "the store configuration")
-    affiliate = f.text("affiliateId", required=True) or ""
+    affiliate = normalise_affiliate(f.text("affiliateId", required=True))
     if not AFFILIATE_ID.match(affiliate):
         raise PayloadError("affiliateId", "must be 3 upper-case consonants, e.g. LMX")
     sales_channel = f.text("salesChannel", required=True) or ""
@@ -140,7 +168,7 @@ def parse_store_config(data: Any) -> StoreConfig:
     if email and "@" not in email:
         raise PayloadError("email", "must be an e-mail address")
     return StoreConfig(
-        account=(f.text("accountName", required=True) or "").lower(),
+        account=normalise_account(f.text("accountName", required=True)),
         active=f.flag("active", default=False),
         affiliate_id=affiliate,
         sales_channel=sales_channel,
@@ -169,8 +197,18 @@ RESULT_CODES = {
 }
 
 
+FLOWS = ("PlaceOrder", "ApproveOrder", "Unknown")
+
+
 @dataclass(frozen=True)
 class ProcessingResult:
+    """A Channel Order API result (sync answer or processing-result notification).
+
+    ExtMkp: `flow` may be `Unknown` ("when we're not able to identify the flow") and `code`
+    is an open string; both are recorded as sent, and `success` decides. `fields`
+    (`mainOrderId`) comes only with a success, so a duplicate (EOI007) carries no order id.
+    `marketplace_order_id` is "" when VTEX sent null (the sync answer: the id we sent)."""
+
     flow: str
     code: str
     success: bool
@@ -186,15 +224,16 @@ class ProcessingResult:
         """Idempotency key of this notification (VTEX may deliver it more than once)."""
         return f"{self.flow}:{self.operation_id or self.code}"
 
+    @property
+    def known(self) -> bool:
+        """False for a flow or code not in VTEX's documented lists: record it and alert."""
+        return self.flow in FLOWS and self.code in RESULT_CODES
+
 
 def parse_processing_result(data: Any) -> ProcessingResult:
     f = _Fields(data, "the processing result")
-    flow = f.text("flow", required=True) or ""
-    if flow not in ("PlaceOrder", "ApproveOrder"):
-        raise PayloadError("flow", f"must be PlaceOrder or ApproveOrder, got {flow!r}")
+    flow = f.text("flow") or "Unknown"
     code = (f.text("code", required=True) or "").upper()
-    if code not in RESULT_CODES:
-        raise PayloadError("code", f"unknown result code {code!r}")
     success = f.flag("success")
     fields = f.raw("fields")
     main_order_id = None
@@ -207,11 +246,11 @@ def parse_processing_result(data: Any) -> ProcessingResult:
         flow=flow,
         code=code,
         success=success,
-        marketplace_order_id=f.text("marketplaceOrderId", required=True) or "",
+        marketplace_order_id=f.text("marketplaceOrderId") or "",
         operation_id=f.text("operationId"),
-        account=(f.text("accountName") or "").lower() or None,
+        account=normalise_account(f.text("accountName")) or None,
         message=f.text("message") or "",
-        main_order_id=main_order_id,
+        main_order_id=main_order_id if success else None,
         errors=tuple(e for e in errors if isinstance(e, Mapping)),
     )
 
@@ -252,12 +291,27 @@ def parse_invoice(data: Any, *, invoice_number: str | None = None) -> InvoiceNot
     return InvoiceNotification(
         invoice_number=number,
         type=kind,
-        invoice_value=f.integer("invoiceValue"),
+        invoice_value=f.cents("invoiceValue"),
         issuance_date=issuance,
         invoice_key=f.text("invoiceKey"),
         invoice_url=f.text("invoiceUrl"),
         courier=f.text("courier"),
         tracking_number=f.text("trackingNumber"),
         tracking_url=f.text("trackingUrl"),
-        items=tuple(i for i in items if isinstance(i, Mapping)),
+        items=tuple(_invoice_item(i, n) for n, i in enumerate(items)),
     )
+
+
+def _invoice_item(item: Any, index: int) -> dict[str, Any]:
+    """One invoiced line with its numbers as numbers (`price` in cents; both may come as
+    numeric strings); other keys are kept as sent."""
+    if not isinstance(item, Mapping):
+        raise PayloadError(f"items[{index}]", "must be a JSON object")
+    f = _Fields(item, f"items[{index}]")
+    out = dict(item)
+    if f.text("id") is not None:
+        out["id"] = f.text("id")
+    for name in ("price", "quantity"):
+        if f.raw(name) is not None:
+            out[name] = whole_number(f"items[{index}].{name}", f.raw(name))
+    return out

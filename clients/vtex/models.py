@@ -6,7 +6,7 @@ they are tested on plain JSON as well as over HTTP.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -25,10 +25,11 @@ class SkuContext:
     images: tuple[str, ...]
     sales_channels: tuple[str, ...]
     ean: str | None
-    ref_id: str | None
+    ref_id: str | None  # the SKU's own RefId (AlternateIds.RefId); never the product's
     dimensions: dict[str, float]
     specifications: dict[str, tuple[str, ...]]
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    product_ref_id: str | None = None  # ProductRefId: shared by every SKU of the product
 
     @property
     def category_id(self) -> str | None:
@@ -62,11 +63,16 @@ def parse_sku_context(data: dict[str, Any]) -> SkuContext:
         images=tuple(str(i["ImageUrl"]) for i in data.get("Images") or [] if i.get("ImageUrl")),
         sales_channels=tuple(str(s) for s in data.get("SalesChannels") or []),
         ean=alternate.get("Ean") or None,
-        ref_id=alternate.get("RefId") or data.get("ProductRefId") or None,
+        ref_id=_text_or_none(alternate.get("RefId")),
+        product_ref_id=_text_or_none(data.get("ProductRefId")),
         dimensions={k: float(v) for k, v in dimension.items() if isinstance(v, int | float)},
         specifications=specs,
         raw=data,
     )
+
+
+def _text_or_none(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
 
 
 @dataclass(frozen=True)
@@ -107,33 +113,61 @@ class Sla:
 
 @dataclass(frozen=True)
 class SimulatedItem:
+    """One SKU of a fulfillment simulation. Money in cents; `quantity` is what VTEX can sell
+    of the requested quantity (0 when out of stock); `stock_balance` is None when VTEX sent
+    no `stockBalance` (checkout-style answers)."""
+
     sku_id: str
     price: int
     list_price: int
     selling_price: int
     quantity: int
-    stock_balance: int
+    stock_balance: int | None
     slas: tuple[Sla, ...]
-    availability: str = "available"  # checkout-style answers may say "withoutStock" instead
+    availability: str | None = None  # checkout-style answers say "available"/"withoutStock"
+
+    @property
+    def sellable(self) -> bool:
+        """Stock AND at least one SLA, as VTEX's delivery-validation guide asks: a SKU with
+        `quantity: 0`, `stockBalance: 0` or no SLA for the destination cannot be sold."""
+        return (
+            self.availability in (None, "available")
+            and self.quantity > 0
+            and (self.stock_balance is None or self.stock_balance > 0)
+            and bool(self.slas)
+        )
 
 
 @dataclass(frozen=True)
 class Simulation:
-    """An SKU missing from `items` is unavailable (VTEX's rule): push stock 0 for it. An item
-    VTEX returns but marks otherwise than "available" counts as unavailable too."""
+    """An SKU missing from `items` is unavailable (VTEX's rule: unpriced or unsellable); an
+    SKU present is available only with stock and at least one SLA (`SimulatedItem.sellable`).
+    Simulate with a destination (postal code and country): without one VTEX answers no SLA."""
 
     items: dict[str, SimulatedItem]
     messages: tuple[dict[str, Any], ...] = ()
 
     def available(self, sku_id: str) -> bool:
         item = self.items.get(str(sku_id))
-        return item is not None and item.availability == "available"
+        return item is not None and item.sellable
 
     def merged(self, other: Simulation) -> Simulation:
         return Simulation({**self.items, **other.items}, self.messages + other.messages)
 
 
+def _selling_price(item: dict[str, Any]) -> int:
+    """Checkout API: `sellingPrice` is subject to rounding; `priceDefinition
+    .calculatedSellingPrice` is the unit price to use when VTEX sends it."""
+    definition = item.get("priceDefinition") or {}
+    for value in (definition.get("calculatedSellingPrice"), item.get("sellingPrice")):
+        if value is not None:
+            return int(value)
+    return int(item.get("price") or 0)
+
+
 def parse_simulation(data: dict[str, Any]) -> Simulation:
+    """Items keyed by SKU id; several lines of one SKU (a split or a gift line) add their
+    quantities and stock comes from the first line."""
     logistics = {int(li.get("itemIndex", -1)): li for li in data.get("logisticsInfo") or []}
     items: dict[str, SimulatedItem] = {}
     for index, item in enumerate(data.get("items") or []):
@@ -149,16 +183,25 @@ def parse_simulation(data: dict[str, Any]) -> Simulation:
             for s in info.get("slas") or []
         )
         sku_id = str(item["id"])
-        items[sku_id] = SimulatedItem(
+        stock = info.get("stockBalance")
+        parsed = SimulatedItem(
             sku_id=sku_id,
             price=int(item.get("price") or 0),
             list_price=int(item.get("listPrice") or item.get("price") or 0),
-            selling_price=int(item.get("sellingPrice") or item.get("price") or 0),
+            selling_price=_selling_price(item),
             quantity=int(item.get("quantity") or 0),
-            stock_balance=int(info.get("stockBalance") or 0),
+            stock_balance=int(stock) if stock is not None else None,
             slas=slas,
-            availability=str(item.get("availability") or "available"),
+            availability=str(item["availability"]) if item.get("availability") else None,
         )
+        earlier = items.get(sku_id)
+        if earlier is not None:
+            parsed = replace(
+                earlier,
+                quantity=earlier.quantity + parsed.quantity,
+                slas=earlier.slas or parsed.slas,
+            )
+        items[sku_id] = parsed
     return Simulation(items, tuple(data.get("messages") or []))
 
 

@@ -18,6 +18,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from app.storage import ORDERS
 from clients.vtex.inbound import InvoiceNotification, ProcessingResult
 
+MARKETPLACE_ORDER_ID = "linio_order_id"  # the field VTEX knows as marketplaceOrderId
+
 
 class OrderLedger:
     def __init__(self, db: AsyncDatabase) -> None:
@@ -30,8 +32,28 @@ class OrderLedger:
         self, store_ids: list[str], marketplace_order_id: str
     ) -> dict[str, Any] | None:
         return await self._collection.find_one(
-            {"store_id": {"$in": store_ids}, "linio_order_id": marketplace_order_id}
+            {"store_id": {"$in": store_ids}, MARKETPLACE_ORDER_ID: marketplace_order_id}
         )
+
+    async def for_callback(
+        self, order_id: str, store_ids: list[str] | None = None
+    ) -> dict[str, Any] | None:
+        """The order an OMS callback (`…/orders/{orderId}/invoice|cancel|…`) is about.
+
+        VTEX's documents disagree on which id `{orderId}` is (MkpProto: the marketplace
+        order id; the external-marketplace guides: VTEX's order id), so both are tried:
+        VTEX's id first (unique across stores), then the marketplace order id within
+        `store_ids` (None: every store). A marketplace id found in several stores is
+        ambiguous and gives None: the caller must say which store."""
+        order = await self._collection.find_one(
+            {"vtex_order_id": order_id, **_in_stores(store_ids)}
+        )
+        if order is not None:
+            return order
+        found = await self._collection.find(
+            {MARKETPLACE_ORDER_ID: order_id, **_in_stores(store_ids)}
+        ).to_list(2)
+        return found[0] if len(found) == 1 else None
 
     async def record_result(self, order: dict[str, Any], result: ProcessingResult) -> bool:
         """Store a Channel Order API result; False when this result was already recorded."""
@@ -96,3 +118,7 @@ class OrderLedger:
             doc = await self._collection.find_one({"_id": order["_id"]}) or {}
             return {**doc.get("cancel", receipt), "duplicate": True}
         return {**doc["cancel"], "duplicate": False}
+
+
+def _in_stores(store_ids: list[str] | None) -> dict[str, Any]:
+    return {} if store_ids is None else {"store_id": {"$in": store_ids}}

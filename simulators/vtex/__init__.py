@@ -34,13 +34,16 @@ Public API (see each class for details):
   payload, status, response), ``price_divergence_rule: None | "manual" | "authorize" | "deny"``
   (None → EOI003 / FMT007 on divergence; "manual" → waiting-for-manual-authorization),
   ``template_connector_endpoint`` (result URL base when an order omits connectorEndpoint),
+  ``callback_order_id: "marketplace" | "vtex"`` (the id in OMS callback paths; default the
+  marketplace order id, as MkpProto documents),
   ``events.feed_config`` / ``events.hook_config`` / ``events.feed`` (Feed v3 and Hook state),
   ``order(order_id) -> SimOrder`` (status, invoices, history; KeyError when unknown).
   Methods: ``register_affiliate(affiliate_id, *, sales_channel, search_uri_endpoint=None,
   name=None, follow_up_email=None) -> Affiliate``;
   ``await change_sku(sku_id, *, sales_channel=None, price=, list_price=, remove_price=, stock=,
   name=, description=, active=, product_active=, sales_channels=) -> list[Delivery]``
-  (all edits optional; no edit = a "touch" with HasStockKeepingUnitModified);
+  (all edits optional; no edit = a "touch" with HasStockKeepingUnitModified; a product-level
+  edit — description, product_active, sales_channels — notifies every SKU of the product);
   ``await invoice_order(order_id, *, invoice_number=None, value=None, type="Output",
   tracking_number=None, courier=None, tracking_url=None) -> dict``;
   ``await cancel_order(order_id, reason="...") -> dict``; ``start_handling(order_id)``;
@@ -53,9 +56,23 @@ Public API (see each class for details):
 - ``FaultInjector``: ``latency`` (s, every request), ``fail_next(n, status=503, path=None)``,
   ``fail_rate(rate, status=500, path=None)``, ``throttle_next(n, retry_after=1.0, path=None)``,
   ``clear()``. ``path`` is a prefix such as ``"/api/fulfillment"``.
-- ``ShippingRules``: ``unserved_postal_prefixes`` (default ``("99",)`` → no SLAs), ``slas``.
+- ``ShippingRules``: ``unserved_postal_prefixes`` (default ``("99",)`` → no SLAs), ``slas``,
+  ``stock_without_address`` (default False: without postalCode and country the stock balance
+  is 0, as SellerFF documents). Priced SKUs without stock come back with ``quantity: 0``,
+  ``stockBalance: 0`` and no SLA; only unsellable ones (inactive, outside the trade policy,
+  unpriced) are missing from ``items``.
 
-Routes served (all need auth: ``X-VTEX-API-AppKey`` + ``X-VTEX-API-AppToken`` or
+What it refuses as VTEX does: New Order Integration without the ``affiliateId`` query, with a
+``connectorEndpoint`` carrying a query string, a ``marketplaceOrderStatus`` other than ``new``
+/ ``approved``, or a ``logisticsInfo`` count different from ``items`` (sync 400, EOI005,
+``fields: null``); an OMS invoice without ``type, issuanceDate, invoiceNumber, invoiceValue,
+items`` (``invoiceValue`` may be a string of cents); a tracking PATCH without
+``trackingNumber, trackingUrl, courier, dispatchedDate``; SKU ids without ``sc``. A duplicate
+(EOI007) result carries no ``fields``. Affiliate PUT answers 204, ``/fulfill`` 201 with one
+object, feed commit 200; ``/api/checkout/pub/`` and ``/api/catalog_system/pub/`` need no
+credentials.
+
+Routes served (all but ``/pub/`` ones need auth: ``X-VTEX-API-AppKey`` + ``X-VTEX-API-AppToken`` or
 ``VtexIdclientAutCookie`` as header or cookie; none → 401, wrong → 403):
 catalog ``GET /api/catalog_system/pvt/sku/stockkeepingunitidsbysaleschannel?sc=&page=&pageSize=
 &onlyAssigned=`` (JSON int array; without ``onlyAssigned=true`` SKUs outside ``sc`` are listed too,
@@ -76,9 +93,11 @@ so a connector's trade-policy check is exercised), ``GET …/sku/stockkeepinguni
 ``GET|POST /api/orders/hook/config``, ``GET|POST /api/orders/feed``.
 
 Callbacks the simulator makes (recorded in ``deliveries``): ``catalog`` → affiliate
-``searchURIEndpoint``; ``processing-result``; ``invoice`` →
-``{marketplaceServicesEndpoint}/pub/orders/{orderId}/invoice``; ``cancel`` →
-``{marketplaceServicesEndpoint}/pvt/orders/{orderId}/cancel``; ``hook`` → order hook URL.
+``searchURIEndpoint``; ``processing-result``; under ``{marketplaceServicesEndpoint}/pvt/orders/
+{id}`` (``id`` per ``callback_order_id``): ``invoice`` → ``/invoice``, ``tracking`` (after a
+tracking PATCH) → ``/invoice/{invoiceNumber}``, ``tracking-events`` (after a PUT of delivery
+events) → ``/invoice/{invoiceNumber}/tracking``, ``cancel`` → ``/cancel`` (body with
+``reason``); ``hook`` → order hook URL.
 For Channel Order API orders ``marketplaceServicesEndpoint`` is the body's
 ``marketplaceServicesEndpoint`` when given, else ``connectorEndpoint`` (VTEX leaves it open).
 

@@ -34,6 +34,8 @@ class Affiliate:
             "searchURIEndpoint": self.search_uri_endpoint,
             "searchURIEndpointVersion": self.search_uri_endpoint_version,
             "searchURIEndpointAvailableVersions": ["1.x.x"],
+            "useSellerPaymentMethod": False,  # Marketplace APIs' GET shape
+            "minimumValueAccumulated": None,
             **self.extra,
         }
 

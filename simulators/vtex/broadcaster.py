@@ -16,15 +16,38 @@ from simulators.vtex.catalog import Price, SimCatalog, Sku, now_iso
 STYLES = ("broadcaster", "guide")
 
 
+PRODUCT_EDITS = frozenset({"description", "product_active", "sales_channels"})
+
+
 @dataclass
 class Change:
-    """Which notification flags a catalog edit raises, and where the SKU was before."""
+    """Which notification flags a catalog edit raises, and where the SKU was before.
+
+    ``product_level``: the edit changed the product, so VTEX notifies every SKU of it
+    (HC-catalog: "all SKUs of the changed product even if one of the SKUs has not
+    changed"); ``siblings()`` gives those other SKUs' changes."""
 
     sku: Sku
     price: bool = False
     stock: bool = False
     registration: bool = False
     policies_before: frozenset[str] = frozenset()
+    product_level: bool = False
+
+    def siblings(self, catalog: SimCatalog) -> list[Change]:
+        if not self.product_level:
+            return []
+        product = catalog.product_of(self.sku)
+        return [
+            Change(
+                sku,
+                registration=self.registration,
+                policies_before=self.policies_before,
+                product_level=True,
+            )
+            for sku in catalog.skus.values()
+            if sku.product_id == product.id and sku.id != self.sku.id
+        ]
 
 
 class SkuEdits(TypedDict, total=False):
@@ -78,7 +101,11 @@ def apply_change(
         product.sales_channels = list(edits["sales_channels"])
     if not edits:
         change.registration = True  # a bare "touch", like reindexing the SKU
+    change.product_level = bool(PRODUCT_EDITS & edits.keys())
     sku.modified_at = now_iso()
+    if change.product_level:
+        for sibling in change.siblings(catalog):
+            sibling.sku.modified_at = sku.modified_at
     return change
 
 

@@ -215,7 +215,9 @@ class SimCatalog:
         ]
 
     def availability(self, sku: Sku, sales_channel: str) -> tuple[Price | None, int]:
-        """Price and stock the fulfillment API offers; ``(None, 0)`` when it omits the SKU."""
+        """Price and stock the fulfillment API offers; ``(None, 0)`` when it omits the SKU
+        (inactive, outside the trade policy, unpriced). A priced SKU without stock is
+        offered with stock 0, as VTEX returns it."""
         product = self.products[sku.product_id]
         price = sku.prices.get(sales_channel)
         stock = sku.stock.get(sales_channel, 0)
@@ -224,9 +226,8 @@ class SimCatalog:
             and product.is_active
             and sales_channel in product.sales_channels
             and price is not None
-            and stock > 0
         )
-        return (price, stock) if sellable else (None, 0)
+        return (price, max(stock, 0)) if sellable else (None, 0)
 
     # ----- building -------------------------------------------------------------------
     def add_product(
@@ -388,7 +389,7 @@ class SimCatalog:
                 product,
                 name=f"{product.name} {value}" if len(sku_faults) > 1 else product.name,
                 price=base,
-                list_price=round(base * 1.2, -1) if promo else None,
+                list_price=int(round(base * 1.2, -1)) if promo else None,  # cents: int
                 stock=rnd.randint(1, 200),
                 sales_channel=sc,
                 images=rnd.randint(1, 4),

@@ -213,7 +213,14 @@ def category_tree(catalog: SimCatalog, levels: int) -> list[dict[str, Any]]:
 def brand_list(catalog: SimCatalog) -> list[dict[str, Any]]:
     """``GET /api/catalog_system/pvt/brand/list``."""
     return [
-        {"id": b.id, "name": b.name, "isActive": b.is_active, "title": b.name, "imageUrl": None}
+        {
+            "id": b.id,
+            "name": b.name,
+            "isActive": b.is_active,
+            "title": b.name,
+            "metaTagDescription": b.name,
+            "imageUrl": None,
+        }
         for b in catalog.brands.values()
     ]
 

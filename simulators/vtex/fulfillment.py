@@ -1,8 +1,17 @@
 """Fulfillment simulation: which items VTEX would sell, at what price, with what stock and SLAs.
 
-VTEX's rule that matters most to a connector is the silent one: an SKU that cannot be sold
-(inactive, outside the trade policy, without price or stock) is simply missing from
-``items``. Money is in cents; ``logisticsInfo[].itemIndex`` points into the response items.
+VTEX's rules that matter most to a connector (SellerFF, HC-catalog example):
+
+- an SKU that cannot be sold at all (inactive, outside the trade policy, without price) is
+  simply missing from ``items``;
+- a priced SKU without stock IS returned, with ``quantity: 0``, ``stockBalance: 0`` and no
+  SLA; with some stock, ``quantity`` is capped at the stock;
+- without a destination (``postalCode`` and ``country``) there is no SLA and VTEX documents
+  the stock balance as 0 (``ShippingRules.stock_without_address`` = False, the default);
+- the fulfillment answer has no ``availability`` field; the checkout one
+  (``/api/checkout/pub/…``) has it and no ``stockBalance``.
+
+Money is in cents; ``logisticsInfo[].itemIndex`` points into the response items.
 """
 
 from __future__ import annotations
@@ -26,6 +35,9 @@ class ShippingRules:
     """Which postal codes the seller's carriers serve and how."""
 
     unserved_postal_prefixes: tuple[str, ...] = ("99",)
+    stock_without_address: bool = False
+    """True: answer the real stock balance to a simulation without postal code and country
+    (what VTEX may do for affiliates, unverified); False: 0, as SellerFF documents."""
     slas: list[Sla] = field(
         default_factory=lambda: [Sla("Normal", 2990, "5bd"), Sla("Express", 5990, "2bd")]
     )
@@ -75,11 +87,18 @@ def _sla_json(sla: Sla) -> dict[str, Any]:
 
 
 def simulate(
-    catalog: SimCatalog, shipping: ShippingRules, sales_channel: str, body: dict[str, Any]
+    catalog: SimCatalog,
+    shipping: ShippingRules,
+    sales_channel: str,
+    body: dict[str, Any],
+    *,
+    checkout: bool = False,
 ) -> dict[str, Any]:
-    """The response of ``POST /api/fulfillment/pvt/orderForms/simulation``."""
+    """The response of ``POST /api/fulfillment/pvt/orderForms/simulation`` (``checkout``:
+    of ``POST /api/checkout/pub/orderForms/simulation``)."""
     postal_code = body.get("postalCode") or None
     country = body.get("country") or None
+    has_address = postal_code is not None and country is not None
     served = postal_code is not None and shipping.serves(str(postal_code))
     items: list[dict[str, Any]] = []
     logistics: list[dict[str, Any]] = []
@@ -97,43 +116,51 @@ def simulate(
                 }
             )
             continue
-        quantity = int(wanted.get("quantity") or 1)
+        if not has_address and not shipping.stock_without_address:
+            stock = 0
+        wanted_quantity = int(wanted.get("quantity") or 1)
+        quantity = max(0, min(wanted_quantity, stock))
         total += price.price * quantity
-        items.append(
-            {
-                "id": str(sku.id),
-                "requestIndex": request_index,
-                "quantity": quantity,
-                "seller": str(wanted.get("seller") or "1"),
-                "sellerChain": ["1"],
-                "tax": 0,
-                "priceValidUntil": "2099-12-31T23:59:59Z",
-                "price": price.price,
-                "listPrice": price.list_price,
-                "rewardValue": 0,
-                "sellingPrice": price.price,
-                "offerings": [],
-                "priceTags": [],
-                "measurementUnit": "un",
-                "unitMultiplier": 1.0,
-                "parentItemIndex": None,
-                "parentAssemblyBinding": None,
-                "availability": "available",
-                "merchantName": None,
-                "attachmentOfferings": [],
-            }
-        )
-        slas = [_sla_json(s) for s in shipping.slas] if served else []
-        logistics.append(
-            {
-                "itemIndex": len(items) - 1,
-                "quantity": quantity,
-                "shipsTo": [country] if country else ["CHL"],
-                "slas": slas,
-                "stockBalance": stock,
-                "deliveryChannels": [{"id": "delivery", "stockBalance": stock}],
-            }
-        )
+        item = {
+            "id": str(sku.id),
+            "requestIndex": request_index,
+            "quantity": quantity,
+            "seller": str(wanted.get("seller") or "1"),
+            "sellerChain": ["1"],
+            "tax": 0,
+            "priceValidUntil": "2099-12-31T23:59:59Z",
+            "price": price.price,
+            "listPrice": price.list_price,
+            "rewardValue": 0,
+            "sellingPrice": price.price,
+            "offerings": [],
+            "priceTags": [],
+            "measurementUnit": "un",
+            "unitMultiplier": 1.0,
+            "parentItemIndex": None,
+            "parentAssemblyBinding": None,
+            "priceDefinition": {
+                "calculatedSellingPrice": price.price,
+                "total": price.price * quantity,
+                "sellingPrices": [{"value": price.price, "quantity": quantity}],
+            },
+            "merchantName": None,
+            "attachmentOfferings": [],
+        }
+        if checkout:
+            item["availability"] = "available" if quantity > 0 else "withoutStock"
+        items.append(item)
+        slas = [_sla_json(s) for s in shipping.slas] if served and quantity > 0 else []
+        info: dict[str, Any] = {
+            "itemIndex": len(items) - 1,
+            "quantity": quantity,
+            "shipsTo": [country] if country else ["CHL"],
+            "slas": slas,
+        }
+        if not checkout:
+            info["stockBalance"] = stock
+            info["deliveryChannels"] = [{"id": "delivery", "stockBalance": stock}]
+        logistics.append(info)
     return {
         "items": items,
         "ratesAndBenefitsData": None,

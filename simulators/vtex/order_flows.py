@@ -72,6 +72,7 @@ class OrderDesk:
         affiliate_for: Callable[[str | None], Affiliate],
         divergence_rule: Callable[[], str | None],
         processing_delay: Callable[[], float],
+        callback_order_id: Callable[[], str] = lambda: "marketplace",
     ) -> None:
         self.account = account
         self.catalog = catalog
@@ -82,6 +83,7 @@ class OrderDesk:
         self._affiliate_for = affiliate_for
         self._rule = divergence_rule
         self._delay = processing_delay
+        self._callback_order_id = callback_order_id
 
     # ----- shared checks -----------------------------------------------------------
     def _check(
@@ -165,14 +167,23 @@ class OrderDesk:
     def accept_new_order(
         self, body: dict[str, Any], *, affiliate_id: str | None, connector_endpoint: str | None
     ) -> dict[str, Any]:
-        """Synchronous part: schema checks, then SOI003 and the work in the background."""
+        """Synchronous part: the checks ExtMkp's schema makes (EOI005), then SOI003 and the
+        work in the background. ``affiliate_id`` is the required ``affiliateId`` query."""
+        if not affiliate_id:
+            raise OrderRefused("EOI005", "affiliateId is required (query string)")
         mkp_id = body.get("marketplaceOrderId")
         items = body.get("items")
         if not isinstance(mkp_id, str | int) or not str(mkp_id) or not isinstance(items, list):
             raise OrderRefused("EOI005", "marketplaceOrderId and items are required")
-        endpoint = body.get("connectorEndpoint") or connector_endpoint
-        if not endpoint:
-            raise OrderRefused("EOI005", "connectorEndpoint is required")
+        _check_status(body, ("new", "approved"))
+        logistics = (body.get("shippingData") or {}).get("logisticsInfo")
+        if isinstance(logistics, list) and len(logistics) != len(items):
+            raise OrderRefused(
+                "EOI005",
+                f"shippingData.logisticsInfo has {len(logistics)} entries for {len(items)} "
+                "items; it must contain the same number of items as the items list",
+            )
+        endpoint = _connector_endpoint(body, connector_endpoint)
         self.outbox.later(self._place(body, str(mkp_id), affiliate_id, endpoint))
         return result(self.account, "PlaceOrder", "SOI003", None)
 
@@ -187,8 +198,7 @@ class OrderDesk:
         code = "SOI001"
         existing = self.orders.by_marketplace_id(mkp_id, affiliate.id)
         try:
-            if existing is not None:
-                main_order_id = existing.order_id
+            if existing is not None:  # fields (mainOrderId) only come with a success
                 raise OrderRefused(
                     "EOI007", f"Order {mkp_id} already exists as {existing.order_id}"
                 )
@@ -201,8 +211,7 @@ class OrderDesk:
         await self._notify_result(
             "PlaceOrder", code, mkp_id, operation, endpoint, errors, main_order_id
         )
-        status = str(body.get("marketplaceOrderStatus") or "").lower()
-        if order is not None and status == "approved":
+        if order is not None and body.get("marketplaceOrderStatus") == "approved":
             await self._approve(order, mkp_id, endpoint)
 
     def _create(
@@ -284,12 +293,8 @@ class OrderDesk:
         mkp_id = body.get("marketplaceOrderId")
         if not mkp_id:
             raise OrderRefused("EOI005", "marketplaceOrderId is required")
-        endpoint = body.get("connectorEndpoint") or connector_endpoint
-        if not endpoint:
-            raise OrderRefused("EOI005", "connectorEndpoint is required")
-        status = str(body.get("marketplaceOrderStatus") or "").lower()
-        if status != "approved":
-            raise OrderRefused("EOI005", "marketplaceOrderStatus must be approved")
+        _check_status(body, ("approved",))
+        endpoint = _connector_endpoint(body, connector_endpoint)
 
         async def later() -> None:
             await asyncio.sleep(self._delay())
@@ -343,6 +348,8 @@ class OrderDesk:
         """``POST /api/fulfillment/pvt/orders``: all or nothing, FMT/ORD codes, synchronous."""
         if not isinstance(orders, list) or not orders:
             raise OrderRefused("FMT001", "Body must be a non-empty array of orders")
+        if not affiliate_id:
+            raise OrderRefused("FMT001", "affiliateId is required (query string)")
         affiliate = self._affiliate_for(affiliate_id)
         for body in orders:
             mkp_id = body.get("marketplaceOrderId") if isinstance(body, dict) else None
@@ -435,7 +442,7 @@ class OrderDesk:
             )
         if kind == "Input" and not order.invoiced_value("Output"):
             raise OrderRefused("OMS", "A return invoice needs an invoiced order", 403)
-        value = body.get("invoiceValue")
+        value = body.get("invoiceValue")  # Orders API: a string of cents; integers accepted
         invoice = Invoice(
             number=str(number),
             type=kind,
@@ -460,11 +467,21 @@ class OrderDesk:
             await self._notify_invoice(order, invoice, wait=wait)
         return {"date": now_iso(), "orderId": order.order_id, "receipt": receipt()}
 
-    async def _notify_invoice(self, order: SimOrder, invoice: Invoice, *, wait: bool) -> None:
+    def callback_url(self, order: SimOrder, suffix: str) -> str | None:
+        """``{marketplaceServicesEndpoint}/pvt/orders/{id}/{suffix}`` (MkpProto), ``id`` being
+        the marketplace order id (MkpProto) or, with ``callback_order_id="vtex"``, VTEX's
+        order id (the external-marketplace guides leave it open)."""
         if not order.marketplace_services_endpoint:
-            return
-        url = join_url(order.marketplace_services_endpoint, f"pub/orders/{order.order_id}/invoice")
-        await self._run(self.outbox.send("invoice", url, invoice.notification()), wait=wait)
+            return None
+        order_id = (
+            order.order_id if self._callback_order_id() == "vtex" else order.marketplace_order_id
+        )
+        return join_url(order.marketplace_services_endpoint, f"pvt/orders/{order_id}/{suffix}")
+
+    async def _notify_invoice(self, order: SimOrder, invoice: Invoice, *, wait: bool) -> None:
+        url = self.callback_url(order, "invoice")
+        if url is not None:
+            await self._run(self.outbox.send("invoice", url, invoice.notification()), wait=wait)
 
     async def update_tracking(
         self, order_id: str, number: str, body: dict[str, Any], *, wait: bool = False
@@ -478,10 +495,20 @@ class OrderDesk:
         invoice.tracking_url = body.get("trackingUrl", invoice.tracking_url)
         invoice.courier = body.get("courier", invoice.courier)
         invoice.dispatched_date = body.get("dispatchedDate", invoice.dispatched_date)
-        await self._notify_invoice(order, invoice, wait=wait)
+        url = self.callback_url(order, f"invoice/{number}")
+        if url is not None:  # MkpProto "send tracking information"
+            payload = {
+                "courier": invoice.courier,
+                "trackingNumber": invoice.tracking_number,
+                "trackingUrl": invoice.tracking_url,
+                "dispatchedDate": invoice.dispatched_date,
+            }
+            await self._run(self.outbox.send("tracking", url, payload), wait=wait)
         return {"date": now_iso(), "orderId": order.order_id, "receipt": receipt()}
 
-    def tracking_events(self, order_id: str, number: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def tracking_events(
+        self, order_id: str, number: str, body: dict[str, Any], *, wait: bool = False
+    ) -> dict[str, Any]:
         """``PUT …/invoice/{n}/tracking``: delivery events (description ≤ 5000 characters)."""
         order = self._order(order_id)
         invoice = order.invoice(number)
@@ -495,6 +522,10 @@ class OrderDesk:
             "deliveredDate": body.get("deliveredDate"),
             "events": body.get("events") or [],
         }
+        url = self.callback_url(order, f"invoice/{number}/tracking")
+        if url is not None:  # MkpProto "update tracking status"
+            sent = self.outbox.send("tracking-events", url, dict(invoice.tracking))
+            await self._run(sent, wait=wait)
         return {"date": now_iso(), "orderId": order.order_id, "receipt": receipt()}
 
     async def cancel(self, order_id: str, *, reason: str | None, wait: bool) -> dict[str, Any]:
@@ -531,16 +562,65 @@ class OrderDesk:
             self.outbox.later(chain)
 
     async def _cancel_callback(self, order: SimOrder) -> None:
-        assert order.marketplace_services_endpoint
-        url = join_url(order.marketplace_services_endpoint, f"pvt/orders/{order.order_id}/cancel")
-        payload = {
+        url = self.callback_url(order, "cancel")
+        assert url is not None
+        payload = {  # MkpProto: `reason` is required
             "marketplaceOrderId": order.marketplace_order_id,
             "orderId": order.order_id,
-            "reason": order.cancel_reason,
+            "reason": order.cancel_reason or "Cancelado por el vendedor",
         }
         delivery = await self.outbox.send("cancel", url, payload)
         if delivery.ok:
             self.set_status(order, CANCELED)
+
+
+def _check_status(body: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    """ExtMkp's ``marketplaceOrderStatus`` enum is lower case ``new`` | ``approved``."""
+    status = body.get("marketplaceOrderStatus")
+    if status not in allowed:
+        raise OrderRefused(
+            "EOI005", f"marketplaceOrderStatus must be one of {', '.join(allowed)}, got {status!r}"
+        )
+
+
+def _connector_endpoint(body: dict[str, Any], default: str | None) -> str:
+    """ExtMkp: ``connectorEndpoint`` "does not accept query strings"."""
+    endpoint = body.get("connectorEndpoint") or default
+    if not endpoint:
+        raise OrderRefused("EOI005", "connectorEndpoint is required")
+    if "?" in str(endpoint):
+        raise OrderRefused("EOI005", "connectorEndpoint does not accept query strings")
+    return str(endpoint)
+
+
+def invoice_problems(body: dict[str, Any]) -> list[str]:
+    """What ``POST /api/oms/pvt/orders/{id}/invoice`` refuses (Orders API): the required
+    ``type, issuanceDate, invoiceNumber, invoiceValue, items``; ``invoiceValue`` in cents,
+    as a string of digits (the documented type) or an integer."""
+    problems = [
+        f"{name} is required"
+        for name in ("type", "issuanceDate", "invoiceNumber", "invoiceValue", "items")
+        if body.get(name) in (None, "")
+    ]
+    value = body.get("invoiceValue")
+    if value not in (None, "") and not (
+        (isinstance(value, int) and not isinstance(value, bool))
+        or (isinstance(value, str) and value.isdigit())
+    ):
+        problems.append("invoiceValue must be in cents, without decimal separator")
+    if body.get("items") is not None and not isinstance(body.get("items"), list):
+        problems.append("items must be a list")
+    return problems
+
+
+def tracking_problems(body: dict[str, Any]) -> list[str]:
+    """What ``PATCH …/invoice/{n}`` refuses: trackingNumber, trackingUrl, courier and
+    dispatchedDate are required (Orders API)."""
+    return [
+        f"{name} is required"
+        for name in ("trackingNumber", "trackingUrl", "courier", "dispatchedDate")
+        if name not in body or body[name] is None
+    ]
 
 
 def _as_fulfillment_error(refused: OrderRefused) -> OrderRefused:

@@ -76,10 +76,14 @@ def result(
     errors: list[dict[str, str]] | None = None,
     main_order_id: str | None = None,
 ) -> dict[str, Any]:
-    """The Channel Order API result contract (response and notification alike)."""
+    """The Channel Order API result contract (response and notification alike).
+
+    ExtMkp: ``fields`` "is only returned if the response is successful" — a duplicate
+    (EOI007) or any other refusal carries ``fields: null``, never the existing order id."""
+    success = code.startswith("SOI")
     return {
         "accountName": account,
-        "success": code.startswith("SOI"),
+        "success": success,
         "flow": flow,
         "operationId": operation_id,
         "marketplaceOrderId": marketplace_order_id,
@@ -87,12 +91,14 @@ def result(
         "message": RESULT_MESSAGES[code],
         "errors": errors,
         "fields": {"mainOrderId": main_order_id, "franchiseOrderId": None}
-        if main_order_id
+        if main_order_id and success
         else None,
     }
 
 
-def error(code: str, description: str, source: str = "Fulfillment") -> dict[str, str]:
+def error(code: str, description: str, source: str = "Order Integration") -> dict[str, str]:
+    """One ``errors[]`` entry; ExtMkp sources are ``Fulfillment``, ``Checkout`` and
+    ``Order Integration``."""
     return {"source": source, "code": code, "description": description}
 
 

@@ -21,7 +21,9 @@ def _query_int(request: web.Request, name: str, default: int) -> int:
 
 async def sku_ids_by_sales_channel(request: web.Request) -> web.Response:
     sim = sim_of(request)
-    sc = request.query.get("sc") or sim.catalog.trade_policy
+    sc = request.query.get("sc")
+    if not sc or not sc.isdigit():
+        return vtex_error(400, "400", "sc (the trade policy id, an integer) is required")
     page = max(1, _query_int(request, "page", 1))
     size = min(MAX_PAGE_SIZE, max(1, _query_int(request, "pageSize", 50)))
     only = request.query.get("onlyAssigned", "false").lower() == "true"
@@ -80,7 +82,10 @@ async def simulation(request: web.Request) -> web.Response:
     sc = request.query.get("sc")
     if sc is None and affiliate_id in sim.affiliates:
         sc = sim.affiliates[affiliate_id].sales_channel
-    return web.json_response(simulate(sim.catalog, sim.shipping, sc or "1", body))
+    checkout = request.path.startswith("/api/checkout/")
+    return web.json_response(
+        simulate(sim.catalog, sim.shipping, sc or "1", body, checkout=checkout)
+    )
 
 
 async def get_affiliate(request: web.Request) -> web.Response:
@@ -104,7 +109,7 @@ async def put_affiliate(request: web.Request) -> web.Response:
     except AffiliateInvalid as invalid:
         return vtex_error(400, invalid.code, invalid.message)
     sim.affiliates[affiliate.id] = affiliate
-    return web.json_response(affiliate.to_json())
+    return web.Response(status=204)  # Marketplace APIs: 204, no body
 
 
 async def delete_affiliate(request: web.Request) -> web.Response:

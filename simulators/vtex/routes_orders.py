@@ -8,7 +8,7 @@ from aiohttp import web
 
 from simulators.vtex.http_helpers import json_body, sim_of, vtex_error
 from simulators.vtex.order_events import HookRejected
-from simulators.vtex.order_flows import OrderRefused
+from simulators.vtex.order_flows import OrderRefused, invoice_problems, tracking_problems
 from simulators.vtex.orders import result
 
 
@@ -26,7 +26,7 @@ def _sync_refusal(
     """The Channel Order API's synchronous 400: the result contract with the error."""
     answer = result(account, flow, refused.code, body.get("marketplaceOrderId"))
     answer["errors"] = [
-        {"source": "OrderIntegration", "code": refused.code, "description": refused.message}
+        {"source": "Order Integration", "code": refused.code, "description": refused.message}
     ]
     return web.json_response(answer, status=400)
 
@@ -42,7 +42,7 @@ async def new_order(request: web.Request) -> web.Response:
     try:
         answer = sim.desk.accept_new_order(
             body,
-            affiliate_id=request.query.get("affiliateId") or body.get("affiliateId"),
+            affiliate_id=request.query.get("affiliateId"),
             connector_endpoint=sim.template_connector_endpoint,
         )
     except OrderRefused as refused:
@@ -77,7 +77,7 @@ async def fulfill(request: web.Request) -> web.Response:
         answer = sim_of(request).desk.fulfill(request.match_info["order_id"])
     except OrderRefused as refused:
         return _refused(refused)
-    return web.json_response([answer])
+    return web.json_response(answer, status=201)  # ExtMkp: 201 and one object
 
 
 async def get_order(request: web.Request) -> web.Response:
@@ -103,6 +103,9 @@ async def invoice(request: web.Request) -> web.Response:
     body = await json_body(request)
     if not isinstance(body, dict):
         return vtex_error(400, "OMS", "Body must be a JSON object")
+    problems = invoice_problems(body)
+    if problems:
+        return vtex_error(400, "OMS", "; ".join(problems))
     try:
         answer = await sim_of(request).desk.add_invoice(
             request.match_info["order_id"], body, wait=False
@@ -114,6 +117,9 @@ async def invoice(request: web.Request) -> web.Response:
 
 async def invoice_tracking(request: web.Request) -> web.Response:
     body = await _optional_json(request)
+    problems = tracking_problems(body)
+    if problems:
+        return vtex_error(400, "OMS", "; ".join(problems))
     try:
         answer = await sim_of(request).desk.update_tracking(
             request.match_info["order_id"], request.match_info["number"], body
@@ -126,7 +132,7 @@ async def invoice_tracking(request: web.Request) -> web.Response:
 async def tracking_events(request: web.Request) -> web.Response:
     body = await _optional_json(request)
     try:
-        answer = sim_of(request).desk.tracking_events(
+        answer = await sim_of(request).desk.tracking_events(
             request.match_info["order_id"], request.match_info["number"], body
         )
     except OrderRefused as refused:
@@ -178,7 +184,7 @@ async def commit_feed(request: web.Request) -> web.Response:
     if not isinstance(handles, list):
         return vtex_error(400, "OMS", "handles must be a list")
     sim_of(request).events.commit([str(h) for h in handles])
-    return web.Response(status=204)
+    return web.Response(status=200)  # Orders API: 200
 
 
 def add_routes(app: web.Application) -> None:

@@ -27,7 +27,7 @@ def _address(postal_code: str) -> dict[str, Any]:
         "neighborhood": "Providencia",
         "complement": "",
         "reference": None,
-        "geoCoordinates": [],
+        "geoCoordinates": {"latitude": -33.4263, "longitude": -70.6170},
     }
 
 
@@ -58,7 +58,7 @@ def channel_order(
     *,
     marketplace_order_id: str,
     connector_endpoint: str,
-    status: str = "NEW",
+    status: str = "new",
     quantity: int = 1,
     postal_code: str = "7500000",
     paid: int | None = None,

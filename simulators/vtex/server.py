@@ -15,7 +15,7 @@ from aiohttp import web
 from simulators.vtex import routes_catalog, routes_orders
 from simulators.vtex.affiliates import Affiliate
 from simulators.vtex.broadcaster import STYLES, SkuEdits, apply_change, notification
-from simulators.vtex.catalog import SimCatalog
+from simulators.vtex.catalog import SimCatalog, now_iso
 from simulators.vtex.delivery import Delivery, Outbox
 from simulators.vtex.faults import FaultInjector
 from simulators.vtex.fulfillment import ShippingRules
@@ -26,9 +26,11 @@ from simulators.vtex.orders import OrderBook, SimOrder
 
 DEFAULT_APP_TOKEN = "SIMULATEDTOKEN0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 DEFAULT_AFFILIATE = "MKP"
+PUBLIC_PREFIXES = ("/api/checkout/pub/", "/api/catalog_system/pub/")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 DivergenceRule = Literal["manual", "authorize", "deny"] | None
+CallbackOrderId = Literal["marketplace", "vtex"]
 
 
 @dataclass
@@ -81,6 +83,9 @@ class VtexSimulator:
         self.price_divergence_rule: DivergenceRule = None
         self.template_connector_endpoint: str | None = None
         """Where results go when an order omits connectorEndpoint (template-app auth)."""
+        self.callback_order_id: CallbackOrderId = "marketplace"
+        """Which id OMS puts in ``…/pvt/orders/{id}/invoice|cancel`` callbacks: the
+        marketplace order id (MkpProto, the default) or VTEX's order id ("vtex")."""
         self._outbox = Outbox()
         self.events = OrderEvents(account, self.app_key, self._outbox)
         self.desk = OrderDesk(
@@ -93,6 +98,7 @@ class VtexSimulator:
             affiliate_for=self.affiliate_for,
             divergence_rule=lambda: self.price_divergence_rule,
             processing_delay=lambda: self.processing_delay,
+            callback_order_id=lambda: self.callback_order_id,
         )
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -168,6 +174,8 @@ class VtexSimulator:
 
     @web.middleware
     async def _authenticate(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.path.startswith(PUBLIC_PREFIXES):
+            return await handler(request)  # VTEX's /pub/ APIs need no credentials
         key = request.headers.get("X-VTEX-API-AppKey")
         token = request.headers.get("X-VTEX-API-AppToken")
         cookie = request.headers.get("VtexIdclientAutCookie") or request.cookies.get(
@@ -233,7 +241,9 @@ class VtexSimulator:
         description, active, product_active, sales_channels. Prices and stock change in
         ``sales_channel`` (default: the catalog's marketplace policy); ``sales_channels``
         replaces the product's trade policies (VTEX keeps them per product). With no edit the
-        SKU is "touched" (HasStockKeepingUnitModified).
+        SKU is "touched" (HasStockKeepingUnitModified). A product-level edit (description,
+        product_active, sales_channels) notifies every SKU of the product, as VTEX does;
+        the returned list then holds the edited SKU's deliveries first.
         """
         edits = {  # type: ignore[assignment]
             k: v for k, v in edits.items() if v is not None and (k != "remove_price" or v)
@@ -242,20 +252,21 @@ class VtexSimulator:
             self.catalog, sku_id, sales_channel=sales_channel or self.catalog.trade_policy, **edits
         )
         sent = []
-        for affiliate in list(self.affiliates.values()):
-            if not affiliate.search_uri_endpoint:
-                continue
-            payload = notification(
-                self.catalog,
-                change,
-                affiliate.id,
-                affiliate.sales_channel,
-                self.notification_style,
-            )
-            if payload is not None:
-                sent.append(
-                    await self._outbox.send("catalog", affiliate.search_uri_endpoint, payload)
+        for each in [change, *change.siblings(self.catalog)]:
+            for affiliate in list(self.affiliates.values()):
+                if not affiliate.search_uri_endpoint:
+                    continue
+                payload = notification(
+                    self.catalog,
+                    each,
+                    affiliate.id,
+                    affiliate.sales_channel,
+                    self.notification_style,
                 )
+                if payload is not None:
+                    sent.append(
+                        await self._outbox.send("catalog", affiliate.search_uri_endpoint, payload)
+                    )
         return sent
 
     def order(self, order_id: str) -> SimOrder:
@@ -277,11 +288,16 @@ class VtexSimulator:
         invoice_url: str | None = None,
     ) -> dict[str, Any]:
         """Invoice as the seller's ERP would; waits for the invoice callback to finish."""
-        number = invoice_number or f"F-{len(self.order(order_id).invoices) + 1:06d}"
+        order = self.order(order_id)
+        number = invoice_number or f"F-{len(order.invoices) + 1:06d}"
         body = {
             "type": type,
             "invoiceNumber": number,
-            "invoiceValue": value,
+            "invoiceValue": value if value is not None else order.value,
+            "issuanceDate": now_iso(),
+            "items": [
+                {"id": i["id"], "quantity": i["quantity"], "price": i["price"]} for i in order.items
+            ],
             "invoiceKey": None,
             "invoiceUrl": invoice_url,
             "courier": courier,

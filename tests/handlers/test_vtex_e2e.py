@@ -63,9 +63,12 @@ async def test_catalog_change_reaches_the_queues(
     assert state["status"] == "pending"
 
 
+@pytest.mark.parametrize("callback_id", ["marketplace", "vtex"])
 async def test_order_results_invoice_and_cancel_callbacks(
-    service: TestClient, runtime: Runtime, vtex: VtexSimulator, store: Store
+    service: TestClient, runtime: Runtime, vtex: VtexSimulator, store: Store, callback_id: str
 ) -> None:
+    """VTEX's documents disagree on the id in OMS callbacks; both reach the order."""
+    vtex.callback_order_id = callback_id  # type: ignore[assignment]
     base = str(service.make_url("")).rstrip("/")
     # The order consumer writes the ledger entry before it calls VTEX.
     await runtime.storage.db[ORDERS].insert_one(
@@ -81,7 +84,7 @@ async def test_order_results_invoice_and_cancel_callbacks(
     )
     async with aiohttp.ClientSession(headers=vtex.auth_headers()) as http:
         async with http.post(
-            f"{vtex.url}/api/order-integration/orders?an=acme", json=body
+            f"{vtex.url}/api/order-integration/orders?an=acme&affiliateId=LMX", json=body
         ) as response:
             assert response.status in (200, 201, 202), await response.text()
     results = await vtex.wait_for("processing-result", count=1)
@@ -98,6 +101,25 @@ async def test_order_results_invoice_and_cancel_callbacks(
     order = await runtime.storage.db[ORDERS].find_one({"linio_order_id": "3100001"})
     assert order["invoices"][0]["invoice_number"] == "F-000123"
     assert order["invoices"][0]["tracking_number"] == "TRK9"
+    shown = "3100001" if callback_id == "marketplace" else vtex_order_id
+    assert invoice.url.endswith(f"/pvt/orders/{shown}/invoice")
+
+    # The tracking-only and delivery callbacks OMS sends after a PATCH / PUT.
+    async with aiohttp.ClientSession(base_url=vtex.url, headers=vtex.auth_headers()) as http:
+        oms = f"/api/oms/pvt/orders/{vtex_order_id}/invoice/F-000123"
+        tracking = {"trackingNumber": "TRK10", "trackingUrl": "https://t.example/10",
+                    "courier": "Estafeta", "dispatchedDate": "2026-01-02T10:00:00Z"}  # fmt: skip
+        async with http.patch(oms, json=tracking) as response:
+            assert response.status == 200
+        delivered = {"isDelivered": True, "deliveredDate": "2026-01-03T10:00:00Z", "events": []}
+        async with http.put(f"{oms}/tracking", json=delivered) as response:
+            assert response.status == 200
+    [tracked] = await vtex.wait_for("tracking")
+    [events] = await vtex.wait_for("tracking-events")
+    assert tracked.status == 200 and events.status == 200, (tracked.response, events.response)
+    order = await runtime.storage.db[ORDERS].find_one({"linio_order_id": "3100001"})
+    assert order["invoices"][0]["tracking_number"] == "TRK10"
+    assert order["invoices"][0]["tracking_events"]["isDelivered"] is True
 
     # Invoiced orders cancel only after a return invoice, as in the real OMS.
     await vtex.invoice_order(vtex_order_id, invoice_number="R-000123", type="Input")
@@ -105,5 +127,5 @@ async def test_order_results_invoice_and_cancel_callbacks(
     [cancel] = await vtex.wait_for("cancel")
     assert cancel.status == 200 and cancel.response["receipt"]
     assert vtex.order(vtex_order_id).status == "canceled"
-    # invoice (with tracking) and cancel: two follow-ups for the order-status consumer
-    assert await runtime.broker.depth(queue_name("order-status", "acme-mx")) == 2
+    # invoice (with tracking), new tracking, delivered and cancel: four follow-ups
+    assert await runtime.broker.depth(queue_name("order-status", "acme-mx")) == 4

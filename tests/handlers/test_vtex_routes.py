@@ -279,7 +279,7 @@ async def test_processing_result_is_recorded_once(
     saved = await runtime.storage.db[ORDERS].find_one({"linio_order_id": "123456"})
     assert saved["vtex_code"] == "SOI001" and len(saved["vtex_results"]) == 1
 
-    bad = await client.post(url, json={**result, "code": "XYZ"})
+    bad = await client.post(url, json={**result, "code": None})
     assert bad.status == 400 and (await bad.json())["error"]["details"]["field"] == "code"
     unknown = await client.post(url, json={**result, "marketplaceOrderId": "999"})
     assert unknown.status == 404
@@ -357,6 +357,56 @@ async def test_cancel_answers_the_same_receipt(
     assert (await second.json())["receipt"] == body["receipt"]
     assert await depth(runtime, "order-status") == 1
     assert (await client.post("/pvt/orders/NOPE/cancel")).status == 404
+
+
+async def test_callbacks_find_the_order_by_marketplace_order_id(
+    client: TestClient, runtime: Runtime, order: dict[str, Any]
+) -> None:
+    """MkpProto addresses the marketplace as `/pvt/orders/{marketplaceOrderId}/…`; the
+    invoice is the Orders API example with `invoiceValue` as a string of cents."""
+    invoice = {"type": "Output", "invoiceNumber": "7999972", "invoiceValue": "7450",
+               "issuanceDate": "2019-02-07T02:00:00.000Z", "invoiceKey": "799",
+               "items": [{"id": "1231", "price": 7450, "quantity": 1}]}  # fmt: skip
+    response = await client.post("/pvt/orders/123456/invoice", json=invoice)
+    assert response.status == 200, await response.text()
+    assert (await response.json())["orderId"] == "LMX-123456-01"
+    cancel = await client.post("/pvt/orders/123456/cancel", json={"reason": "Sin stock"})
+    assert cancel.status == 200
+    saved = await runtime.storage.db[ORDERS].find_one({"linio_order_id": "123456"})
+    assert saved["invoices"][0]["invoice_value"] == 7450 and saved["cancel"]["receipt"]
+    assert await depth(runtime, "order-status") == 2
+
+
+async def test_a_marketplace_id_shared_by_two_stores_is_not_guessed(
+    client: TestClient, runtime: Runtime, order: dict[str, Any]
+) -> None:
+    await runtime.storage.db[ORDERS].insert_one(
+        {"store_id": "acme-cl", "linio_order_id": "123456", "vtex_order_id": "LCL-123456-01"}
+    )
+    ambiguous = await client.post("/pvt/orders/123456/cancel", json={"reason": "x"})
+    assert ambiguous.status == 404
+    by_vtex_id = await client.post("/pvt/orders/LCL-123456-01/cancel", json={"reason": "x"})
+    assert by_vtex_id.status == 200
+    assert await depth(runtime, "order-status", "acme-cl") == 1
+
+
+async def test_unknown_flow_and_codes_are_recorded(
+    client: TestClient, runtime: Runtime, order: dict[str, Any]
+) -> None:
+    url = "/order-integration/notification/processing-result?an=ACME.myvtex.com"
+    result = {"marketplaceOrderId": "123456", "accountName": "acme", "code": "EOI005",
+              "flow": "Unknown", "success": False, "operationId": "op-9",
+              "errors": [{"source": "Order Integration", "code": "EOI005",
+                          "description": "Validation error"}],
+              "fields": None, "message": "Validation error"}  # fmt: skip
+    response = await client.post(url, json=result)
+    assert response.status == 200, await response.text()
+    odd = await client.post(url, json={**result, "code": "SOI004", "operationId": "op-10"})
+    assert odd.status == 200
+    saved = await runtime.storage.db[ORDERS].find_one({"linio_order_id": "123456"})
+    assert [r["code"] for r in saved["vtex_results"]] == ["EOI005", "SOI004"]
+    assert saved["vtex_results"][0]["flow"] == "Unknown"
+    assert saved["vtex_order_id"] == "LMX-123456-01"  # a refusal never unlinks the order
 
 
 # --- logs --------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ async def test_sku_ids_walk_every_page_of_the_trade_policy(
     before = len(vtex_sim.requests)
     ids = [i async for i in client.sku_ids(sc, page_size=7)]
     pages = [r for r in vtex_sim.requests[before:] if "stockkeepingunitidsbysaleschannel" in r.path]
-    assert len(pages) == len(ids) // 7 + 1
+    assert len(pages) == -(-len(ids) // 7) + 1  # every page with ids, then the empty one
     assert len(ids) == len(set(ids))
     outside = {str(s) for s in vtex_sim.catalog.skus_with(SkuFault.OUTSIDE_TRADE_POLICY)}
     assert outside and not outside & set(ids)
@@ -65,7 +65,11 @@ async def test_simulation_is_chunked_and_marks_unavailable_skus(
     assert len(items) > SIMULATION_CHUNK
     before = len(vtex_sim.requests)
     result = await client.simulate(
-        items, sales_channel=vtex_sim.catalog.trade_policy, affiliate_id="LMX"
+        items,
+        sales_channel=vtex_sim.catalog.trade_policy,
+        affiliate_id="LMX",
+        postal_code="7500000",
+        country="CHL",
     )
     calls = [r for r in vtex_sim.requests[before:] if "simulation" in r.path]
     assert len(calls) == -(-len(items) // SIMULATION_CHUNK)
@@ -77,7 +81,16 @@ async def test_simulation_is_chunked_and_marks_unavailable_skus(
     )
     item = result.items[healthy[0]]
     assert price is not None and (item.price, item.list_price) == (price.price, price.list_price)
-    assert item.stock_balance == stock and not item.slas  # no destination, no SLAs
+    assert item.stock_balance == stock and item.slas
+
+    # SellerFF: without postal code and country, no SLA and a stock balance of 0
+    blind = await client.simulate(
+        [SimulationItem(healthy[0])],
+        sales_channel=vtex_sim.catalog.trade_policy,
+        affiliate_id="LMX",
+    )
+    assert blind.items[healthy[0]].stock_balance == 0 and not blind.items[healthy[0]].slas
+    assert not blind.available(healthy[0])
 
     with_destination = await client.simulate(
         [SimulationItem(healthy[0], quantity=2)],
@@ -170,7 +183,13 @@ async def test_channel_order_api_oms_and_feed(
         assert invoice.tracking_number == "TRK-1" and invoice.tracking is not None
         await client.invoice(
             order_id,
-            {"type": "Input", "invoiceNumber": "R-1", "invoiceValue": order.value, "items": []},
+            {
+                "type": "Input",
+                "invoiceNumber": "R-1",
+                "invoiceValue": str(order.value),  # the Orders API's documented type
+                "issuanceDate": "2026-11-23T10:00:00Z",
+                "items": [],
+            },
         )
         cancelled = await client.cancel_order(order_id, reason="Cancelado en Linio")
         assert cancelled.receipt

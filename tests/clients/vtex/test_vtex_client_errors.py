@@ -149,7 +149,7 @@ async def test_a_400_without_the_result_contract_is_an_error(
     url = await callback_server("/api/order-integration/orders", handler)
     client = local_client(url, vtex_http)
     with pytest.raises(PermanentError) as rejected:
-        await client.create_order({"marketplaceOrderId": "L-1"})
+        await client.create_order({"marketplaceOrderId": "L-1"}, affiliate_id="LMX")
     assert "not valid JSON" in str(rejected.value)
 
 

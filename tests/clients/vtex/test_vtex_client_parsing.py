@@ -82,7 +82,8 @@ def test_simulation_maps_logistics_by_item_index_and_flags_unavailable() -> None
     assert (first.price, first.list_price, first.stock_balance) == (1990, 2990, 7)
     assert first.slas[0].price == 3990 and first.slas[0].delivery_channel == "delivery"
     assert simulation.items["33"].list_price == 500  # no listPrice: the price itself
-    assert simulation.available("11") and simulation.available("33")
+    assert simulation.available("11")
+    assert not simulation.available("33")  # no logisticsInfo: no SLA, so not sellable
     assert not simulation.available("22")  # missing from items: unavailable (VTEX's rule)
     assert not simulation.available("44")  # returned, but not available
     assert simulation.messages[0]["code"] == "ORD027"

@@ -181,7 +181,7 @@ async def test_sku_product_and_productget_routes(
         assert {"Samsung", "Nike"} <= {b["name"] for b in await r.json()}
 
 
-async def test_simulation_omits_every_unavailable_sku(
+async def test_simulation_omits_unsellable_skus_and_zeroes_out_of_stock_ones(
     sim: VtexSimulator, http: aiohttp.ClientSession
 ) -> None:
     catalog = sim.catalog
@@ -194,19 +194,26 @@ async def test_simulation_omits_every_unavailable_sku(
     no_stock = catalog.healthy_sku_ids()[5]
     catalog.skus[no_stock].stock["2"] = 0
     wanted = [*unavailable, *healthy, no_stock, 123]
-    body = {"items": [{"id": str(i), "quantity": 1, "seller": "1"} for i in wanted]}
+    items = [{"id": str(i), "quantity": 1, "seller": "1"} for i in wanted]
+    body = {"items": items, "postalCode": "7500000", "country": "CHL"}
     async with http.post(SIMULATION, params={"sc": "2", "affiliateId": "LNO"}, json=body) as r:
         answer = await r.json()
-    assert [int(i["id"]) for i in answer["items"]] == healthy
-    assert [i["requestIndex"] for i in answer["items"]] == [3, 4, 5, 6, 7]
+    # priced but out of stock: returned with quantity 0, stock 0 and no SLA (HC-catalog)
+    assert [int(i["id"]) for i in answer["items"]] == [*healthy, no_stock]
+    assert [i["requestIndex"] for i in answer["items"]] == [3, 4, 5, 6, 7, 8]
+    assert answer["items"][5]["quantity"] == 0 and "availability" not in answer["items"][5]
     first = catalog.skus[healthy[0]]
     assert answer["items"][0]["price"] == first.prices["2"].price
     assert answer["items"][0]["listPrice"] == first.prices["2"].list_price
     logistics = answer["logisticsInfo"]
-    assert [li["itemIndex"] for li in logistics] == [0, 1, 2, 3, 4]
-    assert logistics[0]["stockBalance"] == first.stock["2"]
-    assert all(li["slas"] == [] for li in logistics)  # no postal code: price and stock only
-    assert len(answer["messages"]) == 5
+    assert [li["itemIndex"] for li in logistics] == [0, 1, 2, 3, 4, 5]
+    assert logistics[0]["stockBalance"] == first.stock["2"] and logistics[0]["slas"]
+    assert (logistics[5]["stockBalance"], logistics[5]["quantity"], logistics[5]["slas"]) == (
+        0,
+        0,
+        [],
+    )
+    assert len(answer["messages"]) == 4  # inactive, outside the policy, unpriced, unknown
 
 
 async def test_simulation_slas_depend_on_postal_code(
@@ -268,10 +275,13 @@ async def test_change_sku_flags_deactivation_and_removal() -> None:
         await sim.change_sku(second, price=5000)  # outside the policy now: nobody told
         await sim.change_sku(first, name="Nuevo nombre")
         bodies = [r.body for r in connector.received]
-        assert len(bodies) == 3
+        siblings = [i for i in skus if skus[i].product_id == skus[second].product_id]
+        assert len(bodies) == 1 + len(siblings) + 1  # a product edit notifies all its SKUs
         assert bodies[0]["IsActive"] is False and bodies[0]["HasStockKeepingUnitModified"]
-        assert bodies[1]["HasStockKeepingUnitRemovedFromAffiliate"] is True
-        assert bodies[2]["HasStockKeepingUnitModified"] and not bodies[2]["PriceModified"]
+        removed = bodies[1 : 1 + len(siblings)]
+        assert {b["IdSku"] for b in removed} == {str(i) for i in siblings}
+        assert all(b["HasStockKeepingUnitRemovedFromAffiliate"] is True for b in removed)
+        assert bodies[-1]["HasStockKeepingUnitModified"] and not bodies[-1]["PriceModified"]
 
 
 async def test_affiliate_get_put_validate(sim: VtexSimulator, http: aiohttp.ClientSession) -> None:
@@ -288,7 +298,7 @@ async def test_affiliate_get_put_validate(sim: VtexSimulator, http: aiohttp.Clie
         "SearchURIEndpointAvailableVersions": ["1.x.x"],
     }
     async with http.put(f"{path}/LNO", json=body) as r:
-        assert r.status == 200
+        assert r.status == 204  # Marketplace APIs: 204, no body
     async with http.get(f"{path}/LNO") as r:
         saved = await r.json()
     assert saved["salesChannel"] == "2" and saved["searchURIEndpoint"] == body["searchURIEndpoint"]

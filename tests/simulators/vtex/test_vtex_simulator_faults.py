@@ -10,7 +10,8 @@ import aiohttp
 
 from simulators.vtex import VtexSimulator
 
-IDS = "/api/catalog_system/pvt/sku/stockkeepingunitidsbysaleschannel"
+IDS_PATH = "/api/catalog_system/pvt/sku/stockkeepingunitidsbysaleschannel"
+IDS = f"{IDS_PATH}?sc=2"
 SIMULATION = "/api/fulfillment/pvt/orderForms/simulation"
 
 
@@ -65,9 +66,9 @@ async def test_requests_are_recorded_without_credentials() -> None:
         async with aiohttp.ClientSession() as http, http.get(f"{sim.url}{IDS}") as r:
             assert r.status == 401
         assert [(r.method, r.path, r.status) for r in sim.requests] == [
-            ("GET", IDS, 503),
-            ("GET", IDS, 200),
-            ("GET", IDS, 401),
+            ("GET", IDS_PATH, 503),
+            ("GET", IDS_PATH, 200),
+            ("GET", IDS_PATH, 401),
         ]
         assert len(sim.requests_to("/api/catalog_system")) == 3
         assert "SIMULATEDTOKEN" not in repr(sim.requests)

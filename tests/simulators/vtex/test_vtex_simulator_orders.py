@@ -15,6 +15,7 @@ from simulators.vtex.samples import channel_order, expected_total, fulfillment_o
 
 ORDERS = "/api/order-integration/orders"
 PROCESSING = "/order-integration/notification/processing-result"
+AFFILIATE = {"affiliateId": "LNO"}
 
 
 @dataclass
@@ -25,7 +26,7 @@ class World:
 
     @property
     def endpoint(self) -> str:
-        return f"{self.connector.url}/vtex?token=abc"
+        return f"{self.connector.url}/vtex/abc"  # ExtMkp: no query string; token in the path
 
     def order(self, mkp_id: str, skus: list[int] | None = None, **kw: object) -> dict:
         skus = skus or self.sim.catalog.healthy_sku_ids()[:2]
@@ -35,7 +36,7 @@ class World:
         )  # fmt: skip
 
     async def place(self, body: dict, *, results: int) -> list[dict]:
-        async with self.http.post(ORDERS, json=body) as response:
+        async with self.http.post(ORDERS, params=AFFILIATE, json=body) as response:
             assert response.status == 200
             sync = await response.json()
         assert sync["code"] == "SOI003" and sync["flow"] == "PlaceOrder" and sync["success"]
@@ -60,8 +61,8 @@ async def test_new_order_is_integrated_and_notified(world: World) -> None:
     order_id = result["fields"]["mainOrderId"]
     assert order_id.startswith("LNO-")
     [received] = world.connector.at(PROCESSING)
-    assert received.path == f"/vtex{PROCESSING}"
-    assert received.query == {"token": "abc", "an": "acme"}
+    assert received.path == f"/vtex/abc{PROCESSING}"
+    assert received.query == {"an": "acme"}
     assert received.body == result
     order = world.sim.order(order_id)
     assert order.status == "waiting-for-mkt-authorization"
@@ -114,7 +115,8 @@ async def test_duplicate_marketplace_order_is_eoi007(world: World) -> None:
     second = (await world.place(world.order("LIN-4"), results=2))[1]
     assert second["code"] == "EOI007" and second["success"] is False
     assert second["errors"][0]["code"] == "EOI007"
-    assert second["fields"]["mainOrderId"] == first["fields"]["mainOrderId"]
+    assert second["fields"] is None  # ExtMkp: fields only on success, no mainOrderId
+    assert first["fields"]["mainOrderId"]
     assert len(world.sim.orders) == 1
 
 
@@ -156,6 +158,7 @@ async def test_unavailable_items_and_unserved_address_are_eoi002(world: World) -
     inactive = catalog.skus_with(SkuFault.INACTIVE)[0]
     body = world.order("LIN-7", catalog.healthy_sku_ids()[:1])
     body["items"].append({"id": str(inactive), "price": 1000, "quantity": 1})
+    body["shippingData"]["logisticsInfo"].append(body["shippingData"]["logisticsInfo"][0])
     await world.place(body, results=1)
     await world.place(world.order("LIN-8", postal_code="9900000"), results=2)
     body = world.order("LIN-9", catalog.healthy_sku_ids()[:1])
@@ -183,11 +186,14 @@ async def test_invalid_body_is_rejected_synchronously(world: World) -> None:
     assert body["code"] == "EOI005" and body["success"] is False
     no_endpoint = world.order("LIN-10")
     del no_endpoint["connectorEndpoint"]
-    async with world.http.post(ORDERS, json=no_endpoint) as response:
+    async with world.http.post(ORDERS, params=AFFILIATE, json=no_endpoint) as response:
         assert response.status == 400
     world.sim.template_connector_endpoint = world.endpoint  # template-app auth case
     async with world.http.post(
-        ORDERS, json=no_endpoint, headers={"VtexIdclientAutCookie": world.sim.app_cookie}
+        ORDERS,
+        params=AFFILIATE,
+        json=no_endpoint,
+        headers={"VtexIdclientAutCookie": world.sim.app_cookie},
     ) as response:
         assert response.status == 200
     [result] = await world.sim.wait_for("processing-result")
@@ -210,7 +216,7 @@ async def test_deprecated_fulfillment_orders_and_fulfill(world: World) -> None:
         assert r.status == 400 and (await r.json())["error"]["code"] == "FMT009"
     fulfill = f"/api/fulfillment/pvt/orders/{order_id}/fulfill"
     async with world.http.post(fulfill, params=params, json=[{"marketplaceOrderId": "956"}]) as r:
-        assert r.status == 200 and (await r.json())[0]["orderId"] == order_id
+        assert r.status == 201 and (await r.json())["orderId"] == order_id
     assert world.sim.order(order_id).status == "ready-for-handling"
 
     divergent = [fulfillment_order(catalog, skus, marketplace_order_id="957",
