@@ -20,6 +20,7 @@ from app.storage import Storage, open_storage
 from clients.outbound import OutboundPolicy
 from domain.catalog.intake import NotificationIntake
 from domain.catalog.states import SkuStates
+from domain.orders.ledger import OrderLedger
 from domain.seller_log import SellerLog
 from domain.stores import StoreRepository
 
@@ -37,6 +38,7 @@ class Runtime:
     outbound: OutboundPolicy
     sku_states: SkuStates
     intake: NotificationIntake
+    ledger: OrderLedger
 
 
 @asynccontextmanager
@@ -65,6 +67,7 @@ async def open_runtime(settings: Settings, *, start_broker: bool = True) -> Asyn
                 outbound=manifest.outbound_policy(allow_loopback=settings.sandbox),
                 sku_states=sku_states,
                 intake=intake,
+                ledger=OrderLedger(storage.db),
             )
         finally:
             await intake.close()

@@ -17,12 +17,13 @@ import jinja2
 import structlog
 from aiohttp import web
 
+from app import web_keys as keys
 from app.admin_auth import is_admin
 from app.http_errors import ApiError, error_response, from_http_exception
 from app.manifest import Manifest, Route, load_manifest
 from app.runtime import Runtime, open_runtime
 from app.settings import Settings
-from app.web_keys import RUNTIME, SETTINGS
+from app.web_keys import SETTINGS
 from handlers import ROUTE_HANDLERS, RouteHandler
 
 log = structlog.get_logger(__name__)
@@ -137,13 +138,26 @@ def create_app(
     register_routes(app, manifest, handlers)
 
     if runtime is not None:
-        app[RUNTIME] = runtime
+        provide(app, runtime)
     else:
 
         async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
             async with open_runtime(settings) as opened:
-                app[RUNTIME] = opened
+                provide(app, opened)
                 yield
 
         app.cleanup_ctx.append(runtime_ctx)
     return app
+
+
+def provide(app: web.Application, runtime: Runtime) -> None:
+    """One app key per resource, filled from the runtime (handlers never see `Runtime`)."""
+    app[keys.MANIFEST] = runtime.manifest
+    app[keys.STORAGE] = runtime.storage
+    app[keys.BROKER] = runtime.broker
+    app[keys.STORES] = runtime.stores
+    app[keys.INTAKE] = runtime.intake
+    app[keys.SKU_STATES] = runtime.sku_states
+    app[keys.LEDGER] = runtime.ledger
+    app[keys.SELLER_LOG] = runtime.seller_log
+    app[keys.DEAD_LETTERS] = runtime.dead_letters

@@ -1,11 +1,30 @@
-"""Typed keys of the aiohttp application (aiohttp's AppKey), shared by the app and handlers."""
+"""Typed keys of the aiohttp application, one per resource (aiohttp's AppKey).
+
+A handler asks for exactly the resource it uses (`request.app[STORES]`), as in aiohttp's
+`polls` demo, never for the whole runtime; `app/web.py` fills every key from the runtime.
+"""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from app.runtime import Runtime
+from app.broker import Broker, DeadLetters
+from app.manifest import Manifest
 from app.settings import Settings
+from app.storage import Storage
+from domain.catalog.intake import NotificationIntake
+from domain.catalog.states import SkuStates
+from domain.orders.ledger import OrderLedger
+from domain.seller_log import SellerLog
+from domain.stores import StoreRepository
 
 SETTINGS = web.AppKey("settings", Settings)
-RUNTIME = web.AppKey("runtime", Runtime)
+MANIFEST = web.AppKey("manifest", Manifest)
+STORAGE = web.AppKey("storage", Storage)
+BROKER = web.AppKey("broker", Broker)
+STORES = web.AppKey("stores", StoreRepository)
+INTAKE = web.AppKey("intake", NotificationIntake)
+SKU_STATES = web.AppKey("sku_states", SkuStates)
+LEDGER = web.AppKey("ledger", OrderLedger)
+SELLER_LOG = web.AppKey("seller_log", SellerLog)
+DEAD_LETTERS = web.AppKey("dead_letters", DeadLetters)

@@ -8,7 +8,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from app.i18n import pick_language, translate
-from app.web_keys import RUNTIME, SETTINGS
+from app.web_keys import DEAD_LETTERS, SETTINGS, STORES
 
 
 def page_context(request: web.Request, **values: Any) -> dict[str, Any]:
@@ -17,17 +17,16 @@ def page_context(request: web.Request, **values: Any) -> dict[str, Any]:
 
 
 async def stores_page(request: web.Request) -> web.Response:
-    runtime = request.app[RUNTIME]
     base = request.app[SETTINGS].public_base_url
     rows = []
-    for store in await runtime.stores.list():
+    for store in await request.app[STORES].list():
         search, connector = store.endpoints(base)
         rows.append(
             {
                 "store": store,
                 "search_endpoint": search,
                 "connector_endpoint": connector,
-                "dead_letters": await runtime.dead_letters.count(store_id=store.store_id),
+                "dead_letters": await request.app[DEAD_LETTERS].count(store_id=store.store_id),
             }
         )
     return aiohttp_jinja2.render_template(

@@ -12,7 +12,7 @@ import hmac
 from aiohttp import web
 
 from app.http_errors import ApiError
-from app.web_keys import RUNTIME
+from app.web_keys import INTAKE, STORES
 from clients.vtex.inbound import CatalogNotification, parse_catalog_notification
 from domain.catalog.intake import IntakeUnavailable
 from domain.stores import Store
@@ -20,8 +20,7 @@ from handlers.common import parse_body
 
 
 async def resolve_store(request: web.Request, account: str, affiliate_id: str) -> Store:
-    runtime = request.app[RUNTIME]
-    stores = await runtime.stores.cached_by_account(account, affiliate_id)
+    stores = await request.app[STORES].cached_by_account(account, affiliate_id)
     if not stores:
         raise ApiError(
             404,
@@ -42,7 +41,6 @@ async def resolve_store(request: web.Request, account: str, affiliate_id: str) -
 
 
 async def catalog_notification(request: web.Request) -> web.Response:
-    runtime = request.app[RUNTIME]
     notification: CatalogNotification = await parse_body(
         request, parse_catalog_notification, "invalid_notification"
     )
@@ -57,7 +55,7 @@ async def catalog_notification(request: web.Request) -> web.Response:
             }
         )
     try:
-        outcome = await runtime.intake.submit(store.store_id, notification)
+        outcome = await request.app[INTAKE].submit(store.store_id, notification)
     except IntakeUnavailable as exc:
         raise ApiError(
             503,

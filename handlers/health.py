@@ -7,7 +7,7 @@ import asyncio
 from aiohttp import web
 
 from app import __version__
-from app.web_keys import RUNTIME
+from app.web_keys import BROKER, STORAGE
 
 
 async def health(request: web.Request) -> web.Response:
@@ -17,9 +17,11 @@ async def health(request: web.Request) -> web.Response:
 
 async def ready(request: web.Request) -> web.Response:
     """Readiness: MongoDB and the broker answer, with details for whoever is debugging."""
-    runtime = request.app[RUNTIME]
     checks: dict[str, dict[str, object]] = {}
-    for name, probe in (("mongodb", runtime.storage.ping), ("broker", runtime.broker.ping)):
+    for name, probe in (
+        ("mongodb", request.app[STORAGE].ping),
+        ("broker", request.app[BROKER].ping),
+    ):
         try:
             checks[name] = await asyncio.wait_for(probe(), timeout=3)
         except Exception as exc:

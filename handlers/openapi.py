@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from app.manifest import Manifest
-from app.web_keys import RUNTIME
+from app.web_keys import MANIFEST
 
 _PARAM = re.compile(r":([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -302,4 +302,4 @@ def build_openapi(manifest: Manifest) -> dict[str, Any]:
 
 
 async def openapi(request: web.Request) -> web.Response:
-    return web.json_response(build_openapi(request.app[RUNTIME].manifest))
+    return web.json_response(build_openapi(request.app[MANIFEST]))

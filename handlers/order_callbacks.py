@@ -13,9 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
-from app.broker import queue_name
 from app.http_errors import ApiError
-from app.web_keys import RUNTIME
+from app.web_keys import BROKER, LEDGER, STORES
 from clients.vtex.inbound import (
     InvoiceNotification,
     ProcessingResult,
@@ -24,26 +23,28 @@ from clients.vtex.inbound import (
     parse_processing_result,
 )
 from domain.orders.ledger import OrderLedger
+from domain.work import OrderResultWork, OrderStatusAction, OrderStatusWork
 from handlers.common import parse_body, read_json
 
 
 def _ledger(request: web.Request) -> OrderLedger:
-    return OrderLedger(request.app[RUNTIME].storage.db)
+    return request.app[LEDGER]
 
 
 async def _publish(
-    request: web.Request, context: str, order: dict[str, Any], body: dict[str, Any]
+    request: web.Request,
+    order: dict[str, Any],
+    action: OrderStatusAction,
+    invoice_number: str | None = None,
 ) -> None:
-    runtime = request.app[RUNTIME]
-    await runtime.broker.publish(
-        queue_name(context, order["store_id"]),
-        {
-            "store_id": order["store_id"],
-            "linio_order_id": order.get("linio_order_id"),
-            "vtex_order_id": order.get("vtex_order_id"),
-            **body,
-            "received_at": dt.datetime.now(dt.UTC).isoformat(),
-        },
+    await request.app[BROKER].publish_work(
+        OrderStatusWork(
+            order["store_id"],
+            action=action,
+            vtex_order_id=order.get("vtex_order_id"),
+            linio_order_id=order.get("linio_order_id"),
+            invoice_number=invoice_number,
+        )
     )
 
 
@@ -61,7 +62,6 @@ async def _order_for(request: web.Request) -> dict[str, Any]:
 
 
 async def processing_result(request: web.Request) -> web.Response:
-    runtime = request.app[RUNTIME]
     result: ProcessingResult = await parse_body(
         request, parse_processing_result, "invalid_processing_result"
     )
@@ -70,7 +70,7 @@ async def processing_result(request: web.Request) -> web.Response:
         raise ApiError(
             400, "account_required", "Pass the VTEX account as ?an= or accountName in the body."
         )
-    stores = await runtime.stores.by_account(account)
+    stores = await request.app[STORES].by_account(account)
     if not stores:
         raise ApiError(404, "unknown_store", f"No store is configured for account {account!r}.")
     ledger = _ledger(request)
@@ -85,11 +85,14 @@ async def processing_result(request: web.Request) -> web.Response:
         )
     fresh = await ledger.record_result(order, result)
     if fresh:
-        await _publish(
-            request,
-            "order",
-            order,
-            {"action": "processing_result", "flow": result.flow, "code": result.code},
+        await request.app[BROKER].publish_work(
+            OrderResultWork(
+                order["store_id"],
+                linio_order_id=order.get("linio_order_id") or "",
+                vtex_order_id=order.get("vtex_order_id"),
+                flow=result.flow,
+                code=result.code,
+            )
         )
     return web.json_response({"received": True, "duplicate": not fresh, "code": result.code})
 
@@ -116,12 +119,7 @@ async def _store_invoice(
     changed = await _ledger(request).record_invoice(order, notification)
     if changed:
         action = "tracking" if notification.has_tracking else "invoice"
-        await _publish(
-            request,
-            "order-status",
-            order,
-            {"action": action, "invoice_number": notification.invoice_number},
-        )
+        await _publish(request, order, action, notification.invoice_number)
     receipt = uuid.uuid5(
         uuid.NAMESPACE_URL, f"{order['vtex_order_id']}/invoice/{notification.invoice_number}"
     )
@@ -162,9 +160,7 @@ async def tracking_events(request: web.Request) -> web.Response:
             f"Invoice {number} of order {order['vtex_order_id']} is not known.",
         )
     if delivered:
-        await _publish(
-            request, "order-status", order, {"action": "delivered", "invoice_number": number}
-        )
+        await _publish(request, order, "delivered", number)
     return web.json_response(
         {
             "orderId": order["vtex_order_id"],
@@ -181,7 +177,7 @@ async def cancel(request: web.Request) -> web.Response:
         await read_json(request)  # the body is optional; when sent it must be JSON
     receipt = await _ledger(request).record_cancel_request(order, source="vtex")
     if not receipt["duplicate"]:
-        await _publish(request, "order-status", order, {"action": "cancel"})
+        await _publish(request, order, "cancel")
     return web.json_response(
         {"orderId": order["vtex_order_id"], "receipt": receipt["receipt"], "date": receipt["date"]}
     )

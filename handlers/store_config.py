@@ -10,25 +10,23 @@ store's appKey/appToken, so the configuration can be read back the way the templ
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hmac
 
 from aiohttp import web
 from pymongo.errors import DuplicateKeyError
 
-from app.broker import queue_name
 from app.http_errors import ApiError
-from app.web_keys import RUNTIME
+from app.web_keys import BROKER, MANIFEST, STORES
 from clients.vtex.inbound import StoreConfig, normalise_account, parse_store_config
 from domain.stores import Store
+from domain.work import StoreAction, StoreWork
 from handlers.common import parse_body
 
 
 async def _store_by_token(request: web.Request) -> Store:
-    runtime = request.app[RUNTIME]
     token = request.query.get("token", "")
     if token:
-        for store in await runtime.stores.list():
+        for store in await request.app[STORES].list():
             if hmac.compare_digest(token, store.notification_token):
                 return store
     raise ApiError(
@@ -40,7 +38,6 @@ async def _store_by_token(request: web.Request) -> Store:
 
 
 async def store_config_notification(request: web.Request) -> web.Response:
-    runtime = request.app[RUNTIME]
     config: StoreConfig = await parse_body(request, parse_store_config, "invalid_store_config")
     store = await _store_by_token(request)
     if config.account != store.account:
@@ -62,7 +59,7 @@ async def store_config_notification(request: web.Request) -> web.Response:
         ),
     )
     try:
-        await runtime.stores.upsert(updated)
+        await request.app[STORES].upsert(updated)
     except DuplicateKeyError:
         raise ApiError(
             409,
@@ -70,20 +67,13 @@ async def store_config_notification(request: web.Request) -> web.Response:
             f"Affiliate {config.affiliate_id} is already used by another store of this account.",
         ) from None
     queued = []
-    action = None
+    action: StoreAction | None = None
     if was_active and not config.active:
         action = "deactivate_store"  # take the store's products off Linio
     elif config.active and not was_active:
         action = "initial_load"  # saving the integration starts the first full load
     if action:
-        await runtime.broker.publish(
-            queue_name("catalog", store.store_id),
-            {
-                "store_id": store.store_id,
-                "action": action,
-                "requested_at": dt.datetime.now(dt.UTC).isoformat(),
-            },
-        )
+        await request.app[BROKER].publish_work(StoreWork(store.store_id, action=action))
         queued.append(action)
     return web.json_response(
         {
@@ -106,8 +96,7 @@ def _credentials(request: web.Request) -> tuple[str, str]:
 
 
 async def get_config(request: web.Request) -> web.Response:
-    runtime = request.app[RUNTIME]
-    manifest = runtime.manifest
+    manifest = request.app[MANIFEST]
     if (request.match_info["vendor"], request.match_info["app"]) != (
         manifest.vendor,
         manifest.name,
@@ -115,7 +104,7 @@ async def get_config(request: web.Request) -> web.Response:
         raise ApiError(404, "unknown_app", f"This service is {manifest.vendor}/{manifest.name}.")
     key, token = _credentials(request)
     account = normalise_account(request.query.get("an"))
-    for store in await runtime.stores.list():
+    for store in await request.app[STORES].list():
         if account and store.account != account:
             continue
         creds = store.credentials

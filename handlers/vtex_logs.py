@@ -15,7 +15,7 @@ from aiohttp import web
 
 from app.admin_auth import is_admin
 from app.http_errors import ApiError
-from app.web_keys import RUNTIME, SETTINGS
+from app.web_keys import SELLER_LOG, SETTINGS, STORES
 from domain.seller_log import STATUSES
 
 STATUS_ALIASES = {"sucess": "success", "warning": "warning", "alert": "alert"}
@@ -68,11 +68,10 @@ def as_vtex_message(doc: dict[str, Any]) -> dict[str, str]:
 
 
 async def vtex_logs(request: web.Request) -> web.Response:
-    runtime = request.app[RUNTIME]
     account = request.match_info["account"].lower()
     day = parse_day(request.query.get("DateAt"))
     statuses = parse_statuses(request.query.get("status", "all"))
-    stores = await runtime.stores.by_account(account)
+    stores = await request.app[STORES].by_account(account)
     if not is_admin(request, request.app[SETTINGS]):
         key = request.headers.get("X-VTEX-API-AppKey", "")
         token = request.headers.get("X-VTEX-API-AppToken", "")
@@ -92,7 +91,7 @@ async def vtex_logs(request: web.Request) -> web.Response:
         raise ApiError(404, "unknown_store", f"No store is configured for account {account!r}.")
     messages: list[dict[str, str]] = []
     for store in stores:
-        docs = await runtime.seller_log.find(
+        docs = await request.app[SELLER_LOG].find(
             store_id=store.store_id, day=day, statuses=statuses, limit=5000
         )
         messages.extend(as_vtex_message(doc) for doc in docs)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import abc
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
-from app.broker.names import split_queue_name
+from app.broker.names import queue_name, split_queue_name
 from clients.errors import (
     AuthError,
     CircuitOpenError,
@@ -170,6 +170,18 @@ def failure_headers(message: Message, decision: Decision) -> dict[str, Any]:
     return headers
 
 
+class QueuedWork(Protocol):
+    """What `publish_work` needs of a typed message (`domain.work.Work`), structurally, so
+    the plumbing does not import the domain."""
+
+    store_id: str
+
+    @property
+    def queue_context(self) -> str: ...
+
+    def to_body(self) -> dict[str, Any]: ...
+
+
 DeadLetterSink = Callable[[Message, str], Awaitable[None]]
 
 
@@ -194,6 +206,12 @@ class Broker(abc.ABC):
         headers: dict[str, Any] | None = None,
     ) -> str:
         """Durably enqueue; returns the message id once the broker has confirmed it."""
+
+    async def publish_work(self, work: QueuedWork, *, message_id: str | None = None) -> str:
+        """Publish one typed message (`domain.work`) to `<context>.<store>`."""
+        return await self.publish(
+            queue_name(work.queue_context, work.store_id), work.to_body(), message_id=message_id
+        )
 
     async def publish_many(
         self,

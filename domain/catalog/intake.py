@@ -108,23 +108,12 @@ class NotificationIntake:
         keys: list[str] = []
         owners: list[tuple[int, str]] = []  # (batch index, context) per message
         for index, pending in enumerate(batch):
-            n = pending.notification
-            for work in work_for(n):
-                queue = queue_name(work.context, pending.store_id)
-                items.append(
-                    (
-                        queue,
-                        {
-                            "store_id": pending.store_id,
-                            "sku_id": n.sku_id,
-                            "product_id": n.product_id,
-                            "action": work.action,
-                            "notified_at": pending.received_at.isoformat(),
-                        },
-                    )
-                )
-                keys.append(f"{queue}:{n.sku_id}:{work.action}")
-                owners.append((index, work.context))
+            at = pending.received_at.isoformat()
+            for work in work_for(pending.store_id, pending.notification, at):
+                queue = queue_name(work.queue_context, pending.store_id)
+                items.append((queue, work.to_body()))
+                keys.append(work.dedupe_key() or "")
+                owners.append((index, work.queue_context))
         try:
             ids = await self._broker.publish_many(items, dedupe_keys=keys)
         except Exception as exc:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from pymongo import ReturnDocument, UpdateOne
@@ -22,30 +21,30 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from app.storage import SKU_STATES
 from clients.vtex.inbound import CatalogNotification
+from domain.work import SkuAction, SkuWork
 
 
-@dataclass(frozen=True)
-class Work:
-    context: str  # catalog | price | stock
-    action: str  # upsert | deactivate | price | stock
-
-
-def work_for(notification: CatalogNotification) -> list[Work]:
-    """Which queues a notification feeds (VTEX external-marketplace dispatch, §2.3).
+def work_for(store_id: str, notification: CatalogNotification, at: str) -> list[SkuWork]:
+    """Which work a notification asks for (VTEX external-marketplace dispatch, §2.3).
 
     Whether the SKU is already on Linio is the consumer's question: a price or stock
     consumer that finds the SKU unpublished hands it to the catalog queue.
     """
-    if notification.deactivates:
-        return [Work("catalog", "deactivate")]
-    work = []
-    if notification.sku_modified:
-        work.append(Work("catalog", "upsert"))
-    if notification.price_modified:
-        work.append(Work("price", "price"))
-    if notification.stock_modified:
-        work.append(Work("stock", "stock"))
-    return work or [Work("catalog", "upsert")]
+    n = notification
+
+    def work(action: SkuAction) -> SkuWork:
+        return SkuWork(store_id, at, sku_id=n.sku_id, product_id=n.product_id, action=action)
+
+    if n.deactivates:
+        return [work("deactivate")]
+    wanted: list[SkuAction] = []
+    if n.sku_modified:
+        wanted.append("upsert")
+    if n.price_modified:
+        wanted.append("price")
+    if n.stock_modified:
+        wanted.append("stock")
+    return [work(action) for action in wanted or ["upsert"]]
 
 
 def last_notification(n: CatalogNotification) -> dict[str, Any]:
