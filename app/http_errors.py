@@ -1,8 +1,9 @@
 """JSON error responses with one stable shape for every 4xx and 5xx.
 
-`{"error": {"status": 400, "code": "invalid_json", "message": "…", "details": …}}` — the
-code is for programs, the message for a person, and it says what to do. Handlers raise
-`ApiError`; the error middleware turns it (and aiohttp's own HTTP errors) into that shape.
+`{"error": {"status": 400, "code": "invalid_json", "message": "…", "action": "…",
+"details": …}}` — the code is for programs, the message and action for a person, both from
+the error catalogue. Handlers raise `ApiError(code, **params)`; the error middleware turns it
+(and aiohttp's own HTTP errors) into that shape.
 """
 
 from __future__ import annotations
@@ -11,57 +12,84 @@ from typing import Any
 
 from aiohttp import web
 
+from domain.errors import entry
+
 
 class ApiError(Exception):
+    """An error answer: a code of the error catalogue (`domain/errors/api.py`) and the
+    values of its placeholders. Status, message and action come from the catalogue and are
+    rendered in the caller's language (Accept-Language: Spanish or English) by
+    `error_response`; `KeyError` for a code the catalogue lacks (a bug, caught by tests)."""
+
     def __init__(
         self,
-        status: int,
         code: str,
-        message: str,
+        /,
+        *,
         details: Any = None,
         headers: dict[str, str] | None = None,
+        status: int | None = None,
+        **params: Any,
     ) -> None:
-        super().__init__(message)
-        self.status = status
+        self.entry = entry(code)
+        super().__init__(self.entry.render("en", **params))
         self.code = code
-        self.message = message
+        self.params = params
+        self.status = status or self.entry.http_status or 500
         self.details = details
         self.headers = headers or {}
 
+    def message(self, lang: str = "en") -> str:
+        return self.entry.render(lang, **self.params)
 
-def error_body(status: int, code: str, message: str, details: Any = None) -> dict[str, Any]:
-    error: dict[str, Any] = {"status": status, "code": code, "message": message}
-    if details is not None:
-        error["details"] = details
-    return {"error": error}
+    def action(self, lang: str = "en") -> str:
+        return self.entry.render_action(lang, **self.params)
 
 
-def error_response(error: ApiError) -> web.Response:
+def language(request: web.BaseRequest | None) -> str:
+    """`es` when the caller prefers Spanish (Accept-Language), else English."""
+    accept = request.headers.get("Accept-Language", "") if request is not None else ""
+    return "es" if accept.strip().lower().startswith("es") else "en"
+
+
+def error_body(error: ApiError, lang: str = "en") -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "status": error.status,
+        "code": error.code,
+        "message": error.message(lang),
+        "action": error.action(lang),
+    }
+    if error.details is not None:
+        body["details"] = error.details
+    return {"error": body}
+
+
+def error_response(error: ApiError, request: web.BaseRequest | None = None) -> web.Response:
     return web.json_response(
-        error_body(error.status, error.code, error.message, error.details),
-        status=error.status,
-        headers=error.headers,
+        error_body(error, language(request)), status=error.status, headers=error.headers
     )
 
 
-# Codes and messages for errors aiohttp raises itself (routing, size limits, methods).
-DEFAULT_CODES: dict[int, tuple[str, str]] = {
-    400: ("bad_request", "The request is malformed."),
-    401: ("unauthorized", "Authentication is required."),
-    403: ("forbidden", "You are not allowed to do this."),
-    404: ("not_found", "No such route. See /openapi.json for the routes this service offers."),
-    405: ("method_not_allowed", "This route does not accept that HTTP method."),
-    413: ("payload_too_large", "The request body is larger than this service accepts."),
-    415: ("unsupported_media_type", "Send the body as application/json."),
-    429: ("too_many_requests", "Too many requests; retry later."),
-    500: ("internal_error", "Unexpected error; it was logged. Retry later."),
-    503: ("unavailable", "A dependency is unavailable; retry later."),
+# Catalogue codes for the errors aiohttp raises itself (routing, size limits, methods).
+HTTP_CODES: dict[int, str] = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
 }
 
 
 def from_http_exception(exc: web.HTTPException) -> ApiError:
-    code, message = DEFAULT_CODES.get(exc.status, ("http_error", exc.reason))
-    if exc.status == 413:
-        message = f"{message} ({exc.text})" if exc.text else message
+    code = HTTP_CODES.get(exc.status, "http_error")
     headers = {k: v for k, v in exc.headers.items() if k.lower() in ("allow", "retry-after")}
-    return ApiError(exc.status, code, message, headers=headers)
+    detail = exc.text if exc.status in (400, 413) or code == "http_error" else ""
+    params = (
+        {"detail": detail or exc.reason} if "detail" in entry(code).message.placeholders() else {}
+    )
+    return ApiError(code, status=exc.status, headers=headers, **params)

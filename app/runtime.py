@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import aiohttp
 
 from app.broker import Broker, DeadLetters, create_broker
+from app.client_pool import ClientPool
 from app.manifest import Manifest, load_manifest
 from app.secrets_box import SecretBox
 from app.settings import Settings
@@ -39,6 +40,7 @@ class Runtime:
     sku_states: SkuStates
     intake: NotificationIntake
     ledger: OrderLedger
+    clients: ClientPool
 
 
 @asynccontextmanager
@@ -52,6 +54,7 @@ async def open_runtime(settings: Settings, *, start_broker: bool = True) -> Asyn
             timeout=aiohttp.ClientTimeout(total=30, connect=5),
             headers={"User-Agent": f"vtex-linio/{manifest.version}"},
         )
+        outbound = manifest.outbound_policy(allow_loopback=settings.sandbox)
         sku_states = SkuStates(storage.db)
         intake = NotificationIntake(sku_states, broker)
         try:
@@ -64,10 +67,11 @@ async def open_runtime(settings: Settings, *, start_broker: bool = True) -> Asyn
                 seller_log=SellerLog(storage.db),
                 dead_letters=DeadLetters(storage.db),
                 http=http,
-                outbound=manifest.outbound_policy(allow_loopback=settings.sandbox),
+                outbound=outbound,
                 sku_states=sku_states,
                 intake=intake,
                 ledger=OrderLedger(storage.db),
+                clients=ClientPool(http, outbound),
             )
         finally:
             await intake.close()

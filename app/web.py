@@ -89,16 +89,14 @@ async def json_errors(request: web.Request, handler: RouteHandler) -> web.Stream
     try:
         return await handler(request)
     except ApiError as exc:
-        return error_response(exc)
+        return error_response(exc, request)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        return error_response(from_http_exception(exc))
+        return error_response(from_http_exception(exc), request)
     except Exception:
         log.exception("unhandled_error", path=request.path, method=request.method)
-        return error_response(
-            ApiError(500, "internal_error", "Unexpected error; it was logged. Retry later.")
-        )
+        return error_response(ApiError("internal_error"), request)
 
 
 def admin_auth(settings: Settings) -> web.Middleware:
@@ -109,9 +107,7 @@ def admin_auth(settings: Settings) -> web.Middleware:
         if public or is_admin(request, settings):
             return await handler(request)
         raise ApiError(
-            401,
             "unauthorized",
-            "Sign in with the dashboard user and password (ADMIN_USER).",
             headers={"WWW-Authenticate": 'Basic realm="vtex-linio", charset="UTF-8"'},
         )
 
@@ -161,3 +157,4 @@ def provide(app: web.Application, runtime: Runtime) -> None:
     app[keys.LEDGER] = runtime.ledger
     app[keys.SELLER_LOG] = runtime.seller_log
     app[keys.DEAD_LETTERS] = runtime.dead_letters
+    app[keys.CLIENTS] = runtime.clients

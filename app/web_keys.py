@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from app.broker import Broker, DeadLetters
+from app.client_pool import ClientPool
 from app.manifest import Manifest
 from app.settings import Settings
 from app.storage import Storage
@@ -28,3 +29,4 @@ SKU_STATES = web.AppKey("sku_states", SkuStates)
 LEDGER = web.AppKey("ledger", OrderLedger)
 SELLER_LOG = web.AppKey("seller_log", SellerLog)
 DEAD_LETTERS = web.AppKey("dead_letters", DeadLetters)
+CLIENTS = web.AppKey("clients", ClientPool)

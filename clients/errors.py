@@ -13,6 +13,7 @@ the seller's text is rendered from the error catalogue (`domain/errors/`).
     ├── AuthError               credentials refused: the seller fixes the settings
     │   └── ConfigError         our configuration forbids it (host not in the manifest)
     └── PermanentError          the data was rejected; the same call cannot succeed
+        ├── InvalidRequest      refused before sending: the contract forbids it
         └── NotFoundError       the resource does not exist
 
 Foreign exceptions (aiohttp, pybreaker, pymongo) map onto this tree in one table:
@@ -76,7 +77,7 @@ class AuthError(ClientError):
     """Bad credentials, signature or access rights: a person must fix the configuration."""
 
 
-class ConfigError(AuthError):
+class ConfigError(AuthError, ValueError):
     """Our own configuration forbids the call (a host not in the manifest, a missing
     setting): a person must fix the configuration; retrying cannot help."""
 
@@ -92,6 +93,12 @@ class ItemError(ClientError):
     codes for passing faults), then becomes a seller action (CLARIFICATIONS §3)."""
 
     retryable = True
+
+
+class InvalidRequest(PermanentError, ValueError):
+    """We were about to send something the platform's contract forbids (an empty affiliate,
+    a query string in connectorEndpoint, more than 1,000 products in a feed): a bug or bad
+    data on our side, caught before the call."""
 
 
 class NotFoundError(PermanentError):

@@ -11,10 +11,11 @@ import hmac
 
 from aiohttp import web
 
-from app.http_errors import ApiError
+from app.http_errors import ApiError, language
 from app.web_keys import INTAKE, STORES
 from clients.vtex.inbound import CatalogNotification, parse_catalog_notification
 from domain.catalog.intake import IntakeUnavailable
+from domain.errors import entry
 from domain.stores import Store
 from handlers.common import parse_body
 
@@ -22,21 +23,10 @@ from handlers.common import parse_body
 async def resolve_store(request: web.Request, account: str, affiliate_id: str) -> Store:
     stores = await request.app[STORES].cached_by_account(account, affiliate_id)
     if not stores:
-        raise ApiError(
-            404,
-            "unknown_store",
-            f"No store is configured for VTEX account {account!r} with affiliate "
-            f"{affiliate_id!r}. Add the store (vtex-linio import or the store configuration) "
-            "or fix the affiliate id in VTEX.",
-        )
+        raise ApiError("unknown_store", account=account)
     store = stores[0]
     if not hmac.compare_digest(request.query.get("token", ""), store.notification_token):
-        raise ApiError(
-            403,
-            "invalid_token",
-            "The notification URL's token is missing or wrong: paste the URL shown on the "
-            "dashboard into the affiliate's Search Endpoint.",
-        )
+        raise ApiError("invalid_token")
     return store
 
 
@@ -51,17 +41,13 @@ async def catalog_notification(request: web.Request) -> web.Response:
                 "accepted": False,
                 "store": store.store_id,
                 "reason": "store_inactive",
-                "message": "The integration is switched off for this store; nothing was queued.",
+                "message": entry("store_inactive").render(language(request)),
             }
         )
     try:
         outcome = await request.app[INTAKE].submit(store.store_id, notification)
     except IntakeUnavailable as exc:
-        raise ApiError(
-            503,
-            "queue_unavailable",
-            f"{exc}; VTEX may retry, and the periodic reconciliation will catch up.",
-        ) from exc
+        raise ApiError("queue_unavailable", detail=str(exc)) from exc
     return web.json_response(
         {
             "accepted": True,

@@ -16,14 +16,14 @@ T = TypeVar("T")
 
 async def read_json(request: web.Request) -> Any:
     if request.content_type not in ("application/json", "text/plain", "application/octet-stream"):
-        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
+        raise ApiError("unsupported_media_type")
     raw = await request.read()
     if not raw.strip():
-        raise ApiError(400, "empty_body", "The request body is empty; send a JSON object.")
+        raise ApiError("empty_body")
     try:
         return json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(400, "invalid_json", f"The body is not valid JSON ({exc}).") from None
+        raise ApiError("invalid_json", detail=str(exc)) from None
 
 
 async def parse_body(request: web.Request, parser: Callable[[Any], T], code: str) -> T:
@@ -33,5 +33,5 @@ async def parse_body(request: web.Request, parser: Callable[[Any], T], code: str
         return parser(data)
     except PayloadError as exc:
         raise ApiError(
-            400, code, f"{exc.field} {exc.message}", details={"field": exc.field}
+            code, field=exc.field, detail=exc.message, details={"field": exc.field}
         ) from None

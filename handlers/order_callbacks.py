@@ -53,11 +53,7 @@ async def _order_for(request: web.Request) -> dict[str, Any]:
     order_id = request.match_info["orderId"]
     order = await _ledger(request).for_callback(order_id)
     if order is None:
-        raise ApiError(
-            404,
-            "unknown_order",
-            f"Order {order_id} was not placed by this connector; nothing to do.",
-        )
+        raise ApiError("unknown_order", order_id=order_id)
     return order
 
 
@@ -67,22 +63,16 @@ async def processing_result(request: web.Request) -> web.Response:
     )
     account = normalise_account(request.query.get("an")) or result.account or ""
     if not account:
-        raise ApiError(
-            400, "account_required", "Pass the VTEX account as ?an= or accountName in the body."
-        )
+        raise ApiError("account_required")
     stores = await request.app[STORES].by_account(account)
     if not stores:
-        raise ApiError(404, "unknown_store", f"No store is configured for account {account!r}.")
+        raise ApiError("unknown_store", account=account)
     ledger = _ledger(request)
     order = await ledger.by_marketplace_order(
         [s.store_id for s in stores], result.marketplace_order_id
     )
     if order is None:
-        raise ApiError(
-            404,
-            "unknown_order",
-            f"Marketplace order {result.marketplace_order_id} is not in the ledger.",
-        )
+        raise ApiError("unknown_order", order_id=result.marketplace_order_id)
     fresh = await ledger.record_result(order, result)
     if fresh:
         await request.app[BROKER].publish_work(
@@ -139,26 +129,22 @@ async def tracking_events(request: web.Request) -> web.Response:
     number = request.match_info["invoiceNumber"]
     data = await read_json(request)
     if not isinstance(data, dict):
-        raise ApiError(400, "invalid_tracking", "body must be a JSON object")
+        raise ApiError("invalid_tracking", field="body", detail="must be a JSON object")
     delivered = data.get("isDelivered", False)
     if not isinstance(delivered, bool):
         raise ApiError(
-            400,
             "invalid_tracking",
-            "isDelivered must be true or false",
+            field="isDelivered",
+            detail="must be true or false",
             details={"field": "isDelivered"},
         )
     events = data.get("events") or []
     if not isinstance(events, list):
         raise ApiError(
-            400, "invalid_tracking", "events must be a list", details={"field": "events"}
+            "invalid_tracking", field="events", detail="must be a list", details={"field": "events"}
         )
     if not await _ledger(request).record_tracking_events(order, number, data):
-        raise ApiError(
-            404,
-            "unknown_invoice",
-            f"Invoice {number} of order {order['vtex_order_id']} is not known.",
-        )
+        raise ApiError("unknown_invoice", invoice=number, order_id=order["vtex_order_id"])
     if delivered:
         await _publish(request, order, "delivered", number)
     return web.json_response(

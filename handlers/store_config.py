@@ -29,23 +29,14 @@ async def _store_by_token(request: web.Request) -> Store:
         for store in await request.app[STORES].list():
             if hmac.compare_digest(token, store.notification_token):
                 return store
-    raise ApiError(
-        403,
-        "invalid_token",
-        "The connector endpoint's token is missing or wrong: use the connector endpoint shown "
-        "on the dashboard in the app settings.",
-    )
+    raise ApiError("invalid_token")
 
 
 async def store_config_notification(request: web.Request) -> web.Response:
     config: StoreConfig = await parse_body(request, parse_store_config, "invalid_store_config")
     store = await _store_by_token(request)
     if config.account != store.account:
-        raise ApiError(
-            409,
-            "account_mismatch",
-            f"This endpoint belongs to VTEX account {store.account!r}, not {config.account!r}.",
-        )
+        raise ApiError("account_mismatch", expected=store.account, got=config.account)
     was_active = store.active
     updated = dataclasses.replace(
         store,
@@ -61,11 +52,7 @@ async def store_config_notification(request: web.Request) -> web.Response:
     try:
         await request.app[STORES].upsert(updated)
     except DuplicateKeyError:
-        raise ApiError(
-            409,
-            "affiliate_in_use",
-            f"Affiliate {config.affiliate_id} is already used by another store of this account.",
-        ) from None
+        raise ApiError("affiliate_in_use", affiliate=config.affiliate_id) from None
     queued = []
     action: StoreAction | None = None
     if was_active and not config.active:
@@ -91,7 +78,7 @@ def _credentials(request: web.Request) -> tuple[str, str]:
     key = headers.get("X-VTEX-API-AppKey") or headers.get("appkey") or ""
     token = headers.get("X-VTEX-API-AppToken") or headers.get("apptoken") or ""
     if not key or not token:
-        raise ApiError(400, "credentials_required", "AppKey and AppToken are required")
+        raise ApiError("template_credentials_required")
     return key, token
 
 
@@ -101,7 +88,7 @@ async def get_config(request: web.Request) -> web.Response:
         manifest.vendor,
         manifest.name,
     ):
-        raise ApiError(404, "unknown_app", f"This service is {manifest.vendor}/{manifest.name}.")
+        raise ApiError("unknown_app", app=f"{manifest.vendor}/{manifest.name}")
     key, token = _credentials(request)
     account = normalise_account(request.query.get("an"))
     for store in await request.app[STORES].list():
@@ -121,4 +108,4 @@ async def get_config(request: web.Request) -> web.Response:
                 "cookie": creds.vtex_cookie or None,
             }
             return web.json_response(body, headers={"Cache-Control": "no-cache"})
-    raise ApiError(403, "invalid_credentials", "Invalid appKey and/or appToken")
+    raise ApiError("invalid_credentials")

@@ -31,9 +31,9 @@ def parse_statuses(raw: str) -> list[str]:
         name = STATUS_ALIASES.get(part.strip().lower(), part.strip().lower())
         if name not in STATUSES:
             raise ApiError(
-                400,
                 "invalid_status",
-                f"status {part!r} is not one of all, {', '.join(STATUSES)}",
+                field="status",
+                detail=f"{part!r} is not one of all, {', '.join(STATUSES)}",
                 details={"field": "status"},
             )
         wanted.update(EQUIVALENT.get(name, (name,)))
@@ -47,9 +47,9 @@ def parse_day(raw: str | None) -> dt.date:
         return dt.date.fromisoformat(raw)
     except ValueError:
         raise ApiError(
-            400,
             "invalid_date",
-            f"DateAt {raw!r} must be a date as YYYY-MM-DD",
+            field="DateAt",
+            detail=f"{raw!r} must be a date as YYYY-MM-DD",
             details={"field": "DateAt"},
         ) from None
 
@@ -76,19 +76,15 @@ async def vtex_logs(request: web.Request) -> web.Response:
         key = request.headers.get("X-VTEX-API-AppKey", "")
         token = request.headers.get("X-VTEX-API-AppToken", "")
         if not key or not token:
-            raise ApiError(
-                401,
-                "credentials_required",
-                "Send the store's X-VTEX-API-AppKey and X-VTEX-API-AppToken headers.",
-            )
+            raise ApiError("credentials_required")
         if not any(
             hmac.compare_digest(key, s.credentials.vtex_app_key)
             and hmac.compare_digest(token, s.credentials.vtex_app_token)
             for s in stores
         ):
-            raise ApiError(403, "invalid_credentials", "Invalid appKey and/or appToken")
+            raise ApiError("invalid_credentials")
     if not stores:
-        raise ApiError(404, "unknown_store", f"No store is configured for account {account!r}.")
+        raise ApiError("unknown_store", account=account)
     messages: list[dict[str, str]] = []
     for store in stores:
         docs = await request.app[SELLER_LOG].find(

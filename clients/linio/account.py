@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from clients.errors import ConfigError
 from clients.linio.signing import user_agent
 from clients.redact import MASK
 
@@ -24,12 +25,12 @@ def base_url_for(country: str, environment: str = "production") -> str:
     """``https://sellercenter-api[-staging].linio.<tld>/`` for a store's country/environment."""
     tld = COUNTRY_TLDS.get(country.upper())
     if tld is None:
-        raise ValueError(
+        raise ConfigError(
             f"País de Linio desconocido {country!r} (use {', '.join(COUNTRY_TLDS)}). / "
             f"Unknown Linio country {country!r} (use {', '.join(COUNTRY_TLDS)})."
         )
     if environment not in ENVIRONMENTS:
-        raise ValueError(
+        raise ConfigError(
             f"Entorno de Seller Center desconocido {environment!r} (production o staging). / "
             f"Unknown Seller Center environment {environment!r} (production or staging)."
         )
@@ -49,11 +50,11 @@ class LinioAccount:
 
     def __post_init__(self) -> None:
         if not self.api_key:
-            raise ValueError(
+            raise ConfigError(
                 "Falta la API key de Seller Center. / The Seller Center API key is missing."
             )
         if not self.user_id:
-            raise ValueError(
+            raise ConfigError(
                 "Falta el usuario (e-mail) de Seller Center. / "
                 "The Seller Center user (e-mail) is missing."
             )

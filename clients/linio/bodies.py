@@ -10,6 +10,8 @@ from typing import Any
 
 import xmltodict
 
+from clients.errors import InvalidRequest
+
 MAX_PRODUCTS_PER_REQUEST = 1000
 MAX_IMAGES = 8
 
@@ -44,32 +46,32 @@ def products_xml(products: Sequence[Mapping[str, Any]]) -> str:
     """ProductCreate / ProductUpdate body; each product a mapping of Seller Center fields
     (`ProductData` as a nested mapping)."""
     if not products:
-        raise ValueError("a product feed needs at least one product")
+        raise InvalidRequest("a product feed needs at least one product")
     if len(products) > MAX_PRODUCTS_PER_REQUEST:
-        raise ValueError(
+        raise InvalidRequest(
             f"at most {MAX_PRODUCTS_PER_REQUEST} products per request, "
             f"got {len(products)}: split the batch"
         )
     for product in products:
         if not product.get("SellerSku"):
-            raise ValueError("every product needs a SellerSku")
+            raise InvalidRequest("every product needs a SellerSku")
     return _xml({"Request": {"Product": [_clean(p) for p in products]}})
 
 
 def remove_xml(seller_skus: Iterable[str]) -> str:
     skus = list(seller_skus)
     if not skus or len(skus) > MAX_PRODUCTS_PER_REQUEST:
-        raise ValueError(f"ProductRemove takes 1..{MAX_PRODUCTS_PER_REQUEST} SKUs")
+        raise InvalidRequest(f"ProductRemove takes 1..{MAX_PRODUCTS_PER_REQUEST} SKUs")
     return _xml({"Request": {"Product": [{"SellerSku": s} for s in skus]}})
 
 
 def images_xml(images: Mapping[str, Sequence[str]]) -> str:
     """Image feed: the first image becomes the main one; the call replaces all images."""
     if not images:
-        raise ValueError("an Image feed needs at least one SKU")
+        raise InvalidRequest("an Image feed needs at least one SKU")
     for sku, urls in images.items():
         if len(urls) > MAX_IMAGES:
-            raise ValueError(
+            raise InvalidRequest(
                 f"SKU {sku} has {len(urls)} images; Seller Center takes at most {MAX_IMAGES}"
             )
     return _xml(

@@ -14,6 +14,8 @@ import platform
 from collections.abc import Mapping
 from urllib.parse import quote
 
+from clients.errors import ConfigError
+
 
 def rfc3986(value: str) -> str:
     """Percent-encode like PHP's rawurlencode: only ``A-Z a-z 0-9 - _ . ~`` stay literal."""
@@ -28,7 +30,7 @@ def string_to_sign(params: Mapping[str, str]) -> str:
 def signature(params: Mapping[str, str], api_key: str) -> str:
     """Hex HMAC-SHA256 of the canonical query string, keyed with the API key as text."""
     if not api_key:
-        raise ValueError("The API key cannot be empty.")
+        raise ConfigError("The API key cannot be empty.")
     message = string_to_sign(params).encode("utf-8")
     return hmac.new(api_key.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
@@ -49,7 +51,7 @@ def user_agent(
 ) -> str:
     """Seller Center's mandatory `SellerId/Language/Version[/Integrator][/Country]`."""
     if not seller_id:
-        raise ValueError("The Seller Center seller id is required for the User-Agent.")
+        raise ConfigError("The Seller Center seller id is required for the User-Agent.")
     parts = [seller_id, language, language_version or platform.python_version()]
     parts += [p for p in (integrator, country) if p]
     return "/".join(parts)

@@ -13,7 +13,7 @@ from typing import Any
 
 import aiohttp
 
-from clients.errors import PermanentError
+from clients.errors import InvalidRequest, PermanentError
 from clients.outbound import OutboundPolicy
 from clients.vtex.inbound import PayloadError, ProcessingResult, parse_processing_result
 from clients.vtex.models import (
@@ -165,7 +165,7 @@ class VtexClient:
         Raises ValueError when `affiliate_id` is empty or `connectorEndpoint` carries a query
         string (ExtMkp: "This field does not accept query strings")."""
         if not affiliate_id:
-            raise ValueError("affiliate_id is required by New Order Integration")
+            raise InvalidRequest("affiliate_id is required by New Order Integration")
         _check_connector_endpoint(order.get("connectorEndpoint"))
         params = {"an": self.account, "affiliateId": affiliate_id}
         _, data = await self._http.request(
@@ -264,7 +264,7 @@ class VtexClient:
         """Output (sale) or Input (return) invoice; a return is needed before cancelling an
         invoiced order."""
         if invoice.get("type", "Output") not in ("Output", "Input"):
-            raise ValueError("invoice type must be Output or Input")
+            raise InvalidRequest("invoice type must be Output or Input")
         _, data = await self._http.request(
             "POST", f"/api/oms/pvt/orders/{order_id}/invoice", json_body=invoice
         )
@@ -392,7 +392,7 @@ class VtexClient:
 
 def _check_connector_endpoint(endpoint: Any) -> None:
     if isinstance(endpoint, str) and "?" in endpoint:
-        raise ValueError(
+        raise InvalidRequest(
             "connectorEndpoint must not carry a query string (ExtMkp); put the store's "
             "token in the path"
         )

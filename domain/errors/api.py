@@ -1,7 +1,402 @@
-"""Answers of our HTTP routes: status, stable code, message and action (es/en)."""
+"""Answers of our HTTP routes: status, stable code, message and action (es/en).
+
+The callers are programs (VTEX, Seller Center, scripts) and the people who read their logs:
+the message says what is wrong, the action what to change. `{placeholders}` are filled by
+`app.http_errors.ApiError(code, **params)`; `{detail}` carries a parser's own words.
+"""
 
 from __future__ import annotations
 
+from domain.errors.base import Bilingual as B
 from domain.errors.base import ErrorEntry, entries
 
-ENTRIES: dict[str, ErrorEntry] = entries()
+
+def _api(code: str, status: int, when: B, message: B, action: B) -> ErrorEntry:
+    return ErrorEntry(
+        code=code, flow="api", http_status=status, when=when, message=message, action=action
+    )
+
+
+_RETRY = B(
+    es="Reintenta más tarde; VTEX y Seller Center reintentan solos.",
+    en="Retry later; VTEX and Seller Center retry by themselves.",
+)
+_FIX_BODY = B(
+    es="Corrige el campo indicado y reenvía la solicitud.",
+    en="Fix the field named and send the request again.",
+)
+_DASHBOARD_URL = B(
+    es="Copia la URL que muestra el panel (Tiendas) y pégala tal cual en VTEX.",
+    en="Copy the URL the dashboard shows (Stores) and paste it as is into VTEX.",
+)
+
+ENTRIES: dict[str, ErrorEntry] = entries(
+    # --- generic HTTP errors (also those aiohttp raises itself) ----------------------------
+    _api(
+        "bad_request",
+        400,
+        B(es="La solicitud HTTP está mal formada.", en="The HTTP request is malformed."),
+        B(es="La solicitud está mal formada: {detail}", en="The request is malformed: {detail}"),
+        B(
+            es="Revisa la solicitud contra /openapi.json.",
+            en="Check the request against /openapi.json.",
+        ),
+    ),
+    _api(
+        "unauthorized",
+        401,
+        B(
+            es="Una página o acción privada sin sesión.",
+            en="A private page or action without a session.",
+        ),
+        B(es="Hace falta iniciar sesión.", en="Authentication is required."),
+        B(
+            es="Inicia sesión con el usuario y la contraseña del panel (ADMIN_USER).",
+            en="Sign in with the dashboard user and password (ADMIN_USER).",
+        ),
+    ),
+    _api(
+        "forbidden",
+        403,
+        B(es="El usuario no tiene permiso para la acción.", en="The user may not do this."),
+        B(es="No tienes permiso para hacer esto.", en="You are not allowed to do this."),
+        B(
+            es="Pide a un administrador que lo haga o que te dé ese permiso.",
+            en="Ask an administrator to do it or to grant you that role.",
+        ),
+    ),
+    _api(
+        "not_found",
+        404,
+        B(es="Una ruta que el servicio no ofrece.", en="A route this service does not offer."),
+        B(es="No existe esa ruta.", en="No such route."),
+        B(
+            es="Consulta /openapi.json para ver las rutas.",
+            en="See /openapi.json for the routes this service offers.",
+        ),
+    ),
+    _api(
+        "method_not_allowed",
+        405,
+        B(
+            es="Un método HTTP que la ruta no acepta.",
+            en="An HTTP method the route does not accept.",
+        ),
+        B(
+            es="Esta ruta no acepta ese método HTTP.",
+            en="This route does not accept that HTTP method.",
+        ),
+        B(
+            es="Usa uno de los métodos del encabezado Allow.",
+            en="Use one of the methods in the Allow header.",
+        ),
+    ),
+    _api(
+        "payload_too_large",
+        413,
+        B(
+            es="Un cuerpo mayor que el límite (MAX_REQUEST_BYTES).",
+            en="A body over the limit (MAX_REQUEST_BYTES).",
+        ),
+        B(
+            es="El cuerpo de la solicitud es mayor de lo que acepta el servicio {detail}.",
+            en="The request body is larger than this service accepts {detail}.",
+        ),
+        B(
+            es="Envía cuerpos más pequeños (por partes).",
+            en="Send smaller bodies (split the work).",
+        ),
+    ),
+    _api(
+        "unsupported_media_type",
+        415,
+        B(es="Un cuerpo que no es JSON.", en="A body that is not JSON."),
+        B(
+            es="El cuerpo debe enviarse como application/json.",
+            en="Send the body as application/json.",
+        ),
+        B(es="Pon Content-Type: application/json.", en="Set Content-Type: application/json."),
+    ),
+    _api(
+        "too_many_requests",
+        429,
+        B(
+            es="Demasiadas solicitudes seguidas (p. ej. inicios de sesión).",
+            en="Too many requests in a row (e.g. sign-ins).",
+        ),
+        B(
+            es="Demasiadas solicitudes; espera antes de reintentar.",
+            en="Too many requests; wait before retrying.",
+        ),
+        B(es="Espera los segundos de Retry-After.", en="Wait the seconds given in Retry-After."),
+    ),
+    _api(
+        "internal_error",
+        500,
+        B(
+            es="Un error inesperado del servicio (un bug).",
+            en="An unexpected error of the service (a bug).",
+        ),
+        B(es="Error inesperado; quedó registrado.", en="Unexpected error; it was logged."),
+        B(
+            es="Reintenta más tarde y, si se repite, abre un issue con el X-Request-Id.",
+            en="Retry later; if it repeats, open an issue quoting the X-Request-Id.",
+        ),
+    ),
+    _api(
+        "unavailable",
+        503,
+        B(
+            es="La base de datos o el broker no responden.",
+            en="The database or the broker does not answer.",
+        ),
+        B(
+            es="Una dependencia no está disponible por ahora.",
+            en="A dependency is unavailable right now.",
+        ),
+        _RETRY,
+    ),
+    _api(
+        "http_error",
+        400,
+        B(es="Otro error HTTP del framework.", en="Another HTTP error of the framework."),
+        B(es="Error HTTP: {detail}", en="HTTP error: {detail}"),
+        B(
+            es="Revisa la solicitud contra /openapi.json.",
+            en="Check the request against /openapi.json.",
+        ),
+    ),
+    # --- bodies -------------------------------------------------------------------------
+    _api(
+        "empty_body",
+        400,
+        B(
+            es="Una solicitud sin cuerpo donde se espera JSON.",
+            en="A request without body where JSON is expected.",
+        ),
+        B(
+            es="El cuerpo está vacío; envía un objeto JSON.",
+            en="The request body is empty; send a JSON object.",
+        ),
+        _FIX_BODY,
+    ),
+    _api(
+        "invalid_json",
+        400,
+        B(es="Un cuerpo que no es JSON válido.", en="A body that is not valid JSON."),
+        B(
+            es="El cuerpo no es JSON válido ({detail}).",
+            en="The body is not valid JSON ({detail}).",
+        ),
+        _FIX_BODY,
+    ),
+    *(
+        _api(
+            code,
+            400,
+            B(
+                es=f"Un cuerpo de {es} con un campo inválido.",
+                en=f"A {en} body with an invalid field.",
+            ),
+            B(es="{field}: {detail}", en="{field}: {detail}"),
+            _FIX_BODY,
+        )
+        for code, es, en in (
+            ("invalid_notification", "notificación de catálogo", "catalog notification"),
+            ("invalid_store_config", "configuración de tienda", "store configuration"),
+            ("invalid_invoice", "factura", "invoice"),
+            ("invalid_tracking", "seguimiento", "tracking"),
+            ("invalid_processing_result", "resultado de procesamiento", "processing result"),
+            ("invalid_status", "filtro de logs", "log filter"),
+            ("invalid_date", "filtro de fecha", "date filter"),
+        )
+    ),
+    # --- stores and credentials ---------------------------------------------------------
+    _api(
+        "unknown_store",
+        404,
+        B(
+            es="Ninguna tienda corresponde a la cuenta VTEX (y afiliado) de la solicitud.",
+            en="No store matches the request's VTEX account (and affiliate).",
+        ),
+        B(
+            es="No hay una tienda configurada para la cuenta VTEX {account!r}.",
+            en="No store is configured for VTEX account {account!r}.",
+        ),
+        B(
+            es="Agrega la tienda (vtex-linio import o la configuración de la app en VTEX) y "
+            "revisa el afiliado del Search Endpoint.",
+            en="Add the store (vtex-linio import or the VTEX app's settings) and check the "
+            "affiliate of the Search Endpoint.",
+        ),
+    ),
+    _api(
+        "invalid_token",
+        403,
+        B(
+            es="Falta el token de la tienda en la URL, o no es el correcto.",
+            en="The store's token in the URL is missing or wrong.",
+        ),
+        B(
+            es="El token de la URL falta o no es correcto.",
+            en="The URL's token is missing or wrong.",
+        ),
+        _DASHBOARD_URL,
+    ),
+    _api(
+        "credentials_required",
+        401,
+        B(es="Una llamada de VTEX sin appKey/appToken.", en="A VTEX call without appKey/appToken."),
+        B(
+            es="Envía los encabezados X-VTEX-API-AppKey y X-VTEX-API-AppToken de la tienda.",
+            en="Send the store's X-VTEX-API-AppKey and X-VTEX-API-AppToken headers.",
+        ),
+        B(
+            es="Configura la app key y el token de la tienda en VTEX.",
+            en="Configure the store's app key and token in VTEX.",
+        ),
+    ),
+    _api(
+        "template_credentials_required",
+        400,
+        B(
+            es="La app de VTEX pide la configuración sin AppKey/AppToken (contrato de la "
+            "plantilla mkp-app-template: texto exacto en inglés).",
+            en="The VTEX app asks for the configuration without AppKey/AppToken (the "
+            "mkp-app-template contract: exact English text).",
+        ),
+        B(es="Faltan AppKey y AppToken", en="AppKey and AppToken are required"),
+        B(
+            es="Guarda la app key y el token en la app de configuración de VTEX.",
+            en="Save the app key and token in the VTEX settings app.",
+        ),
+    ),
+    _api(
+        "invalid_credentials",
+        403,
+        B(
+            es="appKey/appToken que no son los de la tienda.",
+            en="appKey/appToken that are not the store's.",
+        ),
+        B(es="appKey y/o appToken inválidos.", en="Invalid appKey and/or appToken"),
+        B(
+            es="Usa la app key y el token guardados en la configuración de la tienda.",
+            en="Use the app key and token saved in the store's settings.",
+        ),
+    ),
+    _api(
+        "account_mismatch",
+        409,
+        B(
+            es="La configuración llega para otra cuenta VTEX que la del endpoint.",
+            en="The configuration comes for another VTEX account than the endpoint's.",
+        ),
+        B(
+            es="Este endpoint pertenece a la cuenta VTEX {expected!r}, no a {got!r}.",
+            en="This endpoint belongs to VTEX account {expected!r}, not {got!r}.",
+        ),
+        _DASHBOARD_URL,
+    ),
+    _api(
+        "affiliate_in_use",
+        409,
+        B(
+            es="Dos tiendas de una cuenta VTEX con el mismo afiliado.",
+            en="Two stores of one VTEX account with the same affiliate.",
+        ),
+        B(
+            es="El afiliado {affiliate} ya lo usa otra tienda de esta cuenta.",
+            en="Affiliate {affiliate} is already used by another store of this account.",
+        ),
+        B(
+            es="Elige otro id de afiliado (3 consonantes) para esta tienda.",
+            en="Choose another affiliate id (3 consonants) for this store.",
+        ),
+    ),
+    _api(
+        "unknown_app",
+        404,
+        B(
+            es="La configuración llega para otra app de VTEX IO.",
+            en="The configuration comes for another VTEX IO app.",
+        ),
+        B(es="Este servicio es {app}.", en="This service is {app}."),
+        B(
+            es="Revisa el vendor y el nombre de la app en la URL de configuración.",
+            en="Check the app's vendor and name in the configuration URL.",
+        ),
+    ),
+    _api(
+        "queue_unavailable",
+        503,
+        B(es="La notificación no pudo encolarse.", en="The notification could not be queued."),
+        B(
+            es="No se pudo encolar la notificación ({detail}).",
+            en="The notification could not be queued ({detail}).",
+        ),
+        B(
+            es="Nada que hacer: VTEX reintenta y la reconciliación periódica lo recupera.",
+            en="Nothing to do: VTEX retries and the periodic reconciliation catches up.",
+        ),
+    ),
+    # --- orders ---------------------------------------------------------------------------
+    _api(
+        "unknown_order",
+        404,
+        B(
+            es="Un callback de un pedido que el conector no creó.",
+            en="A callback for an order this connector did not place.",
+        ),
+        B(
+            es="El pedido {order_id} no fue creado por este conector.",
+            en="Order {order_id} was not placed by this connector.",
+        ),
+        B(es="Nada que hacer en este conector.", en="Nothing to do in this connector."),
+    ),
+    _api(
+        "account_required",
+        400,
+        B(
+            es="Un resultado de procesamiento sin cuenta VTEX.",
+            en="A processing result without VTEX account.",
+        ),
+        B(
+            es="Indica la cuenta VTEX como ?an= o accountName en el cuerpo.",
+            en="Pass the VTEX account as ?an= or accountName in the body.",
+        ),
+        _FIX_BODY,
+    ),
+    _api(
+        "unknown_invoice",
+        404,
+        B(
+            es="Eventos de seguimiento de una factura desconocida.",
+            en="Tracking events for an unknown invoice.",
+        ),
+        B(
+            es="La factura {invoice} del pedido {order_id} no es conocida.",
+            en="Invoice {invoice} of order {order_id} is not known.",
+        ),
+        B(
+            es="Envía primero la factura (POST …/invoice) y luego su seguimiento.",
+            en="Send the invoice first (POST …/invoice), then its tracking.",
+        ),
+    ),
+    ErrorEntry(
+        code="store_inactive",
+        flow="api",
+        http_status=200,
+        when=B(
+            es="Llega una notificación para una tienda desactivada.",
+            en="A notification arrives for a store that is switched off.",
+        ),
+        message=B(
+            es="La integración está desactivada para esta tienda; no se encoló nada.",
+            en="The integration is switched off for this store; nothing was queued.",
+        ),
+        action=B(
+            es="Activa la integración en la app de VTEX o en el panel (Tiendas).",
+            en="Switch the integration on in the VTEX app or the dashboard (Stores).",
+        ),
+    ),
+)
