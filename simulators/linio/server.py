@@ -44,6 +44,7 @@ class RecordedRequest:
     user_id: str | None
     action: str | None
     status: int
+    query: tuple[tuple[str, str], ...] = ()  # the parameters as received (wire checks)
 
 
 class LinioSimulator:
@@ -281,7 +282,9 @@ class LinioSimulator:
         query = dict(request.query)
         action, user_id = query.get("Action"), query.get("UserID")
         response = await self._respond(request, query, action, user_id)
-        self.requests.append(RecordedRequest(arrived, user_id, action, response.status))
+        self.requests.append(
+            RecordedRequest(arrived, user_id, action, response.status, tuple(query.items()))
+        )
         return response
 
     async def _respond(
