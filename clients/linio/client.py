@@ -12,6 +12,7 @@ publish twice. Everything that can fail raises a `clients.errors` class; parsing
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
 import time
 import uuid
@@ -125,9 +126,8 @@ class LinioClient:
         self._backoff = backoff
         self._user_agent = account.user_agent()
         self.zone = account.zone
-        self._basic_auth = (
-            aiohttp.BasicAuth(*account.staging_auth) if account.staging_auth else None
-        )
+        # Staging hosts' HTTP Basic credentials, as a header (never in the URL or logs).
+        self._basic_auth = _basic_header(account.staging_auth) if account.staging_auth else None
         # Feeds this client created: a later FeedList check must never mistake them for
         # the outcome of a failed call. Bounded, oldest forgotten first.
         self._own_feeds: OrderedDict[str, None] = OrderedDict()
@@ -157,6 +157,8 @@ class LinioClient:
         headers = {"User-Agent": self._user_agent, "Request-ID": request_id}
         if body is not None:
             headers["Content-Type"] = "text/xml; charset=UTF-8"
+        if self._basic_auth:
+            headers["Authorization"] = self._basic_auth
         started = time.monotonic()
         retry_after: str | None = None
         try:
@@ -167,7 +169,6 @@ class LinioClient:
                     url,
                     data=body.encode("utf-8") if body is not None else None,
                     headers=headers,
-                    auth=self._basic_auth,
                     timeout=self._timeout,
                 ) as response,
             ):
@@ -645,3 +646,8 @@ class LinioClient:
 
     async def delete_webhook(self, webhook_id: str) -> None:
         await self.call("DeleteWebhook", body=build.delete_webhook_xml(webhook_id), method="POST")
+
+
+def _basic_header(credentials: tuple[str, str]) -> str:
+    user, password = credentials
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")

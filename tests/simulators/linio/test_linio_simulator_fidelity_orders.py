@@ -3,6 +3,7 @@ D13, D14 and the field cases e021 / e080), checked with raw signed calls."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 from typing import Any
@@ -304,7 +305,7 @@ async def test_staging_host_asks_for_http_basic_first() -> None:
     async with serving([SELLER], basic_auth=("linio", "staging-pass")) as (_sim, caller):
         refused = await caller.call("GetBrands")
         assert refused.status == 401 and refused.content_type == "text/html"
-        auth = aiohttp.BasicAuth("linio", "staging-pass").encode()
+        auth = "Basic " + base64.b64encode(b"linio:staging-pass").decode()
         headers = {"User-Agent": caller.user_agent, "Authorization": auth}
         ok = await caller.send(signed_query(SELLER, "GetBrands"), headers=headers)
         assert ok.status == 200
