@@ -58,10 +58,11 @@ def _walk(value: Any, zone: dt.tzinfo, name: str = "") -> Any:
         if value.tzinfo is not None:
             return value
         return value.replace(tzinfo=dt.UTC if name in UTC_FIELDS else zone)
-    if isinstance(value, list):
-        return [_walk(v, zone) for v in value]
-    if isinstance(value, tuple) and not hasattr(value, "_fields"):
-        return tuple(_walk(v, zone) for v in value)
+    if isinstance(value, list | tuple) and not hasattr(value, "_fields"):
+        walked = [_walk(v, zone) for v in value]
+        if all(new is old for new, old in zip(walked, value, strict=True)):
+            return value  # nothing to localize: keep the very same object
+        return walked if isinstance(value, list) else tuple(walked)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {}
         for f in dataclasses.fields(value):

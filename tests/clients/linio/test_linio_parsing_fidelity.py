@@ -53,7 +53,7 @@ FEED_WITH_ERRORS = """<?xml version="1.0" encoding="UTF-8"?>
   <FailedRecords>2</FailedRecords>
   <FeedErrors>
     <Error><Code>0</Code><Message><![CDATA[Field Capacity (for Seller SKU: 1000030588) with value 'Invalid Field' has a problem: Please enter a number]]></Message></Error>
-    <Error><Code>0</Code><Message><![CDATA[Seller SKU 'ABC-2' not found]]></Message></Error>
+    <Error><Code>0</Code><Message><![CDATA[Seller SKU 'ABC-2' not found]]></Message><OrderId>77</OrderId><OrderItemId>78</OrderItemId></Error>
   </FeedErrors>
   <FeedWarnings>
     <Warning><Code>1</Code><Message>Field Images (for Seller SKU: IMG-1) with value '10' has a problem: the rest were rejected</Message></Warning>
@@ -84,6 +84,7 @@ def test_feed_errors_are_attributed_to_the_sku_the_message_names() -> None:
     feed = r.parse_feed_status(r.parse_envelope(FEED_WITH_ERRORS))
     assert [(e.code, e.seller_sku) for e in feed.errors] == [("0", "1000030588"), ("0", "ABC-2")]
     assert feed.errors[0].message.startswith("Field Capacity (for Seller SKU: 1000030588)")
+    assert (feed.errors[1].order_id, feed.errors[1].order_item_id) == ("77", "78")  # GFG Go
     assert [(w.code, w.seller_sku) for w in feed.warnings] == [("1", "IMG-1")]
     assert r.sku_in_message("Brand 'X' does not exist") is None
 
@@ -219,6 +220,8 @@ def test_entity_dates_become_aware_in_the_sellers_zone() -> None:
     assert isinstance(order, Order)
     assert order.created_at == order.address_updated_at  # one instant
     assert order.created_at is not None and order.created_at.utcoffset() == dt.timedelta(hours=-5)
+    untouched = r.parse_order(xmltodict.parse("<Order><OrderId>2</OrderId></Order>")["Order"])
+    assert localized(untouched, MX) is untouched
 
 
 def test_feed_bodies_never_carry_characters_xml_forbids() -> None:
