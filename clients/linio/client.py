@@ -24,7 +24,13 @@ import aiohttp
 import structlog
 
 from clients.breaker import BreakerRegistry
-from clients.errors import CircuitOpenError, ClientError, ThrottledError, TransientError
+from clients.errors import (
+    CircuitOpenError,
+    ClientError,
+    ItemLevelError,
+    ThrottledError,
+    TransientError,
+)
 from clients.feed_quota import FeedQuota
 from clients.linio import bodies as build
 from clients.linio import responses as parse
@@ -238,6 +244,13 @@ class LinioClient:
                 if (method != "GET" and not refused) or attempt >= self._retries:
                     raise
                 await asyncio.sleep(self._pause(exc, attempt))
+            except ItemLevelError:
+                # E119 "not ready yet" / E021 on a read: a few more reads are harmless; the
+                # breaker never counted them. A POST goes back to the caller (its queue
+                # counts the item's attempts, then makes it a seller action).
+                if method != "GET" or attempt >= self._retries:
+                    raise
+                await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
 
     async def _send_unthrottled(
         self, method: str, action: str, params: Mapping[str, Any] | None, body: str | None

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
+from aiohttp import web
 
 from app.manifest import load_manifest
 from clients.breaker import BreakerRegistry
@@ -268,3 +269,53 @@ async def test_staging_hosts_get_their_http_basic_credentials(
         with pytest.raises(AuthError) as info:
             await bare.get_brands()
         assert info.value.code == "HTTP_BASIC" and "staging-pass" not in str(info.value)
+
+
+async def test_not_ready_yet_is_read_again_and_never_counts_for_the_breaker(
+    session: aiohttp.ClientSession,
+) -> None:
+    """E119 on a read: the client reads again; after its retries it raises ItemLevelError
+    and the breaker stays closed."""
+    not_ready = (
+        "<ErrorResponse><Head><RequestAction>GetDocument</RequestAction><ErrorType>Sender"
+        "</ErrorType><ErrorCode>119</ErrorCode><ErrorMessage>E119: Not ready yet, try again "
+        "later</ErrorMessage></Head><Body/></ErrorResponse>"
+    )
+    ready = (
+        "<SuccessResponse><Head><RequestId/><RequestAction>GetDocument</RequestAction>"
+        "<ResponseType>Document</ResponseType><Timestamp>2026-11-29T13:45:56-0600</Timestamp>"
+        "</Head><Body><Documents><Document><DocumentType>invoice</DocumentType><MimeType>"
+        "text/html</MimeType><File>PGh0bWw+</File></Document></Documents></Body>"
+        "</SuccessResponse>"
+    )
+    answers = [not_ready, ready, not_ready, not_ready, not_ready]
+
+    async def platform(request: web.Request) -> web.Response:
+        answer = answers.pop(0)
+        status = 400 if answer.startswith("<ErrorResponse") else 200
+        return web.Response(text=answer, content_type="text/xml", status=status)
+
+    server = web.Application()
+    server.router.add_get("/", platform)
+    runner = web.AppRunner(server)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        client = sandbox_client(
+            f"http://127.0.0.1:{port}/",
+            session,
+            SELLER,
+            backoff=0.01,
+            breakers=BreakerRegistry(fail_max=2),
+        )
+        [document] = await client.get_document("invoice", ["1"])
+        assert document.content() == b"<html>"
+        with pytest.raises(ItemLevelError) as info:
+            await client.get_document("invoice", ["1"])
+        assert info.value.code == "E119"
+        [breaker] = client.health()["breakers"]
+        assert breaker["state"] == "closed" and answers == []
+    finally:
+        await runner.cleanup()
