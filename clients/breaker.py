@@ -23,7 +23,7 @@ from typing import Any, ParamSpec, TypeVar
 import pybreaker
 import structlog
 
-from clients.errors import AuthError, CircuitOpenError, ItemLevelError, PermanentError
+from clients.errors import AuthError, CircuitOpenError, ItemError, PermanentError
 
 log = structlog.get_logger(__name__)
 
@@ -34,7 +34,7 @@ StateListener = Callable[[str, str, str], None]
 
 # Validation, credential and item-level errors prove the upstream is alive; they must not
 # trip it. Only an upstream that is down (5xx, timeouts, maintenance pages) opens a breaker.
-DEFAULT_EXCLUDE: tuple[type[BaseException], ...] = (PermanentError, AuthError, ItemLevelError)
+DEFAULT_EXCLUDE: tuple[type[BaseException], ...] = (PermanentError, AuthError, ItemError)
 
 
 class BreakerOpenError(CircuitOpenError):

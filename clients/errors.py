@@ -81,16 +81,6 @@ class ConfigError(AuthError):
     setting): a person must fix the configuration; retrying cannot help."""
 
 
-class ItemLevelError(ClientError):
-    """The platform is up but refuses this one item with a code it also uses for passing
-    faults (Seller Center E021 "OMS Api Error Occurred" on one order item, E119 "not ready
-    yet"). Retry a few times, counting the item's attempts; when it keeps failing the same
-    way it is a seller action (a dead letter with the catalogue's text and a replay). It
-    never trips a circuit breaker: the service answered."""
-
-    retryable = True
-
-
 class PermanentError(ClientError):
     """The remote side rejected the data; repeating the same call cannot succeed."""
 

@@ -27,7 +27,7 @@ from clients.breaker import BreakerRegistry
 from clients.errors import (
     CircuitOpenError,
     ClientError,
-    ItemLevelError,
+    ItemError,
     ThrottledError,
     TransientError,
 )
@@ -244,13 +244,13 @@ class LinioClient:
                 if (method != "GET" and not refused) or attempt >= self._retries:
                     raise
                 await asyncio.sleep(self._pause(exc, attempt))
-            except ItemLevelError:
+            except ItemError:
                 # E119 "not ready yet" / E021 on a read: a few more reads are harmless; the
                 # breaker never counted them. A POST goes back to the caller (its queue
                 # counts the item's attempts, then makes it a seller action).
                 if method != "GET" or attempt >= self._retries:
                     raise
-                await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
+                await asyncio.sleep(backoff_delay(attempt, base=self._backoff, cap=60.0))
 
     async def _send_unthrottled(
         self, method: str, action: str, params: Mapping[str, Any] | None, body: str | None
@@ -564,7 +564,7 @@ class LinioClient:
         """Items ready for the carrier; same shipping keywords as packing. Seller Center
         moves every item of the order, not only the ids given; the reply may omit
         OrderItemId: do not key on it. E021 (e.g. FOB not enabled for the seller) raises
-        `ItemLevelError`, E080 (carrier differs from the preselected one) PermanentError."""
+        `ItemError`, E080 (carrier differs from the preselected one) PermanentError."""
         return await self._ship_step("SetStatusToReadyToShip", order_item_ids, **shipping)
 
     async def _ship_step(

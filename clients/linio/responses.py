@@ -23,7 +23,7 @@ from clients.errors import (
     AuthError,
     ClientError,
     ErrorDetail,
-    ItemLevelError,
+    ItemError,
     NotFoundError,
     PermanentError,
     ThrottledError,
@@ -67,7 +67,7 @@ Node = dict[str, Any]
 AUTH_CODES = {3, 7, 9}  # timestamp expired (clock); login failed / signature; access denied
 # OMS API error (E021, e.g. the seller's FOB/shipping mode not enabled: it repeats for that
 # item until the account is fixed); not ready yet, try again later (E119). The platform
-# answered, so these are about one item: ItemLevelError, never a breaker trip.
+# answered, so these are about one item: ItemError, never a breaker trip.
 ITEM_LEVEL_CODES = {21, 119}
 # Invalid feed id, order id, order item id; document not found; no orders found; and the
 # not-found family of GFG's ErrorType (57, 62, 88, 93).
@@ -331,7 +331,7 @@ def error_from(root: Node, where: str, status: int | None = None) -> ClientError
     if code == 429 or status == 429:
         return ThrottledError(full, code=label, status=status, details=details)
     if code in ITEM_LEVEL_CODES and kind != "Platform":
-        return ItemLevelError(full, code=label, status=status, details=details)
+        return ItemError(full, code=label, status=status, details=details)
     if kind == "Platform" or (status or 0) >= 500:
         return TransientError(
             f"{full}. " + bilingual("Se reintentará.", "Will retry."),

@@ -19,7 +19,7 @@ from clients.breaker import BreakerRegistry
 from clients.errors import (
     AuthError,
     CircuitOpenError,
-    ItemLevelError,
+    ItemError,
     NotFoundError,
     PermanentError,
     TransientError,
@@ -144,7 +144,7 @@ async def test_e021_repeats_for_one_item_and_never_opens_the_breaker(
     sim.state(SELLER.user_id).fob_enabled = False
     for _ in range(5):
         order = sim.add_order(SELLER.user_id, [("SKU-1", 1, "10.00")])
-        with pytest.raises(ItemLevelError) as refused:
+        with pytest.raises(ItemError) as refused:
             await client.set_status_to_ready_to_ship([order.items[0].order_item_id])
         assert refused.value.code == "E021" and not isinstance(refused.value, TransientError)
     orders_breaker = next(b for b in client.health()["breakers"] if b["name"].endswith(":orders"))
@@ -274,7 +274,7 @@ async def test_staging_hosts_get_their_http_basic_credentials(
 async def test_not_ready_yet_is_read_again_and_never_counts_for_the_breaker(
     session: aiohttp.ClientSession,
 ) -> None:
-    """E119 on a read: the client reads again; after its retries it raises ItemLevelError
+    """E119 on a read: the client reads again; after its retries it raises ItemError
     and the breaker stays closed."""
     not_ready = (
         "<ErrorResponse><Head><RequestAction>GetDocument</RequestAction><ErrorType>Sender"
@@ -312,7 +312,7 @@ async def test_not_ready_yet_is_read_again_and_never_counts_for_the_breaker(
         )
         [document] = await client.get_document("invoice", ["1"])
         assert document.content() == b"<html>"
-        with pytest.raises(ItemLevelError) as info:
+        with pytest.raises(ItemError) as info:
             await client.get_document("invoice", ["1"])
         assert info.value.code == "E119"
         [breaker] = client.health()["breakers"]

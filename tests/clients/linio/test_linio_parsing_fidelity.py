@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import xmltodict
 
-from clients.errors import AuthError, ItemLevelError, NotFoundError, PermanentError
+from clients.errors import AuthError, ItemError, NotFoundError, PermanentError
 from clients.linio import bodies
 from clients.linio import responses as r
 from clients.linio.account import LinioAccount, zone_for
@@ -63,7 +63,7 @@ FEED_WITH_ERRORS = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_e021_is_an_item_level_error_not_an_outage() -> None:
-    with pytest.raises(ItemLevelError) as info:
+    with pytest.raises(ItemError) as info:
         r.parse_envelope(E021, status=400, action="SetStatusToReadyToShip")
     assert info.value.code == "E021" and info.value.retryable
     assert "OMS Api Error Occurred" in info.value.message
@@ -77,7 +77,7 @@ def test_e080_needs_a_seller_action_and_is_not_retried() -> None:
     with pytest.raises(PermanentError) as info:
         r.parse_envelope(E080, status=400)
     assert info.value.code == "E080" and not info.value.retryable
-    assert not isinstance(info.value, ItemLevelError)
+    assert not isinstance(info.value, ItemError)
 
 
 def test_feed_errors_are_attributed_to_the_sku_the_message_names() -> None:
