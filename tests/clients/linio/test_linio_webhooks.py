@@ -99,3 +99,12 @@ def test_callback_accessors() -> None:
 def test_malformed_payloads_are_permanent_errors(raw: bytes) -> None:
     with pytest.raises(PermanentError):
         parse_webhook_event(raw)
+
+
+def test_a_redelivered_event_is_the_same_event() -> None:
+    """cases/webhook-onordercreated-redelivered.json: at-least-once delivery; the typed
+    events are equal and hashable, so a receiver can key its idempotency on them."""
+    first = parse_webhook_event(body("onOrderCreated", {"OrderId": 190}))
+    again = parse_webhook_event(body("onOrderCreated", {"OrderId": 190}))
+    assert first == again == OrderCreatedEvent("190", None)
+    assert len({first, again}) == 1
