@@ -1,6 +1,7 @@
 """Typed Seller Center entities. Money is Decimal, ids that may carry leading zeros or
-exceed 64 bits stay strings, dates without a zone stay naive (Seller Center sends local
-time of the seller's country)."""
+exceed 64 bits stay strings. The pure parsers leave dates without a zone naive (Seller
+Center sends the seller country's wall-clock time); `LinioClient` returns them aware in
+that zone (`clients.linio.dates.localized`), so they can go back into a filter."""
 
 from __future__ import annotations
 
