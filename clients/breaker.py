@@ -23,7 +23,7 @@ from typing import Any, ParamSpec, TypeVar
 import pybreaker
 import structlog
 
-from clients.errors import AuthError, CircuitOpenError, PermanentError
+from clients.errors import AuthError, CircuitOpenError, ItemError, PermanentError
 
 log = structlog.get_logger(__name__)
 
@@ -32,8 +32,9 @@ T = TypeVar("T")
 
 StateListener = Callable[[str, str, str], None]
 
-# Validation and credential errors prove the upstream is alive; they must not trip it.
-DEFAULT_EXCLUDE: tuple[type[BaseException], ...] = (PermanentError, AuthError)
+# Validation, credential and item-level errors prove the upstream is alive; they must not
+# trip it. Only an upstream that is down (5xx, timeouts, maintenance pages) opens a breaker.
+DEFAULT_EXCLUDE: tuple[type[BaseException], ...] = (PermanentError, AuthError, ItemError)
 
 
 class BreakerOpenError(CircuitOpenError):

@@ -5,6 +5,8 @@
     feed_id = await client.product_create([{"SellerSku": "SKU-1", ...}])
 
 Errors are `clients.errors` classes; replies are the dataclasses of `clients.linio.models`.
+Date filters are aware datetimes, sent in the seller country's zone (`dates`); what Seller
+Center POSTs to our webhook URL is read by `webhooks.parse_webhook_event`.
 """
 
 from clients.linio.account import LinioAccount, base_url_for

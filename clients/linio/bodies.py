@@ -4,6 +4,7 @@ once (the PHP SDK inserts callback URLs raw, which breaks on `&`)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,19 @@ MAX_PRODUCTS_PER_REQUEST = 1000
 MAX_IMAGES = 8
 
 
+# Characters the XML 1.0 grammar forbids (Char production): C0 controls except tab, LF and
+# CR, lone surrogates, U+FFFE and U+FFFF. Seller Center's parser refuses the whole feed
+# (E005) when one description carries one, so no body may hold them.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_SPACING = re.compile("[\x0b\x0c]")  # vertical tab, form feed: they separate words
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids: vertical tab and form feed become a
+    space (they separate words in pasted descriptions), the others are dropped."""
+    return _XML_FORBIDDEN.sub("", _XML_SPACING.sub(" ", text))
+
+
 def _value(value: Any) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
@@ -25,7 +39,7 @@ def _value(value: Any) -> str:
         return format(value, "f")
     if isinstance(value, list | tuple):
         return ",".join(_value(v) for v in value)
-    return str(value)
+    return xml_safe(str(value))
 
 
 def _clean(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -62,7 +76,7 @@ def remove_xml(seller_skus: Iterable[str]) -> str:
     skus = list(seller_skus)
     if not skus or len(skus) > MAX_PRODUCTS_PER_REQUEST:
         raise InvalidRequest(f"ProductRemove takes 1..{MAX_PRODUCTS_PER_REQUEST} SKUs")
-    return _xml({"Request": {"Product": [{"SellerSku": s} for s in skus]}})
+    return _xml({"Request": {"Product": [{"SellerSku": xml_safe(s)} for s in skus]}})
 
 
 def images_xml(images: Mapping[str, Sequence[str]]) -> str:
@@ -78,7 +92,7 @@ def images_xml(images: Mapping[str, Sequence[str]]) -> str:
         {
             "Request": {
                 "ProductImage": [
-                    {"SellerSku": sku, "Images": {"Image": list(urls)}}
+                    {"SellerSku": xml_safe(sku), "Images": {"Image": [xml_safe(u) for u in urls]}}
                     for sku, urls in images.items()
                 ]
             }

@@ -12,6 +12,7 @@ publish twice. Everything that can fail raises a `clients.errors` class; parsing
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
 import time
 import uuid
@@ -23,11 +24,18 @@ import aiohttp
 import structlog
 
 from clients.breaker import BreakerRegistry
-from clients.errors import CircuitOpenError, ClientError, ThrottledError, TransientError
+from clients.errors import (
+    CircuitOpenError,
+    ClientError,
+    ItemError,
+    ThrottledError,
+    TransientError,
+)
 from clients.feed_quota import FeedQuota
 from clients.linio import bodies as build
 from clients.linio import responses as parse
 from clients.linio.account import API_VERSION, LinioAccount
+from clients.linio.dates import localized, naive_filter, offset_filter
 from clients.linio.models import (
     Attribute,
     Brand,
@@ -73,6 +81,9 @@ FAMILIES = {
             "SetStatusToPackedByMarketplace",
             "SetStatusToReadyToShip",
             "SetStatusToCanceled",
+            "SetStatusToShipped",
+            "SetStatusToDelivered",
+            "SetStatusToFailedDelivery",
             "GetFailureReasons",
             "SetInvoiceNumber",
             "GetDocument",
@@ -88,20 +99,6 @@ FAMILIES = {
 # Center dates have second resolution: count a feed as ours if created this much earlier.
 FEED_CLOCK_SLACK = 5.0
 _REMEMBERED_FEEDS = 1000
-
-
-def _sc_datetime(value: dt.datetime | None) -> str | None:
-    """GetProducts wants ISO 8601 with offset (DATE_ATOM); naive values are taken as UTC."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.isoformat(timespec="seconds")
-
-
-def _sc_naive(value: dt.datetime | None) -> str | None:
-    """GetOrders wants ``YYYY-MM-DDTHH:MM:SS`` without offset (as the SDK sends it)."""
-    return value.strftime("%Y-%m-%dT%H:%M:%S") if value else None
 
 
 class LinioClient:
@@ -134,6 +131,9 @@ class LinioClient:
         self._retries = max(retries, 1)
         self._backoff = backoff
         self._user_agent = account.user_agent()
+        self.zone = account.zone
+        # Staging hosts' HTTP Basic credentials, as a header (never in the URL or logs).
+        self._basic_auth = _basic_header(account.staging_auth) if account.staging_auth else None
         # Feeds this client created: a later FeedList check must never mistake them for
         # the outcome of a failed call. Bounded, oldest forgotten first.
         self._own_feeds: OrderedDict[str, None] = OrderedDict()
@@ -163,6 +163,8 @@ class LinioClient:
         headers = {"User-Agent": self._user_agent, "Request-ID": request_id}
         if body is not None:
             headers["Content-Type"] = "text/xml; charset=UTF-8"
+        if self._basic_auth:
+            headers["Authorization"] = self._basic_auth
         started = time.monotonic()
         retry_after: str | None = None
         try:
@@ -242,6 +244,13 @@ class LinioClient:
                 if (method != "GET" and not refused) or attempt >= self._retries:
                     raise
                 await asyncio.sleep(self._pause(exc, attempt))
+            except ItemError:
+                # E119 "not ready yet" / E021 on a read: a few more reads are harmless; the
+                # breaker never counted them. A POST goes back to the caller (its queue
+                # counts the item's attempts, then makes it a seller action).
+                if method != "GET" or attempt >= self._retries:
+                    raise
+                await asyncio.sleep(backoff_delay(attempt, base=self._backoff, cap=60.0))
 
     async def _send_unthrottled(
         self, method: str, action: str, params: Mapping[str, Any] | None, body: str | None
@@ -374,18 +383,20 @@ class LinioClient:
         updated_after: dt.datetime | None = None,
         updated_before: dt.datetime | None = None,
     ) -> list[Product]:
+        """One page. Date filters must be aware (ValueError otherwise); they are sent in
+        the seller's zone with its offset. Dates in the products come back aware."""
         params = {
             "Limit": limit,
             "Offset": offset,
             "Search": search,
             "Filter": filter,
             "SkuSellerList": build.json_list(skus) if skus else None,
-            "CreatedAfter": _sc_datetime(created_after),
-            "CreatedBefore": _sc_datetime(created_before),
-            "UpdatedAfter": _sc_datetime(updated_after),
-            "UpdatedBefore": _sc_datetime(updated_before),
+            "CreatedAfter": offset_filter(created_after, self.zone),
+            "CreatedBefore": offset_filter(created_before, self.zone),
+            "UpdatedAfter": offset_filter(updated_after, self.zone),
+            "UpdatedBefore": offset_filter(updated_before, self.zone),
         }
-        return parse.parse_products(await self.call("GetProducts", params))
+        return localized(parse.parse_products(await self.call("GetProducts", params)), self.zone)
 
     async def iter_products(
         self, *, page_size: int = 100, **filters: Any
@@ -416,10 +427,13 @@ class LinioClient:
         return await self._feed("Image", build.images_xml(images), len(images))
 
     async def feed_status(self, feed_id: str) -> Feed:
-        return parse.parse_feed_status(await self.call("FeedStatus", {"FeedID": feed_id}))
+        """Errors and warnings attributed to their SKU (element or message); status
+        `Error` means the platform gave up on the whole feed (no onFeedCompleted)."""
+        feed = parse.parse_feed_status(await self.call("FeedStatus", {"FeedID": feed_id}))
+        return localized(feed, self.zone)
 
     async def feed_list(self) -> list[Feed]:
-        return parse.parse_feed_list(await self.call("FeedList"))
+        return localized(parse.parse_feed_list(await self.call("FeedList")), self.zone)
 
     async def feed_offset_list(
         self,
@@ -434,10 +448,12 @@ class LinioClient:
             "Offset": offset,
             "PageSize": page_size,
             "Status": status,
-            "CreationDate": _sc_naive(created_after),
-            "UpdatedDate": _sc_naive(updated_after),
+            "CreationDate": naive_filter(created_after, self.zone),
+            "UpdatedDate": naive_filter(updated_after, self.zone),
         }
-        return parse.parse_feed_list(await self.call("FeedOffsetList", params))
+        return localized(
+            parse.parse_feed_list(await self.call("FeedOffsetList", params)), self.zone
+        )
 
     async def get_qc_status(
         self, *, skus: Sequence[str] | None = None, limit: int = 100, offset: int = 0
@@ -483,15 +499,17 @@ class LinioClient:
         sort_by: str = "updated_at",
         sort_direction: str = "ASC",
     ) -> OrdersPage:
-        """One page. Dates go without offset, in the seller's local time, as Seller Center
-        expects for orders."""
+        """One page. Filters must be aware datetimes (ValueError for naive ones); each is
+        converted to the seller's zone and sent without offset, as Seller Center reads
+        order filters, so one instant is one filter whatever zone the caller used. Dates
+        in the orders come back aware (seller zone; AddressUpdatedAt UTC)."""
         envelope = await self.call(
             "GetOrders",
             {
-                "CreatedAfter": _sc_naive(created_after),
-                "CreatedBefore": _sc_naive(created_before),
-                "UpdatedAfter": _sc_naive(updated_after),
-                "UpdatedBefore": _sc_naive(updated_before),
+                "CreatedAfter": naive_filter(created_after, self.zone),
+                "CreatedBefore": naive_filter(created_before, self.zone),
+                "UpdatedAfter": naive_filter(updated_after, self.zone),
+                "UpdatedBefore": naive_filter(updated_before, self.zone),
                 "Status": status,
                 "Limit": limit,
                 "Offset": offset,
@@ -499,7 +517,8 @@ class LinioClient:
                 "SortDirection": sort_direction,
             },
         )
-        return OrdersPage(tuple(parse.parse_orders(envelope)), envelope.total_count)
+        orders = localized(tuple(parse.parse_orders(envelope)), self.zone)
+        return OrdersPage(orders, envelope.total_count)
 
     async def iter_orders(self, *, page_size: int = 100, **filters: Any) -> AsyncIterator[Order]:
         """Every order matching the filters of `get_orders`, page by page (the polling
@@ -516,18 +535,21 @@ class LinioClient:
 
     async def get_order(self, order_id: str) -> Order | None:
         orders = parse.parse_orders(await self.call("GetOrder", {"OrderId": order_id}))
-        return orders[0] if orders else None
+        return localized(orders[0], self.zone) if orders else None
 
     async def get_order_items(self, order_id: str) -> list[OrderItem]:
-        return parse.parse_order_items(await self.call("GetOrderItems", {"OrderId": order_id}))
+        """Items with their status and PackageId (pending items already carry one)."""
+        items = parse.parse_order_items(await self.call("GetOrderItems", {"OrderId": order_id}))
+        return localized(items, self.zone)
 
     async def get_multiple_order_items(self, order_ids: Sequence[str]) -> list[Order]:
         """Orders (id and number only) each carrying its `items`."""
-        return parse.parse_multiple_order_items(
+        orders = parse.parse_multiple_order_items(
             await self.call(
                 "GetMultipleOrderItems", {"OrderIdList": build.json_list(order_ids, numeric=True)}
             )
         )
+        return localized(orders, self.zone)
 
     async def set_status_to_packed_by_marketplace(
         self, order_item_ids: Sequence[str], **shipping: str | None
@@ -539,8 +561,10 @@ class LinioClient:
     async def set_status_to_ready_to_ship(
         self, order_item_ids: Sequence[str], **shipping: str | None
     ) -> list[PackedItem]:
-        """Items ready for the carrier; same shipping keywords as packing. The reply may
-        omit OrderItemId: do not key on it."""
+        """Items ready for the carrier; same shipping keywords as packing. Seller Center
+        moves every item of the order, not only the ids given; the reply may omit
+        OrderItemId: do not key on it. E021 (e.g. FOB not enabled for the seller) raises
+        `ItemError`, E080 (carrier differs from the preselected one) PermanentError."""
         return await self._ship_step("SetStatusToReadyToShip", order_item_ids, **shipping)
 
     async def _ship_step(
@@ -566,6 +590,26 @@ class LinioClient:
         """One item per call (Seller Center's rule); `reason` from `get_failure_reasons`."""
         await self.call(
             "SetStatusToCanceled",
+            {"OrderItemId": order_item_id, "Reason": reason, "ReasonDetail": reason_detail},
+            method="POST",
+        )
+
+    async def set_status_to_shipped(self, order_item_id: str) -> None:
+        """The seller's own carrier picked the item up (ready_to_ship -> shipped); one item
+        per call (GFG Java/mobly SDKs)."""
+        await self.call("SetStatusToShipped", {"OrderItemId": order_item_id}, method="POST")
+
+    async def set_status_to_delivered(self, order_item_id: str) -> None:
+        """The seller's own carrier delivered the item (shipped -> delivered)."""
+        await self.call("SetStatusToDelivered", {"OrderItemId": order_item_id}, method="POST")
+
+    async def set_status_to_failed_delivery(
+        self, order_item_id: str, reason: str, reason_detail: str | None = None
+    ) -> None:
+        """Delivery failed (shipped -> failed); `reason` a failure reason of type
+        `failed` from `get_failure_reasons`."""
+        await self.call(
+            "SetStatusToFailedDelivery",
             {"OrderItemId": order_item_id, "Reason": reason, "ReasonDetail": reason_detail},
             method="POST",
         )
@@ -615,3 +659,8 @@ class LinioClient:
 
     async def delete_webhook(self, webhook_id: str) -> None:
         await self.call("DeleteWebhook", body=build.delete_webhook_xml(webhook_id), method="POST")
+
+
+def _basic_header(credentials: tuple[str, str]) -> str:
+    user, password = credentials
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")

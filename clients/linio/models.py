@@ -1,6 +1,7 @@
 """Typed Seller Center entities. Money is Decimal, ids that may carry leading zeros or
-exceed 64 bits stay strings, dates without a zone stay naive (Seller Center sends local
-time of the seller's country)."""
+exceed 64 bits stay strings. The pure parsers leave dates without a zone naive (Seller
+Center sends the seller country's wall-clock time); `LinioClient` returns them aware in
+that zone (`clients.linio.dates.localized`), so they can go back into a filter."""
 
 from __future__ import annotations
 
@@ -90,7 +91,9 @@ class Product:
     name: str | None = None
     variation: str | None = None
     parent_sku: str | None = None
-    quantity: int | None = None
+    quantity: int | None = None  # sellable stock in the seller's warehouse (what we set)
+    # Available = Quantity + FulfillmentBySellable - ReservedStock - RealTimeStock (docs,
+    # GetProducts field table); ReservedStock is held by pending orders.
     available: int | None = None
     price: Decimal | None = None
     sale_price: Decimal | None = None
@@ -109,6 +112,10 @@ class Product:
     product_data: dict[str, str | None] = field(default_factory=dict)
     qc_status: str | None = None
     business_units: tuple[BusinessUnit, ...] = ()
+    reserved_stock: int | None = None
+    real_time_stock: int | None = None
+    fulfillment_by_sellable: int | None = None
+    fulfillment_by_non_sellable: int | None = None
 
 
 @dataclass(frozen=True)
@@ -121,9 +128,14 @@ class QcState:
 
 @dataclass(frozen=True)
 class FeedError:
+    """One FeedErrors/Error or FeedWarnings/Warning. `seller_sku` comes from the SellerSku
+    element or, when the platform only names it in the message, from the message."""
+
     code: str | None
     message: str
     seller_sku: str | None
+    order_id: str | None = None
+    order_item_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +170,39 @@ class FeedCount:
     processing: int
     finished: int
     canceled: int
+
+
+# Order item statuses (spec §4.1 and the post-sale ones of Falabella's v600 order flow).
+ITEM_STATUSES = (
+    "pending",
+    "ready_to_ship",
+    "shipped",
+    "delivered",
+    "failed",
+    "canceled",
+    "returned",
+    "return_shipped_by_customer",
+    "return_waiting_for_approval",
+    "return_rejected",
+)
+# Spellings the platform's own pages use for the post-sale statuses.
+_STATUS_ALIASES = {
+    "return_ship_by_customer": "return_shipped_by_customer",
+    "return_awaiting_for_approval": "return_waiting_for_approval",
+    "return_awaiting_approval": "return_waiting_for_approval",
+    "return waiting for approval": "return_waiting_for_approval",
+    "return shipped by customer": "return_shipped_by_customer",
+    "cancelled": "canceled",
+}
+
+
+def normalize_item_status(status: str | None) -> str | None:
+    """One spelling per status (lower case, `return_waiting_for_approval`…); an unknown
+    status is kept as sent (lower case) so a new one is recorded, never refused."""
+    if status is None:
+        return None
+    lowered = status.strip().lower()
+    return _STATUS_ALIASES.get(lowered, lowered)
 
 
 @dataclass(frozen=True)
@@ -349,6 +394,29 @@ class WebhookCallback:
     @property
     def feed_id(self) -> str | None:
         value = self.payload.get("Feed")
+        return None if value in (None, "") else str(value)
+
+    @property
+    def seller_skus(self) -> tuple[str, ...]:
+        """Product events carry `{"SellerSkus": [...]}`, several SKUs per event (docs);
+        a single `SellerSku` (older simulators, hand-made tests) is read too."""
+        for key in ("SellerSkus", "SellerSku"):
+            value = self.payload.get(key)
+            if value not in (None, ""):
+                values = value if isinstance(value, list) else [value]
+                return tuple(str(v) for v in values if v not in (None, ""))
+        return ()
+
+    @property
+    def new_status(self) -> str | None:
+        """onOrderItemsStatusChanged's `NewStatus`, one spelling per status."""
+        value = self.payload.get("NewStatus")
+        return normalize_item_status(str(value)) if value not in (None, "") else None
+
+    @property
+    def order_number(self) -> str | None:
+        """onOrderCreated's `OrderNr` (the number the seller searches in Seller Center)."""
+        value = self.payload.get("OrderNr", self.payload.get("OrderNumber"))
         return None if value in (None, "") else str(value)
 
 

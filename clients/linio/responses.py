@@ -23,6 +23,7 @@ from clients.errors import (
     AuthError,
     ClientError,
     ErrorDetail,
+    ItemError,
     NotFoundError,
     PermanentError,
     ThrottledError,
@@ -55,17 +56,22 @@ from clients.linio.models import (
     Statistics,
     TrackingCode,
     Webhook,
-    WebhookCallback,
     WebhookEvent,
+    normalize_item_status,
 )
+from clients.linio.webhooks import parse_webhook_callback  # noqa: F401  (re-exported)
 
 T = TypeVar("T")
 Node = dict[str, Any]
 
 AUTH_CODES = {3, 7, 9}  # timestamp expired (clock); login failed / signature; access denied
-TRANSIENT_CODES = {21, 119}  # OMS API error; not ready yet, try again later
-# Invalid feed id, order id, order item id; document not found; no orders found.
-NOT_FOUND_CODES = {12, 16, 20, 35, 39}
+# OMS API error (E021, e.g. the seller's FOB/shipping mode not enabled: it repeats for that
+# item until the account is fixed); not ready yet, try again later (E119). The platform
+# answered, so these are about one item: ItemError, never a breaker trip.
+ITEM_LEVEL_CODES = {21, 119}
+# Invalid feed id, order id, order item id; document not found; no orders found; and the
+# not-found family of GFG's ErrorType (57, 62, 88, 93).
+NOT_FOUND_CODES = {12, 16, 20, 35, 39, 57, 62, 88, 93}
 
 # (parent, child) element pairs Seller Center repeats. xmltodict turns one child into a
 # dict and several into a list; forcing lists here means a one-order page and a two-order
@@ -227,13 +233,17 @@ def parse_envelope(
             status=status,
         )
     if stripped.startswith("{"):
-        return _json_envelope(stripped, where, status)
-    if not stripped.startswith("<"):
+        document_or_reply = _json_document(stripped, where, status)
+        if isinstance(document_or_reply, Envelope):
+            return document_or_reply
+        document = document_or_reply
+    elif not stripped.startswith("<"):
         raise _not_xml(where, status, stripped)
-    try:
-        document = _load(stripped)
-    except ExpatError:
-        raise _not_xml(where, status, stripped) from None
+    else:
+        try:
+            document = _load(stripped)
+        except ExpatError:
+            raise _not_xml(where, status, stripped) from None
     root_name = next(iter(document))
     root = document[root_name] or {}
     if root_name == "ErrorResponse":
@@ -254,7 +264,21 @@ def parse_envelope(
 
 def _not_xml(where: str, status: int | None, body: str) -> ClientError:
     """An HTML maintenance page, a gateway error, an empty body: the platform, not our data."""
-    if status in (401, 403):
+    if status == 401:
+        # Staging hosts sit behind HTTP Basic (user:password given with the staging access,
+        # not the API key); the web server refuses before Seller Center reads the signature.
+        return AuthError(
+            bilingual(
+                f"{where} pidió credenciales HTTP Basic (HTTP 401): los hosts de staging las "
+                f"necesitan además de la API key; revise el usuario y la clave de staging.",
+                f"{where} asked for HTTP Basic credentials (HTTP 401): staging hosts need "
+                f"them besides the API key; check the staging user and password.",
+            ),
+            code="HTTP_BASIC",
+            status=status,
+            body=body[:300],
+        )
+    if status == 403:
         return AuthError(
             bilingual(
                 f"{where} negó el acceso (HTTP {status}): revise usuario, API key y permisos.",
@@ -306,7 +330,9 @@ def error_from(root: Node, where: str, status: int | None = None) -> ClientError
     full = f"{where}: {message}"
     if code == 429 or status == 429:
         return ThrottledError(full, code=label, status=status, details=details)
-    if kind == "Platform" or code in TRANSIENT_CODES or (status or 0) >= 500:
+    if code in ITEM_LEVEL_CODES and kind != "Platform":
+        return ItemError(full, code=label, status=status, details=details)
+    if kind == "Platform" or (status or 0) >= 500:
         return TransientError(
             f"{full}. " + bilingual("Se reintentará.", "Will retry."),
             code=label,
@@ -329,13 +355,27 @@ def error_from(root: Node, where: str, status: int | None = None) -> ClientError
     return PermanentError(full, code=label, status=status, details=details)
 
 
-def _json_envelope(source: str, where: str, status: int | None) -> Envelope:
+def _json_document(source: str, where: str, status: int | None) -> Node | Envelope:
+    """A `Format=JSON` reply read into the tree `_load` gives for XML.
+
+    Seller Center's JSON is the XML tree with every scalar a string, one element an
+    object and several an array, empty ``""`` (GFG SDKs): turning it back into XML and
+    reading that gives exactly the XML path, one-or-many lists included. Other JSON (the
+    invoice endpoint's) comes back as an Envelope whose body is the document.
+    """
     try:
         data = json.loads(source)
     except json.JSONDecodeError:
         raise _not_xml(where, status, source) from None
-    if isinstance(data, dict) and ("errors" in data or "ErrorResponse" in data):
-        errors = data.get("errors") or [data.get("ErrorResponse")]
+    if isinstance(data, dict) and len(data) == 1:
+        root = next(iter(data))
+        if root in ("SuccessResponse", "ErrorResponse") and isinstance(data[root], dict | str):
+            try:
+                return _load(xmltodict.unparse({root: data[root] or None}))
+            except (ExpatError, ValueError):
+                pass
+    if isinstance(data, dict) and "errors" in data:
+        errors = data["errors"]
         details = [ErrorDetail(message=json.dumps(e, ensure_ascii=False)) for e in errors]
         raise PermanentError(
             f"{where}: {json.dumps(errors, ensure_ascii=False)[:300]}",
@@ -398,7 +438,8 @@ def parse_category_attributes(env: Envelope) -> list[Attribute]:
             feed_name=text(a.get("FeedName")) or "",
             global_identifier=text(a.get("GlobalIdentifier")),
             group_name=text(a.get("GroupName")),
-            is_mandatory=boolean(a.get("isMandatory")),
+            # Linio writes isMandatory/isDefault, GFG's other editions IsMandatory/IsDefault.
+            is_mandatory=boolean(_either(a, "isMandatory", "IsMandatory")),
             is_global=boolean(a.get("IsGlobalAttribute")),
             description=text(a.get("Description")),
             product_type=text(a.get("ProductType")),
@@ -410,13 +451,18 @@ def parse_category_attributes(env: Envelope) -> list[Attribute]:
                 AttributeOption(
                     text(o.get("Name")) or "",
                     text(o.get("GlobalIdentifier")),
-                    boolean(o.get("isDefault")),
+                    boolean(_either(o, "isDefault", "IsDefault")),
                 )
                 for o in _list(a, "Options", "Option")
             ),
         )
         for a in _list(env.body, "Attribute")
     ]
+
+
+def _either(node: Node, *keys: str) -> Any:
+    """The first of several spellings of one field that is present."""
+    return next((node[k] for k in keys if node.get(k) is not None), None)
 
 
 _CATEGORY_SPLIT = re.compile(r",(?=\S)")
@@ -439,6 +485,10 @@ def parse_product(node: Node) -> Product:
         parent_sku=text(node.get("ParentSku")),
         quantity=integer(node.get("Quantity")),
         available=integer(node.get("Available")),
+        reserved_stock=integer(node.get("ReservedStock")),
+        real_time_stock=integer(node.get("RealTimeStock")),
+        fulfillment_by_sellable=integer(node.get("FulfillmentBySellable")),
+        fulfillment_by_non_sellable=integer(node.get("FulfillmentByNonSellable")),
         price=decimal(node.get("Price")),
         sale_price=decimal(node.get("SalePrice")),
         sale_start=timestamp(node.get("SaleStartDate")),
@@ -489,11 +539,39 @@ def parse_qc_status(env: Envelope) -> list[QcState]:
     return states
 
 
+# "Field Capacity (for Seller SKU: 1000030588) with value 'x' has a problem: …" (mobly's
+# FeedStatusWithErrors fixture, Falabella's feeds page) and "Seller SKU 'X' not found".
+_SKU_IN_MESSAGE = (
+    re.compile(r"\(for Seller ?SKU: *([^)\s]+) *\)", re.IGNORECASE),
+    re.compile(r"Seller ?SKU:? *'([^']+)'", re.IGNORECASE),
+)
+
+
+def sku_in_message(message: str) -> str | None:
+    """The SellerSku a feed error's text names, when it names one."""
+    for pattern in _SKU_IN_MESSAGE:
+        match = pattern.search(message)
+        if match:
+            return match.group(1)
+    return None
+
+
 def _feed_errors(node: Node, group: str, item: str) -> tuple[FeedError, ...]:
-    return tuple(
-        FeedError(text(e.get("Code")), text(e.get("Message")) or "", text(e.get("SellerSku")))
-        for e in _list(node, group, item)
-    )
+    """Errors (or warnings) attributed to their SKU: the SellerSku element when present,
+    else the SKU the message names; OrderId/OrderItemId kept when sent (GFG Go SDK)."""
+    errors = []
+    for e in _list(node, group, item):
+        message = text(e.get("Message")) or ""
+        errors.append(
+            FeedError(
+                text(e.get("Code")),
+                message,
+                text(e.get("SellerSku")) or sku_in_message(message),
+                order_id=text(e.get("OrderId")),
+                order_item_id=text(e.get("OrderItemId")),
+            )
+        )
+    return tuple(errors)
 
 
 def parse_feed(node: Node) -> Feed:
@@ -571,7 +649,11 @@ def parse_order(node: Node, items: tuple[OrderItem, ...] = ()) -> Order:
         items_count=integer(node.get("ItemsCount")),
         promised_shipping_time=timestamp(node.get("PromisedShippingTime")),
         extra_attributes=extra_attributes(node.get("ExtraAttributes")),
-        statuses=tuple(t for t in (text(s) for s in many(child(node, "Statuses"), "Status")) if t),
+        statuses=tuple(
+            normalize_item_status(t)
+            for t in (text(s) for s in many(child(node, "Statuses"), "Status"))
+            if t
+        ),
         invoice_required=boolean(invoice) if text(invoice) else None,
         shipping_type=text(node.get("ShippingType")),
         operator_code=text(node.get("OperatorCode")),
@@ -602,7 +684,7 @@ def parse_order_item(node: Node) -> OrderItem:
         shipping_service_cost=decimal(node.get("ShippingServiceCost")),
         voucher_amount=decimal(node.get("VoucherAmount")),
         voucher_code=text(node.get("VoucherCode")),
-        status=text(node.get("Status")),
+        status=normalize_item_status(text(node.get("Status"))),
         is_processable=boolean(node.get("IsProcessable")),
         shipment_provider=text(node.get("ShipmentProvider")),
         tracking_code=text(node.get("TrackingCode")),
@@ -713,24 +795,6 @@ def parse_webhook_entities(env: Envelope) -> list[WebhookEvent]:
 def parse_created_webhook(env: Envelope) -> CreatedWebhook:
     hook = child(env.body, "Webhook")
     return CreatedWebhook(text(hook.get("WebhookId")) or "", timestamp(hook.get("CreatedAt")))
-
-
-def parse_webhook_callback(raw: bytes | str) -> WebhookCallback:
-    """The JSON Seller Center POSTs to a webhook URL; a malformed one is a PermanentError
-    (answering 4xx makes Seller Center retry for 30 days, so callers log and answer 200)."""
-    try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        data = None
-    if not isinstance(data, dict) or not isinstance(data.get("event"), str):
-        raise PermanentError(
-            bilingual(
-                "El aviso de Seller Center no es JSON con 'event'.",
-                "The Seller Center callback is not JSON with an 'event'.",
-            )
-        )
-    payload = data.get("payload")
-    return WebhookCallback(data["event"], payload if isinstance(payload, dict) else {})
 
 
 def parse_invoice_number(env: Envelope) -> InvoiceNumber:

@@ -7,6 +7,7 @@ simulator's feed runner; FeedStatus then reports per-SKU errors, as the platform
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from simulators.linio.catalog_data import (
     category_tree,
 )
 from simulators.linio.envelope import Detail, Refused, Reply, sc_date
-from simulators.linio.state import SellerState, SimFeed
+from simulators.linio.state import SellerState, SimFeed, names_sku
 
 if TYPE_CHECKING:
     from simulators.linio.server import LinioSimulator
@@ -39,6 +40,8 @@ PRODUCT_FILTERS = (
     "sold-out",
 )
 BAD_DATE = Refused(17, "E017: Invalid Date Format")
+BAD_STATUS_FILTER = Refused(36, "E036: Invalid status filter")
+CORRUPT_SKU_LIST = Refused(70, "E070: You have corrupt data in your sku seller list.")
 
 
 # --- feeds --------------------------------------------------------------------------------
@@ -99,13 +102,23 @@ def _failure_report(feed: SimFeed) -> Any:
     }
 
 
-def feed_node(feed: SimFeed, *, detail: bool) -> dict[str, Any]:
+def _feed_messages(entries: list[tuple[str, str, str]]) -> list[dict[str, str]]:
+    """FeedErrors/FeedWarnings entries; SellerSku omitted when the message names it (the
+    platform's "Field X (for Seller SKU: S) with value …" errors carry Code and Message
+    only, mobly's FeedStatusWithErrors fixture)."""
+    return [
+        {"Code": c, "Message": m} if names_sku(m) else {"Code": c, "Message": m, "SellerSku": s}
+        for c, m, s in entries
+    ]
+
+
+def feed_node(feed: SimFeed, *, detail: bool, zone: dt.tzinfo = dt.UTC) -> dict[str, Any]:
     node: dict[str, Any] = {
         "Feed": feed.feed_id,
         "Status": feed.status,
         "Action": feed.action,
-        "CreationDate": sc_date(feed.created_at),
-        "UpdatedDate": sc_date(feed.updated_at),
+        "CreationDate": sc_date(feed.created_at, zone),
+        "UpdatedDate": sc_date(feed.updated_at, zone),
         "Source": "api",
         "TotalRecords": str(len(feed.records)),
         "ProcessedRecords": str(len(feed.records) if feed.status == "Finished" else 0),
@@ -113,10 +126,11 @@ def feed_node(feed: SimFeed, *, detail: bool) -> dict[str, Any]:
     }
     if not detail:
         node["FailureReports"] = _failure_report(feed)
-    elif feed.errors:
-        node["FeedErrors"] = {
-            "Error": [{"Code": c, "Message": m, "SellerSku": s} for c, m, s in feed.errors]
-        }
+    else:
+        if feed.errors:
+            node["FeedErrors"] = {"Error": _feed_messages(feed.errors)}
+        if feed.warnings:
+            node["FeedWarnings"] = {"Warning": _feed_messages(feed.warnings)}
     return node
 
 
@@ -125,7 +139,7 @@ def feed_status(sim: LinioSimulator, state: SellerState, q: params.Query, body: 
     if feed is None:
         raise Refused(12, "E012: Invalid Feed ID")
     return Reply(
-        {"FeedDetail": feed_node(feed, detail=True)},
+        {"FeedDetail": feed_node(feed, detail=True, zone=state.zone)},
         "FeedDetail",
         parameters={"FeedID": feed.feed_id},
     )
@@ -147,8 +161,12 @@ def _feeds_page(state: SellerState, q: params.Query) -> Reply:
     status = q.get("Status")
     if status and status not in FEED_STATUSES:
         raise Refused(13, "E013: Invalid Feed Status")
-    created = params.when(q, "CreationDate", Refused(46, "E046: Invalid CreationDate value"))
-    updated = params.when(q, "UpdatedDate", Refused(47, "E047: Invalid UpdatedDate value"))
+    created = params.when(
+        q, "CreationDate", Refused(46, "E046: Invalid CreationDate value"), state.zone
+    )
+    updated = params.when(
+        q, "UpdatedDate", Refused(47, "E047: Invalid UpdatedDate value"), state.zone
+    )
     feeds = sorted(state.feeds.values(), key=lambda f: f.created_at, reverse=True)
     feeds = [
         f
@@ -158,7 +176,8 @@ def _feeds_page(state: SellerState, q: params.Query) -> Reply:
         and (updated is None or (f.updated_at is not None and f.updated_at >= updated))
     ]
     chunk = feeds[offset : offset + size]
-    return Reply({"Feed": [feed_node(f, detail=False) for f in chunk]} if chunk else "", "Feed")
+    nodes = [feed_node(f, detail=False, zone=state.zone) for f in chunk]
+    return Reply({"Feed": nodes} if chunk else "", "Feed")
 
 
 def feed_count(sim: LinioSimulator, state: SellerState, q: params.Query, body: str) -> Reply:
@@ -178,8 +197,8 @@ def feed_cancel(sim: LinioSimulator, state: SellerState, q: params.Query, body: 
 # --- products -----------------------------------------------------------------------------
 
 
-def _matches_filter(product: dict[str, Any], wanted: str) -> bool:
-    quantity = int(product.get("Quantity") or 0)
+def _matches_filter(product: dict[str, Any], wanted: str, available: int) -> bool:
+    quantity = available
     status = product.get("Status")
     return {
         "all": status != "deleted",
@@ -196,6 +215,7 @@ def _matches_filter(product: dict[str, Any], wanted: str) -> bool:
 def product_node(state: SellerState, sku: str, p: dict[str, Any]) -> dict[str, Any]:
     images = p.get("Images") or []
     category = state.categories.get(str(p.get("PrimaryCategory")))
+    quantity, reserved, available = state.stock(sku)
     return {
         "SellerSku": sku,
         "ShopSku": p.get("ShopSku"),
@@ -203,8 +223,14 @@ def product_node(state: SellerState, sku: str, p: dict[str, Any]) -> dict[str, A
         "Name": p.get("Name"),
         "Variation": p.get("Variation", ""),
         "ParentSku": p.get("ParentSku") or sku,
-        "Quantity": p.get("Quantity", "0"),
-        "Available": p.get("Quantity", "0"),
+        "Quantity": str(quantity),
+        # Docs' GetProducts table: Available = Quantity + FulfillmentBySellable
+        # - ReservedStock - RealTimeStock; a dropshipping seller has no fulfilment stock.
+        "ReservedStock": str(reserved),
+        "RealTimeStock": "0",
+        "FulfillmentBySellable": "0",
+        "FulfillmentByNonSellable": "0",
+        "Available": str(available),
         "Price": p.get("Price"),
         "SalePrice": p.get("SalePrice", ""),
         "SaleStartDate": p.get("SaleStartDate", ""),
@@ -227,23 +253,23 @@ def get_products(sim: LinioSimulator, state: SellerState, q: params.Query, body:
     offset, limit = params.page(q, 1000)
     wanted = q.get("Filter") or "all"
     if wanted not in PRODUCT_FILTERS:
-        raise Refused(5, "E005: Invalid Request Format")
+        raise BAD_STATUS_FILTER
     pool = state.removed if wanted == "deleted" else state.products
-    skus = params.json_list(q, "SkuSellerList", Refused(5, "E005: Invalid Request Format"))
+    skus = params.json_list(q, "SkuSellerList", CORRUPT_SKU_LIST)
     candidates = (
         ((s, pool[s]) for s in dict.fromkeys(skus) if s in pool)
         if skus is not None
         else iter(pool.items())
     )
     bounds = {
-        name: params.when(q, name, BAD_DATE)
+        name: params.when(q, name, BAD_DATE, state.zone)
         for name in ("CreatedAfter", "CreatedBefore", "UpdatedAfter", "UpdatedBefore")
     }
     search = (q.get("Search") or "").lower()
     found = [
         (sku, p)
         for sku, p in candidates
-        if _matches_filter(p, wanted)
+        if _matches_filter(p, wanted, state.stock(sku)[2])
         and (not search or search in sku.lower() or search in str(p.get("Name", "")).lower())
         and (bounds["CreatedAfter"] is None or p["CreatedAt"] > bounds["CreatedAfter"])
         and (bounds["CreatedBefore"] is None or p["CreatedAt"] < bounds["CreatedBefore"])
@@ -256,13 +282,18 @@ def get_products(sim: LinioSimulator, state: SellerState, q: params.Query, body:
 
 def get_qc_status(sim: LinioSimulator, state: SellerState, q: params.Query, body: str) -> Reply:
     offset, limit = params.page(q, 100)
-    skus = params.json_list(q, "SkuSellerList", Refused(5, "E005: Invalid Request Format"))
+    skus = params.json_list(q, "SkuSellerList", CORRUPT_SKU_LIST)
     chosen = [s for s in dict.fromkeys(skus) if s in state.products] if skus else state.products
-    states = [
-        {"SellerSKU": s, "Status": state.products[s].get("QcStatus", "pending")}
-        for s in list(chosen)[offset : offset + limit]
-    ]
+    states = [_qc_state(s, state.products[s]) for s in list(chosen)[offset : offset + limit]]
     return Reply({"Status": {"State": states}} if states else "", "State")
+
+
+def _qc_state(sku: str, product: dict[str, Any]) -> dict[str, str]:
+    """GetQcStatus.success.xml: SellerSKU, Status, and a Reason for a rejection."""
+    node = {"SellerSKU": sku, "Status": product.get("QcStatus", "pending")}
+    if node["Status"] == "rejected":
+        node["Reason"] = product.get("QcReason") or ""
+    return node
 
 
 # --- reference data -----------------------------------------------------------------------

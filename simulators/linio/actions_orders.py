@@ -1,7 +1,10 @@
 """Order actions: reading orders and items, the seller's status moves, invoices, documents.
 
 Each status move that succeeds tells the seller's webhooks (onOrderItemsStatusChanged),
-like the platform; refusals carry the codes of spec §4 (E020, E022–E026, E028, E029, E073…).
+like the platform; refusals carry the codes of spec §4 (E020, E021, E022–E026, E028,
+E029, E073, E080…). Dates are the seller zone's wall-clock time except AddressUpdatedAt
+(UTC, as in GetOrder.success.xml). SetStatusToShipped / Delivered / FailedDelivery take
+one OrderItemId each (GFG Java and mobly SDKs).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from simulators.linio import params
 from simulators.linio.actions_catalog import BAD_DATE, Action
 from simulators.linio.catalog_data import FAILURE_REASONS, SHIPMENT_PROVIDERS
 from simulators.linio.envelope import Refused, Reply, sc_date
-from simulators.linio.state import ITEM_STATUSES, SellerState, SimItem, SimOrder
+from simulators.linio.state import DEDUCTED, ITEM_STATUSES, SellerState, SimItem, SimOrder
 
 if TYPE_CHECKING:
     from simulators.linio.server import LinioSimulator
@@ -52,7 +55,7 @@ def _address(order: SimOrder) -> dict[str, Any]:
     }
 
 
-def order_node(order: SimOrder) -> dict[str, Any]:
+def order_node(order: SimOrder, zone: dt.tzinfo = dt.UTC) -> dict[str, Any]:
     return {
         "OrderId": order.order_id,
         "CustomerFirstName": order.customer["first"],
@@ -65,20 +68,20 @@ def order_node(order: SimOrder) -> dict[str, Any]:
         "GiftOption": "0",
         "GiftMessage": "",
         "VoucherCode": "",
-        "CreatedAt": sc_date(order.created_at),
-        "UpdatedAt": sc_date(order.updated_at),
-        "AddressUpdatedAt": sc_date(order.created_at),
+        "CreatedAt": sc_date(order.created_at, zone),
+        "UpdatedAt": sc_date(order.updated_at, zone),
+        "AddressUpdatedAt": sc_date(order.created_at, dt.UTC),
         "AddressBilling": _address(order),
         "AddressShipping": _address(order),
         "NationalRegistrationNumber": "",
         "ItemsCount": str(len(order.items)),
-        "PromisedShippingTime": sc_date(order.created_at + dt.timedelta(days=2)),
+        "PromisedShippingTime": sc_date(order.created_at + dt.timedelta(days=2), zone),
         "ExtraAttributes": "",
         "Statuses": {"Status": sorted({i.status for i in order.items})},
     }
 
 
-def item_node(item: SimItem) -> dict[str, Any]:
+def item_node(item: SimItem, zone: dt.tzinfo = dt.UTC, currency: str = "MXN") -> dict[str, Any]:
     return {
         "OrderItemId": item.order_item_id,
         "ShopId": "1",
@@ -90,7 +93,7 @@ def item_node(item: SimItem) -> dict[str, Any]:
         "ShippingType": "Dropshipping",
         "ItemPrice": f"{item.price:.2f}",
         "PaidPrice": f"{item.price:.2f}",
-        "Currency": "MXN",
+        "Currency": currency,
         "WalletCredits": "0.00",
         "TaxAmount": "0.00",
         "CodCollectableAmount": "",
@@ -110,11 +113,11 @@ def item_node(item: SimItem) -> dict[str, Any]:
         "PurchaseOrderId": "0",
         "PurchaseOrderNumber": "",
         "PackageId": item.package_id or "",
-        "PromisedShippingTime": sc_date(item.created_at + dt.timedelta(days=2)),
+        "PromisedShippingTime": sc_date(item.created_at + dt.timedelta(days=2), zone),
         "ExtraAttributes": "",
         "ShippingProviderType": "standard",
-        "CreatedAt": sc_date(item.created_at),
-        "UpdatedAt": sc_date(item.updated_at),
+        "CreatedAt": sc_date(item.created_at, zone),
+        "UpdatedAt": sc_date(item.updated_at, zone),
         "ReturnStatus": "",
     }
 
@@ -131,7 +134,7 @@ def get_orders(sim: LinioSimulator, state: SellerState, q: params.Query, body: s
     if direction not in ("ASC", "DESC"):
         raise Refused(74, "E074: Invalid sort direction")
     bounds = {
-        name: params.when(q, name, BAD_DATE)
+        name: params.when(q, name, BAD_DATE, state.zone)
         for name in ("CreatedAfter", "CreatedBefore", "UpdatedAfter", "UpdatedBefore")
     }
     orders = [
@@ -146,7 +149,7 @@ def get_orders(sim: LinioSimulator, state: SellerState, q: params.Query, body: s
     key = "updated_at" if sort_by == "updated_at" else "created_at"
     orders.sort(key=lambda o: getattr(o, key), reverse=direction == "DESC")
     chunk = orders[offset : offset + limit]
-    body_node = {"Orders": {"Order": [order_node(o) for o in chunk]}} if chunk else ""
+    body_node = {"Orders": {"Order": [order_node(o, state.zone) for o in chunk]}} if chunk else ""
     return Reply(body_node, "Orders", total=len(orders))
 
 
@@ -158,11 +161,11 @@ def _order(state: SellerState, q: params.Query) -> SimOrder:
 
 
 def get_order(sim: LinioSimulator, state: SellerState, q: params.Query, body: str) -> Reply:
-    return Reply({"Orders": {"Order": order_node(_order(state, q))}}, "Order")
+    return Reply({"Orders": {"Order": order_node(_order(state, q), state.zone)}}, "Order")
 
 
 def get_order_items(sim: LinioSimulator, state: SellerState, q: params.Query, body: str) -> Reply:
-    items = [item_node(i) for i in _order(state, q).items]
+    items = [item_node(i, state.zone, state.currency) for i in _order(state, q).items]
     return Reply({"OrderItems": {"OrderItem": items}}, "OrderItems")
 
 
@@ -184,7 +187,9 @@ def get_multiple_order_items(
         {
             "OrderId": o.order_id,
             "OrderNumber": o.order_number,
-            "OrderItems": {"OrderItem": [item_node(i) for i in o.items]},
+            "OrderItems": {
+                "OrderItem": [item_node(i, state.zone, state.currency) for i in o.items]
+            },
         }
         for o in (state.orders[i] for i in dict.fromkeys(ids))
     ]
@@ -223,8 +228,14 @@ def set_status_to_packed_by_marketplace(
 def set_status_to_ready_to_ship(
     sim: LinioSimulator, state: SellerState, q: params.Query, body: str
 ) -> Reply:
-    items = state.ready_to_ship(*_shipping(q))
-    sim.items_changed(state, items)
+    """Every pending item of the order moves (not only the ids given); one status event
+    for the items that changed."""
+    ids, provider, tracking = _shipping(q)
+    already = {i for i in ids if i in state.items and state.items[i].status == "ready_to_ship"}
+    items = state.ready_to_ship(ids, provider, tracking)
+    moved = [i for i in items if i.order_item_id not in already]
+    if moved:
+        sim.items_changed(state, moved)
     nodes = [{"PurchaseOrderId": "0", "PurchaseOrderNumber": ""} for _ in items]
     return Reply({"OrderItems": {"OrderItem": nodes}}, "OrderItems")
 
@@ -235,11 +246,50 @@ def set_status_to_canceled(
     item = state.cancel(
         q.get("OrderItemId", ""),
         q.get("Reason", ""),
-        {name for _, name in FAILURE_REASONS},
+        _reasons("canceled"),
         q.get("ReasonDetail", ""),
     )
     sim.items_changed(state, [item])
     return Reply()
+
+
+def _reasons(kind: str) -> set[str]:
+    return {name for reason_type, name in FAILURE_REASONS if reason_type == kind}
+
+
+def _seller_move(sim: LinioSimulator, state: SellerState, q: params.Query, status: str) -> Reply:
+    if not q.get("OrderItemId"):
+        raise Refused(1, "E001: Parameter OrderItemId is mandatory")
+    item = state.seller_move(
+        q["OrderItemId"],
+        status,
+        q.get("Reason", ""),
+        q.get("ReasonDetail", ""),
+        _reasons("failed"),
+    )
+    sim.items_changed(state, [item])
+    return Reply()
+
+
+def set_status_to_shipped(
+    sim: LinioSimulator, state: SellerState, q: params.Query, body: str
+) -> Reply:
+    """ready_to_ship -> shipped, reported by a seller shipping with its own carrier."""
+    return _seller_move(sim, state, q, "shipped")
+
+
+def set_status_to_delivered(
+    sim: LinioSimulator, state: SellerState, q: params.Query, body: str
+) -> Reply:
+    """shipped -> delivered."""
+    return _seller_move(sim, state, q, "delivered")
+
+
+def set_status_to_failed_delivery(
+    sim: LinioSimulator, state: SellerState, q: params.Query, body: str
+) -> Reply:
+    """shipped -> failed, with a Reason of type `failed` (E022 otherwise)."""
+    return _seller_move(sim, state, q, "failed")
 
 
 def set_invoice_number(
@@ -269,7 +319,7 @@ def get_document(sim: LinioSimulator, state: SellerState, q: params.Query, body:
         content = f"<html><body><h1>Factura {numbers}</h1></body></html>"
         mime = "text/html"
     else:
-        if any(not i.package_id for i in items):
+        if any(not i.package_id or i.status not in DEDUCTED for i in items):
             raise Refused(
                 34, "E034: Order item must be packed. Please call SetStatusToReadyToShip before"
             )
@@ -291,6 +341,9 @@ ACTIONS: dict[str, Action] = {
     "SetStatusToPackedByMarketplace": set_status_to_packed_by_marketplace,
     "SetStatusToReadyToShip": set_status_to_ready_to_ship,
     "SetStatusToCanceled": set_status_to_canceled,
+    "SetStatusToShipped": set_status_to_shipped,
+    "SetStatusToDelivered": set_status_to_delivered,
+    "SetStatusToFailedDelivery": set_status_to_failed_delivery,
     "SetInvoiceNumber": set_invoice_number,
     "GetDocument": get_document,
 }

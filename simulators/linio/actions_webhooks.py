@@ -43,18 +43,38 @@ def create_webhook(sim: LinioSimulator, state: SellerState, q: params.Query, bod
     url = str(hook.get("CallbackUrl") or "")
     events = (hook.get("Events") or {}).get("Event") or []
     events = [str(e) for e in (events if isinstance(events, list) else [events])]
+    if not url or not events:  # Jumia/Linio createwebhook: 89 required field missing
+        missing = "CallbackUrl" if not url else "Events"
+        raise Refused(
+            89,
+            f"E089: Required field {missing} is missing",
+            details=[Detail(missing, f"{missing} is mandatory", "")],
+        )
     if not url.startswith(("http://", "https://")):
-        raise _format_error("CallbackUrl", "CallbackUrl must be an http(s) URL", url)
+        raise Refused(
+            98,
+            "E098: Invalid callback URL",
+            details=[Detail("CallbackUrl", "CallbackUrl must be an http(s) URL", url)],
+        )
     unknown = [e for e in events if e not in KNOWN_EVENTS]
-    if not events or unknown:
-        raise _format_error(
-            "Events", "Events must be aliases from GetWebhookEntities", ",".join(unknown)
+    if unknown:
+        raise Refused(
+            99,
+            "E099: Invalid event alias",
+            details=[
+                Detail(
+                    "Events", "Events must be aliases from GetWebhookEntities", ",".join(unknown)
+                )
+            ],
         )
     if any(h["url"] == url for h in state.webhooks.values()):
         raise _format_error("CallbackUrl", "This callback URL is already registered", url)
     webhook_id = str(uuid.uuid4())
     state.webhooks[webhook_id] = {"url": url, "events": events}
-    return Reply({"Webhook": {"WebhookId": webhook_id, "CreatedAt": head_timestamp()}}, "Webhook")
+    return Reply(
+        {"Webhook": {"WebhookId": webhook_id, "CreatedAt": head_timestamp(zone=state.zone)}},
+        "Webhook",
+    )
 
 
 def get_webhooks(sim: LinioSimulator, state: SellerState, q: params.Query, body: str) -> Reply:

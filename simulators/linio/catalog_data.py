@@ -14,7 +14,9 @@ class SimAttribute:
     feed_name: str
     label: str
     mandatory: bool
-    attribute_type: str = "value"  # "system" attributes are top-level product fields
+    # "system" attributes are top-level product fields; "option" ones take one of `options`
+    # (GFG Go SDK, mobly's GetCategoryAttributes fixture); "value" ones free text.
+    attribute_type: str = "value"
     input_type: str = "textfield"
     options: tuple[str, ...] = ()  # the first one is the default
     group: str = "Main"
@@ -122,7 +124,12 @@ def category_tree() -> list[SimCategory]:
                     "2",
                     extra_attributes=(
                         SimAttribute(
-                            "Color", "Color", True, "value", "dropdown", ("Negro", "Blanco", "Café")
+                            "Color",
+                            "Color",
+                            True,
+                            "option",
+                            "dropdown",
+                            ("Negro", "Blanco", "Café"),
                         ),
                     ),
                 ),
@@ -165,11 +172,27 @@ SHIPMENT_PROVIDERS = (
     ),
 )
 
+# Types as in GFG's Go SDK: canceled (SetStatusToCanceled), failed
+# (SetStatusToFailedDelivery), returned, return_rejected (post-sale, set by Linio).
 FAILURE_REASONS = (
     ("canceled", "Out of stock"),
     ("canceled", "Wrong address"),
     ("canceled", "Sourcing team couldn't find items"),
+    ("failed", "Customer not at home"),
+    ("failed", "Address not found"),
+    ("returned", "Product damaged"),
+    ("return_rejected", "Product used by the customer"),
 )
+
+# Country -> the zone its Seller Center host writes dates in (Head offset -0600 in MX,
+# -0500 in CO and PE, -0300/-0400 in CL).
+COUNTRY_ZONES = {
+    "MX": "America/Mexico_City",
+    "CO": "America/Bogota",
+    "PE": "America/Lima",
+    "CL": "America/Santiago",
+}
+COUNTRY_CURRENCIES = {"MX": "MXN", "CO": "COP", "PE": "PEN", "CL": "CLP"}
 
 # As in GetWebhookEntities.success.gsc.xml, the newer of the two fixtures.
 WEBHOOK_ENTITIES = (

@@ -1,10 +1,14 @@
 """Seller Center's two reply envelopes, shaped like the fixtures.
 
-SuccessResponse: Head (RequestId, RequestAction, ResponseType, Timestamp with an offset
-without colon, optional RequestParameters and TotalCount) and Body. ErrorResponse: Head
-(RequestAction, ErrorType, ErrorCode, ErrorMessage) and a Body that is empty or holds
-ErrorDetail elements. `Format=JSON` gets the same tree as JSON with every scalar a string,
-as the platform documents it.
+SuccessResponse: Head (RequestId, RequestAction, ResponseType, Timestamp with the seller
+country's offset without colon, optional RequestParameters and TotalCount) and Body.
+ErrorResponse: Head (RequestAction, ErrorType, ErrorCode, ErrorMessage) and a Body that is
+empty or holds ErrorDetail elements. `Format=JSON` gets the same tree as JSON with every
+scalar a string, one element an object and several an array, as the GFG SDKs read it.
+
+Dates: a host lives in its country's zone (audit D1). Entity dates are that zone's
+wall-clock time without offset (`sc_date`), naive date filters are read in that zone
+(`parse_when`), Head/Timestamp carries its offset (`head_timestamp`).
 """
 
 from __future__ import annotations
@@ -45,23 +49,26 @@ class Refused(Exception):
         self.details = tuple(details)
 
 
-def head_timestamp(now: dt.datetime | None = None) -> str:
-    """`2019-01-18T06:54:50-0500`: the fixtures' Head/Timestamp, offset without colon."""
-    return (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%S%z")
+def head_timestamp(now: dt.datetime | None = None, zone: dt.tzinfo = dt.UTC) -> str:
+    """`2019-01-18T06:54:50-0500`: the fixtures' Head/Timestamp in the host's zone, offset
+    without colon."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(zone).strftime("%Y-%m-%dT%H:%M:%S%z")
 
 
-def sc_date(value: dt.datetime | None) -> str | None:
-    """Entity dates (CreatedAt, UpdatedDate…) are `YYYY-MM-DD HH:MM:SS` without a zone."""
-    return value.strftime("%Y-%m-%d %H:%M:%S") if value else None
+def sc_date(value: dt.datetime | None, zone: dt.tzinfo = dt.UTC) -> str | None:
+    """Entity dates (CreatedAt, UpdatedDate…): `YYYY-MM-DD HH:MM:SS`, the host zone's
+    wall-clock time, without a zone."""
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if value else None
 
 
-def parse_when(value: str) -> dt.datetime:
-    """A date filter as clients send it (with or without offset, `T` or space); naive is UTC.
+def parse_when(value: str, zone: dt.tzinfo = dt.UTC) -> dt.datetime:
+    """A date filter as clients send it (with or without offset, `T` or space); a naive
+    one is wall-clock time of the host's `zone`, as the SDKs' zone-less filters assume.
 
     Raises ValueError for anything else, which each action maps to its own error code.
     """
     stamp = dt.datetime.fromisoformat(value.strip().replace(" ", "T", 1))
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=zone)
 
 
 def _render(document: dict[str, Any], status: int, as_json: bool) -> web.Response:
@@ -75,10 +82,11 @@ def _render(document: dict[str, Any], status: int, as_json: bool) -> web.Respons
 
 
 def _strings(node: Any) -> Any:
+    """Every scalar a string, empty ``""``, a one-element list collapsed to its element."""
     if isinstance(node, dict):
         return {k: _strings(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [_strings(v) for v in node]
+        return _strings(node[0]) if len(node) == 1 else [_strings(v) for v in node]
     return "" if node is None else str(node)
 
 
@@ -93,12 +101,14 @@ class Reply:
     total: int | None = None
 
 
-def success(action: str, reply: Reply, *, as_json: bool = False) -> web.Response:
+def success(
+    action: str, reply: Reply, *, as_json: bool = False, zone: dt.tzinfo = dt.UTC
+) -> web.Response:
     head: dict[str, Any] = {
         "RequestId": reply.request_id,
         "RequestAction": action,
         "ResponseType": reply.response_type,
-        "Timestamp": head_timestamp(),
+        "Timestamp": head_timestamp(zone=zone),
     }
     if reply.parameters:
         head["RequestParameters"] = reply.parameters
@@ -108,7 +118,11 @@ def success(action: str, reply: Reply, *, as_json: bool = False) -> web.Response
     return _render({"SuccessResponse": {"Head": head, "Body": body}}, 200, as_json)
 
 
-def failure(action: str | None, refused: Refused, *, as_json: bool = False) -> web.Response:
+def failure(
+    action: str | None, refused: Refused, *, as_json: bool = False, status: int | None = None
+) -> web.Response:
+    """The ErrorResponse; `status` overrides the refusal's HTTP status (the GFG platform
+    sends ErrorResponses with HTTP 200, the Linio SDK's tests with 400)."""
     body: Any = ""
     if refused.details:
         body = {
@@ -133,4 +147,4 @@ def failure(action: str | None, refused: Refused, *, as_json: bool = False) -> w
             "Body": body,
         }
     }
-    return _render(document, refused.status, as_json)
+    return _render(document, status or refused.status, as_json)

@@ -18,6 +18,7 @@ class FaultInjector:
     def __init__(self) -> None:
         self._queue: list[tuple[str, float]] = []
         self.latency = 0.0
+        self._feed_errors = 0
 
     def fail_next(self, n: int = 1, status: int = 503) -> None:
         """An ErrorResponse E006 of ErrorType Platform with this HTTP status."""
@@ -35,12 +36,24 @@ class FaultInjector:
         """An HTML page with HTTP 503, as a load balancer shows during maintenance."""
         self._queue.extend([("maintenance", 503.0)] * n)
 
+    def feed_error_next(self, n: int = 1) -> None:
+        """The next n feeds are accepted, then end in status `Error` with nothing applied
+        and no onFeedCompleted (a status the feeds doc lists)."""
+        self._feed_errors += n
+
+    def take_feed_error(self) -> bool:
+        if self._feed_errors:
+            self._feed_errors -= 1
+            return True
+        return False
+
     def slow(self, seconds: float) -> None:
         self.latency = seconds
 
     def clear(self) -> None:
         self._queue.clear()
         self.latency = 0.0
+        self._feed_errors = 0
 
     def take(self) -> tuple[str, float] | None:
         return self._queue.pop(0) if self._queue else None

@@ -26,15 +26,20 @@ def integer(q: Query, name: str, default: int, *, minimum: int, refusal: Refused
     return value
 
 
-INVALID_LIMIT = Refused(19, "E019: Invalid Limit")
-
-
 def page(
-    q: Query, default_limit: int, limit_name: str = "Limit", bad_limit: Refused = INVALID_LIMIT
+    q: Query, default_limit: int, limit_name: str = "Limit", bad_limit: Refused | None = None
 ) -> tuple[int, int]:
-    """(offset, limit): E014 Invalid Offset, E019 Invalid Limit (E015 for a PageSize)."""
-    offset = integer(q, "Offset", 0, minimum=0, refusal=Refused(14, "E014: Invalid Offset"))
-    return offset, integer(q, limit_name, default_limit, minimum=1, refusal=bad_limit)
+    """(offset, limit): `E014: "<value>" Invalid Offset`, `E019: "<value>" Invalid Limit`
+    (the docs' messages embed the value; E015 for a PageSize)."""
+    offset = integer(
+        q,
+        "Offset",
+        0,
+        minimum=0,
+        refusal=Refused(14, f'E014: "{q.get("Offset", "")}" Invalid Offset'),
+    )
+    refusal = bad_limit or Refused(19, f'E019: "{q.get(limit_name, "")}" Invalid Limit')
+    return offset, integer(q, limit_name, default_limit, minimum=1, refusal=refusal)
 
 
 def json_list(q: Query, name: str, refusal: Refused) -> list[str] | None:
@@ -51,11 +56,12 @@ def json_list(q: Query, name: str, refusal: Refused) -> list[str] | None:
     return [str(v) for v in values]
 
 
-def when(q: Query, name: str, refusal: Refused) -> dt.datetime | None:
+def when(q: Query, name: str, refusal: Refused, zone: dt.tzinfo = dt.UTC) -> dt.datetime | None:
+    """A date filter; a naive one is wall-clock time of the host's `zone`."""
     if not q.get(name):
         return None
     try:
-        return parse_when(q[name])
+        return parse_when(q[name], zone)
     except ValueError:
         raise refusal from None
 

@@ -10,6 +10,7 @@ webhooks with retries on the configured (compressed) schedule.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import re
 import time
@@ -43,6 +44,7 @@ class RecordedRequest:
     user_id: str | None
     action: str | None
     status: int
+    query: tuple[tuple[str, str], ...] = ()  # the parameters as received (wire checks)
 
 
 class LinioSimulator:
@@ -58,13 +60,24 @@ class LinioSimulator:
         timestamp_tolerance: float = 600.0,
         webhook_retry_delays: Sequence[float] = (0.05, 0.1, 0.2),
         max_products_per_request: int = 1000,
+        qc_delay: float = 0.05,
+        basic_auth: tuple[str, str] | None = None,
+        errors_with_http_200: bool = False,
     ) -> None:
+        """`qc_delay`: seconds a created product stays QC `pending` before approved or
+        rejected (`reject_qc`). `basic_auth`: (user, password) a staging host asks for with
+        HTTP Basic before anything else (401 HTML page otherwise). `errors_with_http_200`:
+        ErrorResponses with HTTP 200, as the GFG platform sends them (429 and 5xx keep
+        theirs)."""
         self.states = {s.user_id: SellerState(s, feed_quota) for s in sellers}
         self.feed_delay = feed_delay
         self.rate_limit = rate_limit
         self.timestamp_tolerance = timestamp_tolerance
         self.webhook_retry_delays = tuple(webhook_retry_delays)
         self.max_products = max_products_per_request
+        self.qc_delay = qc_delay
+        self.basic_auth = basic_auth
+        self.errors_with_http_200 = errors_with_http_200
         self.requests: list[RecordedRequest] = []
         self.faults = FaultInjector()
         self.webhook_deliveries: list[dict[str, Any]] = []
@@ -127,11 +140,36 @@ class LinioSimulator:
     def orders(self, user_id: str) -> dict[str, SimOrder]:
         return self.states[user_id].orders
 
-    def add_order(self, user_id: str, lines: list[tuple[str, int, Decimal | str]]) -> SimOrder:
-        """A customer's order, `pending`: (seller SKU, quantity, unit price) per line."""
-        order = self.states[user_id].add_order([(s, q, Decimal(str(p))) for s, q, p in lines])
-        self._event(user_id, "onOrderCreated", {"OrderId": int(order.order_id)})
+    def add_order(
+        self,
+        user_id: str,
+        lines: list[tuple[str, int, Decimal | str]],
+        *,
+        shipment_provider: str | None = None,
+    ) -> SimOrder:
+        """A customer's order, `pending`: (seller SKU, quantity, unit price) per line; each
+        unit reserves stock. `shipment_provider`: the carrier Linio preselected (a
+        ready-to-ship naming another one is refused with E080). Fires onOrderCreated
+        `{"OrderId": int, "OrderNr": str}`."""
+        order = self.states[user_id].add_order(
+            [(s, q, Decimal(str(p))) for s, q, p in lines], shipment_provider
+        )
+        self._event(
+            user_id,
+            "onOrderCreated",
+            {"OrderId": int(order.order_id), "OrderNr": order.order_number},
+        )
         return order
+
+    def reject_qc(self, user_id: str, seller_sku: str, reason: str) -> None:
+        """Quality control will reject this SKU with `reason` (e.g. "Wrong Description")
+        when it decides; an already decided SKU is re-decided at once."""
+        state = self.states[user_id]
+        state.qc_rejections[seller_sku] = reason
+        product = state.products.get(seller_sku)
+        if product is not None and product.get("QcStatus") != "pending":
+            product["QcStatus"] = "pending"
+            self._spawn(self._quality_control(state, [seller_sku]))
 
     def set_item_status(self, user_id: str, order_item_id: str, status: str) -> SimItem:
         """A move made by Linio, the carrier or the customer (shipped, delivered, canceled…)."""
@@ -154,15 +192,21 @@ class LinioSimulator:
     # --- events and webhooks -------------------------------------------------------------
 
     def items_changed(self, state: SellerState, items: list[SimItem]) -> None:
-        """onOrderItemsStatusChanged, shaped like webhook.onOrderItemsStatusChanged.json."""
-        self._event(
-            state.seller.user_id,
-            "onOrderItemsStatusChanged",
-            {
-                "OrderId": int(items[0].order_id),
-                "OrderItemsId": [int(i.order_item_id) for i in items],
-            },
-        )
+        """onOrderItemsStatusChanged as documented: `{"OrderId": int, "OrderItemIds":
+        [int], "NewStatus": str}`, one event per new status."""
+        by_status: dict[str, list[SimItem]] = {}
+        for item in items:
+            by_status.setdefault(item.status, []).append(item)
+        for status, moved in by_status.items():
+            self._event(
+                state.seller.user_id,
+                "onOrderItemsStatusChanged",
+                {
+                    "OrderId": int(moved[0].order_id),
+                    "OrderItemIds": [int(i.order_item_id) for i in moved],
+                    "NewStatus": status,
+                },
+            )
 
     def _event(self, user_id: str, alias: str, payload: dict[str, Any]) -> None:
         for hook in self.states[user_id].webhooks.values():
@@ -188,8 +232,12 @@ class LinioSimulator:
     # --- feed processing ----------------------------------------------------------------------
 
     def queue_feed(self, state: SellerState, feed: SimFeed) -> None:
-        """Queued → Processing → Finished after feed_delay; one seller's feeds in order."""
+        """Queued → Processing → Finished (or Error, see `faults.feed_error_next`) after
+        feed_delay; one seller's feeds in order. Then onFeedCompleted (not for Error),
+        onProductCreated / onProductUpdated `{"SellerSkus": [...]}` for the SKUs the feed
+        changed, and QC runs `qc_delay` later (onProductQcStatusChanged)."""
         user_id = state.seller.user_id
+        fails = self.faults.take_feed_error()
 
         async def run() -> None:
             async with state.feed_lock:
@@ -198,21 +246,34 @@ class LinioSimulator:
                     return
                 feed.status = "Processing"
                 await asyncio.sleep(self.feed_delay / 2)
+                if fails:
+                    state.fail(feed)
+                    return
                 state.process(feed)
             self._event(user_id, "onFeedCompleted", {"Feed": feed.feed_id})
+            failed = feed.failed_skus
+            changed = [
+                sku
+                for sku in dict.fromkeys(str(r.get("SellerSku") or "") for r in feed.records)
+                if sku and sku not in failed
+            ]
+            if not changed:
+                return
             if feed.action == "ProductCreate":
-                failed = feed.failed_skus
-                for record in feed.records:
-                    sku = str(record.get("SellerSku") or "")
-                    if sku and sku not in failed:
-                        self._event(
-                            user_id,
-                            "onProductQcStatusChanged",
-                            {"SellerSku": sku, "Status": "approved"},
-                        )
+                self._event(user_id, "onProductCreated", {"SellerSkus": changed})
+                self._spawn(self._quality_control(state, changed))
+            elif feed.action in ("ProductUpdate", "Image"):
+                self._event(user_id, "onProductUpdated", {"SellerSkus": changed})
 
         self._event(user_id, "onFeedCreated", {"Feed": feed.feed_id})
         self._spawn(run())
+
+    async def _quality_control(self, state: SellerState, skus: list[str]) -> None:
+        """Asynchronous QC: pending for `qc_delay`, then approved or rejected (Reason)."""
+        await asyncio.sleep(self.qc_delay)
+        decided = state.decide_qc(skus)
+        if decided:
+            self._event(state.seller.user_id, "onProductQcStatusChanged", {"SellerSkus": decided})
 
     # --- the endpoint --------------------------------------------------------------------------
 
@@ -221,7 +282,9 @@ class LinioSimulator:
         query = dict(request.query)
         action, user_id = query.get("Action"), query.get("UserID")
         response = await self._respond(request, query, action, user_id)
-        self.requests.append(RecordedRequest(arrived, user_id, action, response.status))
+        self.requests.append(
+            RecordedRequest(arrived, user_id, action, response.status, tuple(query.items()))
+        )
         return response
 
     async def _respond(
@@ -229,6 +292,13 @@ class LinioSimulator:
     ) -> web.Response:
         if self.faults.latency:
             await asyncio.sleep(self.faults.latency)
+        if self.basic_auth is not None and not _basic_ok(request, self.basic_auth):
+            return web.Response(
+                text="<html><body><h1>401 Authorization Required</h1></body></html>",
+                content_type="text/html",
+                status=401,
+                headers={"WWW-Authenticate": 'Basic realm="Seller Center staging"'},
+            )
         fault = self.faults.take()
         as_json = query.get("Format") == "JSON"
         if fault is not None:
@@ -249,17 +319,20 @@ class LinioSimulator:
             self._throttle(state)
             return await self._dispatch(request, state, query, action or "")
         except Refused as refused:
-            return failure(action, refused, as_json=as_json)
+            status = None
+            if self.errors_with_http_200 and refused.status == 400:
+                status = 200
+            return failure(action, refused, as_json=as_json, status=status)
 
     def _authenticate(
         self, request: web.Request, query: dict[str, str], user_id: str | None
     ) -> SellerState:
         for name in MANDATORY:
-            if not query.get(name):
+            if not query.get(name) and name != "Format":  # Format: XML when omitted
                 raise Refused(1, f"E001: Parameter {name} is mandatory")
         if query["Version"] != "1.0":
             raise Refused(2, "E002: Invalid Version")
-        if query["Format"] not in ("XML", "JSON"):
+        if query.get("Format", "XML") not in ("XML", "JSON"):
             raise Refused(5, "E005: Invalid Request Format")
         try:
             stamp = parse_when(query["Timestamp"])
@@ -299,12 +372,23 @@ class LinioSimulator:
             raise Refused(429, "E429: Too many attempts to create feeds", status=429)
         body = await request.text() if request.can_read_body else ""
         reply = handler(self, state, query, body)
-        return success(action, reply, as_json=query.get("Format") == "JSON")
+        return success(action, reply, as_json=query.get("Format") == "JSON", zone=state.zone)
 
 
 def _has_offset(stamp: str) -> bool:
     """ISO 8601 with a zone: `Z`, `+00:00` or `-0500` after the time."""
     return bool(re.search(r"(Z|[+-]\d{2}:?\d{2})$", stamp.strip()))
+
+
+def _basic_ok(request: web.Request, expected: tuple[str, str]) -> bool:
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Basic "):
+        return False
+    try:
+        user, _, password = base64.b64decode(header[6:]).decode().partition(":")
+    except ValueError:
+        return False
+    return (user, password) == expected
 
 
 def create_app(sim: LinioSimulator) -> web.Application:

@@ -118,9 +118,6 @@ async def test_orders_and_status_machine(sim: LinioSimulator, client: LinioClien
     ids = [i.order_item_id for i in items]
     packed = await client.set_status_to_packed_by_marketplace(ids, shipping_provider="Estafeta")
     assert packed[0].package_id and packed[0].package_id == packed[1].package_id
-    [label] = await client.get_document("shippingLabel", ids)
-    assert label.mime_type == "application/pdf"
-    assert label.content() == f"shippingLabel for items {','.join(ids)}".encode()
     await client.set_status_to_ready_to_ship(
         ids, shipping_provider="Estafeta", tracking_number="8055241528464720099314"
     )
@@ -128,6 +125,9 @@ async def test_orders_and_status_machine(sim: LinioSimulator, client: LinioClien
         "ready_to_ship",
         "ready_to_ship",
     ]
+    [label] = await client.get_document("shippingLabel", ids)
+    assert label.mime_type == "application/pdf"
+    assert label.content() == f"shippingLabel for items {','.join(ids)}".encode()
     invoice = await client.set_invoice_number(ids[0], "F-000123")
     assert invoice == InvoiceNumber(ids[0], "F-000123")
     with pytest.raises(PermanentError) as illegal:
@@ -162,7 +162,12 @@ async def test_webhooks(sim: LinioSimulator, client: LinioClient, callback_serve
     assert [h.webhook_id for h in await client.get_webhooks([webhook_id])] == [webhook_id]
     order = sim.add_order(SELLER.user_id, [("SKU-9", 1, "10.00")])
     await sim.settle()
-    assert received == [{"event": "onOrderCreated", "payload": {"OrderId": int(order.order_id)}}]
+    assert received == [
+        {
+            "event": "onOrderCreated",
+            "payload": {"OrderId": int(order.order_id), "OrderNr": order.order_number},
+        }
+    ]
     await client.delete_webhook(webhook_id)
     assert await client.get_webhooks() == []
 

@@ -111,3 +111,19 @@ def test_user_agent_vectors() -> None:
     assert user_agent("ABC123", language_version="3.11.7") == "ABC123/Python/3.11.7"
     with pytest.raises(ValueError):
         user_agent("")
+
+
+def test_third_party_vector_from_gfg_java_sdk() -> None:
+    """GFG/seller-center-sdk-java HashHmacSignatureProviderTest: the only signature vector
+    not computed by us (lower-case `version`, as that SDK sends it)."""
+    params = {
+        "Action": "FeedList",
+        "Format": "XML",
+        "Timestamp": "2015-07-01T11:11:11+00:00",
+        "UserID": "look@me.com",
+        "version": "1.0",
+    }
+    assert (
+        signature(params, "b1bdb357ced10fe4e9a69840cdd4f0e9c03d77fe")
+        == "9cbcdf6a7d8f8229ec01f67268a1ed82b47f8f931a2990316fe83835441ebff3"
+    )

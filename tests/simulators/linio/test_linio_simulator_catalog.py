@@ -7,6 +7,7 @@ import asyncio
 import base64
 import datetime as dt
 import json
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 from xml.sax.saxutils import escape
@@ -82,7 +83,10 @@ def errors_of(node: dict[str, Any]) -> dict[str, list[str]]:
     found = found if isinstance(found, list) else [found]
     by_sku: dict[str, list[str]] = {}
     for error in found:
-        by_sku.setdefault(error["SellerSku"] or "", []).append(error["Message"])
+        # Field problems name their SKU only in the message, as the platform's do.
+        named = re.search(r"\(for Seller SKU: ([^)]*)\)", error["Message"])
+        sku = error.get("SellerSku") or (named.group(1) if named else "")
+        by_sku.setdefault(sku or "", []).append(error["Message"])
     return by_sku
 
 
@@ -140,9 +144,18 @@ async def test_invalid_products_get_per_sku_errors(
     assert node["Status"] == "Finished"
     errors = errors_of(node)
     assert "OK-1" not in errors
-    assert errors["NO-COLOR"] == ["Field Color is mandatory for category Muebles"]
-    assert errors["BAD-COLOR"] == ["Invalid value 'Verde' for Color"]
-    assert errors["NO-CONDITION"] == ["Field ConditionType is mandatory for category Cocina"]
+    assert errors["NO-COLOR"] == [
+        "Field Color (for Seller SKU: NO-COLOR) with value '' has a problem: "
+        "Color is mandatory for category Muebles"
+    ]
+    assert errors["BAD-COLOR"] == [
+        "Field Color (for Seller SKU: BAD-COLOR) with value 'Verde' has a problem: "
+        "Invalid value 'Verde' for Color, expected one of: Negro, Blanco, Café"
+    ]
+    assert errors["NO-CONDITION"] == [
+        "Field ConditionType (for Seller SKU: NO-CONDITION) with value '' has a problem: "
+        "ConditionType is mandatory for category Cocina"
+    ]
     assert errors["BRAND"] == ["Brand 'NoSuchBrand' does not exist"]
     assert errors["CATEGORY"] == ["Category '999999' does not exist"]
     assert errors["SALE-EQ"] == errors["SALE-GT"] == ["SalePrice must be lower than Price"]
@@ -150,7 +163,7 @@ async def test_invalid_products_get_per_sku_errors(
     assert errors["NO-NAME"] == ["Field Name cannot be empty"]
     assert errors[""] == ["SellerSku cannot be empty"]
     assert node["FailedRecords"] == str(len(errors)) and node["TotalRecords"] == "11"
-    codes = {e["SellerSku"] or "": e["Code"] for e in node["FeedErrors"]["Error"]}
+    codes = {e.get("SellerSku") or "": e["Code"] for e in node["FeedErrors"]["Error"]}
     assert codes[""] == "0" and codes["BRAND"] == "1"  # as in FeedStatus.ProductCreate.xml
     assert [p["SellerSku"] for p in await products(caller)] == ["OK-1"]
 
@@ -192,20 +205,29 @@ async def test_images_replace_and_are_limited_to_eight(
     sim: LinioSimulator, caller: SellerCenterCaller
 ) -> None:
     await feed(caller, "ProductCreate", request(product_xml("IMG")))
+    await sim.settle()  # images go after the product exists (onProductCreated)
     await feed(caller, "Image", request(images_xml("IMG", 5)))
-    await feed(caller, "Image", request(images_xml("IMG", 2)))
-    too_many = await feed(caller, "Image", request(images_xml("IMG", 9), images_xml("NOPE", 1)))
+    two = await feed(caller, "Image", request(images_xml("IMG", 2)))
     await sim.settle()
-    assert errors_of(await detail(caller, too_many)) == {
-        "IMG": ["A product can have at most 8 images, got 9"],
-        "NOPE": ["Seller SKU 'NOPE' not found"],
-    }
     [stored] = await products(caller, SkuSellerList='["IMG"]')
     assert stored["Images"]["Image"] == [
         "https://img.example.com/IMG/0.jpg?a=1&b=2",
         "https://img.example.com/IMG/1.jpg?a=1&b=2",
     ]
     assert stored["MainImage"] == "https://img.example.com/IMG/0.jpg?a=1&b=2"
+    assert "FeedWarnings" not in await detail(caller, two)
+    too_many = await feed(caller, "Image", request(images_xml("IMG", 9), images_xml("NOPE", 1)))
+    await sim.settle()
+    node = await detail(caller, too_many)
+    assert errors_of(node) == {"NOPE": ["Seller SKU 'NOPE' not found"]}
+    # Beyond 8 the rest are rejected with a warning; the SKU keeps the first 8.
+    assert node["FeedWarnings"]["Warning"] == {
+        "Code": "1",
+        "Message": "Field Images (for Seller SKU: IMG) with value '9' has a problem: "
+        "A product can have at most 8 images, got 9; the rest were rejected",
+    }
+    [stored] = await products(caller, SkuSellerList='["IMG"]')
+    assert len(stored["Images"]["Image"]) == 8
 
 
 async def test_remove_moves_the_product_to_deleted(
@@ -285,8 +307,11 @@ async def test_get_products_filters_and_pages(
     assert "P-2" not in skus(await products(caller, Filter="image-missing"))
     bad_date = await caller.call("GetProducts", CreatedAfter="ayer")
     assert bad_date.error == ("17", "E017: Invalid Date Format")
-    assert (await caller.call("GetProducts", Limit="0")).error == ("19", "E019: Invalid Limit")
-    assert (await caller.call("GetProducts", Offset="-1")).error == ("14", "E014: Invalid Offset")
+    assert (await caller.call("GetProducts", Limit="0")).error == ("19", 'E019: "0" Invalid Limit')
+    assert (await caller.call("GetProducts", Offset="-1")).error == (
+        "14",
+        'E014: "-1" Invalid Offset',
+    )
 
 
 async def test_qc_status(sim: LinioSimulator, caller: SellerCenterCaller) -> None:

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 from collections.abc import AsyncIterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
@@ -68,7 +69,8 @@ async def test_orders_are_read_with_filters_sorting_and_total(
         second.order_id,
         first.order_id,
     ]
-    after = middle.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    # A naive filter is the seller's (MX) wall-clock time.
+    after = middle.astimezone(ZoneInfo("America/Mexico_City")).strftime("%Y-%m-%dT%H:%M:%S.%f")
     created = await caller.call("GetOrders", CreatedAfter=after)
     assert [o["OrderId"] for o in listed(created.body["Orders"], "Order")] == [second.order_id]
     await post(caller, "SetStatusToReadyToShip", OrderItemIds=f"[{first.items[0].order_item_id}]")
@@ -128,9 +130,8 @@ async def test_pack_ready_to_ship_ship_deliver(
     assert packed.head["ResponseType"] == "OrderItems"
     nodes = listed(packed.body["OrderItems"], "OrderItem")
     assert [n["OrderItemId"] for n in nodes] == ids
-    assert (
-        nodes[0]["PackageId"].startswith("MPDS-") and nodes[0]["PackageId"] == nodes[1]["PackageId"]
-    )
+    # Pending items already carry the order's PackageId (GetOrderItems fixture).
+    assert nodes[0]["PackageId"] == nodes[1]["PackageId"] == order.items[0].package_id
     assert {i["Status"] for i in await items_of(caller, order.order_id)} == {"pending"}
 
     ready = await post(

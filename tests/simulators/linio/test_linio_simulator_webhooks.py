@@ -121,20 +121,27 @@ async def test_every_event_is_delivered_with_the_fixture_shapes(
     await sim.settle()
 
     fixtures = fixtures_dir / "linio"
-    for alias in ("onFeedCreated", "onFeedCompleted", "onOrderItemsStatusChanged"):
+    # The onOrderItemsStatusChanged fixture comes from an SDK unit test (OrderItemsId); the
+    # documented payload is checked below (OrderItemIds + NewStatus).
+    for alias in ("onFeedCreated", "onFeedCompleted"):
         sample = json.loads((fixtures / f"webhook.{alias}.json").read_text())
         payloads = receiver.events(alias)
         assert payloads and all(set(p) == set(sample["payload"]) for p in payloads), alias
     assert receiver.events("onFeedCreated") == [{"Feed": feed_id}]
     assert receiver.events("onFeedCompleted") == [{"Feed": feed_id}]
-    assert receiver.events("onOrderCreated") == [{"OrderId": int(order.order_id)}]
+    assert receiver.events("onOrderCreated") == [
+        {"OrderId": int(order.order_id), "OrderNr": order.order_number}
+    ]
     assert receiver.events("onOrderItemsStatusChanged") == [
-        {"OrderId": int(order.order_id), "OrderItemsId": [int(i) for i in ids]},
-        {"OrderId": int(order.order_id), "OrderItemsId": [int(ids[0])]},
+        {
+            "OrderId": int(order.order_id),
+            "OrderItemIds": [int(i) for i in ids],
+            "NewStatus": "ready_to_ship",
+        },
+        {"OrderId": int(order.order_id), "OrderItemIds": [int(ids[0])], "NewStatus": "shipped"},
     ]
-    assert receiver.events("onProductQcStatusChanged") == [
-        {"SellerSku": "HOOK-1", "Status": "approved"}
-    ]
+    assert receiver.events("onProductCreated") == [{"SellerSkus": ["HOOK-1"]}]
+    assert receiver.events("onProductQcStatusChanged") == [{"SellerSkus": ["HOOK-1"]}]
     assert all(set(e) == {"event", "payload"} for e in receiver.seen)
 
 
@@ -160,7 +167,13 @@ async def test_failed_deliveries_are_retried_until_200(
     await sim.settle()
     assert (
         receiver.seen
-        == [{"event": "onOrderCreated", "payload": {"OrderId": int(order.order_id)}}] * 3
+        == [
+            {
+                "event": "onOrderCreated",
+                "payload": {"OrderId": int(order.order_id), "OrderNr": order.order_number},
+            }
+        ]
+        * 3
     )
     assert [(d["attempt"], d["status"]) for d in sim.webhook_deliveries] == [
         (1, 500),
