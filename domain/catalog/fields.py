@@ -190,10 +190,12 @@ FIELDS: tuple[FieldRow, ...] = (
         vtex_api=SKU_CONTEXT_API,
         linio_fields=("Name",),
         transformation=Bilingual(
-            "Texto sin caracteres prohibidos por XML 1.0 ni espacios sobrantes; hasta "
+            "El nombre completo del SKU (el del producto cuando tiene variaciones). Texto "
+            "sin caracteres prohibidos por XML 1.0 ni espacios sobrantes; hasta "
             f"{NAME_MAX_LENGTH} caracteres (o el MaxLength de la categoría): uno más largo se "
             "rechaza, nunca se corta.",
-            "Text without characters XML 1.0 forbids or extra spaces; at most "
+            "The SKU's full name (the product's name when it has variations). Text without "
+            "characters XML 1.0 forbids or extra spaces; at most "
             f"{NAME_MAX_LENGTH} characters (or the category's MaxLength): a longer one is "
             "refused, never cut.",
         ),
@@ -478,10 +480,12 @@ FIELDS: tuple[FieldRow, ...] = (
         transformation=Bilingual(
             "Cada atributo obligatorio de la categoría de Linio (GetCategoryAttributes) desde "
             "la especificación mapeada, o la que se llama igual que el atributo; los valores "
-            "de lista pasan por el mapeo de valores y se comprueban contra las opciones.",
+            "de lista pasan por el mapeo de valores y se comprueban contra las opciones. Las "
+            "especificaciones que el mapeo de la categoría exige deben tener valor.",
             "Each mandatory attribute of the Linio category (GetCategoryAttributes) from the "
             "mapped specification, or the one named like the attribute; option values go "
-            "through the value mapping and are checked against the options.",
+            "through the value mapping and are checked against the options. Specifications "
+            "the category's mapping requires must have a value.",
         ),
         mandatory="category",
         buy_box=False,

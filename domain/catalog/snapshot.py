@@ -113,6 +113,10 @@ class SkuSnapshot:
     - `attribute_mappings`: Linio FeedName → `AttributeMapping`.
     - `category_attributes`: GetCategoryAttributes of `linio_category` (empty when the
       category is unmapped).
+    - `required_specifications`: VTEX product specification names the category requires
+      (VTEX's `IsRequired` product specification fields of the category, or ones the
+      seller's mapping wants on Linio); a product without a value for one is refused (E1).
+      SKU-level specifications are the variation's (see `Variation`).
     - `reserved_units`: units of Linio orders placed in VTEX but still reserved on Linio
       (CLARIFICATIONS §4), added back to Quantity.
     - `now`: aware datetime of the evaluation.
@@ -133,6 +137,7 @@ class SkuSnapshot:
     linio_brand: str | None = None
     attribute_mappings: Mapping[str, AttributeMapping] = field(default_factory=dict)
     category_attributes: tuple[Attribute, ...] = ()
+    required_specifications: tuple[str, ...] = ()
     reserved_units: int = 0
 
     def __post_init__(self) -> None:

@@ -83,6 +83,10 @@ def visible_text(html: str) -> str:
 
 
 def name(snapshot: SkuSnapshot) -> str:
+    """The SKU's full name; the product's name for the variations of a multi-SKU product
+    (they share one parent listing, told apart by `Variation`)."""
+    if has_variations(snapshot) and clean_text(snapshot.sku.product_name):
+        return clean_text(snapshot.sku.product_name)
     return clean_text(snapshot.sku.name or snapshot.sku.product_name)
 
 

@@ -12,7 +12,7 @@ list of everything to fix, never publish–fail–fix–republish):
   (length), price, EAN check digit, TaxClass, ConditionType, package dimensions and weight
   (missing is refused, never guessed: CLARIFICATIONS §6), images (none usable; WebP, unknown
   format or plain http skipped; more than 8 trimmed), Variation, mandatory category
-  attributes and their option values;
+  attributes and their option values, specifications the category mapping requires;
 - g: missing mappings → E4 (category, brand, attribute, attribute value): the SKU waits as
   pending and is re-evaluated when the mapping arrives (`problems.waits_for_mapping`).
 
@@ -328,6 +328,14 @@ def _attributes(s: SkuSnapshot) -> list[Problem]:
             )
         elif resolved.status == "value_unmapped":
             found.append(_value_unmapped("attributes", resolved))
+    reported = {p.vtex_field for p in found}
+    for spec in s.required_specifications:
+        values = s.sku.product_specifications.get(spec, ())
+        if spec in reported or any(v.strip() for v in values):
+            continue
+        fed = [f for f, m in s.attribute_mappings.items() if m.specification == spec]
+        linio = f"ProductData/{fed[0]}" if fed else "ProductData/*"
+        found.append(_problem("catalog.attribute_missing", "attributes", linio, spec))
     return found
 
 

@@ -270,3 +270,11 @@ def test_money_in_the_product_is_decimal_text() -> None:
     product = transform(snapshot(rules=StoreRules(currency_decimals=0)))
     assert product.fields["Price"] == "200"
     assert product.offer.price == Decimal("200")
+
+
+def test_variations_share_the_product_name() -> None:
+    data = sku_json(NameComplete="Polera Nike Polera Nike M", ProductName="Polera Nike")
+    assert transform(snapshot(sku=data, product_skus={"2000002": None})).fields["Name"] == (
+        "Polera Nike"
+    )
+    assert transform(snapshot(sku=data)).fields["Name"] == "Polera Nike Polera Nike M"

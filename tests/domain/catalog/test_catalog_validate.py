@@ -212,8 +212,19 @@ SIMULATOR_FAULTS = {
         ),
         "E4",
     ),
-    # MISSING_SPECIFICATION: a required specification removed from the product
-    "missing_specification": (lambda: _no_spec("Modelo"), "E4"),
+    # MISSING_SPECIFICATION: one of the category's required specifications (Celulares:
+    # Color, Memoria interna) removed from the product; Linio's Model is mapped from
+    # "Memoria interna", Color feeds no mandatory Linio attribute.
+    "missing_specification": (
+        lambda: snapshot(
+            sku=_simulator_sku(
+                ProductSpecifications=[{"FieldName": "Memoria interna", "FieldValues": ["64 GB"]}]
+            ),
+            required_specifications=("Color", "Memoria interna"),
+            attribute_mappings={"Model": AttributeMapping("Memoria interna")},
+        ),
+        "E1",
+    ),
     # NAME_TOO_LONG: more than 255 characters
     "name_too_long": (
         lambda: snapshot(sku=_simulator_sku(NameComplete=("Smartphone edición especial " * 12))),
@@ -267,3 +278,19 @@ def test_the_sku_context_parser_keeps_the_sku_specifications_apart() -> None:
     sku = parse_sku_context(sku_json())
     assert sku.sku_specifications == {"Capacidad": ("128 GB",)}
     assert sku.specifications["Modelo"] == ("Galaxy A15",)
+
+
+def test_required_specifications_name_the_linio_attribute_they_feed() -> None:
+    mappings = {"Model": AttributeMapping("Memoria interna")}
+    snap = snapshot(
+        sku=sku_json(ProductSpecifications=[]),
+        required_specifications=("Color", "Memoria interna"),
+        attribute_mappings=mappings,
+    )
+    found = [(p.code, p.linio_field, p.vtex_field) for p in validate(snap)]
+    assert found == [
+        ("catalog.attribute_missing", "ProductData/Model", "Memoria interna"),
+        ("catalog.attribute_missing", "ProductData/*", "Color"),
+    ]
+    complete = snapshot(required_specifications=("Color", "Memoria interna"))
+    assert validate(complete) == []
