@@ -36,6 +36,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -65,10 +66,17 @@ def clean_text(text: str) -> str:
     return _SPACES.sub(" ", xml_safe(text)).strip()
 
 
+_MARKUP = re.compile(r"<[a-zA-Z/!]")
+
+
 def clean_description(html: str) -> str:
-    """Description with only the allowed tags (no attributes), XML-safe."""
+    """Description with only the allowed tags (no attributes), XML-safe. A plain-text
+    description (no markup at all) keeps its line breaks as `<br>`."""
+    text = xml_safe(html)
+    if not _MARKUP.search(text):
+        text = escape(text.strip(), quote=False).replace("\r\n", "\n").replace("\n", "<br>")
     cleaned = nh3.clean(
-        xml_safe(html),
+        text,
         tags=set(table.ALLOWED_DESCRIPTION_TAGS),
         attributes={},
         strip_comments=True,

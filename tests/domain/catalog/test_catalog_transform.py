@@ -278,3 +278,8 @@ def test_variations_share_the_product_name() -> None:
         "Polera Nike"
     )
     assert transform(snapshot(sku=data)).fields["Name"] == "Polera Nike Polera Nike M"
+
+
+def test_a_plain_text_description_keeps_its_line_breaks() -> None:
+    assert clean_description("Línea 1\nLínea 2 & más\r\n") == "Línea 1<br>Línea 2 &amp; más"
+    assert clean_description("Talla < 40") == "Talla &lt; 40"
