@@ -178,7 +178,9 @@ def _texts(s: SkuSnapshot) -> list[Problem]:
     limit = tf.max_length(s, "Description", table.DESCRIPTION_MAX_LENGTH)
     if not tf.visible_text(description):
         found.append(
-            _problem("catalog.description_missing", "description", "Description", "Description")
+            _problem(
+                "catalog.description_missing", "description", "Description", "ProductDescription"
+            )
         )
     elif len(description) > limit:
         found.append(

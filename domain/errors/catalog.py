@@ -169,10 +169,8 @@ _LOG_CODES = (
             "When transforming SKU registration data to the format demanded by the marketplace.",
         ),
         (
-            "Ups, no pudimos preparar el registro del SKU {sku_id} en el marketplace por: "
-            "{problems}",
-            "Oops, we couldn't prepare the SKU registration of {sku_id} in the marketplace due "
-            "to {problems}",
+            "Ups, no pudimos preparar el registro del SKU en el marketplace por: {problems}",
+            "Oops, we couldn't prepare the SKU registration in the marketplace due to {problems}",
         ),
         (
             "Corrige en VTEX cada punto de la lista (todos a la vez); al guardar, VTEX notifica "
@@ -216,10 +214,8 @@ _LOG_CODES = (
             "for sending incorrect data.",
         ),
         (
-            "Ups, no pudimos preparar el registro del SKU {sku_id} en el marketplace por: "
-            "{problems}",
-            "Oops, we couldn't prepare the SKU registration of {sku_id} in the marketplace due "
-            "to {problems}",
+            "Ups, no pudimos preparar el registro del SKU en el marketplace por: {problems}",
+            "Oops, we couldn't prepare the SKU registration in the marketplace due to {problems}",
         ),
         (
             "Corrige en VTEX lo que Seller Center rechazó (mensaje arriba) y guarda; el SKU se "

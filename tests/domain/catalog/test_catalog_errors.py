@@ -53,6 +53,9 @@ def test_vtex_wording_is_kept_in_english() -> None:
     assert entry("E5").message.en.startswith("OOps, the VTEX category mapping is unavailable")
     a1 = entry("A1").render("en", sku_id="2000001", problems="")
     assert a1.startswith("Oops, we couldn’t obtain the SKU price of 2000001.")
+    assert entry("E1").render("en", problems="1. x") == (
+        "Oops, we couldn't prepare the SKU registration in the marketplace due to 1. x"
+    )
     assert entry("E2").retry and entry("E5").retry and not entry("E1").retry
 
 

@@ -83,7 +83,7 @@ def test_five_faults_give_five_problems_in_one_e1() -> None:
         "catalog.weight_missing",
     ]
     listed = render_list(groups["E1"], "en")
-    message = entry("E1").render("en", sku_id="2000001", problems=listed)
+    message = entry("E1").render("en", problems=listed)
     assert message.count("\n") == 4 and message.startswith("Oops, we couldn't prepare")
     assert "5. " in message
 
