@@ -227,7 +227,9 @@ FIELDS: tuple[FieldRow, ...] = (
     FieldRow(
         key="brand",
         vtex_field="BrandId / BrandName",
-        how_to_fill=Bilingual("Catálogo > Marcas; marca del producto.", "Catalog > Brands."),
+        how_to_fill=Bilingual(
+            "Catálogo > Marcas; marca del producto.", "Catalog > Brands; the product's brand."
+        ),
         vtex_api=SKU_CONTEXT_API,
         linio_fields=("Brand",),
         transformation=Bilingual(
