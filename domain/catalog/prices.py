@@ -10,9 +10,11 @@ Follows CLARIFICATIONS §4 exactly (it wins over spec §2.7/§2.8 where they dif
   apply to both. When rounding makes the sale price reach the price, there is no discount
   left and the sale is cleared (Seller Center refuses SalePrice ≥ Price).
 - `Quantity` = stock balance − safety stock (never below 0) + units of Linio orders placed in
-  VTEX and still reserved on Linio, so one sale is never subtracted twice. A SKU VTEX left out
-  of the simulation, or marked otherwise than available, has 0 (spec §1.6.3, §2.12); so does
-  an item without any SLA when the simulation carried a postal code.
+  VTEX and still reserved on Linio, so one sale is never subtracted twice. A SKU VTEX does
+  not offer has 0 (spec §1.6.3, §2.12): left out of the simulation, marked otherwise than
+  available, or without any SLA for the store's simulation destination (the consumer
+  simulates with one, `Store.simulation_destination`: without it VTEX answers no SLA).
+  `stockBalance` absent (checkout-style answers) → the item's `quantity`.
 
 VTEX cents become Decimal in `cents_to_decimal`, the only place that divides by 100. Sale
 dates are written in the seller country's local time, `YYYY-MM-DD HH:MM:SS`
@@ -99,12 +101,11 @@ class PriceStock:
         return out
 
 
-def sellable(item: SimulatedItem | None, *, require_sla: bool = False) -> bool:
-    """VTEX offers the SKU: it is in `items`, marked available, and (when the simulation
-    carried a postal code) has at least one SLA."""
-    if item is None or item.availability != "available":
-        return False
-    return bool(item.slas) or not require_sla
+def offered(item: SimulatedItem | None) -> bool:
+    """VTEX offers the SKU in the trade policy: it is in `items`, not marked unavailable, and
+    has at least one SLA to the simulation's destination. Unlike `SimulatedItem.sellable`,
+    zero stock still counts as offered: the SKU is published (or kept) with Quantity 0."""
+    return item is not None and item.availability in (None, "available") and bool(item.slas)
 
 
 def quantity(
@@ -112,13 +113,12 @@ def quantity(
     rules: StoreRules,
     *,
     reserved_units: int = 0,
-    require_sla: bool = False,
 ) -> int:
     """Units to set as Seller Center's `Quantity` (CLARIFICATIONS §4); never negative."""
-    if not sellable(item, require_sla=require_sla):
+    if item is None or not offered(item):
         return 0
-    assert item is not None
-    return max(0, item.stock_balance - rules.safety_stock) + max(0, reserved_units)
+    stock = item.stock_balance if item.stock_balance is not None else item.quantity
+    return max(0, stock - rules.safety_stock) + max(0, reserved_units)
 
 
 def price_stock(
@@ -127,10 +127,9 @@ def price_stock(
     now: dt.datetime,
     *,
     reserved_units: int = 0,
-    require_sla: bool = False,
 ) -> PriceStock:
     """The offer of one SKU from its simulation item (None = VTEX left it out)."""
-    units = quantity(item, rules, reserved_units=reserved_units, require_sla=require_sla)
+    units = quantity(item, rules, reserved_units=reserved_units)
     if item is None:
         return PriceStock(None, None, None, None, units, rules.time_zone)
     list_price = cents_to_decimal(item.list_price)

@@ -1,7 +1,7 @@
 """`SkuSnapshot`: everything the catalog core needs to judge and transform one SKU.
 
 The catalog consumer builds it (spec §2.4 steps c–h: Get SKU and context, the product when
-needed, the simulation without postal code, the stored mappings, the Linio category's
+needed, the simulation to the store's destination, the stored mappings, the Linio category's
 attributes from GetCategoryAttributes, the store's rules) and hands it to the pure functions
 `validate.validate(snapshot)` and `transform.transform(snapshot)`. Nothing here reads a
 database or the network; `now` is given, so results are reproducible.
@@ -97,11 +97,8 @@ class SkuSnapshot:
     - `sku`: Get SKU and context (`?sc=` the store's trade policy).
     - `product`: the product endpoint's answer when the consumer read it; None otherwise
       (then `sku.is_product_active` and `sku.sales_channels` decide).
-    - `simulation`: the SKU's item of the simulation without postal code; None when VTEX
-      left it out of `items` (A1).
-    - `simulated_with_postal_code`: True when the simulation carried a postal code, so an
-      item without any SLA cannot be delivered (VTEX's delivery-validation guide); without a
-      postal code VTEX computes no SLA at all and none is required.
+    - `simulation`: the SKU's item of the simulation to the store's destination
+      (`Store.simulation_destination`); None when VTEX left it out of `items` (A1).
     - `sales_channel`: the store's trade policy id.
     - `product_skus`: VTEX SKU id → RefId of every SKU of the product in the trade policy
       (this one included or not); decides ParentSku and whether Variation is needed.
@@ -128,7 +125,6 @@ class SkuSnapshot:
     now: dt.datetime
     simulation: SimulatedItem | None = None
     product: Product | None = None
-    simulated_with_postal_code: bool = False
     product_skus: Mapping[str, str | None] = field(default_factory=dict)
     known_parent_sku: str | None = None
     linio_category: str | None = None

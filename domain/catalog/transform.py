@@ -349,7 +349,6 @@ def transform(snapshot: SkuSnapshot) -> LinioProduct:
         snapshot.rules,
         snapshot.now,
         reserved_units=snapshot.reserved_units,
-        require_sla=snapshot.simulated_with_postal_code,
     )
     if offer.price is None:
         raise ValueError("snapshot is not publishable: VTEX offers no price")

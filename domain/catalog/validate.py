@@ -5,7 +5,7 @@ list of everything to fix, never publish–fail–fix–republish):
 
 - d: SKU or product inactive → A2 (`catalog.sku_inactive`, `catalog.product_inactive`);
 - e: SKU outside the store's trade policy → A1 (`catalog.outside_trade_policy`);
-- h: SKU absent from the simulation (no price, stock or carrier) → A1
+- h: SKU not offered by the simulation (absent: no price; unavailable; no SLA) → A1
   (`catalog.not_in_simulation`), reported only when d and e found nothing, since an
   inactive or out-of-policy SKU is never in the simulation;
 - f: Seller Center's registration rules → E1: SellerSku, Name (length), Description
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from domain.catalog import fields as table
 from domain.catalog import transform as tf
-from domain.catalog.prices import price_stock, sellable
+from domain.catalog.prices import offered, price_stock
 from domain.catalog.problems import Problem, publishable
 from domain.catalog.snapshot import SkuSnapshot
 from domain.catalog.transform import LinioProduct
@@ -88,7 +88,7 @@ def _status(s: SkuSnapshot) -> list[Problem]:
                 sales_channel=s.sales_channel,
             )
         )
-    if not found and not sellable(s.simulation, require_sla=s.simulated_with_postal_code):
+    if not found and not offered(s.simulation):
         found.append(
             _problem(
                 "catalog.not_in_simulation",

@@ -113,13 +113,14 @@ def item(
     *,
     price: int = 19990,
     list_price: int | None = None,
-    stock: int = 10,
+    stock: int | None = 10,
+    quantity: int = 1,
     valid_until: str | None = "2099-12-31T23:59:59Z",
     availability: str = "available",
-    slas: bool = False,
+    slas: bool = True,
     sku_id: str = "2000001",
 ) -> SimulatedItem:
-    """One simulation item (cents), as the VTEX simulator answers without postal code."""
+    """One simulation item (cents), as the VTEX simulator answers for a served destination."""
     body: dict[str, Any] = {
         "items": [
             {
@@ -129,14 +130,14 @@ def item(
                 "sellingPrice": price,
                 "priceValidUntil": valid_until,
                 "availability": availability,
-                "quantity": 1,
+                "quantity": quantity,
             }
         ],
         "logisticsInfo": [
             {
                 "itemIndex": 0,
                 "slas": [{"id": "Normal", "name": "Normal", "price": 0}] if slas else [],
-                "stockBalance": stock,
+                **({"stockBalance": stock} if stock is not None else {}),
             }
         ],
     }

@@ -117,12 +117,16 @@ def test_quantity_is_balance_minus_safety_stock_plus_reserved(
     assert quantity(item(stock=stock), rules, reserved_units=reserved) == expected
 
 
+def test_without_stock_balance_the_quantity_vtex_can_sell_is_used() -> None:
+    assert quantity(item(stock=None, quantity=3), StoreRules(safety_stock=1)) == 2
+
+
 def test_quantity_is_zero_when_vtex_does_not_offer_the_sku() -> None:
     rules = StoreRules()
     assert quantity(None, rules, reserved_units=4) == 0
     assert quantity(item(availability="withoutStock"), rules) == 0
-    assert quantity(item(slas=False), rules, require_sla=True) == 0
-    assert quantity(item(slas=True), rules, require_sla=True) == 10
+    assert quantity(item(slas=False), rules, reserved_units=4) == 0
+    assert quantity(item(slas=True), rules) == 10
     offer = price_stock(None, rules, NOW)
     assert offer.price is None and offer.fields() == {"Quantity": "0"}
 

@@ -113,11 +113,15 @@ def test_product_read_decides_activity_and_trade_policy_when_given() -> None:
     assert [p.code for p in problems] == ["catalog.product_inactive"]
 
 
-def test_an_item_without_sla_counts_only_when_the_simulation_had_a_postal_code() -> None:
-    assert validate(snapshot(simulation=item(slas=False))) == []
-    problems = validate(snapshot(simulation=item(slas=False), simulated_with_postal_code=True))
+def test_an_item_without_sla_to_the_destination_is_not_offered() -> None:
+    problems = validate(snapshot(simulation=item(slas=False)))
     assert [p.code for p in problems] == ["catalog.not_in_simulation"]
-    assert validate(snapshot(simulation=item(slas=True), simulated_with_postal_code=True)) == []
+
+
+def test_zero_stock_still_publishes_with_quantity_zero() -> None:
+    prepared = prepare(snapshot(simulation=item(stock=0)))
+    assert prepared.problems == []
+    assert prepared.product is not None and prepared.product.fields["Quantity"] == "0"
 
 
 def test_an_item_marked_unavailable_is_not_in_the_simulation() -> None:

@@ -66,7 +66,11 @@ def _snapshots(catalog: SimCatalog) -> dict[int, SkuSnapshot]:
             catalog,
             ShippingRules(),
             catalog.trade_policy,
-            {"items": [{"id": str(sku_id), "quantity": 1, "seller": "1"}]},
+            {
+                "items": [{"id": str(sku_id), "quantity": 1, "seller": "1"}],
+                "postalCode": "01000",  # the store's destination (Store.simulation_destination)
+                "country": "MEX",
+            },
         )
         linio_category = CATEGORY_MAP.get(product.category_id)
         siblings = {
