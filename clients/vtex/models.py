@@ -6,6 +6,7 @@ they are tested on plain JSON as well as over HTTP.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -30,6 +31,10 @@ class SkuContext:
     specifications: dict[str, tuple[str, ...]]
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
     product_ref_id: str | None = None  # ProductRefId: shared by every SKU of the product
+    # `specifications` joins both levels (the SKU's win on a shared name); VTEX keeps them
+    # apart: the product's (ProductSpecifications) and the SKU's own, its variation (Talla…).
+    product_specifications: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sku_specifications: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def category_id(self) -> str | None:
@@ -39,13 +44,18 @@ class SkuContext:
         return str(sales_channel) in self.sales_channels
 
 
+def _specifications(specs: Any) -> dict[str, tuple[str, ...]]:
+    return {
+        str(spec["FieldName"]): tuple(str(v) for v in spec.get("FieldValues") or [])
+        for spec in specs or []
+        if spec.get("FieldName")
+    }
+
+
 def parse_sku_context(data: dict[str, Any]) -> SkuContext:
-    specs: dict[str, tuple[str, ...]] = {}
-    for group in ("ProductSpecifications", "SkuSpecifications"):
-        for spec in data.get(group) or []:
-            name = spec.get("FieldName")
-            if name:
-                specs[str(name)] = tuple(str(v) for v in spec.get("FieldValues") or [])
+    product_specs = _specifications(data.get("ProductSpecifications"))
+    sku_specs = _specifications(data.get("SkuSpecifications"))
+    specs = {**product_specs, **sku_specs}
     alternate = data.get("AlternateIds") or {}
     dimension = data.get("Dimension") or {}
     categories = str(data.get("ProductCategoryIds") or "").strip("/")
@@ -68,6 +78,8 @@ def parse_sku_context(data: dict[str, Any]) -> SkuContext:
         dimensions={k: float(v) for k, v in dimension.items() if isinstance(v, int | float)},
         specifications=specs,
         raw=data,
+        product_specifications=product_specs,
+        sku_specifications=sku_specs,
     )
 
 
@@ -125,6 +137,7 @@ class SimulatedItem:
     stock_balance: int | None
     slas: tuple[Sla, ...]
     availability: str | None = None  # checkout-style answers say "available"/"withoutStock"
+    price_valid_until: dt.datetime | None = None  # aware; None when absent or unreadable
 
     @property
     def sellable(self) -> bool:
@@ -193,6 +206,7 @@ def parse_simulation(data: dict[str, Any]) -> Simulation:
             stock_balance=int(stock) if stock is not None else None,
             slas=slas,
             availability=str(item["availability"]) if item.get("availability") else None,
+            price_valid_until=_instant(item.get("priceValidUntil")),
         )
         earlier = items.get(sku_id)
         if earlier is not None:
@@ -203,6 +217,17 @@ def parse_simulation(data: dict[str, Any]) -> Simulation:
             )
         items[sku_id] = parsed
     return Simulation(items, tuple(data.get("messages") or []))
+
+
+def _instant(value: Any) -> dt.datetime | None:
+    """An ISO-8601 instant as an aware datetime (UTC when VTEX omits the offset)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
