@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 import aiohttp
 
@@ -42,12 +43,17 @@ class Runtime:
     ledger: OrderLedger
     clients: ClientPool
 
+    def resources(self) -> dict[str, Any]:
+        """Each resource by its field name, for consumer factories (`handlers/consumers.py`)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
 
 @asynccontextmanager
 async def open_runtime(settings: Settings, *, start_broker: bool = True) -> AsyncIterator[Runtime]:
     manifest = load_manifest()
     async with open_storage(settings) as storage:
-        broker = create_broker(settings, storage.db)
+        seller_log = SellerLog(storage.db)
+        broker = create_broker(settings, storage.db, on_dead=seller_log.dead_letter)
         if start_broker:
             await broker.start()
         http = aiohttp.ClientSession(
@@ -64,7 +70,7 @@ async def open_runtime(settings: Settings, *, start_broker: bool = True) -> Asyn
                 storage=storage,
                 broker=broker,
                 stores=StoreRepository(storage.db, SecretBox(settings.secret_key)),
-                seller_log=SellerLog(storage.db),
+                seller_log=seller_log,
                 dead_letters=DeadLetters(storage.db),
                 http=http,
                 outbound=outbound,

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import structlog
 
-from app.broker import Handler, queue_name
+from app.broker import queue_name
 from app.runtime import Runtime
+from handlers.consumers import ConsumerFactory
 
 log = structlog.get_logger(__name__)
-
-ConsumerFactory = Callable[[Runtime], Handler]
 
 
 class Worker:
@@ -30,7 +29,9 @@ class Worker:
         sync_interval: float = 5.0,
     ) -> None:
         self.runtime = runtime
-        self._handlers = {context: factory(runtime) for context, factory in consumers.items()}
+        self._handlers = {
+            context: factory(**runtime.resources()) for context, factory in consumers.items()
+        }
         self._sync_interval = sync_interval
         self._consuming: set[str] = set()
         self._task: asyncio.Task[None] | None = None

@@ -101,6 +101,7 @@ class Decision:
     counts: bool = True
     kind: FailureKind = "bug"
     code: str | None = None
+    platform: str | None = None
 
 
 def classify(exc: BaseException) -> tuple[FailureKind, ClientError | None]:
@@ -137,8 +138,9 @@ def decide(message: Message, exc: BaseException, policy: RetryPolicy) -> Decisio
     kind, error = classify(exc)
     reason = f"{type(error or exc).__name__}: {error or exc}"[:2000]
     code = getattr(error or exc, "code", None)
+    platform = getattr(error, "platform", None)
     if kind in ("config", "rejected"):
-        return Decision("dead", reason=reason, kind=kind, code=code)
+        return Decision("dead", reason=reason, kind=kind, code=code, platform=platform)
     if kind in ("throttled", "unavailable"):
         floor = getattr(error, "retry_after", None) or 0.0
         delay = policy.delay(message.waits + 1, floor=min(floor, policy.max_delay))
@@ -150,6 +152,7 @@ def decide(message: Message, exc: BaseException, policy: RetryPolicy) -> Decisio
             reason=f"gave up after {message.attempt} attempts; last: {reason}",
             kind=kind,
             code=code,
+            platform=platform,
         )
     return Decision("retry", delay=policy.delay(message.attempt), reason=reason, kind=kind)
 
@@ -163,6 +166,8 @@ def failure_headers(message: Message, decision: Decision) -> dict[str, Any]:
     }
     if decision.code:
         headers["x-error-code"] = decision.code
+    if decision.platform:
+        headers["x-platform"] = decision.platform
     if decision.action == "retry" and not decision.counts:
         headers["x-waits"] = message.waits + 1
     if decision.action == "dead":

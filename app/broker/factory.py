@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from app.broker.base import Broker, RetryPolicy
+from app.broker.base import Broker, DeadLetterSink, Message, RetryPolicy
 from app.broker.dead_letters import DeadLetters
 from app.broker.memory import JOURNAL, InProcessBroker
 from app.broker.rabbit import RabbitBroker
@@ -19,19 +19,29 @@ def retry_policy(settings: Settings) -> RetryPolicy:
     )
 
 
-def create_broker(settings: Settings, db: AsyncDatabase) -> Broker:
+def create_broker(
+    settings: Settings, db: AsyncDatabase, *, on_dead: DeadLetterSink | None = None
+) -> Broker:
+    """RabbitMQ when AMQP_URL is set, else the in-process broker. Every dead letter is
+    recorded (`DeadLetters`), then handed to `on_dead` (the seller log)."""
     dead = DeadLetters(db)
     policy = retry_policy(settings)
+
+    async def sink(message: Message, reason: str) -> None:
+        await dead.record(message, reason)
+        if on_dead is not None:
+            await on_dead(message, reason)
+
     if settings.amqp_url:
         return RabbitBroker(
             settings.amqp_url,
             policy=policy,
-            dead_letter_sink=dead.record,
+            dead_letter_sink=sink,
             prefetch=settings.broker_prefetch,
         )
     return InProcessBroker(
         policy=policy,
-        dead_letter_sink=dead.record,
+        dead_letter_sink=sink,
         journal=db[JOURNAL],
         prefetch=settings.broker_prefetch,
     )

@@ -15,7 +15,9 @@ from domain.stores import Store, StoreCredentials
 async def test_worker_consumes_every_store_and_picks_up_new_ones(runtime: Runtime) -> None:
     seen: list[Message] = []
 
-    def factory(rt: Runtime):
+    def factory(*, stores: object, **_: object):
+        assert stores is runtime.stores  # a factory gets the resources it names
+
         async def handle(message: Message) -> None:
             seen.append(message)
 

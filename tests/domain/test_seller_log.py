@@ -12,10 +12,9 @@ async def test_entries_have_vtex_fields_and_no_secrets(runtime: Runtime) -> None
         store_id="acme-mx",
         operation="Catalog change",
         direction="VTEX to Marketplace",
-        status="error",
         code="E1",
+        params={"problems": f"1. the brand is missing (token {token})"},
         sku_id="42",
-        business_message=f"SKU 42 is missing a brand (token {token})",
         content_source={"IdSku": "42", "appToken": "abc", "nested": {"x": token}},
         content_translated="<Request/>",
         content_destination="https://h/?Action=X&Signature=deadbeef",
@@ -34,7 +33,9 @@ async def test_entries_have_vtex_fields_and_no_secrets(runtime: Runtime) -> None
         assert key in doc
     text = repr(doc)
     assert token not in text and "deadbeef" not in text and '"abc"' not in text
-    assert doc["Status"] == "error" and doc["code"] == "E1"
+    assert doc["Status"] == "error" and doc["code"] == "E1"  # status from the catalogue
+    assert "the brand is missing" in doc["BusinessMessage"]
+    assert doc["Message"]["es"] != doc["Message"]["en"] and doc["Action"]["es"]
     assert await runtime.seller_log.find(store_id="acme-mx", statuses=["success"]) == []
 
 
@@ -45,5 +46,16 @@ def test_entry_rejects_unknown_status() -> None:
             operation="Catalog change",
             direction="VTEX to Marketplace",
             status="fine",
-            business_message="",
+            code="E5",
+        )
+
+
+def test_entry_needs_a_catalogue_code_and_its_placeholders() -> None:
+    with pytest.raises(KeyError):
+        LogEntry(
+            store_id="s", operation="Catalog change", direction="VTEX to Marketplace", code="Z9"
+        )
+    with pytest.raises(KeyError, match="problems"):
+        LogEntry(
+            store_id="s", operation="Catalog change", direction="VTEX to Marketplace", code="E1"
         )

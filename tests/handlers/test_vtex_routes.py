@@ -413,14 +413,20 @@ async def test_unknown_flow_and_codes_are_recorded(
 
 
 async def test_logs_endpoint(client: TestClient, runtime: Runtime, store: Store) -> None:
-    for status in ("success", "error", "warning"):
+    for status, code in (("success", "S1"), ("error", "E2"), ("warning", "A3")):
+        params = {
+            "S1": {"sku_id": "1", "sku_name": "x", "marketplace_id": "1", "link": "-"},
+            "E2": {"name": "Linio"},
+            "A3": {"fields": "Condition=new"},
+        }[code]
         await runtime.seller_log.write(
             LogEntry(
                 store_id="acme-mx",
                 operation="Price update",
                 direction="VTEX to Marketplace",
                 status=status,
-                business_message=f"{status} entry",
+                code=code,
+                params=params,
                 content_translated="<x/>",
             )
         )
