@@ -198,7 +198,7 @@ ENTRIES: dict[str, ErrorEntry] = entries(
                 es=f"Un cuerpo de {es} con un campo inválido.",
                 en=f"A {en} body with an invalid field.",
             ),
-            B(es="{field}: {detail}", en="{field}: {detail}"),
+            B(es="Campo {field}: {detail}", en="Field {field}: {detail}"),
             _FIX_BODY,
         )
         for code, es, en in (
