@@ -172,8 +172,6 @@ class AsyncCircuitBreaker:
         retry_after = self._retry_in() or min(1.0, self._breaker.reset_timeout)
         retry_in = max(round(retry_after), 1)
         message = (
-            f"El servicio {self.name} falla repetidamente: circuito abierto desde {since}; "
-            f"se reintentará en {retry_in} s. / "
             f"Service {self.name} keeps failing: circuit open since {since}; "
             f"retrying in {retry_in} s."
         )

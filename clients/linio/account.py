@@ -34,10 +34,7 @@ def zone_for(country: str) -> ZoneInfo:
     """The seller country's time zone; ValueError for a country Linio does not serve."""
     name = COUNTRY_ZONES.get(country.upper())
     if name is None:
-        raise ValueError(
-            f"País de Linio desconocido {country!r} (use {', '.join(COUNTRY_ZONES)}). / "
-            f"Unknown Linio country {country!r} (use {', '.join(COUNTRY_ZONES)})."
-        )
+        raise ValueError(f"Unknown Linio country {country!r} (use {', '.join(COUNTRY_ZONES)}).")
     return ZoneInfo(name)
 
 
@@ -45,13 +42,9 @@ def base_url_for(country: str, environment: str = "production") -> str:
     """``https://sellercenter-api[-staging].linio.<tld>/`` for a store's country/environment."""
     tld = COUNTRY_TLDS.get(country.upper())
     if tld is None:
-        raise ConfigError(
-            f"País de Linio desconocido {country!r} (use {', '.join(COUNTRY_TLDS)}). / "
-            f"Unknown Linio country {country!r} (use {', '.join(COUNTRY_TLDS)})."
-        )
+        raise ConfigError(f"Unknown Linio country {country!r} (use {', '.join(COUNTRY_TLDS)}).")
     if environment not in ENVIRONMENTS:
         raise ConfigError(
-            f"Entorno de Seller Center desconocido {environment!r} (production o staging). / "
             f"Unknown Seller Center environment {environment!r} (production or staging)."
         )
     suffix = "" if environment == "production" else "-staging"
@@ -76,14 +69,9 @@ class LinioAccount:
 
     def __post_init__(self) -> None:
         if not self.api_key:
-            raise ConfigError(
-                "Falta la API key de Seller Center. / The Seller Center API key is missing."
-            )
+            raise ConfigError("The Seller Center API key is missing.")
         if not self.user_id:
-            raise ConfigError(
-                "Falta el usuario (e-mail) de Seller Center. / "
-                "The Seller Center user (e-mail) is missing."
-            )
+            raise ConfigError("The Seller Center user (e-mail) is missing.")
 
     def __repr__(self) -> str:
         return (

@@ -54,7 +54,6 @@ from clients.linio.models import (
     Webhook,
     WebhookEvent,
 )
-from clients.linio.responses import bilingual
 from clients.linio.signing import rfc3986, signature, string_to_sign
 from clients.outbound import OutboundPolicy
 from clients.rate_limit import SlidingWindowLimiter
@@ -184,10 +183,7 @@ class LinioClient:
         except (aiohttp.ClientError, TimeoutError) as exc:
             log.info("linio.request_failed", action=action, request_id=request_id, error=str(exc))
             raise TransientError(
-                bilingual(
-                    f"Seller Center {action} no respondió ({type(exc).__name__}); se reintentará.",
-                    f"Seller Center {action} did not answer ({type(exc).__name__}); will retry.",
-                )
+                f"Seller Center {action} did not answer ({type(exc).__name__}); will retry."
             ) from None
         log.debug(
             "linio.request",
@@ -299,12 +295,7 @@ class LinioClient:
                 await asyncio.sleep(self._backoff * attempt)
                 continue
             if not envelope.request_id:
-                raise TransientError(
-                    bilingual(
-                        f"Seller Center aceptó {action} sin devolver el id del feed.",
-                        f"Seller Center accepted {action} without a feed id.",
-                    )
-                )
+                raise TransientError(f"Seller Center accepted {action} without a feed id.")
             self._remember_feed(envelope.request_id)
             return envelope.request_id
 
@@ -313,11 +304,7 @@ class LinioClient:
             return
         wait = self.quota.next_slot_in()
         raise ThrottledError(
-            bilingual(
-                f"Cupo de feeds de Seller Center agotado; el próximo {action} podrá enviarse "
-                f"en {wait:.0f} s.",
-                f"Seller Center feed quota used up; the next {action} may go out in {wait:.0f} s.",
-            ),
+            f"Seller Center feed quota used up; the next {action} may go out in {wait:.0f} s.",
             code="E429",
             retry_after=wait,
         )

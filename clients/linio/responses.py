@@ -108,11 +108,6 @@ REPEATED = frozenset(
 )
 
 
-def bilingual(es: str, en: str) -> str:
-    """Messages we write ourselves reach sellers: Spanish first (Linio's language), then English."""
-    return f"{es} / {en}"
-
-
 def _repeated(path: list[tuple[str, Any]], key: str, value: Any) -> bool:
     return bool(path) and (path[-1][0], key) in REPEATED
 
@@ -225,10 +220,7 @@ def parse_envelope(
     stripped = source.strip()
     if status == 429 and "<ErrorResponse" not in stripped:
         raise ThrottledError(
-            bilingual(
-                f"{where}: demasiadas solicitudes (E429); bajamos el ritmo.",
-                f"{where}: too many requests (E429); slowing down.",
-            ),
+            f"{where}: too many requests (E429); slowing down.",
             code="E429",
             status=status,
         )
@@ -268,11 +260,9 @@ def _not_xml(where: str, status: int | None, body: str) -> ClientError:
         # Staging hosts sit behind HTTP Basic (user:password given with the staging access,
         # not the API key); the web server refuses before Seller Center reads the signature.
         return AuthError(
-            bilingual(
-                f"{where} pidió credenciales HTTP Basic (HTTP 401): los hosts de staging las "
-                f"necesitan además de la API key; revise el usuario y la clave de staging.",
+            (
                 f"{where} asked for HTTP Basic credentials (HTTP 401): staging hosts need "
-                f"them besides the API key; check the staging user and password.",
+                f"them besides the API key; check the staging user and password."
             ),
             code="HTTP_BASIC",
             status=status,
@@ -280,19 +270,14 @@ def _not_xml(where: str, status: int | None, body: str) -> ClientError:
         )
     if status == 403:
         return AuthError(
-            bilingual(
-                f"{where} negó el acceso (HTTP {status}): revise usuario, API key y permisos.",
-                f"{where} denied access (HTTP {status}): check the user, API key and role.",
-            ),
+            f"{where} denied access (HTTP {status}): check the user, API key and role.",
             status=status,
             body=body[:300],
         )
     return TransientError(
-        bilingual(
-            f"{where} respondió algo que no es XML de Seller Center (HTTP {status}, "
-            f"p. ej. una página de mantenimiento); se reintentará.",
+        (
             f"{where} answered something that is not Seller Center XML (HTTP {status}, "
-            f"e.g. a maintenance page); will retry.",
+            f"e.g. a maintenance page); will retry."
         ),
         status=status,
         body=body[:300],
@@ -311,10 +296,7 @@ def error_code(head: Node) -> int | None:
 def error_from(root: Node, where: str, status: int | None = None) -> ClientError:
     head = child(root, "Head")
     code = error_code(head)
-    message = text(head.get("ErrorMessage")) or bilingual(
-        "Seller Center informó un error sin detalles",
-        "Seller Center reported an error without details",
-    )
+    message = text(head.get("ErrorMessage")) or "Seller Center reported an error without details"
     kind = text(head.get("ErrorType"))
     details = [
         ErrorDetail(
@@ -334,18 +316,14 @@ def error_from(root: Node, where: str, status: int | None = None) -> ClientError
         return ItemError(full, code=label, status=status, details=details)
     if kind == "Platform" or (status or 0) >= 500:
         return TransientError(
-            f"{full}. " + bilingual("Se reintentará.", "Will retry."),
+            f"{full}. " + "Will retry.",
             code=label,
             status=status,
             details=details,
         )
     if code in AUTH_CODES or "signature" in message.lower():
         return AuthError(
-            f"{full}. "
-            + bilingual(
-                "Revise el usuario y la API key de Seller Center y la hora del servidor.",
-                "Check the Seller Center user, API key and the server clock.",
-            ),
+            f"{full}. " + "Check the Seller Center user, API key and the server clock.",
             code=label,
             status=status,
             details=details,
