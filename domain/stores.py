@@ -19,10 +19,11 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from app.secrets_box import SecretBox
 from app.storage import STORES
+from clients.linio.account import COUNTRY_TLDS
 from clients.redact import MASK
 from clients.vtex.inbound import AFFILIATE_ID
 
-COUNTRIES = ("MX", "CL", "CO", "PE")
+COUNTRIES = tuple(COUNTRY_TLDS)  # the Linio countries: one list, in clients/linio/account.py
 ACCOUNT = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 # Default affiliate per Linio country when the seller does not choose one (3 consonants).
 DEFAULT_AFFILIATES = {"MX": "LMX", "CL": "LCL", "CO": "LCB", "PE": "LPR"}

@@ -34,7 +34,7 @@ def zone_for(country: str) -> ZoneInfo:
     """The seller country's time zone; ValueError for a country Linio does not serve."""
     name = COUNTRY_ZONES.get(country.upper())
     if name is None:
-        raise ValueError(f"Unknown Linio country {country!r} (use {', '.join(COUNTRY_ZONES)}).")
+        raise ConfigError(f"Unknown Linio country {country!r} (use {', '.join(COUNTRY_ZONES)}).")
     return ZoneInfo(name)
 
 
