@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: serve test bench clean
+.PHONY: serve test reliability bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -24,6 +24,10 @@ test: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# Faults, property tests, schemathesis and canary secrets on their own (docs/reliability.md).
+reliability: $(VENV)/.installed
+	$(BIN)/pytest tests/reliability
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.notification_endpoint

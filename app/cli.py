@@ -11,13 +11,18 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 
 import structlog
+from aio_pika.exceptions import AMQPError
 from aiohttp import web
+from pymongo.errors import PyMongoError
 
+from app.embedded_mongo import EmbeddedMongoError
+from app.http_server import HardenedAppRunner
 from app.log_setup import configure_logging
 from app.runtime import Runtime, open_runtime
 from app.settings import ENV_VARS, Settings, SettingsError
 from app.web import create_app
 from app.worker import Worker
+from clients.redact import KNOWN_SECRETS, mask_text
 from domain.importer import ImportFailed, import_directory
 
 log = structlog.get_logger(__name__)
@@ -86,7 +91,11 @@ async def _run_until_stopped(runners: list[web.AppRunner], worker: Worker | None
 
 
 async def _start_web(settings: Settings, runtime: Runtime) -> web.AppRunner:
-    runner = web.AppRunner(create_app(settings, runtime=runtime), access_log=None)
+    runner = HardenedAppRunner(
+        create_app(settings, runtime=runtime),
+        read_timeout=settings.read_timeout,
+        access_log=None,
+    )
     await runner.setup()
     await web.TCPSite(runner, settings.host, settings.port).start()
     base = settings.public_base_url
@@ -154,9 +163,34 @@ def main(argv: list[str] | None = None) -> int:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.log_format)
-    if args.command == "import":
-        return asyncio.run(_import(settings, args))
-    roles = {"serve": (True, True), "web": (True, False), "worker": (False, True)}
-    web_role, worker_role = roles[args.command]
-    asyncio.run(_serve(settings, web_role=web_role, worker_role=worker_role))
+    KNOWN_SECRETS.add(settings.secret_values())
+    try:
+        if args.command == "import":
+            return asyncio.run(_import(settings, args))
+        roles = {"serve": (True, True), "web": (True, False), "worker": (False, True)}
+        web_role, worker_role = roles[args.command]
+        asyncio.run(_serve(settings, web_role=web_role, worker_role=worker_role))
+    except STARTUP_FAILURES as exc:
+        print(f"vtex-linio could not start: {startup_cause(exc, settings)}", file=sys.stderr)
+        return 1
     return 0
+
+
+# What a start-up can fail on: the database, the broker, the port. Anything else is a bug and
+# keeps its traceback.
+STARTUP_FAILURES: tuple[type[BaseException], ...] = (
+    EmbeddedMongoError,
+    PyMongoError,
+    AMQPError,
+    OSError,
+)
+
+
+def startup_cause(exc: BaseException, settings: Settings) -> str:
+    """One line naming the real cause, with every configured secret masked."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, AMQPError | ConnectionError) and settings.amqp_url:
+        text = f"RabbitMQ at AMQP_URL is unreachable or refused the login ({text})"
+    elif isinstance(exc, PyMongoError):
+        text = f"MongoDB is unreachable or refused the login ({text})"
+    return mask_text(text[:400], settings.secret_values())

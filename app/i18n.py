@@ -30,8 +30,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Search Endpoint for the VTEX affiliate (copy it as is):",
     },
     "stores.connector": {
-        "es": "Connector endpoint para la app de configuración:",
-        "en": "Connector endpoint for the settings app:",
+        "es": "Connector endpoint (app de configuración, Channel Order API y servicios del "
+        "marketplace para facturas, seguimiento y cancelaciones):",
+        "en": "Connector endpoint (settings app, Channel Order API and marketplace services "
+        "endpoint for invoices, tracking and cancellations):",
+    },
+    "stores.legacy": {
+        "es": "VTEX aún llama a la URL antigua (?token=). Reemplácela por la Search Endpoint "
+        "de arriba.",
+        "en": "VTEX still calls the old URL (?token=). Replace it with the Search Endpoint above.",
+    },
+    "stores.rotate": {
+        "es": "Cambiar el token (las URL actuales dejan de funcionar)",
+        "en": "Rotate the token (the current URLs stop working)",
     },
     "stores.dead_letters": {"es": "Mensajes fallidos", "en": "Failed messages"},
     "lang.switch": {"es": "English", "en": "Español"},

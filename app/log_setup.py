@@ -14,13 +14,13 @@ from typing import Any
 
 import structlog
 
-from clients.redact import mask_mapping
+from clients.redact import KNOWN_SECRETS, mask_mapping
 
 
 def _mask_secrets(
     _: Any, __: str, event_dict: MutableMapping[str, Any]
 ) -> MutableMapping[str, Any]:
-    return mask_mapping(dict(event_dict))
+    return mask_mapping(dict(event_dict), KNOWN_SECRETS.values())
 
 
 class _StderrLogger:

@@ -63,13 +63,15 @@ async def open_runtime(settings: Settings, *, start_broker: bool = True) -> Asyn
         outbound = manifest.outbound_policy(allow_loopback=settings.sandbox)
         sku_states = SkuStates(storage.db)
         intake = NotificationIntake(sku_states, broker)
+        stores = StoreRepository(storage.db, SecretBox(settings.secret_key))
+        await stores.migrate_tokens()  # plaintext tokens of older versions -> hash + cipher
         try:
             yield Runtime(
                 settings=settings,
                 manifest=manifest,
                 storage=storage,
                 broker=broker,
-                stores=StoreRepository(storage.db, SecretBox(settings.secret_key)),
+                stores=stores,
                 seller_log=seller_log,
                 dead_letters=DeadLetters(storage.db),
                 http=http,

@@ -73,6 +73,12 @@ ENV_VARS: tuple[EnvVar, ...] = (
     EnvVar("LOG_FORMAT", "console", "json", "console (readable) or json (production)"),
     EnvVar("LOG_RETENTION_DAYS", "90", "30", "seller-facing logs older than this are deleted"),
     EnvVar("MAX_REQUEST_BYTES", "1048576", "2097152", "largest accepted request body"),
+    EnvVar(
+        "READ_TIMEOUT",
+        "15",
+        "30",
+        "seconds a client has to send a request's headers (and its body); then it is cut",
+    ),
     EnvVar("BROKER_PREFETCH", "50", "100", "messages in flight per consumer"),
     EnvVar("RETRY_MAX_ATTEMPTS", "10", "12", "attempts before a message is dead-lettered (>= 10)"),
     EnvVar("RETRY_BASE_DELAY", "1.0", "2", "seconds before the first retry; doubles each time"),
@@ -102,6 +108,7 @@ class Settings:
     log_format: str = "console"
     log_retention_days: int = 90
     max_request_bytes: int = 1_048_576
+    read_timeout: float = 15.0
     broker_prefetch: int = 50
     retry_max_attempts: int = 10
     retry_base_delay: float = 1.0
@@ -115,6 +122,17 @@ class Settings:
     @property
     def embedded_broker(self) -> bool:
         return self.amqp_url is None
+
+    def secret_values(self) -> list[str]:
+        """The service's own secrets, for masking: SECRET_KEY, ADMIN_PASSWORD and the
+        passwords inside MONGODB_URI and AMQP_URL."""
+        values = [self.secret_key, self.admin_password]
+        for url in (self.mongodb_uri, self.amqp_url):
+            if url:
+                password = urlsplit(url).password
+                if password:
+                    values.append(password)
+        return [v for v in values if v]
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -165,6 +183,7 @@ class Settings:
             log_format=fmt,
             log_retention_days=_int(raw, "LOG_RETENTION_DAYS", 1, 3650),
             max_request_bytes=_int(raw, "MAX_REQUEST_BYTES", 1024, 100 * 1024 * 1024),
+            read_timeout=_float(raw, "READ_TIMEOUT", 0.5, 600),
             broker_prefetch=_int(raw, "BROKER_PREFETCH", 1, 10_000),
             retry_max_attempts=attempts,
             retry_base_delay=_float(raw, "RETRY_BASE_DELAY", 0.001, 3600),

@@ -16,9 +16,10 @@ import aiohttp_jinja2
 import jinja2
 import structlog
 from aiohttp import web
+from pymongo.errors import ConnectionFailure
 
 from app import web_keys as keys
-from app.admin_auth import is_admin
+from app.admin_auth import LoginThrottle, is_admin
 from app.http_errors import ApiError, error_response, from_http_exception
 from app.manifest import Manifest, Route, load_manifest
 from app.runtime import Runtime, open_runtime
@@ -94,18 +95,54 @@ async def json_errors(request: web.Request, handler: RouteHandler) -> web.Stream
         if exc.status < 400:
             raise
         return error_response(from_http_exception(exc), request)
+    except ConnectionFailure as exc:
+        # The database is away (restarting, unreachable): VTEX retries a 503, never a 500.
+        log.warning("database_unavailable", path=request.path, error=type(exc).__name__)
+        return error_response(
+            ApiError("database_unavailable", headers={"Retry-After": "5"}), request
+        )
     except Exception:
         log.exception("unhandled_error", path=request.path, method=request.method)
         return error_response(ApiError("internal_error"), request)
 
 
+# Pages carry tokens and personal data: never cached, never framed, no referrer leaks.
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: RouteHandler) -> web.StreamResponse:
+    response = await handler(request)
+    for name, value in SECURITY_HEADERS.items():
+        if name == "Cache-Control" and name in response.headers:
+            continue
+        response.headers.setdefault(name, value)
+    return response
+
+
 def admin_auth(settings: Settings) -> web.Middleware:
+    throttle = LoginThrottle()
+
     @web.middleware
     async def middleware(request: web.Request, handler: RouteHandler) -> web.StreamResponse:
         route = request.match_info.route
         public = getattr(route, PUBLIC_ROUTE, False) or request.match_info.http_exception
-        if public or is_admin(request, settings):
+        if public:
             return await handler(request)
+        client = request.remote or "unknown"
+        wait = throttle.retry_after(client)
+        if wait:
+            raise ApiError("too_many_attempts", headers={"Retry-After": str(wait)}, seconds=wait)
+        if is_admin(request, settings):
+            return await handler(request)
+        if "Authorization" in request.headers:
+            throttle.failed(client)
         raise ApiError(
             "unauthorized",
             headers={"WWW-Authenticate": 'Basic realm="vtex-linio", charset="UTF-8"'},
@@ -125,7 +162,7 @@ def create_app(
     manifest = manifest or load_manifest()
     app = web.Application(
         client_max_size=settings.max_request_bytes,
-        middlewares=[request_context, json_errors, admin_auth(settings)],
+        middlewares=[security_headers, request_context, json_errors, admin_auth(settings)],
     )
     app[SETTINGS] = settings
     aiohttp_jinja2.setup(

@@ -72,11 +72,20 @@ async def _load(
         return latencies, errors, time.perf_counter() - began
 
 
-async def run(rate: int, seconds: float, skus: int, amqp_url: str | None) -> dict:
+async def run(
+    rate: int, seconds: float, skus: int, amqp_url: str | None, database: str = "memory"
+) -> dict:
+    """`database`: "memory" (a throwaway in-memory SecantusDB), "embedded" (the service's
+    default: SecantusDB on disk under DATA_DIR, writes journaled with j:true) or
+    "embedded-unjournaled" (the same without j:true, to measure what durability costs)."""
+    import app.storage
+
+    app.storage.JOURNALED_WRITES = database != "embedded-unjournaled"
     async with throwaway_mongo() as mongo_uri:
+        embedded = database != "memory"
         settings = Settings.from_env(
             {
-                "MONGODB_URI": mongo_uri,
+                **({} if embedded else {"MONGODB_URI": mongo_uri}),
                 "MONGODB_DB": "bench_notifications",
                 "DATA_DIR": tempfile.mkdtemp(),
                 "SECRET_KEY": "bench-secret-key-0123456789",
@@ -102,7 +111,7 @@ async def run(rate: int, seconds: float, skus: int, amqp_url: str | None) -> dic
             site = web.TCPSite(runner, "127.0.0.1", 0)
             await site.start()
             port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-            url = f"http://127.0.0.1:{port}/catalog/notification?token={store.notification_token}"
+            url = f"http://127.0.0.1:{port}/vtex/{store.notification_token}/catalog/notification"
             loop = asyncio.get_running_loop()
             with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
                 latencies, errors, elapsed = await loop.run_in_executor(
@@ -122,6 +131,7 @@ async def run(rate: int, seconds: float, skus: int, amqp_url: str | None) -> dic
         "distinct_skus": skus,
         "stock_messages_queued": queued,
         "broker": "rabbitmq" if amqp_url else "in-process",
+        "database": database,
     }
 
 
@@ -131,13 +141,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--skus", type=int, default=5000)
     parser.add_argument("--amqp-url", default=os.environ.get("AMQP_URL"))
+    parser.add_argument(
+        "--database", choices=("memory", "embedded", "embedded-unjournaled"), default="memory"
+    )
     args = parser.parse_args()
-    result = asyncio.run(run(args.rate, args.seconds, args.skus, args.amqp_url))
+    result = asyncio.run(
+        run(args.rate, args.seconds, args.skus, args.amqp_url, database=args.database)
+    )
     lat = result["latency"]
     ok = lat["p99_ms"] < 20 and not result["errors"]
     markdown = (
-        f"Open-loop load on `POST /catalog/notification` ({result['broker']} broker, "
-        f"embedded SecantusDB, one process on this machine).\n\n"
+        f"Open-loop load on `POST /vtex/{{token}}/catalog/notification` ({result['broker']} "
+        f"broker, SecantusDB `{result['database']}`, one process on this machine).\n\n"
         f"| target rate | achieved | requests | errors | p50 | p95 | p99 | max |\n"
         f"|---|---|---|---|---|---|---|---|\n"
         f"| {result['rate_target']}/s | {result['achieved_rate']}/s | {result['requests']} | "
@@ -147,7 +162,8 @@ def main() -> None:
         f"Repeated notifications of a SKU coalesce: {result['stock_messages_queued']} stock "
         f"messages were queued for {result['distinct_skus']} distinct SKUs.\n"
     )
-    path = write_report(f"notification_endpoint_{result['broker']}", result, markdown)
+    suffix = "" if args.database == "memory" else f"_{args.database}"
+    path = write_report(f"notification_endpoint_{result['broker']}{suffix}", result, markdown)
     print(path.read_text())
 
 

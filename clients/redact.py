@@ -68,3 +68,26 @@ def mask_text(text: str, values: Iterable[str] = ()) -> str:
         if value and len(value) >= 4:
             text = text.replace(value, MASK)
     return _QUERY_SECRET.sub(lambda m: f"{m.group(1)}={MASK}", text)
+
+
+class KnownSecrets:
+    """The secret values this process has seen (stores' tokens and keys, its own settings).
+
+    Masking by key name cannot catch a secret quoted inside a free text (an exception
+    message, a dead letter's reason); masking by value can. Stores register their secrets
+    when they are loaded, the service its own at start; log lines and dead letters are
+    masked against all of them.
+    """
+
+    def __init__(self) -> None:
+        self._values: set[str] = set()
+
+    def add(self, values: Iterable[str]) -> None:
+        self._values.update(v for v in values if v and len(v) >= 4)
+
+    def values(self) -> list[str]:
+        # Longest first, so a secret containing another is masked whole.
+        return sorted(self._values, key=len, reverse=True)
+
+
+KNOWN_SECRETS = KnownSecrets()

@@ -12,6 +12,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from app.storage import BRAND_MAP, CATEGORY_MAP
+from clients.redact import mask_text
 from domain.stores import (
     COUNTRIES,
     DEFAULT_AFFILIATES,
@@ -157,19 +159,41 @@ def _read_rows(
     return rows
 
 
+# Columns whose values are secrets: never echoed in a problem, never accepted elsewhere.
+SECRET_COLUMNS = ("sellercenter_secret", "vtex_api_secret")
+LOOKS_LIKE_KEY = re.compile(r"^(?:[0-9a-fA-F]{32,}|[A-Za-z0-9_-]{40,})$")
+
+
+def _shown(value: str) -> str:
+    """A rejected value as echoed back: short ones verbatim, long ones (a key typed into
+    the wrong column looks like that) only by their length."""
+    return repr(value) if len(value) <= 12 else f"a {len(value)}-character value (not shown)"
+
+
 def parse_sellers(path: Path, affiliate_id: str | None, problems: list[RowProblem]) -> list[Store]:
     stores: list[Store] = []
     seen: dict[str, int] = {}
     for line, row in _read_rows(path, SELLER_COLUMNS, problems):
         before = len(problems)
+        secret_values = [row[c] for c in SECRET_COLUMNS if len(row[c]) >= 4]
 
-        def bad(reason: str, line: int = line) -> None:
-            problems.append(RowProblem(path.name, line, reason))
+        def bad(reason: str, line: int = line, secret_values: list[str] = secret_values) -> None:
+            # A secret typed into the wrong column must not be echoed back (CLI, logs).
+            problems.append(RowProblem(path.name, line, mask_text(reason, secret_values)))
+
+        for column in SELLER_COLUMNS:
+            if column not in SECRET_COLUMNS and row[column] and row[column] in secret_values:
+                bad(f"{column} holds the value of a secret column: are the columns swapped?")
+        if any(row[c].upper() in COUNTRIES for c in SECRET_COLUMNS):
+            bad("a secret column holds a country code: are the columns swapped?")
+        if LOOKS_LIKE_KEY.match(row["identifier"]):
+            bad("identifier looks like an API key, not a VTEX account: are the columns swapped?")
 
         country = row["store"].upper()
         if country not in COUNTRIES:
             bad(
-                f"store must be a Linio country code ({', '.join(COUNTRIES)}), got {row['store']!r}"
+                f"store must be a Linio country code ({', '.join(COUNTRIES)}), "
+                f"got {_shown(row['store'])}"
             )
         for column in (
             "identifier",
@@ -183,7 +207,7 @@ def parse_sellers(path: Path, affiliate_id: str | None, problems: list[RowProble
                 bad(f"{column} is empty")
         guide = row["has_automatic_guide"].lower()
         if guide not in TRUE_WORDS | FALSE_WORDS:
-            bad(f"has_automatic_guide must be 1 or 0, got {row['has_automatic_guide']!r}")
+            bad(f"has_automatic_guide must be 1 or 0, got {_shown(row['has_automatic_guide'])}")
         account = row["identifier"].lower()
         store = Store(
             store_id=make_store_id(account, country),

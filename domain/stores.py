@@ -13,14 +13,14 @@ import secrets
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from app.secrets_box import SecretBox
 from app.storage import STORES
 from clients.linio.account import COUNTRY_TLDS
-from clients.redact import MASK
+from clients.redact import KNOWN_SECRETS, MASK
 from clients.vtex.inbound import AFFILIATE_ID
 
 COUNTRIES = tuple(COUNTRY_TLDS)  # the Linio countries: one list, in clients/linio/account.py
@@ -80,7 +80,12 @@ class Store:
     # carriers serve, or every SKU reads as without SLA.
     simulation_postal_code: str = ""
     simulation_country: str = ""
+    # The store's secret in every URL a platform calls. At rest only its keyed hash (for
+    # lookup) and its encryption (to show the URLs on the dashboard) are kept.
     notification_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    # Set when VTEX still calls the old `?token=` Search Endpoint: the dashboard asks for
+    # the new URL to be pasted.
+    legacy_endpoint_used: bool = False
     credentials: StoreCredentials = field(default_factory=StoreCredentials, repr=False)
 
     def validate(self) -> list[str]:
@@ -119,10 +124,17 @@ class Store:
         return [*self.credentials.secrets(), self.notification_token]
 
     def endpoints(self, base_url: str) -> tuple[str, str]:
-        """The two URLs a seller pastes into VTEX (affiliate Search Endpoint, connector
-        endpoint of the settings app); both carry the store's token."""
+        """The two URLs a seller pastes into VTEX: the affiliate's Search Endpoint and the
+        connector endpoint (template settings app, Channel Order API `connectorEndpoint`,
+        marketplace services endpoint for the OMS callbacks). Both carry the store's token
+        in the path, under `/vtex/{token}` (CLARIFICATIONS §1)."""
+        root = f"{base_url}/vtex/{quote(self.notification_token, safe='')}"
+        return f"{root}/catalog/notification", root
+
+    def legacy_endpoint(self, base_url: str) -> str:
+        """The old Search Endpoint (`?token=`), still accepted for stores registered with it."""
         query = urlencode({"token": self.notification_token})
-        return f"{base_url}/catalog/notification?{query}", f"{base_url}/?{query}"
+        return f"{base_url}/catalog/notification?{query}"
 
 
 def make_store_id(account: str, country: str) -> str:
@@ -135,6 +147,7 @@ class StoreRepository:
         self._box = box
         self._cache_seconds = cache_seconds
         self._cache: dict[tuple[str, str | None], tuple[float, list[Store]]] = {}
+        self._token_cache: dict[str, tuple[float, Store | None]] = {}
 
     async def cached_by_account(self, account: str, affiliate_id: str | None = None) -> list[Store]:
         """`by_account` for hot paths (notifications): a few seconds of staleness at most,
@@ -152,15 +165,100 @@ class StoreRepository:
         doc = asdict(store)
         creds = doc.pop("credentials")
         doc["credentials"] = {k: self._box.encrypt(v) for k, v in creds.items() if v}
+        token = doc.pop("notification_token")
+        doc["token_hash"] = self._box.digest(token)
+        doc["token_encrypted"] = self._box.encrypt(token)
         return doc
 
     def from_document(self, doc: dict[str, Any]) -> Store:
-        data = {k: v for k, v in doc.items() if k in Store.__dataclass_fields__}
+        data = {
+            k: v
+            for k, v in doc.items()
+            if k in Store.__dataclass_fields__ and k != "notification_token"
+        }
         encrypted = doc.get("credentials") or {}
         data["credentials"] = StoreCredentials(
             **{k: self._box.decrypt(v) for k, v in encrypted.items()}
         )
-        return Store(**data)
+        if doc.get("token_encrypted"):
+            data["notification_token"] = self._box.decrypt(doc["token_encrypted"])
+        elif doc.get("notification_token"):  # written before tokens were hashed
+            data["notification_token"] = doc["notification_token"]
+        store = Store(**data)
+        KNOWN_SECRETS.add(store.secrets())  # masked by value in logs and dead letters
+        return store
+
+    async def migrate_tokens(self) -> int:
+        """Replace plaintext tokens of older versions by hash + encryption; returns how many."""
+        migrated = 0
+        async for doc in self._collection.find({"notification_token": {"$exists": True}}):
+            token = doc["notification_token"]
+            await self._collection.update_one(
+                {"_id": doc["_id"]},
+                {
+                    "$set": {
+                        "token_hash": self._box.digest(token),
+                        "token_encrypted": self._box.encrypt(token),
+                    },
+                    "$unset": {"notification_token": ""},
+                },
+            )
+            migrated += 1
+        if migrated:
+            self._cache.clear()
+            self._token_cache.clear()
+        return migrated
+
+    async def by_token(self, token: str) -> Store | None:
+        """The store whose secret is `token`, found by its keyed hash (a few seconds of
+        cache on this hot path; none for changes made through this process)."""
+        if not token:
+            return None
+        digest = self._box.digest(token)
+        now = time.monotonic()
+        hit = self._token_cache.get(digest)
+        if hit is not None and now - hit[0] < self._cache_seconds:
+            return hit[1]
+        doc = await self._collection.find_one({"token_hash": digest})
+        store = self.from_document(doc) if doc else None
+        if len(self._token_cache) > 10_000:  # unknown tokens must not grow memory forever
+            self._token_cache.clear()
+        self._token_cache[digest] = (now, store)
+        return store
+
+    async def rotate_token(self, store_id: str) -> Store | None:
+        """Give the store a new secret; every URL with the old one stops working at once."""
+        store = await self.get(store_id)
+        if store is None:
+            return None
+        token = secrets.token_urlsafe(24)
+        await self._collection.update_one(
+            {"store_id": store_id},
+            {
+                "$set": {
+                    "token_hash": self._box.digest(token),
+                    "token_encrypted": self._box.encrypt(token),
+                    "legacy_endpoint_used": False,
+                    "updated_at": dt.datetime.now(dt.UTC),
+                },
+                "$unset": {"notification_token": ""},
+            },
+        )
+        self._cache.clear()
+        self._token_cache.clear()
+        store.notification_token = token
+        store.legacy_endpoint_used = False
+        KNOWN_SECRETS.add([token])
+        return store
+
+    async def note_legacy_endpoint(self, store: Store) -> None:
+        """Remember (once) that VTEX still calls this store's old `?token=` URL."""
+        if store.legacy_endpoint_used:
+            return
+        store.legacy_endpoint_used = True
+        await self._collection.update_one(
+            {"store_id": store.store_id}, {"$set": {"legacy_endpoint_used": True}}
+        )
 
     async def upsert(self, store: Store) -> bool:
         """Insert or update by store id; True when the stored document changed."""
@@ -168,21 +266,27 @@ class StoreRepository:
         if problems:
             raise ValueError("; ".join(problems))
         existing = await self._collection.find_one({"store_id": store.store_id})
-        doc = self.to_document(store)
         if existing is not None:
-            doc["notification_token"] = existing.get(
-                "notification_token", doc["notification_token"]
-            )
-            store.notification_token = doc["notification_token"]
-            if self.from_document(existing) == store:
+            # The token is the store's, not the caller's: an update never replaces it.
+            known = self.from_document(existing)
+            store.notification_token = known.notification_token
+            store.legacy_endpoint_used = known.legacy_endpoint_used
+            if known == store and "notification_token" not in existing:
                 return False
+        doc = self.to_document(store)
+        KNOWN_SECRETS.add(store.secrets())
         now = dt.datetime.now(dt.UTC)
         await self._collection.update_one(
             {"store_id": store.store_id},
-            {"$set": {**doc, "updated_at": now}, "$setOnInsert": {"created_at": now}},
+            {
+                "$set": {**doc, "updated_at": now},
+                "$setOnInsert": {"created_at": now},
+                "$unset": {"notification_token": ""},
+            },
             upsert=True,
         )
         self._cache.clear()
+        self._token_cache.clear()
         return True
 
     async def get(self, store_id: str) -> Store | None:
@@ -205,6 +309,7 @@ class StoreRepository:
 
     async def set_active(self, store_id: str, active: bool) -> None:
         self._cache.clear()
+        self._token_cache.clear()
         await self._collection.update_one(
             {"store_id": store_id},
             {"$set": {"active": active, "updated_at": dt.datetime.now(dt.UTC)}},

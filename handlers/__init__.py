@@ -26,7 +26,9 @@ ROUTE_HANDLERS: dict[str, RouteHandler] = {
     "health": health.health,
     "ready": health.ready,
     "openapi": openapi.openapi,
+    "vtex_catalog_notification": catalog_notification.catalog_notification,
     "catalog_notification": catalog_notification.catalog_notification,
+    "vtex_store_config_notification": store_config.store_config_notification,
     "store_config_notification": store_config.store_config_notification,
     "store_config": store_config.get_config,
     "processing_result": order_callbacks.processing_result,
@@ -40,4 +42,5 @@ ROUTE_HANDLERS: dict[str, RouteHandler] = {
     "cancel_pub": order_callbacks.cancel,
     "vtex_logs": vtex_logs.vtex_logs,
     "admin_stores": admin_pages.stores_page,
+    "admin_rotate_token": admin_pages.rotate_token,
 }

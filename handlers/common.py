@@ -2,27 +2,40 @@
 
 from __future__ import annotations
 
-import json
+import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from aiohttp import web
 
 from app.http_errors import ApiError
-from clients.vtex.inbound import PayloadError
+from app.web_keys import SETTINGS
+from clients.vtex.inbound import JsonRejected, PayloadError, parse_json_bytes
 
 T = TypeVar("T")
 
 
+# A slow or half-sent body is cut after READ_TIMEOUT seconds (aiohttp has no body timeout).
+BODY_READ_SECONDS = 15.0  # when the app carries no settings
+
+
 async def read_json(request: web.Request) -> Any:
+    """The body as JSON: UTF-8 only, at most `MAX_DEPTH` levels, no NaN/Infinity, no number
+    longer than `MAX_NUMBER_DIGITS` digits, no lone surrogate or NUL in any string. Every
+    violation is a 400 in the JSON error shape; nothing here can answer 500."""
     if request.content_type not in ("application/json", "text/plain", "application/octet-stream"):
         raise ApiError("unsupported_media_type")
-    raw = await request.read()
+    settings = request.app.get(SETTINGS)
+    seconds = settings.read_timeout if settings is not None else BODY_READ_SECONDS
+    try:
+        raw = await asyncio.wait_for(request.read(), timeout=seconds)
+    except TimeoutError:
+        raise ApiError("request_timeout", seconds=seconds) from None
     if not raw.strip():
         raise ApiError("empty_body")
     try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return parse_json_bytes(raw)
+    except JsonRejected as exc:
         raise ApiError("invalid_json", detail=str(exc)) from None
 
 

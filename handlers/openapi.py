@@ -14,41 +14,55 @@ from aiohttp import web
 
 from app.manifest import Manifest
 from app.web_keys import MANIFEST
+from clients.vtex import inbound
 
 _PARAM = re.compile(r":([A-Za-z_][A-Za-z0-9_]*)")
 
 ERROR = {"$ref": "#/components/schemas/Error"}
+TOKEN_PATTERN = "^[A-Za-z0-9_-]{16,64}$"  # secrets.token_urlsafe(24): 32 URL-safe characters
 TOKEN = {
     "name": "token",
     "in": "query",
     "required": True,
-    "schema": {"type": "string"},
-    "description": "the store's token, part of the URL shown on the dashboard",
+    "schema": {"type": "string", "pattern": TOKEN_PATTERN},
+    "description": "the store's token (old Search Endpoint form; the dashboard asks to "
+    "replace it with the /vtex/{token}/… URL)",
+}
+PATH_TOKEN = {
+    "name": "token",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": TOKEN_PATTERN},
+    "description": "the store's secret, part of every URL shown on the dashboard; an unknown "
+    "store and a wrong token answer the same 404",
 }
 ORDER_ID = {
     "name": "orderId",
     "in": "path",
     "required": True,
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "pattern": inbound.ORDER_ID.pattern},
     "description": "VTEX order id",
 }
 INVOICE_NUMBER = {
     "name": "invoiceNumber",
     "in": "path",
     "required": True,
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "pattern": inbound.INVOICE_NUMBER.pattern},
 }
+ACCOUNT = {"type": "string", "pattern": inbound.ACCOUNT_NAME.pattern}
+DIGITS = {"type": ["string", "integer"], "pattern": inbound.DIGITS.pattern, "minimum": 0}
+AFFILIATE = {"type": "string", "pattern": inbound.AFFILIATE_ID.pattern}
 
 CATALOG_NOTIFICATION = {
     "type": "object",
     "description": "Keys are matched case-insensitively (IdSku/idSKU, An/an, …).",
     "required": ["IdSku", "An", "IdAffiliate"],
     "properties": {
-        "IdSku": {"type": ["string", "integer"]},
-        "ProductId": {"type": ["string", "integer"]},
-        "An": {"type": "string"},
-        "IdAffiliate": {"type": "string"},
-        "DateModified": {"type": "string"},
+        "IdSku": DIGITS,
+        "ProductId": DIGITS,
+        "An": ACCOUNT,
+        "IdAffiliate": AFFILIATE,
+        "DateModified": {"type": "string", "maxLength": 64},
         "IsActive": {"type": "boolean"},
         "StockModified": {"type": "boolean"},
         "PriceModified": {"type": "boolean"},
@@ -60,12 +74,12 @@ STORE_CONFIG = {
     "type": "object",
     "required": ["accountName", "affiliateId", "salesChannel"],
     "properties": {
-        "accountName": {"type": "string"},
+        "accountName": ACCOUNT,
         "active": {"type": "boolean"},
-        "affiliateId": {"type": "string", "pattern": "^[B-DF-HJ-NP-TV-Z]{3}$"},
-        "salesChannel": {"type": "string", "pattern": "^[0-9]+$"},
-        "email": {"type": "string"},
-        "cookie": {"type": "string"},
+        "affiliateId": AFFILIATE,
+        "salesChannel": {"type": "string", "pattern": inbound.DIGITS.pattern},
+        "email": {"type": "string", "maxLength": inbound.MAX_TEXT},
+        "cookie": {"type": "string", "maxLength": inbound.MAX_COOKIE},
         "allowFranchiseAccounts": {"type": "boolean"},
     },
 }
@@ -73,12 +87,15 @@ PROCESSING_RESULT = {
     "type": "object",
     "required": ["flow", "code", "marketplaceOrderId"],
     "properties": {
-        "accountName": {"type": ["string", "null"]},
+        "accountName": {"type": ["string", "null"], "pattern": inbound.ACCOUNT_NAME.pattern},
         "success": {"type": "boolean"},
         "flow": {"enum": ["PlaceOrder", "ApproveOrder"]},
-        "operationId": {"type": ["string", "null"]},
-        "marketplaceOrderId": {"type": "string"},
-        "code": {"type": "string"},
+        "operationId": {"type": ["string", "null"], "maxLength": inbound.MAX_TEXT},
+        "marketplaceOrderId": {
+            "type": "string",
+            "pattern": inbound.MARKETPLACE_ORDER_ID.pattern,
+        },
+        "code": {"type": "string", "pattern": inbound.RESULT_CODE.pattern},
         "message": {"type": "string"},
         "errors": {"type": ["array", "null"]},
         "fields": {"type": ["object", "null"]},
@@ -89,15 +106,21 @@ INVOICE = {
     "required": ["invoiceNumber"],
     "properties": {
         "type": {"enum": ["Output", "Input"]},
-        "invoiceNumber": {"type": "string"},
-        "invoiceValue": {"type": "integer"},
-        "issuanceDate": {"type": "string"},
+        "invoiceNumber": {"type": "string", "pattern": inbound.INVOICE_NUMBER.pattern},
+        "invoiceValue": {
+            "type": ["integer", "string"],
+            "minimum": 0,
+            "maximum": inbound.MAX_CENTS,
+            "pattern": inbound.DIGITS.pattern,
+            "description": "cents; a string of digits is accepted (the Orders API's type)",
+        },
+        "issuanceDate": {"type": "string", "format": "date-time"},
         "invoiceKey": {"type": "string"},
         "invoiceUrl": {"type": "string"},
         "courier": {"type": "string"},
         "trackingNumber": {"type": "string"},
         "trackingUrl": {"type": "string"},
-        "items": {"type": "array"},
+        "items": {"type": "array", "maxItems": inbound.MAX_INVOICE_ITEMS},
     },
 }
 RECEIPT = {
@@ -143,20 +166,36 @@ ROUTE_DOCS: dict[str, dict[str, dict[str, Any]]] = {
     "health": {"GET": _op("Liveness", errors=())},
     "ready": {"GET": _op("Readiness: MongoDB and broker reachable", errors=(503,))},
     "openapi": {"GET": _op("This document", errors=())},
-    "catalog_notification": {
+    "vtex_catalog_notification": {
         "POST": _op(
             "Affiliate Search Endpoint: VTEX catalog change notification",
             request=CATALOG_NOTIFICATION,
+            parameters=[PATH_TOKEN],
+            errors=(400, 404, 409, 413, 415, 503),
+        )
+    },
+    "catalog_notification": {
+        "POST": _op(
+            "Old affiliate Search Endpoint (?token=), still accepted",
+            request=CATALOG_NOTIFICATION,
             parameters=[TOKEN],
-            errors=(400, 403, 404, 413, 415, 503),
+            errors=(400, 404, 409, 413, 415, 503),
+        )
+    },
+    "vtex_store_config_notification": {
+        "POST": _op(
+            "Store configuration saved in the VTEX admin app (template contract)",
+            request=STORE_CONFIG,
+            parameters=[PATH_TOKEN],
+            errors=(400, 404, 409),
         )
     },
     "store_config_notification": {
         "POST": _op(
-            "Store configuration saved in the VTEX admin app (template contract)",
+            "Store configuration (old connector endpoint with ?token=)",
             request=STORE_CONFIG,
             parameters=[TOKEN],
-            errors=(400, 403, 409),
+            errors=(400, 404, 409),
         )
     },
     "store_config": {
@@ -174,18 +213,25 @@ ROUTE_DOCS: dict[str, dict[str, dict[str, Any]]] = {
             "Channel Order API result notification",
             request=PROCESSING_RESULT,
             parameters=[
-                {"name": "an", "in": "query", "required": False, "schema": {"type": "string"}}
+                PATH_TOKEN,
+                {"name": "an", "in": "query", "required": False, "schema": ACCOUNT},
             ],
+            errors=(400, 404, 409),
         )
     },
     "invoice_pub": {
-        "POST": _op("OMS invoice notification", request=INVOICE, parameters=[ORDER_ID], ok=RECEIPT)
+        "POST": _op(
+            "OMS invoice notification",
+            request=INVOICE,
+            parameters=[PATH_TOKEN, ORDER_ID],
+            ok=RECEIPT,
+        )
     },
     "invoice_pvt": {
         "POST": _op(
             "OMS invoice notification (pvt twin)",
             request=INVOICE,
-            parameters=[ORDER_ID],
+            parameters=[PATH_TOKEN, ORDER_ID],
             ok=RECEIPT,
         )
     },
@@ -193,7 +239,7 @@ ROUTE_DOCS: dict[str, dict[str, dict[str, Any]]] = {
         "POST": _op(
             "Tracking for an invoice",
             request=INVOICE,
-            parameters=[ORDER_ID, INVOICE_NUMBER],
+            parameters=[PATH_TOKEN, ORDER_ID, INVOICE_NUMBER],
             ok=RECEIPT,
         )
     },
@@ -201,7 +247,7 @@ ROUTE_DOCS: dict[str, dict[str, dict[str, Any]]] = {
         "POST": _op(
             "Tracking for an invoice (pvt twin)",
             request=INVOICE,
-            parameters=[ORDER_ID, INVOICE_NUMBER],
+            parameters=[PATH_TOKEN, ORDER_ID, INVOICE_NUMBER],
             ok=RECEIPT,
         )
     },
@@ -212,7 +258,7 @@ ROUTE_DOCS: dict[str, dict[str, dict[str, Any]]] = {
                 "type": "object",
                 "properties": {"isDelivered": {"type": "boolean"}, "events": {"type": "array"}},
             },
-            parameters=[ORDER_ID, INVOICE_NUMBER],
+            parameters=[PATH_TOKEN, ORDER_ID, INVOICE_NUMBER],
         )
     },
     "tracking_events_pvt": {
@@ -222,25 +268,48 @@ ROUTE_DOCS: dict[str, dict[str, dict[str, Any]]] = {
                 "type": "object",
                 "properties": {"isDelivered": {"type": "boolean"}, "events": {"type": "array"}},
             },
-            parameters=[ORDER_ID, INVOICE_NUMBER],
+            parameters=[PATH_TOKEN, ORDER_ID, INVOICE_NUMBER],
         )
     },
     "cancel_pvt": {
         "POST": _op(
-            "OMS cancelled the order; answers with a receipt", parameters=[ORDER_ID], ok=RECEIPT
+            "OMS cancelled the order; answers with a receipt",
+            parameters=[PATH_TOKEN, ORDER_ID],
+            ok=RECEIPT,
         )
     },
     "cancel_pub": {
-        "POST": _op("OMS cancelled the order (pub twin)", parameters=[ORDER_ID], ok=RECEIPT)
+        "POST": _op(
+            "OMS cancelled the order (pub twin)", parameters=[PATH_TOKEN, ORDER_ID], ok=RECEIPT
+        )
     },
     "admin_stores": {
-        "GET": _op("Dashboard: stores and the URLs to paste into VTEX (HTML)", errors=(401,))
+        "GET": {
+            "summary": "Dashboard: stores and the URLs to paste into VTEX",
+            "responses": {
+                "200": {"description": "HTML page", "content": {"text/html": {}}},
+                "401": {"description": "error", "content": {"application/json": {"schema": ERROR}}},
+            },
+        }
+    },
+    "admin_rotate_token": {
+        "POST": {
+            "summary": "Dashboard: give a store a new token (its URLs change)",
+            "parameters": [
+                {"name": "storeId", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "responses": {
+                "303": {"description": "back to the dashboard"},
+                "401": {"description": "error", "content": {"application/json": {"schema": ERROR}}},
+                "404": {"description": "error", "content": {"application/json": {"schema": ERROR}}},
+            },
+        }
     },
     "vtex_logs": {
         "GET": _op(
             "Seller-facing logs in VTEX's format",
             parameters=[
-                {"name": "account", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "account", "in": "path", "required": True, "schema": ACCOUNT},
                 {"name": "DateAt", "in": "query", "schema": {"type": "string", "format": "date"}},
                 {
                     "name": "status",

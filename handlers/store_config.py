@@ -1,8 +1,10 @@
 """The template app's store-configuration contract.
 
-`POST /store-config/notification` is what a VTEX IO admin app built on VTEX's
-mkp-app-template sends on every "Save" (with the app token as `cookie`); the URL carries the
-store's token because the template re-appends the connector endpoint's query string.
+`POST /vtex/{token}/store-config/notification` is what a VTEX IO admin app built on VTEX's
+mkp-app-template sends on every "Save" (with the app token as `cookie`) when the connector
+endpoint is `/vtex/{token}`; the old `/store-config/notification?token=` (the template
+re-appends the endpoint's query string) stays accepted. The cookie is stored encrypted and
+leaves the process only in this contract's `GET …/config` answer and in VTEX calls.
 `GET /_v/<vendor>/<app>/config` answers with the stored configuration, authenticated by the
 store's appKey/appToken, so the configuration can be read back the way the template does.
 """
@@ -10,31 +12,22 @@ store's appKey/appToken, so the configuration can be read back the way the templ
 from __future__ import annotations
 
 import dataclasses
-import hmac
 
 from aiohttp import web
 from pymongo.errors import DuplicateKeyError
 
 from app.http_errors import ApiError
 from app.web_keys import BROKER, MANIFEST, STORES
+from clients.secret_compare import secrets_match
 from clients.vtex.inbound import StoreConfig, normalise_account, parse_store_config
-from domain.stores import Store
 from domain.work import StoreAction, StoreWork
 from handlers.common import parse_body
-
-
-async def _store_by_token(request: web.Request) -> Store:
-    token = request.query.get("token", "")
-    if token:
-        for store in await request.app[STORES].list():
-            if hmac.compare_digest(token, store.notification_token):
-                return store
-    raise ApiError("invalid_token")
+from handlers.store_auth import note_legacy_url, store_for_token
 
 
 async def store_config_notification(request: web.Request) -> web.Response:
+    store = await store_for_token(request)  # the secret first, the body after
     config: StoreConfig = await parse_body(request, parse_store_config, "invalid_store_config")
-    store = await _store_by_token(request)
     if config.account != store.account:
         raise ApiError("account_mismatch", expected=store.account, got=config.account)
     was_active = store.active
@@ -62,6 +55,7 @@ async def store_config_notification(request: web.Request) -> web.Response:
     if action:
         await request.app[BROKER].publish_work(StoreWork(store.store_id, action=action))
         queued.append(action)
+    await note_legacy_url(request, store)
     return web.json_response(
         {
             "store": store.store_id,
@@ -95,9 +89,7 @@ async def get_config(request: web.Request) -> web.Response:
         if account and store.account != account:
             continue
         creds = store.credentials
-        if hmac.compare_digest(key, creds.vtex_app_key) and hmac.compare_digest(
-            token, creds.vtex_app_token
-        ):
+        if secrets_match(key, creds.vtex_app_key) and secrets_match(token, creds.vtex_app_token):
             body = {
                 "accountName": store.account,
                 "active": store.active,
@@ -107,5 +99,5 @@ async def get_config(request: web.Request) -> web.Response:
                 "allowFranchiseAccounts": store.allow_franchise_accounts,
                 "cookie": creds.vtex_cookie or None,
             }
-            return web.json_response(body, headers={"Cache-Control": "no-cache"})
+            return web.json_response(body, headers={"Cache-Control": "no-cache, no-store"})
     raise ApiError("invalid_credentials")

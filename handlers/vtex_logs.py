@@ -8,7 +8,6 @@ appKey/appToken pairs (what VTEX's integration screens hold) or the dashboard us
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 from typing import Any
 
 from aiohttp import web
@@ -16,6 +15,7 @@ from aiohttp import web
 from app.admin_auth import is_admin
 from app.http_errors import ApiError
 from app.web_keys import SELLER_LOG, SETTINGS, STORES
+from clients.secret_compare import secrets_match
 from domain.seller_log import STATUSES
 
 STATUS_ALIASES = {"sucess": "success", "warning": "warning", "alert": "alert"}
@@ -78,8 +78,8 @@ async def vtex_logs(request: web.Request) -> web.Response:
         if not key or not token:
             raise ApiError("credentials_required")
         if not any(
-            hmac.compare_digest(key, s.credentials.vtex_app_key)
-            and hmac.compare_digest(token, s.credentials.vtex_app_token)
+            secrets_match(key, s.credentials.vtex_app_key)
+            and secrets_match(token, s.credentials.vtex_app_token)
             for s in stores
         ):
             raise ApiError("invalid_credentials")

@@ -24,6 +24,7 @@ from clients.errors import (
     ThrottledError,
     TransientError,
 )
+from clients.redact import KNOWN_SECRETS, mask_text
 from clients.retry import backoff_delay, translate
 
 
@@ -136,7 +137,10 @@ def decide(message: Message, exc: BaseException, policy: RetryPolicy) -> Decisio
     for at least 10 on 5xx).
     """
     kind, error = classify(exc)
-    reason = f"{type(error or exc).__name__}: {error or exc}"[:2000]
+    # Masked by value: an exception text may quote a store's secret (retry headers, dead
+    # letters and logs all carry this reason).
+    reason = mask_text(f"{type(error or exc).__name__}: {error or exc}", KNOWN_SECRETS.values())
+    reason = reason[:2000]
     code = getattr(error or exc, "code", None)
     platform = getattr(error, "platform", None)
     if kind in ("config", "rejected"):

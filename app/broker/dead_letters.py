@@ -9,6 +9,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from app.broker.base import Message
 from app.storage import DEAD_LETTERS
+from clients.redact import KNOWN_SECRETS, mask_mapping, mask_text
 
 if TYPE_CHECKING:
     from app.broker.base import Broker
@@ -23,8 +24,17 @@ class DeadLetters:
         self._collection = db[DEAD_LETTERS]
 
     async def record(self, message: Message, reason: str) -> None:
-        """Idempotent on the message id: a redelivered dead letter updates, never duplicates."""
+        """Idempotent on the message id: a redelivered dead letter updates, never duplicates.
+
+        Reason and headers are masked against every known secret value first: an
+        exception text quoting a token must not be stored (the dashboard shows them)."""
         now = dt.datetime.now(dt.UTC)
+        known = KNOWN_SECRETS.values()
+        reason = mask_text(reason, known)
+        headers = mask_mapping(
+            {k: v for k, v in message.headers.items() if k.startswith("x-") and k != "x-death"},
+            known,
+        )
         await self._collection.update_one(
             {"message_id": message.id},
             {
@@ -33,11 +43,7 @@ class DeadLetters:
                     "context": message.context,
                     "store_id": message.store_id,
                     "body": message.body,
-                    "headers": {
-                        k: v
-                        for k, v in message.headers.items()
-                        if k.startswith("x-") and k not in ("x-death",)
-                    },
+                    "headers": headers,
                     "attempts": message.attempt,
                     "reason": reason,
                     "status": "dead",

@@ -8,6 +8,7 @@ the field named, never a silent coercion that publishes the wrong SKU.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -38,6 +39,99 @@ def normalise_affiliate(value: str | None) -> str:
     return (value or "").strip().upper()
 
 
+# Documented identifier patterns (published in /openapi.json by handlers/openapi.py).
+DIGITS = _DIGITS
+# VTEX order id (SBX-1003-01) or, in OMS callbacks, the marketplace order id.
+ORDER_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+MARKETPLACE_ORDER_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")  # Linio OrderNumber / OrderId
+INVOICE_NUMBER = re.compile(r"^[A-Za-z0-9._/-]{1,64}$")
+RESULT_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")  # SOI001, EOI007, and codes yet unknown
+MAX_TEXT = 512  # longest free text field we accept (URLs, messages)
+MAX_COOKIE = 8192
+MAX_INVOICE_ITEMS = 500
+MAX_CENTS = 10**13  # 100 billion in currency units: beyond any real invoice
+
+
+MAX_DEPTH = 32  # nesting levels a VTEX payload never comes near
+MAX_NUMBER_DIGITS = 30  # longer numbers are no amount or id of VTEX's
+# Characters BSON or XML 1.0 cannot hold: lone surrogates, NUL and the C0 controls but tab,
+# newline and carriage return.
+_UNSTORABLE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class JsonRejected(ValueError):
+    """The bytes are not a JSON document this service accepts; the message says why."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise JsonRejected(f"{name} is not a number JSON allows")
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise JsonRejected(f"a number has more than {MAX_NUMBER_DIGITS} digits")
+    value = int(text)
+    if not -(2**63) <= value < 2**63:  # what BSON (and MongoDB) can hold
+        raise JsonRejected("a whole number is out of the 64-bit range")
+    return value
+
+
+def _bounded_float(text: str) -> float:
+    if len(text) > MAX_NUMBER_DIGITS + 10:
+        raise JsonRejected(f"a number has more than {MAX_NUMBER_DIGITS} digits")
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise JsonRejected("a number is out of range")
+    return value
+
+
+def check_text(value: Any, where: str = "body") -> None:
+    """Raise JsonRejected when `value` nests deeper than MAX_DEPTH or a string (or key)
+    anywhere in it holds a character BSON or XML 1.0 cannot store. Iterative: no input
+    can exhaust the stack."""
+    stack = [(value, where, 0)]
+    while stack:
+        item, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise JsonRejected(f"the body nests deeper than {MAX_DEPTH} levels")
+        if isinstance(item, str):
+            if _UNSTORABLE.search(item):
+                raise JsonRejected(f"{path} holds a character that cannot be stored")
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                if _UNSTORABLE.search(key):
+                    raise JsonRejected(f"a key in {path} holds a character that cannot be stored")
+                stack.append((child, f"{path}.{key}", depth + 1))
+        elif isinstance(item, list):
+            stack.extend((child, f"{path}[{i}]", depth + 1) for i, child in enumerate(item))
+
+
+def parse_json_bytes(raw: bytes) -> Any:
+    """Decode a request body: strict UTF-8 (a BOM is refused), bounded depth and numbers,
+    no NaN/Infinity, only storable text. Raises JsonRejected, never anything else."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise JsonRejected("the body is not UTF-8") from None
+    if text.startswith("\ufeff"):
+        raise JsonRejected("the body starts with a byte-order mark")
+    try:
+        data = json.loads(
+            text,
+            parse_constant=_reject_constant,
+            parse_int=_bounded_int,
+            parse_float=_bounded_float,
+        )
+    except json.JSONDecodeError as exc:
+        raise JsonRejected(str(exc)) from None
+    except RecursionError:
+        raise JsonRejected(f"the body nests deeper than {MAX_DEPTH} levels") from None
+    except ValueError as exc:
+        raise JsonRejected(str(exc)) from None
+    check_text(data)
+    return data
+
+
 class PayloadError(ValueError):
     """The payload cannot be used; `field` names what to fix."""
 
@@ -62,7 +156,13 @@ class _Fields:
         return None
 
     def text(
-        self, name: str, *, required: bool = False, aliases: tuple[str, ...] = ()
+        self,
+        name: str,
+        *,
+        required: bool = False,
+        aliases: tuple[str, ...] = (),
+        limit: int = MAX_TEXT,
+        pattern: re.Pattern[str] | None = None,
     ) -> str | None:
         value = self.raw(name, *aliases)
         if value is None or value == "":
@@ -71,7 +171,14 @@ class _Fields:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int):
             raise PayloadError(name, f"must be a string, got {type(value).__name__}")
-        return str(value)
+        text = str(value)
+        if len(text) > limit:
+            raise PayloadError(name, f"must be at most {limit} characters")
+        if _UNSTORABLE.search(text):
+            raise PayloadError(name, "holds characters that cannot be stored")
+        if pattern is not None and not pattern.match(text):
+            raise PayloadError(name, f"must match {pattern.pattern}")
+        return text
 
     def digits(
         self, name: str, *, required: bool = False, aliases: tuple[str, ...] = ()
@@ -129,14 +236,37 @@ class CatalogNotification:
         return self.removed_from_affiliate or not self.is_active
 
 
+ACCOUNT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")  # VTEX account names (lower-cased)
+
+
+def _bounded(value: str | None, name: str, limit: int) -> str | None:
+    if value is not None and len(value) > limit:
+        raise PayloadError(name, f"must be at most {limit} characters")
+    return value
+
+
+def _affiliate(value: str) -> str:
+    affiliate = value.upper()
+    if not AFFILIATE_ID.match(affiliate):
+        raise PayloadError("IdAffiliate", "must be 3 upper-case consonants, e.g. LMX")
+    return affiliate
+
+
+def _account(value: str, name: str) -> str:
+    account = value.lower()
+    if not ACCOUNT_NAME.match(account):
+        raise PayloadError(name, "must be a VTEX account name (a-z, 0-9, -)")
+    return account
+
+
 def parse_catalog_notification(data: Any) -> CatalogNotification:
     f = _Fields(data, "the catalog notification")
     return CatalogNotification(
         sku_id=f.digits("IdSku", required=True) or "",
-        account=normalise_account(f.text("An", required=True)),
-        affiliate_id=normalise_affiliate(f.text("IdAffiliate", required=True)),
+        account=_account(normalise_account(f.text("An", required=True)), "An"),
+        affiliate_id=_affiliate(normalise_affiliate(f.text("IdAffiliate", required=True))),
         product_id=f.digits("ProductId"),
-        date_modified=f.text("DateModified"),
+        date_modified=_bounded(f.text("DateModified"), "DateModified", 64),
         is_active=f.flag("IsActive", default=True),
         stock_modified=f.flag("StockModified"),
         price_modified=f.flag("PriceModified"),
@@ -162,18 +292,18 @@ def parse_store_config(data: Any) -> StoreConfig:
     if not AFFILIATE_ID.match(affiliate):
         raise PayloadError("affiliateId", "must be 3 upper-case consonants, e.g. LMX")
     sales_channel = f.text("salesChannel", required=True) or ""
-    if not sales_channel.isdigit():
-        raise PayloadError("salesChannel", "must contain digits only")
+    if not _DIGITS.match(sales_channel):
+        raise PayloadError("salesChannel", "must contain ASCII digits only")
     email = f.text("email") or ""
     if email and "@" not in email:
         raise PayloadError("email", "must be an e-mail address")
     return StoreConfig(
-        account=normalise_account(f.text("accountName", required=True)),
+        account=_account(normalise_account(f.text("accountName", required=True)), "accountName"),
         active=f.flag("active", default=False),
         affiliate_id=affiliate,
         sales_channel=sales_channel,
         email=email,
-        cookie=f.text("cookie") or "",
+        cookie=f.text("cookie", limit=MAX_COOKIE) or "",
         allow_franchise_accounts=f.flag("allowFranchiseAccounts"),
     )
 
@@ -232,13 +362,13 @@ class ProcessingResult:
 
 def parse_processing_result(data: Any) -> ProcessingResult:
     f = _Fields(data, "the processing result")
-    flow = f.text("flow") or "Unknown"
-    code = (f.text("code", required=True) or "").upper()
+    flow = f.text("flow", limit=64) or "Unknown"
+    code = (f.text("code", required=True, pattern=RESULT_CODE) or "").upper()
     success = f.flag("success")
     fields = f.raw("fields")
     main_order_id = None
     if isinstance(fields, Mapping):
-        main_order_id = _Fields(fields, "fields").text("mainOrderId")
+        main_order_id = _Fields(fields, "fields").text("mainOrderId", pattern=ORDER_ID)
     errors = f.raw("errors") or []
     if not isinstance(errors, list):
         raise PayloadError("errors", "must be a list")
@@ -246,7 +376,7 @@ def parse_processing_result(data: Any) -> ProcessingResult:
         flow=flow,
         code=code,
         success=success,
-        marketplace_order_id=f.text("marketplaceOrderId") or "",
+        marketplace_order_id=f.text("marketplaceOrderId", pattern=MARKETPLACE_ORDER_ID) or "",
         operation_id=f.text("operationId"),
         account=normalise_account(f.text("accountName")) or None,
         message=f.text("message") or "",
@@ -276,22 +406,31 @@ class InvoiceNotification:
 def parse_invoice(data: Any, *, invoice_number: str | None = None) -> InvoiceNotification:
     f = _Fields(data, "the invoice notification")
     number = invoice_number or f.text("invoiceNumber", required=True) or ""
+    if not INVOICE_NUMBER.match(number):
+        raise PayloadError("invoiceNumber", f"must match {INVOICE_NUMBER.pattern}")
     kind = f.text("type") or "Output"
     if kind not in ("Output", "Input"):
         raise PayloadError("type", "must be Output (sale) or Input (return)")
-    issuance = f.text("issuanceDate")
+    issuance = f.text("issuanceDate", limit=64)
     if issuance:
         try:
-            dt.datetime.fromisoformat(issuance.replace("Z", "+00:00"))
+            when = dt.datetime.fromisoformat(issuance.replace("Z", "+00:00"))
         except ValueError:
             raise PayloadError("issuanceDate", "must be an ISO 8601 date") from None
+        if not 2000 <= when.year <= 2100:
+            raise PayloadError("issuanceDate", "must be a date between 2000 and 2100")
     items = f.raw("items") or []
     if not isinstance(items, list):
         raise PayloadError("items", "must be a list")
+    if len(items) > MAX_INVOICE_ITEMS:
+        raise PayloadError("items", f"must hold at most {MAX_INVOICE_ITEMS} items")
+    value = f.cents("invoiceValue")
+    if value is not None and not 0 <= value <= MAX_CENTS:
+        raise PayloadError("invoiceValue", f"must be between 0 and {MAX_CENTS} (cents)")
     return InvoiceNotification(
         invoice_number=number,
         type=kind,
-        invoice_value=f.cents("invoiceValue"),
+        invoice_value=value,
         issuance_date=issuance,
         invoice_key=f.text("invoiceKey"),
         invoice_url=f.text("invoiceUrl"),

@@ -146,22 +146,33 @@ class NotificationIntake:
             self._marker = asyncio.create_task(self._mark(), name="mark-pending")
 
     async def _mark(self) -> None:
-        failures = 0
+        """Write pending marks in chunks. A chunk that fails is retried one SKU at a time,
+        so one poison record fails alone: only a SKU whose own write failed MARK_ATTEMPTS
+        times is dropped (its message is durable; the consumer still processes it)."""
+        failures: dict[tuple[str, str], int] = {}
         while self._to_mark:
             # Small chunks, so the next batch's publish is never stuck behind a big write.
             keys = list(self._to_mark)[:MARK_CHUNK]
             notes = {k: self._to_mark.pop(k) for k in keys}
             try:
                 await self._states.mark_pending(list(notes.values()))
-                failures = 0
+                continue
             except Exception as exc:  # the messages are durable; the view must still converge
-                failures += 1
-                log.warning(
-                    "mark_pending_failed", error=str(exc), skus=len(notes), attempt=failures
-                )
-                for key, note in notes.items():  # keep newer notes that arrived meanwhile
-                    self._to_mark.setdefault(key, note)
-                if failures >= MARK_ATTEMPTS:
-                    self._to_mark.clear()
-                    return
-                await asyncio.sleep(0.05 * failures)
+                log.warning("mark_pending_failed", error=str(exc)[:200], skus=len(notes))
+            for key, note in notes.items():
+                try:
+                    await self._states.mark_pending([note])
+                except Exception as exc:
+                    failures[key] = failures.get(key, 0) + 1
+                    if failures[key] >= MARK_ATTEMPTS:
+                        log.error(
+                            "mark_pending_dropped",
+                            store=key[0],
+                            sku=key[1],
+                            error=str(exc)[:200],
+                            attempts=failures[key],
+                        )
+                        continue
+                    self._to_mark.setdefault(key, note)  # keep newer notes that arrived
+            if self._to_mark:
+                await asyncio.sleep(0.05 * max(failures.values(), default=1))

@@ -399,4 +399,127 @@ ENTRIES: dict[str, ErrorEntry] = entries(
             en="Switch the integration on in the VTEX app or the dashboard (Stores).",
         ),
     ),
+    # --- hardening: outages, store tokens, limits, sign-in -----------------------------
+    _api(
+        "database_unavailable",
+        503,
+        B(
+            es="La base de datos no responde (se está reiniciando o no es accesible).",
+            en="The database does not answer (it is restarting or unreachable).",
+        ),
+        B(
+            es="La base de datos no está disponible en este momento; no se guardó nada.",
+            en="The database is unavailable right now; nothing was stored.",
+        ),
+        _RETRY,
+    ),
+    _api(
+        "request_timeout",
+        408,
+        B(
+            es="El cuerpo de la solicitud no llegó completo a tiempo.",
+            en="The request body did not arrive in full in time.",
+        ),
+        B(
+            es="El cuerpo de la solicitud llegó incompleto o demasiado lento ({seconds} s).",
+            en="The request body arrived incomplete or too slowly ({seconds} s).",
+        ),
+        B(
+            es="Envía la solicitud completa de nuevo.",
+            en="Send the whole request again.",
+        ),
+    ),
+    _api(
+        "invalid_store_token",
+        404,
+        B(
+            es="La URL no corresponde a ninguna tienda: token desconocido o tienda inexistente.",
+            en="The URL matches no store: unknown token or no such store.",
+        ),
+        B(
+            es="Ninguna tienda corresponde a esta URL.",
+            en="No store matches this URL.",
+        ),
+        _DASHBOARD_URL,
+    ),
+    _api(
+        "store_mismatch",
+        409,
+        B(
+            es="La notificación nombra otra cuenta o afiliado que la tienda de la URL.",
+            en="The notification names another account or affiliate than the URL's store.",
+        ),
+        B(
+            es="Esta URL es de la cuenta {account} con el afiliado {affiliate_id}.",
+            en="This URL belongs to account {account} with affiliate {affiliate_id}.",
+        ),
+        B(
+            es="Pega en cada afiliado de VTEX la URL que muestra el panel para esa tienda.",
+            en="Paste into each VTEX affiliate the URL the dashboard shows for that store.",
+        ),
+    ),
+    _api(
+        "order_limit_reached",
+        409,
+        B(
+            es="Un pedido alcanzó el máximo de facturas, eventos de seguimiento o tamaño.",
+            en="An order reached its maximum of invoices, tracking events or size.",
+        ),
+        B(
+            es="El pedido {order_id} ya tiene el máximo de {what} ({limit}); no se guardó nada.",
+            en="Order {order_id} already holds the most {what} allowed ({limit}); nothing stored.",
+        ),
+        B(
+            es="Revisa las integraciones que envían datos a este pedido; contacta a soporte.",
+            en="Check the integrations sending data to this order; contact support.",
+        ),
+    ),
+    _api(
+        "too_many_attempts",
+        429,
+        B(
+            es="Demasiados intentos de inicio de sesión fallidos desde la misma dirección.",
+            en="Too many failed sign-in attempts from the same address.",
+        ),
+        B(
+            es="Demasiados intentos fallidos; espera {seconds} s.",
+            en="Too many failed attempts; wait {seconds} s.",
+        ),
+        B(
+            es="Espera y usa la contraseña de ADMIN_PASSWORD.",
+            en="Wait, then use the password in ADMIN_PASSWORD.",
+        ),
+    ),
+    _api(
+        "invalid_order_id",
+        400,
+        B(
+            es="El id de pedido de la URL no tiene la forma de un id de VTEX ni de Linio.",
+            en="The order id in the URL has the shape of neither a VTEX nor a Linio id.",
+        ),
+        B(
+            es="El id de pedido debe cumplir {pattern}.",
+            en="The order id must match {pattern}.",
+        ),
+        B(
+            es="Revisa el endpoint de servicios del marketplace configurado en VTEX.",
+            en="Check the marketplace services endpoint configured in VTEX.",
+        ),
+    ),
+    _api(
+        "cross_site_request",
+        403,
+        B(
+            es="Una acción del panel enviada desde otro sitio.",
+            en="A dashboard action sent from another site.",
+        ),
+        B(
+            es="La acción debe hacerse desde el propio panel.",
+            en="The action must be made from the dashboard itself.",
+        ),
+        B(
+            es="Abre el panel en PUBLIC_BASE_URL y repite la acción allí.",
+            en="Open the dashboard at PUBLIC_BASE_URL and repeat the action there.",
+        ),
+    ),
 )

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import asdict
 from typing import Any
 
+import bson
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -19,6 +20,28 @@ from app.storage import ORDERS
 from clients.vtex.inbound import InvoiceNotification, ProcessingResult
 
 MARKETPLACE_ORDER_ID = "linio_order_id"  # the field VTEX knows as marketplaceOrderId
+
+# Per-order limits: no caller can grow an order document towards the 16 MiB BSON limit,
+# where every later write for that order would fail.
+MAX_INVOICES = 50
+MAX_RESULTS = 200  # Channel Order API results kept per order
+MAX_TRACKING_EVENTS = 200  # per invoice
+MAX_ORDER_BYTES = 4 * 1024 * 1024
+
+
+class OrderLimitReached(Exception):
+    """The order already holds `limit` of `what`; nothing was written."""
+
+    def __init__(self, what: str, limit: int) -> None:
+        super().__init__(f"{what}: {limit}")
+        self.what = what
+        self.limit = limit
+
+
+def _check_room(order: dict[str, Any], addition: Any) -> None:
+    size = len(bson.encode(order)) + len(bson.encode({"x": addition}))
+    if size > MAX_ORDER_BYTES:
+        raise OrderLimitReached("bytes", MAX_ORDER_BYTES)
 
 
 class OrderLedger:
@@ -59,6 +82,7 @@ class OrderLedger:
         """Store a Channel Order API result; False when this result was already recorded."""
         now = dt.datetime.now(dt.UTC)
         entry = {**asdict(result), "errors": list(result.errors), "key": result.key, "at": now}
+        _check_room(order, entry)
         update: dict[str, Any] = {
             "$push": {"vtex_results": entry},
             "$set": {"vtex_code": result.code, "updated_at": now},
@@ -66,21 +90,38 @@ class OrderLedger:
         if result.main_order_id:
             update["$set"]["vtex_order_id"] = result.main_order_id
         outcome = await self._collection.update_one(
-            {"_id": order["_id"], "vtex_results.key": {"$ne": result.key}}, update
+            {
+                "_id": order["_id"],
+                "vtex_results.key": {"$ne": result.key},
+                f"vtex_results.{MAX_RESULTS - 1}": {"$exists": False},
+            },
+            update,
         )
+        if outcome.modified_count == 0 and len(order.get("vtex_results") or []) >= MAX_RESULTS:
+            if not any(r.get("key") == result.key for r in order.get("vtex_results") or []):
+                raise OrderLimitReached("results", MAX_RESULTS)
         return outcome.modified_count == 1
 
     async def record_invoice(self, order: dict[str, Any], invoice: InvoiceNotification) -> bool:
         """Add or complete an invoice (tracking may arrive later); False if nothing changed."""
         now = dt.datetime.now(dt.UTC)
         doc = {**asdict(invoice), "items": list(invoice.items), "received_at": now}
+        _check_room(order, doc)
         added = await self._collection.update_one(
-            {"_id": order["_id"], "invoices.invoice_number": {"$ne": invoice.invoice_number}},
+            {
+                "_id": order["_id"],
+                "invoices.invoice_number": {"$ne": invoice.invoice_number},
+                f"invoices.{MAX_INVOICES - 1}": {"$exists": False},
+            },
             {"$push": {"invoices": doc}, "$set": {"updated_at": now}},
         )
         if added.modified_count:
             return True
         invoices = order.get("invoices") or []
+        if len(invoices) >= MAX_INVOICES and not any(
+            i["invoice_number"] == invoice.invoice_number for i in invoices
+        ):
+            raise OrderLimitReached("invoices", MAX_INVOICES)
         known = next((i for i in invoices if i["invoice_number"] == invoice.invoice_number), {})
         changes = {
             f"invoices.$.{k}": v
@@ -98,6 +139,9 @@ class OrderLedger:
     async def record_tracking_events(
         self, order: dict[str, Any], invoice_number: str, events: dict[str, Any]
     ) -> bool:
+        if len(events.get("events") or []) > MAX_TRACKING_EVENTS:
+            raise OrderLimitReached("tracking events", MAX_TRACKING_EVENTS)
+        _check_room(order, events)
         now = dt.datetime.now(dt.UTC)
         outcome = await self._collection.update_one(
             {"_id": order["_id"], "invoices.invoice_number": invoice_number},

@@ -37,7 +37,7 @@ async def test_stores_page_shows_the_affiliate_url_and_no_secret(
     await runtime.stores.upsert(store)
     spanish = await (await client.get("/admin", headers=ADMIN)).text()
     assert "Tiendas conectadas" in spanish and 'lang="es"' in spanish
-    expected = f"{settings.public_base_url}/catalog/notification?token={store.notification_token}"
+    expected = f"{settings.public_base_url}/vtex/{store.notification_token}/catalog/notification"
     assert expected in spanish
     assert "LINIO-KEY-SECRET-1" not in spanish and "VTEX-TOKEN-SECRET-2" not in spanish
     english = await (await client.get("/admin?lang=en", headers=ADMIN)).text()

@@ -75,11 +75,12 @@ async def test_order_results_invoice_and_cancel_callbacks(
         {"store_id": "acme-mx", "linio_order_id": "3100001"}
     )
     sku = vtex.catalog.healthy_sku_ids()[0]
+    _, connector_endpoint = store.endpoints(base)  # carries the store's token in its path
     body = channel_order(
         vtex.catalog,
         [sku],
         marketplace_order_id="3100001",
-        connector_endpoint=base,
+        connector_endpoint=connector_endpoint,
         status="approved",
     )
     async with aiohttp.ClientSession(headers=vtex.auth_headers()) as http:

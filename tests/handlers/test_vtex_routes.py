@@ -144,8 +144,27 @@ async def test_price_stock_and_deactivation_go_to_their_queues(
             "invalid_notification",
             "IdAffiliate",
         ),
-        (json.dumps(notification(An="unknown")).encode(), 404, "unknown_store", None),
-        (json.dumps(notification(IdAffiliate="XYZ")).encode(), 404, "unknown_store", None),
+        (json.dumps(notification(An="unknown")).encode(), 409, "store_mismatch", None),
+        (json.dumps(notification(IdAffiliate="XYZ")).encode(), 409, "store_mismatch", None),
+        (b"[" * 1000 + b"]" * 1000, 400, "invalid_json", None),
+        (b'{"IdSku": 1e999999}', 400, "invalid_json", None),
+        (b'{"IdSku": NaN}', 400, "invalid_json", None),
+        (b"\xef\xbb\xbf{}", 400, "invalid_json", None),
+        (
+            json.dumps(notification(DateModified="x\ud800")).encode(),
+            400,
+            "invalid_json",
+            None,
+        ),
+        (json.dumps(notification(An="acme\u0000")).encode(), 400, "invalid_json", None),
+        (
+            json.dumps(notification(IdSku="\u0661\u0662")).encode(),
+            400,
+            "invalid_notification",
+            "IdSku",
+        ),
+        (json.dumps(notification(IdSku=10**40)).encode(), 400, "invalid_json", None),
+        (json.dumps(notification(Extra=2**63)).encode(), 400, "invalid_json", None),
     ],
 )
 async def test_bad_notifications_are_refused_and_write_nothing(
@@ -172,12 +191,88 @@ async def test_bad_notifications_are_refused_and_write_nothing(
     assert await depth(runtime, "catalog") == 0
 
 
-async def test_wrong_token_is_forbidden(client: TestClient, runtime: Runtime, store: Store) -> None:
-    for url in ("/catalog/notification", "/catalog/notification?token=nope"):
-        response = await client.post(url, json=notification())
-        assert response.status == 403
-        assert (await response.json())["error"]["code"] == "invalid_token"
+async def test_token_in_the_path_and_the_old_query_form(
+    client: TestClient, runtime: Runtime, store: Store
+) -> None:
+    path = await client.post(
+        f"/vtex/{store.notification_token}/catalog/notification", json=notification()
+    )
+    assert path.status == 200, await path.text()
+    assert (await runtime.stores.get("acme-mx")).legacy_endpoint_used is False
+    legacy = await client.post(
+        f"/catalog/notification?token={store.notification_token}", json=notification(IdSku="9")
+    )
+    assert legacy.status == 200
+    assert (await runtime.stores.get("acme-mx")).legacy_endpoint_used is True
+
+
+async def test_unknown_store_and_wrong_token_answer_the_same(
+    client: TestClient, runtime: Runtime, store: Store
+) -> None:
+    answers = set()
+    for url in (
+        "/catalog/notification",
+        "/catalog/notification?token=nope",
+        "/catalog/notification?token=%C3%A9",
+        "/catalog/notification?token=%ff",
+        f"/catalog/notification?token={store.notification_token[:-1]}",
+        "/vtex/nope/catalog/notification",
+        "/vtex/%C3%A9/catalog/notification",
+        f"/vtex/{store.notification_token.upper()}/catalog/notification",
+    ):
+        # The token is checked before the body is read: even a poison body gets the 404.
+        response = await client.post(
+            url, data=b"[" * 5000 + b"]" * 5000, headers={"Content-Type": "application/json"}
+        )
+        answers.add((response.status, await response.text()))
+    assert len(answers) == 1
+    [(status, text)] = answers
+    assert status == 404 and json.loads(text)["error"]["code"] == "invalid_store_token"
     assert await runtime.storage.db[SKU_STATES].count_documents({}) == 0
+
+
+async def test_tokens_are_hashed_at_rest_and_rotate(
+    client: TestClient, runtime: Runtime, store: Store
+) -> None:
+    doc = await runtime.storage.db["stores"].find_one({"store_id": "acme-mx"})
+    assert store.notification_token not in json.dumps(doc, default=str)
+    assert doc["token_hash"] and doc["token_encrypted"]
+    old = store.notification_token
+    admin = {"Authorization": encode_basic_auth("admin", "test-admin-password")}
+    rotated = await client.post(
+        "/admin/stores/acme-mx/rotate-token", headers=admin, allow_redirects=False
+    )
+    assert rotated.status == 303
+    new = (await runtime.stores.get("acme-mx")).notification_token
+    assert new != old
+    gone = await client.post(f"/vtex/{old}/catalog/notification", json=notification())
+    assert gone.status == 404
+    works = await client.post(f"/vtex/{new}/catalog/notification", json=notification())
+    assert works.status == 200
+    cross_site = await client.post(
+        "/admin/stores/acme-mx/rotate-token",
+        headers={**admin, "Origin": "https://evil.example"},
+        allow_redirects=False,
+    )
+    assert cross_site.status == 403
+    assert (await runtime.stores.get("acme-mx")).notification_token == new
+
+
+async def test_plaintext_tokens_of_older_versions_are_migrated(
+    runtime: Runtime, store: Store
+) -> None:
+    await runtime.storage.db["stores"].update_one(
+        {"store_id": "acme-mx"},
+        {
+            "$set": {"notification_token": "old-plain-token-1234567890"},
+            "$unset": {"token_hash": "", "token_encrypted": ""},
+        },
+    )
+    assert await runtime.stores.migrate_tokens() == 1
+    doc = await runtime.storage.db["stores"].find_one({"store_id": "acme-mx"})
+    assert "notification_token" not in doc
+    found = await runtime.stores.by_token("old-plain-token-1234567890")
+    assert found is not None and found.store_id == "acme-mx"
 
 
 # --- store configuration -----------------------------------------------------------------
@@ -221,7 +316,12 @@ async def test_store_config_bad_input(client: TestClient, runtime: Runtime, stor
     other = await client.post(url, json={**base, "accountName": "other"})
     assert other.status == 409
     forbidden = await client.post("/store-config/notification?token=x", json=base)
-    assert forbidden.status == 403
+    assert forbidden.status == 404
+    in_path = await client.post(
+        f"/vtex/{store.notification_token}/store-config/notification",
+        json={**base, "salesChannel": "٣"},
+    )
+    assert in_path.status == 400  # ASCII digits only
     assert (await runtime.stores.get("acme-mx")).sales_channel == "3"
 
 
@@ -239,7 +339,7 @@ async def test_get_config_template_contract(
     ok = await client.get(
         url, headers={"X-VTEX-API-AppKey": APP_KEY, "X-VTEX-API-AppToken": APP_TOKEN}
     )
-    assert ok.status == 200 and ok.headers["Cache-Control"] == "no-cache"
+    assert ok.status == 200 and ok.headers["Cache-Control"] == "no-cache, no-store"
     body = await ok.json()
     assert body["accountName"] == "acme" and body["affiliateId"] == "LMX"
     assert body["allowFranchiseAccounts"] is False and body["salesChannel"] == "3"
@@ -256,8 +356,12 @@ async def order(runtime: Runtime, store: Store) -> dict[str, Any]:
     return doc
 
 
+def vtex(store: Store, path: str) -> str:
+    return f"/vtex/{store.notification_token}{path}"
+
+
 async def test_processing_result_is_recorded_once(
-    client: TestClient, runtime: Runtime, order: dict[str, Any]
+    client: TestClient, runtime: Runtime, order: dict[str, Any], store: Store
 ) -> None:
     result = {
         "accountName": "acme",
@@ -270,7 +374,7 @@ async def test_processing_result_is_recorded_once(
         "errors": None,
         "fields": {"mainOrderId": "LMX-123456-01", "franchiseOrderId": None},
     }
-    url = "/order-integration/notification/processing-result?an=acme"
+    url = vtex(store, "/order-integration/notification/processing-result?an=acme")
     first = await client.post(url, json=result)
     assert first.status == 200 and (await first.json())["duplicate"] is False
     again = await client.post(url, json=result)
@@ -286,7 +390,7 @@ async def test_processing_result_is_recorded_once(
 
 
 async def test_invoice_then_tracking(
-    client: TestClient, runtime: Runtime, order: dict[str, Any]
+    client: TestClient, runtime: Runtime, order: dict[str, Any], store: Store
 ) -> None:
     invoice = {
         "type": "Output",
@@ -297,15 +401,15 @@ async def test_invoice_then_tracking(
         "invoiceUrl": "https://erp.example.com/nf/000123.xml?a=1&b=2",
         "items": [{"id": "2001773", "quantity": 2, "price": 11990}],
     }
-    response = await client.post("/pub/orders/LMX-123456-01/invoice", json=invoice)
+    response = await client.post(vtex(store, "/pub/orders/LMX-123456-01/invoice"), json=invoice)
     assert response.status == 200, await response.text()
     body = await response.json()
     assert body["orderId"] == "LMX-123456-01" and body["receipt"] and body["date"]
-    again = await client.post("/pvt/orders/LMX-123456-01/invoice", json=invoice)
+    again = await client.post(vtex(store, "/pvt/orders/LMX-123456-01/invoice"), json=invoice)
     assert (await again.json())["receipt"] == body["receipt"]
     assert (await again.json())["duplicate"] is True
     tracking = await client.post(
-        "/pvt/orders/LMX-123456-01/invoice/NF-000123",
+        vtex(store, "/pvt/orders/LMX-123456-01/invoice/NF-000123"),
         json={
             "trackingNumber": "TRK1",
             "courier": "Estafeta",
@@ -314,7 +418,7 @@ async def test_invoice_then_tracking(
     )
     assert tracking.status == 200
     delivered = await client.post(
-        "/pub/orders/LMX-123456-01/invoice/NF-000123/tracking",
+        vtex(store, "/pub/orders/LMX-123456-01/invoice/NF-000123/tracking"),
         json={"isDelivered": True, "events": []},
     )
     assert delivered.status == 200
@@ -326,18 +430,20 @@ async def test_invoice_then_tracking(
 
 
 async def test_bad_invoice_changes_nothing(
-    client: TestClient, runtime: Runtime, order: dict[str, Any]
+    client: TestClient, runtime: Runtime, order: dict[str, Any], store: Store
 ) -> None:
     bad = await client.post(
-        "/pub/orders/LMX-123456-01/invoice",
+        vtex(store, "/pub/orders/LMX-123456-01/invoice"),
         json={"invoiceNumber": "NF-1", "invoiceValue": "25.980"},
     )
     assert bad.status == 400
     assert (await bad.json())["error"]["details"]["field"] == "invoiceValue"
-    unknown = await client.post("/pub/orders/NOPE-1/invoice", json={"invoiceNumber": "NF-1"})
+    unknown = await client.post(
+        vtex(store, "/pub/orders/NOPE-1/invoice"), json={"invoiceNumber": "NF-1"}
+    )
     assert unknown.status == 404
     missing = await client.post(
-        "/pub/orders/LMX-123456-01/invoice/NF-9/tracking", json={"isDelivered": "yes"}
+        vtex(store, "/pub/orders/LMX-123456-01/invoice/NF-9/tracking"), json={"isDelivered": "yes"}
     )
     assert missing.status == 400
     saved = await runtime.storage.db[ORDERS].find_one({"linio_order_id": "123456"})
@@ -346,54 +452,62 @@ async def test_bad_invoice_changes_nothing(
 
 
 async def test_cancel_answers_the_same_receipt(
-    client: TestClient, runtime: Runtime, order: dict[str, Any]
+    client: TestClient, runtime: Runtime, order: dict[str, Any], store: Store
 ) -> None:
-    first = await client.post("/pvt/orders/LMX-123456-01/cancel")
+    first = await client.post(vtex(store, "/pvt/orders/LMX-123456-01/cancel"))
     body = await first.json()
     assert first.status == 200 and set(body) == {"orderId", "receipt", "date"}
     second = await client.post(
-        "/pub/orders/LMX-123456-01/cancel", json={"marketplaceOrderId": "123456"}
+        vtex(store, "/pub/orders/LMX-123456-01/cancel"), json={"marketplaceOrderId": "123456"}
     )
     assert (await second.json())["receipt"] == body["receipt"]
     assert await depth(runtime, "order-status") == 1
-    assert (await client.post("/pvt/orders/NOPE/cancel")).status == 404
+    assert (await client.post(vtex(store, "/pvt/orders/NOPE/cancel"))).status == 404
 
 
 async def test_callbacks_find_the_order_by_marketplace_order_id(
-    client: TestClient, runtime: Runtime, order: dict[str, Any]
+    client: TestClient, runtime: Runtime, order: dict[str, Any], store: Store
 ) -> None:
     """MkpProto addresses the marketplace as `/pvt/orders/{marketplaceOrderId}/…`; the
     invoice is the Orders API example with `invoiceValue` as a string of cents."""
     invoice = {"type": "Output", "invoiceNumber": "7999972", "invoiceValue": "7450",
                "issuanceDate": "2019-02-07T02:00:00.000Z", "invoiceKey": "799",
                "items": [{"id": "1231", "price": 7450, "quantity": 1}]}  # fmt: skip
-    response = await client.post("/pvt/orders/123456/invoice", json=invoice)
+    response = await client.post(vtex(store, "/pvt/orders/123456/invoice"), json=invoice)
     assert response.status == 200, await response.text()
     assert (await response.json())["orderId"] == "LMX-123456-01"
-    cancel = await client.post("/pvt/orders/123456/cancel", json={"reason": "Sin stock"})
+    cancel = await client.post(
+        vtex(store, "/pvt/orders/123456/cancel"), json={"reason": "Sin stock"}
+    )
     assert cancel.status == 200
     saved = await runtime.storage.db[ORDERS].find_one({"linio_order_id": "123456"})
     assert saved["invoices"][0]["invoice_value"] == 7450 and saved["cancel"]["receipt"]
     assert await depth(runtime, "order-status") == 2
 
 
-async def test_a_marketplace_id_shared_by_two_stores_is_not_guessed(
-    client: TestClient, runtime: Runtime, order: dict[str, Any]
+async def test_a_marketplace_id_shared_by_two_stores_is_resolved_by_the_token(
+    client: TestClient, runtime: Runtime, order: dict[str, Any], store: Store, make_store: Any
 ) -> None:
+    chile = make_store(store_id="acme-cl", country="CL", affiliate_id="LCL")
+    await runtime.stores.upsert(chile)
     await runtime.storage.db[ORDERS].insert_one(
         {"store_id": "acme-cl", "linio_order_id": "123456", "vtex_order_id": "LCL-123456-01"}
     )
-    ambiguous = await client.post("/pvt/orders/123456/cancel", json={"reason": "x"})
-    assert ambiguous.status == 404
-    by_vtex_id = await client.post("/pvt/orders/LCL-123456-01/cancel", json={"reason": "x"})
+    # The token says which store: the same marketplace id is never ambiguous.
+    cl = await client.post(vtex(chile, "/pvt/orders/123456/cancel"), json={"reason": "x"})
+    assert cl.status == 200 and (await cl.json())["orderId"] == "LCL-123456-01"
+    other = await client.post(vtex(chile, "/pvt/orders/LMX-123456-01/cancel"), json={})
+    assert other.status == 404  # Mexico's order is not Chile's to cancel
+    by_vtex_id = await client.post(vtex(store, "/pvt/orders/LMX-123456-01/cancel"), json={})
     assert by_vtex_id.status == 200
     assert await depth(runtime, "order-status", "acme-cl") == 1
+    assert await depth(runtime, "order-status", "acme-mx") == 1
 
 
 async def test_unknown_flow_and_codes_are_recorded(
-    client: TestClient, runtime: Runtime, order: dict[str, Any]
+    client: TestClient, runtime: Runtime, order: dict[str, Any], store: Store
 ) -> None:
-    url = "/order-integration/notification/processing-result?an=ACME.myvtex.com"
+    url = vtex(store, "/order-integration/notification/processing-result?an=ACME.myvtex.com")
     result = {"marketplaceOrderId": "123456", "accountName": "acme", "code": "EOI005",
               "flow": "Unknown", "success": False, "operationId": "op-9",
               "errors": [{"source": "Order Integration", "code": "EOI005",
@@ -475,6 +589,7 @@ async def test_openapi_matches_the_routes(client: TestClient) -> None:
     assert described == served
     for path, item in spec["paths"].items():
         for method, operation in item.items():
-            assert operation["summary"] and "200" in operation["responses"], (path, method)
+            answers = operation["responses"]
+            assert operation["summary"] and ("200" in answers or "303" in answers), (path, method)
             params = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
             assert params == set(__import__("re").findall(r"{(\w+)}", path)), path
