@@ -77,6 +77,7 @@ class ClientPool:
                 store.linio_seller_id,
                 store.country,
                 store.linio_environment,
+                staging_auth=c.linio_staging_auth(),
             )
             client = LinioClient(
                 account,

@@ -46,13 +46,28 @@ class StoreCredentials:
     vtex_app_key: str = ""
     vtex_app_token: str = ""
     vtex_cookie: str = ""
+    # Seller Center staging hosts also ask for HTTP Basic (Linio's "Ambiente de Staging").
+    linio_staging_user: str = ""
+    linio_staging_password: str = ""
 
     def __repr__(self) -> str:
         shown = {k: (MASK if v else "") for k, v in asdict(self).items()}
         return f"StoreCredentials({shown})"
 
     def secrets(self) -> list[str]:
-        return [v for v in (self.linio_api_key, self.vtex_app_token, self.vtex_cookie) if v]
+        values = (
+            self.linio_api_key,
+            self.vtex_app_token,
+            self.vtex_cookie,
+            self.linio_staging_password,
+        )
+        return [v for v in values if v]
+
+    def linio_staging_auth(self) -> tuple[str, str] | None:
+        """(user, password) for a staging host's HTTP Basic, when both are set."""
+        if self.linio_staging_user and self.linio_staging_password:
+            return self.linio_staging_user, self.linio_staging_password
+        return None
 
 
 @dataclass

@@ -55,3 +55,19 @@ async def test_a_host_outside_the_manifest_is_refused() -> None:
         store = acme_store(credentials=CREDENTIALS, linio_base_url="https://evil.example.com/")
         with pytest.raises(OutboundHostDenied):
             pool.linio(store)
+
+
+async def test_a_staging_store_sends_its_http_basic_pair() -> None:
+    async with aiohttp.ClientSession() as session:
+        pool = ClientPool(session, load_manifest().outbound_policy())
+        staging = dataclasses.replace(
+            CREDENTIALS, linio_staging_user="linio-qa", linio_staging_password="basic-pw-123"
+        )
+        store = acme_store(
+            credentials=staging, linio_seller_id="ACME01", linio_environment="staging"
+        )
+        client = pool.linio(store)
+        assert client.account.staging_auth == ("linio-qa", "basic-pw-123")
+        assert "sellercenter-api-staging" in client.base_url
+        assert "basic-pw-123" not in repr(client.account) + repr(store.credentials)
+        assert "basic-pw-123" in store.secrets()  # masked by value wherever it appears
