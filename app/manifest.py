@@ -8,6 +8,7 @@ reviewer cannot see in `manifest.json` is a host the service cannot reach.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +17,14 @@ from typing import Any
 from clients.outbound import OutboundPolicy
 
 MANIFEST_PATH = Path(__file__).resolve().parent.parent / "manifest.json"
+
+
+_PARAM = re.compile(r":([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def path_template(manifest_path: str) -> str:
+    """VTEX IO writes path parameters as `:name`; aiohttp and OpenAPI as `{name}`."""
+    return _PARAM.sub(r"{\1}", manifest_path)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ Resources are opened in `cleanup_ctx`, settings are passed in.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
@@ -21,7 +20,7 @@ from pymongo.errors import ConnectionFailure
 from app import web_keys as keys
 from app.admin_auth import LoginThrottle, is_admin
 from app.http_errors import ApiError, error_response, from_http_exception
-from app.manifest import Manifest, Route, load_manifest
+from app.manifest import Manifest, Route, load_manifest, path_template
 from app.runtime import Runtime, open_runtime
 from app.settings import Settings
 from app.web_keys import SETTINGS
@@ -30,17 +29,11 @@ from handlers import ROUTE_HANDLERS, RouteHandler
 log = structlog.get_logger(__name__)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-_PARAM = re.compile(r":([A-Za-z_][A-Za-z0-9_]*)")
 PUBLIC_ROUTE = "vtex_linio_public"
 
 
 class RouteMismatch(RuntimeError):
     """manifest.json and the handler registry disagree; the service must not start."""
-
-
-def aiohttp_path(manifest_path: str) -> str:
-    """VTEX IO writes path parameters as `:name`; aiohttp as `{name}`."""
-    return _PARAM.sub(r"{\1}", manifest_path)
 
 
 def check_routes(manifest: Manifest, handlers: Mapping[str, RouteHandler]) -> None:
@@ -65,7 +58,7 @@ def register_routes(
 
 
 def _add(app: web.Application, route: Route, handler: RouteHandler) -> None:
-    resource = app.router.add_resource(aiohttp_path(route.path), name=route.name)
+    resource = app.router.add_resource(path_template(route.path), name=route.name)
     for method in route.methods:
         added = resource.add_route(method, handler)
         if route.public:

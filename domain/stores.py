@@ -21,6 +21,7 @@ from app.secrets_box import SecretBox
 from app.storage import STORES
 from clients.linio.account import COUNTRY_TLDS
 from clients.redact import KNOWN_SECRETS, MASK
+from clients.secret_compare import secrets_match
 from clients.vtex.inbound import AFFILIATE_ID
 
 COUNTRIES = tuple(COUNTRY_TLDS)  # the Linio countries: one list, in clients/linio/account.py
@@ -313,6 +314,20 @@ class StoreRepository:
         if affiliate_id:
             query["affiliate_id"] = affiliate_id
         return [self.from_document(doc) async for doc in self._collection.find(query)]
+
+    async def by_vtex_credentials(
+        self, app_key: str, app_token: str, account: str | None = None
+    ) -> list[Store]:
+        """Stores whose VTEX appKey and appToken are these (of `account` when given),
+        compared in constant time: the one check of the routes VTEX calls with its app key
+        (the template's config route, the log endpoint)."""
+        stores = await (self.by_account(account) if account else self.list())
+        return [
+            store
+            for store in stores
+            if secrets_match(app_key, store.credentials.vtex_app_key)
+            and secrets_match(app_token, store.credentials.vtex_app_token)
+        ]
 
     async def list(self, *, active_only: bool = False) -> list[Store]:
         query = {"active": True} if active_only else {}

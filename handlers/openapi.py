@@ -7,16 +7,13 @@ the description cannot drift from what is served.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from aiohttp import web
 
-from app.manifest import Manifest
+from app.manifest import Manifest, path_template
 from app.web_keys import MANIFEST
 from clients.vtex import inbound
-
-_PARAM = re.compile(r":([A-Za-z_][A-Za-z0-9_]*)")
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 TOKEN_PATTERN = "^[A-Za-z0-9_-]{16,64}$"  # secrets.token_urlsafe(24): 32 URL-safe characters
@@ -326,17 +323,13 @@ ROUTE_DOCS: dict[str, dict[str, dict[str, Any]]] = {
 }
 
 
-def openapi_path(manifest_path: str) -> str:
-    return _PARAM.sub(r"{\1}", manifest_path)
-
-
 def build_openapi(manifest: Manifest) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for route in manifest.routes:
         docs = ROUTE_DOCS.get(route.name)
         if docs is None:
             raise KeyError(f"route {route.name!r} has no OpenAPI description in ROUTE_DOCS")
-        item = paths.setdefault(openapi_path(route.path), {})
+        item = paths.setdefault(path_template(route.path), {})
         for method in route.methods:
             item[method.lower()] = {"operationId": route.name, **docs[method]}
     return {

@@ -18,7 +18,6 @@ from pymongo.errors import DuplicateKeyError
 
 from app.http_errors import ApiError
 from app.web_keys import BROKER, MANIFEST, STORES
-from clients.secret_compare import secrets_match
 from clients.vtex.inbound import StoreConfig, normalise_account, parse_store_config
 from domain.work import StoreAction, StoreWork
 from handlers.common import parse_body
@@ -85,19 +84,15 @@ async def get_config(request: web.Request) -> web.Response:
         raise ApiError("unknown_app", app=f"{manifest.vendor}/{manifest.name}")
     key, token = _credentials(request)
     account = normalise_account(request.query.get("an"))
-    for store in await request.app[STORES].list():
-        if account and store.account != account:
-            continue
-        creds = store.credentials
-        if secrets_match(key, creds.vtex_app_key) and secrets_match(token, creds.vtex_app_token):
-            body = {
-                "accountName": store.account,
-                "active": store.active,
-                "affiliateId": store.affiliate_id,
-                "salesChannel": store.sales_channel,
-                "email": store.email,
-                "allowFranchiseAccounts": store.allow_franchise_accounts,
-                "cookie": creds.vtex_cookie or None,
-            }
-            return web.json_response(body, headers={"Cache-Control": "no-cache, no-store"})
+    for store in await request.app[STORES].by_vtex_credentials(key, token, account):
+        body = {
+            "accountName": store.account,
+            "active": store.active,
+            "affiliateId": store.affiliate_id,
+            "salesChannel": store.sales_channel,
+            "email": store.email,
+            "allowFranchiseAccounts": store.allow_franchise_accounts,
+            "cookie": store.credentials.vtex_cookie or None,
+        }
+        return web.json_response(body, headers={"Cache-Control": "no-cache, no-store"})
     raise ApiError("invalid_credentials")

@@ -15,7 +15,6 @@ from aiohttp import web
 from app.admin_auth import is_admin
 from app.http_errors import ApiError
 from app.web_keys import SELLER_LOG, SETTINGS, STORES
-from clients.secret_compare import secrets_match
 from domain.seller_log import STATUSES
 
 STATUS_ALIASES = {"sucess": "success", "warning": "warning", "alert": "alert"}
@@ -77,11 +76,7 @@ async def vtex_logs(request: web.Request) -> web.Response:
         token = request.headers.get("X-VTEX-API-AppToken", "")
         if not key or not token:
             raise ApiError("credentials_required")
-        if not any(
-            secrets_match(key, s.credentials.vtex_app_key)
-            and secrets_match(token, s.credentials.vtex_app_token)
-            for s in stores
-        ):
+        if not await request.app[STORES].by_vtex_credentials(key, token, account):
             raise ApiError("invalid_credentials")
     if not stores:
         raise ApiError("unknown_store", account=account)

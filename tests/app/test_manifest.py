@@ -4,9 +4,9 @@ import json
 import pytest
 from aiohttp import web
 
-from app.manifest import MANIFEST_PATH, load_manifest, parse_manifest
+from app.manifest import MANIFEST_PATH, load_manifest, parse_manifest, path_template
 from app.settings import Settings
-from app.web import RouteMismatch, aiohttp_path, create_app
+from app.web import RouteMismatch, create_app
 from clients.outbound import OutboundHostDenied
 from handlers import ROUTE_HANDLERS
 
@@ -52,7 +52,7 @@ def test_routes_come_from_manifest(settings: Settings) -> None:
     app = create_app(settings, manifest=manifest)
     registered = {r.name for r in app.router.resources() if r.name}
     assert registered == {route.name for route in manifest.routes}
-    assert aiohttp_path("/pub/orders/:orderId/invoice") == "/pub/orders/{orderId}/invoice"
+    assert path_template("/pub/orders/:orderId/invoice") == "/pub/orders/{orderId}/invoice"
 
 
 def test_declared_route_without_handler_fails_startup(settings: Settings) -> None:
