@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from app.secrets_box import SecretBox
 from app.storage import STORES
@@ -39,6 +40,22 @@ SIMULATION_DESTINATIONS = {
     "PE": ("15001", "PER"),
 }
 _ALPHA3 = re.compile(r"^[A-Z]{3}$")
+
+
+class InvalidStore(ValueError):
+    """A store that cannot be saved; `problems` lists each, in words a person can act on."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class AffiliateInUse(ValueError):
+    """Another store of the same VTEX account already uses this affiliate id."""
+
+    def __init__(self, affiliate_id: str) -> None:
+        super().__init__(f"affiliate {affiliate_id} is already used by another store")
+        self.affiliate_id = affiliate_id
 
 
 @dataclass(frozen=True)
@@ -277,10 +294,13 @@ class StoreRepository:
         )
 
     async def upsert(self, store: Store) -> bool:
-        """Insert or update by store id; True when the stored document changed."""
+        """Insert or update by store id; True when the stored document changed.
+
+        Raises `InvalidStore` (the problems, in words a person can act on) and
+        `AffiliateInUse` when another store of the account has the same affiliate."""
         problems = store.validate()
         if problems:
-            raise ValueError("; ".join(problems))
+            raise InvalidStore(problems)
         existing = await self._collection.find_one({"store_id": store.store_id})
         if existing is not None:
             # The token is the store's, not the caller's: an update never replaces it.
@@ -292,15 +312,18 @@ class StoreRepository:
         doc = self.to_document(store)
         KNOWN_SECRETS.add(store.secrets())
         now = dt.datetime.now(dt.UTC)
-        await self._collection.update_one(
-            {"store_id": store.store_id},
-            {
-                "$set": {**doc, "updated_at": now},
-                "$setOnInsert": {"created_at": now},
-                "$unset": {"notification_token": ""},
-            },
-            upsert=True,
-        )
+        try:
+            await self._collection.update_one(
+                {"store_id": store.store_id},
+                {
+                    "$set": {**doc, "updated_at": now},
+                    "$setOnInsert": {"created_at": now},
+                    "$unset": {"notification_token": ""},
+                },
+                upsert=True,
+            )
+        except DuplicateKeyError:
+            raise AffiliateInUse(store.affiliate_id) from None
         self._cache.clear()
         self._token_cache.clear()
         return True

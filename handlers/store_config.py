@@ -14,11 +14,11 @@ from __future__ import annotations
 import dataclasses
 
 from aiohttp import web
-from pymongo.errors import DuplicateKeyError
 
 from app.http_errors import ApiError
 from app.web_keys import BROKER, MANIFEST, STORES
 from clients.vtex.inbound import StoreConfig, normalise_account, parse_store_config
+from domain.stores import AffiliateInUse
 from domain.work import StoreAction, StoreWork
 from handlers.common import parse_body
 from handlers.store_auth import note_legacy_url, store_for_token
@@ -43,7 +43,7 @@ async def store_config_notification(request: web.Request) -> web.Response:
     )
     try:
         await request.app[STORES].upsert(updated)
-    except DuplicateKeyError:
+    except AffiliateInUse:
         raise ApiError("affiliate_in_use", affiliate=config.affiliate_id) from None
     queued = []
     action: StoreAction | None = None
