@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Mapping
 
 import structlog
@@ -18,6 +19,8 @@ from app.runtime import Runtime
 from handlers.consumers import ConsumerFactory
 
 log = structlog.get_logger(__name__)
+
+REPLAY_INTERVAL = 60.0  # seconds between looks for dead letters of passing faults
 
 
 class Worker:
@@ -55,10 +58,18 @@ class Worker:
         self._task = asyncio.create_task(self._sync_forever(), name="worker-sync")
 
     async def _sync_forever(self) -> None:
+        last_replay = 0.0
         while True:
             await asyncio.sleep(self._sync_interval)
             try:
                 await self.sync()
+                if time.monotonic() - last_replay >= REPLAY_INTERVAL:
+                    last_replay = time.monotonic()
+                    replayed = await self.runtime.dead_letters.replay_passing_faults(
+                        self.runtime.broker
+                    )
+                    if replayed:
+                        log.info("dead_letters_replayed", messages=len(replayed))
             except Exception as exc:  # a broker or DB hiccup must not kill the worker
                 log.warning("worker_sync_failed", error=str(exc))
 

@@ -19,6 +19,25 @@ class DeadLetterNotFound(LookupError):
     pass
 
 
+# A dead letter caused by passing faults replays by itself (CLARIFICATIONS §3): first after
+# AUTO_REPLAY_AFTER, then twice as late each time it dies again, never later than the cap.
+AUTO_REPLAY_KINDS = ("transient",)
+AUTO_REPLAY_AFTER = dt.timedelta(minutes=10)
+AUTO_REPLAY_CAP = dt.timedelta(hours=6)
+
+
+def auto_replay_due(doc: dict[str, Any], now: dt.datetime) -> bool:
+    """Whether a dead letter of a passing fault is due for its automatic replay."""
+    if (doc.get("headers") or {}).get("x-failure-kind") not in AUTO_REPLAY_KINDS:
+        return False
+    times = max(1, int(doc.get("times_dead", 1)))
+    wait = min(AUTO_REPLAY_CAP, AUTO_REPLAY_AFTER * 2 ** (times - 1))
+    dead_at = doc["dead_at"]
+    if dead_at.tzinfo is None:
+        dead_at = dead_at.replace(tzinfo=dt.UTC)
+    return now - dead_at >= wait
+
+
 class DeadLetters:
     def __init__(self, db: AsyncDatabase) -> None:
         self._collection = db[DEAD_LETTERS]
@@ -69,6 +88,32 @@ class DeadLetters:
         if store_id:
             query["store_id"] = store_id
         return await self._collection.count_documents(query)
+
+    async def replay_passing_faults(
+        self, broker: Broker, *, now: dt.datetime | None = None, limit: int = 200
+    ) -> list[str]:
+        """Replay the dead letters of passing faults that are due (`auto_replay_due`): the
+        platform had every attempt to recover, so one more cycle is cheap; one that dies
+        again waits twice as long. Configuration and rejected-data letters wait for a person.
+        Returns the replayed message ids."""
+        now = now or dt.datetime.now(dt.UTC)
+        query = {
+            "status": "dead",
+            "headers.x-failure-kind": {"$in": list(AUTO_REPLAY_KINDS)},
+            "dead_at": {"$lte": now - AUTO_REPLAY_AFTER},
+        }
+        due = [
+            doc["message_id"]
+            async for doc in self._collection.find(query).limit(limit)
+            if auto_replay_due(doc, now)
+        ]
+        replayed = []
+        for message_id in due:
+            try:
+                replayed.append(await self.replay(message_id, broker))
+            except DeadLetterNotFound:  # replayed meanwhile by a person or another worker
+                continue
+        return replayed
 
     async def replay(self, message_id: str, broker: Broker) -> str:
         """Publish the dead message again with a fresh attempt budget."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import uuid
 from collections.abc import AsyncIterator, Callable
 
@@ -10,8 +11,10 @@ import aio_pika
 import pytest
 
 from app.broker import Message, Reject, queue_name
+from app.broker.dead_letters import AUTO_REPLAY_AFTER
 from app.runtime import Runtime, open_runtime
 from app.settings import Settings
+from clients.errors import AuthError, TransientError
 
 
 @pytest.fixture
@@ -195,3 +198,37 @@ async def test_rabbitmq_connection_loss_loses_nothing(
         await runtime.broker.publish(queue, {"n": 2})  # waits for the reconnection
         await wait_for(lambda: seen == [1, 2], timeout=30)
     await _delete_queues(rabbit_url, store_id)
+
+
+async def test_dead_letters_of_passing_faults_replay_by_themselves(
+    broker_runtime: Runtime, store_id: str
+) -> None:
+    """CLARIFICATIONS §3: a transient dead letter replays once due; a config one waits."""
+    broker, dead = broker_runtime.broker, broker_runtime.dead_letters
+    queue = queue_name("stock", store_id)
+    healthy = asyncio.Event()
+    delivered: list[str] = []
+
+    async def handler(message: Message) -> None:
+        if message.body["sku"] == "config":
+            raise AuthError("E009 Access Denied", code="E009")
+        if not healthy.is_set():
+            raise TransientError("Seller Center 503")
+        delivered.append(message.body["sku"])
+
+    await broker.publish(queue, {"sku": "transient"})
+    await broker.publish(queue, {"sku": "config"})
+    await broker.consume(queue, handler)
+    for _ in range(750):
+        if await dead.count(store_id=store_id) == 2:
+            break
+        await asyncio.sleep(0.02)
+    assert await dead.count(store_id=store_id) == 2
+
+    healthy.set()
+    assert await dead.replay_passing_faults(broker) == []  # not due yet
+    later = dt.datetime.now(dt.UTC) + AUTO_REPLAY_AFTER + dt.timedelta(seconds=1)
+    [replayed] = await dead.replay_passing_faults(broker, now=later)
+    await wait_for(lambda: delivered == ["transient"])
+    [waiting] = await dead.list(store_id=store_id)
+    assert waiting["message_id"] != replayed and waiting["headers"]["x-failure-kind"] == "config"
