@@ -12,7 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.broker import Handler
+from handlers import consumers_orders
 
 ConsumerFactory = Callable[..., Handler]
 
-CONSUMERS: dict[str, ConsumerFactory] = {}
+CONSUMERS: dict[str, ConsumerFactory] = {
+    "order": consumers_orders.order_consumer,
+    "order-status": consumers_orders.order_status_consumer,
+}

@@ -252,6 +252,25 @@ class VtexClient:
         _, data = await self._http.request("GET", f"/api/oms/pvt/orders/{order_id}")
         return parse_order(data)
 
+    async def find_order(
+        self, marketplace_order_id: str, *, affiliate_id: str | None = None
+    ) -> VtexOrder | None:
+        """The VTEX order carrying `marketplace_order_id`, read from List orders (`q=`), then
+        confirmed with Get order. VTEX indexes new orders for List orders within minutes:
+        None means "not found yet", never "does not exist" (spec: fidelity #2, EOI007)."""
+        params = {"q": marketplace_order_id, "per_page": 15}
+        if affiliate_id:
+            params["f_affiliateId"] = affiliate_id
+        _, data = await self._http.request("GET", "/api/oms/pvt/orders", params=params)
+        rows = data.get("list") if isinstance(data, dict) else None
+        for row in rows or []:
+            found = row.get("marketPlaceOrderId") or row.get("marketplaceOrderId")
+            if str(found) == str(marketplace_order_id) and row.get("orderId"):
+                order = await self.get_order(str(row["orderId"]))
+                if str(order.marketplace_order_id) == str(marketplace_order_id):
+                    return order
+        return None
+
     async def cancel_order(self, order_id: str, reason: str | None = None) -> Receipt:
         _, data = await self._http.request(
             "POST",

@@ -15,11 +15,57 @@ from typing import Any
 import bson
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from app.storage import ORDERS
 from clients.vtex.inbound import InvoiceNotification, ProcessingResult
 
-MARKETPLACE_ORDER_ID = "linio_order_id"  # the field VTEX knows as marketplaceOrderId
+MARKETPLACE_ORDER_IDS = ("linio_order_number", "linio_order_id")
+"""Fields VTEX's marketplaceOrderId can match: Linio's OrderNumber (CLARIFICATIONS §5);
+ledger entries written before the number was kept carry only the OrderId."""
+
+
+def _marketplace(order_id: str) -> dict[str, Any]:
+    return {"$or": [{field: order_id} for field in MARKETPLACE_ORDER_IDS]}
+
+
+# --- Linio → VTEX: one document per Linio order, placed exactly once ---------------------------
+
+PLACEMENT_LEASE = dt.timedelta(minutes=2)
+"""A placement reservation older than this belongs to a process that died mid-call."""
+
+
+def _timeline(event: str, **details: Any) -> dict[str, Any]:
+    """One timeline entry (Saleor-style: what happened, when, with which details)."""
+    return {"event": event, "at": dt.datetime.now(dt.UTC), **details}
+
+
+def seen_on_linio(source: str, linio_status: dict[str, str], paid: bool) -> dict[str, Any]:
+    return _timeline("linio_seen", source=source, statuses=linio_status, paid=paid)
+
+
+def placement_reserved(key: str) -> dict[str, Any]:
+    return _timeline("placement_reserved", key=key)
+
+
+def vtex_answered(code: str, success: bool, vtex_order_id: str | None) -> dict[str, Any]:
+    return _timeline("vtex_answered", code=code, success=success, vtex_order_id=vtex_order_id)
+
+
+def state_changed(previous: str, state: str, event: str) -> dict[str, Any]:
+    return _timeline("state_changed", previous=previous, state=state, cause=event)
+
+
+def problems_found(codes: list[str]) -> dict[str, Any]:
+    return _timeline("problems", codes=codes)
+
+
+def linio_step(action: str, item_ids: list[str], outcome: str) -> dict[str, Any]:
+    return _timeline("linio_step", action=action, items=item_ids, outcome=outcome)
+
+
+def vtex_step(action: str, outcome: str) -> dict[str, Any]:
+    return _timeline("vtex_step", action=action, outcome=outcome)
 
 # Per-order limits: no caller can grow an order document towards the 16 MiB BSON limit,
 # where every later write for that order would fail.
@@ -45,6 +91,19 @@ def _check_room(order: dict[str, Any], addition: Any) -> None:
 
 
 class OrderLedger:
+    """The order ledger: unique per (store, Linio OrderId); keeps the
+    OrderNumber (VTEX's marketplaceOrderId), the VTEX order id, both sides' statuses, the
+    machine state, the lines with their Linio item ids, Linio amounts and VTEX's price at
+    placement, and a timeline.
+
+    Exactly-once placement: `reserve_placement` flips the state to `placing` with a fresh
+    key in one conditional update, so two deliveries of the same order (webhook, polling,
+    redelivery, two workers) never both call VTEX. A reservation found on restart means a
+    crash between VTEX's answer and our write: the consumer reads VTEX first (by
+    marketplaceOrderId) and only places again when VTEX does not have it — VTEX itself
+    refuses a second copy (EOI007).
+    """
+
     def __init__(self, db: AsyncDatabase) -> None:
         self._collection = db[ORDERS]
 
@@ -55,7 +114,7 @@ class OrderLedger:
         self, store_ids: list[str], marketplace_order_id: str
     ) -> dict[str, Any] | None:
         return await self._collection.find_one(
-            {"store_id": {"$in": store_ids}, MARKETPLACE_ORDER_ID: marketplace_order_id}
+            {"store_id": {"$in": store_ids}, **_marketplace(marketplace_order_id)}
         )
 
     async def for_callback(
@@ -74,7 +133,7 @@ class OrderLedger:
         if order is not None:
             return order
         found = await self._collection.find(
-            {MARKETPLACE_ORDER_ID: order_id, **_in_stores(store_ids)}
+            {**_marketplace(order_id), **_in_stores(store_ids)}
         ).to_list(2)
         return found[0] if len(found) == 1 else None
 
@@ -162,6 +221,133 @@ class OrderLedger:
             doc = await self._collection.find_one({"_id": order["_id"]}) or {}
             return {**doc.get("cancel", receipt), "duplicate": True}
         return {**doc["cancel"], "duplicate": False}
+
+    # --- Linio side -----------------------------------------------------------------------
+
+    async def get(self, store_id: str, linio_order_id: str) -> dict[str, Any] | None:
+        return await self._collection.find_one(
+            {"store_id": store_id, "linio_order_id": linio_order_id}
+        )
+
+    async def seen(
+        self,
+        store_id: str,
+        linio_order_id: str,
+        *,
+        order_number: str,
+        statuses: dict[str, str],
+        paid: bool,
+        source: str,
+        linio: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Create (state `received`) or refresh the order's Linio side; the document after."""
+        now = dt.datetime.now(dt.UTC)
+        try:
+            return await self._collection.find_one_and_update(
+                {"store_id": store_id, "linio_order_id": linio_order_id},
+                {
+                    "$set": {
+                        "linio_order_number": order_number,
+                        "linio_statuses": statuses,
+                        "linio_paid": paid,
+                        "linio": linio,
+                        "updated_at": now,
+                    },
+                    "$setOnInsert": {"state": "received", "created_at": now},
+                    "$push": {"timeline": seen_on_linio(source, statuses, paid)},
+                },
+                upsert=True,
+                return_document=ReturnDocument.AFTER,
+            )
+        except DuplicateKeyError:  # two first sightings at once: the other one inserted
+            return await self.seen(
+                store_id,
+                linio_order_id,
+                order_number=order_number,
+                statuses=statuses,
+                paid=paid,
+                source=source,
+                linio=linio,
+            )
+
+    async def reserve_placement(self, doc: dict[str, Any], states: tuple[str, ...]) -> str | None:
+        """The placement key when this caller may call VTEX now, else None."""
+        key = uuid.uuid4().hex
+        now = dt.datetime.now(dt.UTC)
+        won = await self._collection.find_one_and_update(
+            {"_id": doc["_id"], "state": {"$in": list(states)}},
+            {
+                "$set": {
+                    "state": "placing",
+                    "placement": {"key": key, "at": now},
+                    "updated_at": now,
+                },
+                "$inc": {"placement_attempts": 1},
+                "$push": {"timeline": placement_reserved(key)},
+            },
+        )
+        return key if won is not None else None
+
+    @staticmethod
+    def lease_expired(doc: dict[str, Any]) -> bool:
+        placement = doc.get("placement") or {}
+        at = placement.get("at")
+        if at is None:
+            return True
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=dt.UTC)
+        return dt.datetime.now(dt.UTC) - at > PLACEMENT_LEASE
+
+    async def move(
+        self,
+        doc: dict[str, Any],
+        state: str,
+        event: str,
+        *,
+        expect: str | None = None,
+        fields: dict[str, Any] | None = None,
+        timeline: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any] | None:
+        """Set the machine state (only from `expect` when given); the document after, or None
+        when another process moved the order first."""
+        previous = expect or doc.get("state", "received")
+        query: dict[str, Any] = {"_id": doc["_id"]}
+        if expect is not None:
+            query["state"] = expect
+        entries = [*(timeline or [])]
+        if previous != state:
+            entries.append(state_changed(previous, state, event))
+        update: dict[str, Any] = {
+            "$set": {"state": state, "updated_at": dt.datetime.now(dt.UTC), **(fields or {})}
+        }
+        if entries:
+            update["$push"] = {"timeline": {"$each": entries}}
+        return await self._collection.find_one_and_update(
+            query, update, return_document=ReturnDocument.AFTER
+        )
+
+    async def note(self, doc: dict[str, Any], entry: dict[str, Any], **fields: Any) -> None:
+        update: dict[str, Any] = {"$push": {"timeline": entry}}
+        if fields:
+            update["$set"] = fields
+        await self._collection.update_one({"_id": doc["_id"]}, update)
+
+    async def add_to_set(self, doc: dict[str, Any], field_name: str, values: list[str]) -> None:
+        await self._collection.update_one(
+            {"_id": doc["_id"]}, {"$addToSet": {field_name: {"$each": values}}}
+        )
+
+    async def in_state(self, store_id: str, states: list[str]) -> list[dict[str, Any]]:
+        cursor = self._collection.find({"store_id": store_id, "state": {"$in": states}})
+        return [doc async for doc in cursor]
+
+    async def first_time(self, doc: dict[str, Any], flag: str) -> bool:
+        """True for exactly one caller per order and `flag` (a log written once, say)."""
+        outcome = await self._collection.update_one(
+            {"_id": doc["_id"], f"once.{flag}": {"$exists": False}},
+            {"$set": {f"once.{flag}": dt.datetime.now(dt.UTC)}},
+        )
+        return outcome.modified_count == 1
 
 
 def _in_stores(store_ids: list[str] | None) -> dict[str, Any]:

@@ -102,7 +102,7 @@ def item_node(item: SimItem, zone: dt.tzinfo = dt.UTC, currency: str = "MXN") ->
         "VoucherAmount": "0",
         "VoucherCode": "",
         "Status": item.status,
-        "IsProcessable": "1",
+        "IsProcessable": "1" if item.processable else "0",
         "ShipmentProvider": item.shipment_provider or "",
         "IsDigital": "0",
         "DigitalDeliveryInfo": "",

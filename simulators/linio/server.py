@@ -146,13 +146,15 @@ class LinioSimulator:
         lines: list[tuple[str, int, Decimal | str]],
         *,
         shipment_provider: str | None = None,
+        paid: bool = True,
     ) -> SimOrder:
         """A customer's order, `pending`: (seller SKU, quantity, unit price) per line; each
         unit reserves stock. `shipment_provider`: the carrier Linio preselected (a
         ready-to-ship naming another one is refused with E080). Fires onOrderCreated
-        `{"OrderId": int, "OrderNr": str}`."""
+        `{"OrderId": int, "OrderNr": str}`. An unpaid order (`paid=False`) has its items
+        not processable until `mark_paid`."""
         order = self.states[user_id].add_order(
-            [(s, q, Decimal(str(p))) for s, q, p in lines], shipment_provider
+            [(s, q, Decimal(str(p))) for s, q, p in lines], shipment_provider, paid=paid
         )
         self._event(
             user_id,
@@ -170,6 +172,16 @@ class LinioSimulator:
         if product is not None and product.get("QcStatus") != "pending":
             product["QcStatus"] = "pending"
             self._spawn(self._quality_control(state, [seller_sku]))
+
+    def mark_paid(self, user_id: str, order_id: str) -> SimOrder:
+        """The payment arrived: every item becomes processable (UpdatedAt moves)."""
+        state = self.states[user_id]
+        order = state.orders[order_id]
+        for item in order.items:
+            item.processable = True
+            item.touch()
+        self.items_changed(state, order.items)
+        return order
 
     def set_item_status(self, user_id: str, order_item_id: str, status: str) -> SimItem:
         """A move made by Linio, the carrier or the customer (shipped, delivered, canceled…)."""

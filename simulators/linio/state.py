@@ -93,6 +93,7 @@ class SimItem:
     invoice_number: str | None = None
     reason: str | None = None
     reason_detail: str | None = None
+    processable: bool = True  # False while Linio waits for the payment (IsProcessable 0)
     updated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     def touch(self) -> None:
@@ -418,11 +419,16 @@ class SellerState:
     # --- orders ------------------------------------------------------------------------------
 
     def add_order(
-        self, lines: list[tuple[str, int, Decimal]], shipment_provider: str | None = None
+        self,
+        lines: list[tuple[str, int, Decimal]],
+        shipment_provider: str | None = None,
+        *,
+        paid: bool = True,
     ) -> SimOrder:
         """An order placed by a Linio customer: (seller SKU, quantity, unit price) per line.
         Its items are pending (each reserves a unit) and already carry the order's
-        PackageId (GetOrderItems fixture); `shipment_provider` is Linio's preselection."""
+        PackageId (GetOrderItems fixture); `shipment_provider` is Linio's preselection; an
+        unpaid one (`paid=False`) has items not yet processable."""
         order_id = str(next(_ids))
         now = dt.datetime.now(dt.UTC)
         package = f"1{order_id}0"
@@ -434,6 +440,7 @@ class SellerState:
                 item.package_id = package
                 item.shipment_provider = item.preselected_provider = shipment_provider
                 self.reserved[sku] = self.reserved.get(sku, 0) + 1
+                item.processable = paid
                 items.append(item)
                 self.items[item.order_item_id] = item
         order = SimOrder(

@@ -88,6 +88,28 @@ async def get_order(request: web.Request) -> web.Response:
     return web.json_response(order.to_oms_json(sim.account))
 
 
+async def list_orders(request: web.Request) -> web.Response:
+    """``GET /api/oms/pvt/orders``: `q` matches an order id or marketplace order id,
+    `f_affiliateId` filters by affiliate (VTEX's list is an index; ours is always current)."""
+    sim = sim_of(request)
+    q = request.query.get("q", "")
+    affiliate = request.query.get("f_affiliateId")
+    rows = [
+        {
+            "orderId": o.order_id,
+            "marketPlaceOrderId": o.marketplace_order_id,
+            "affiliateId": o.affiliate_id,
+            "status": o.status,
+            "totalValue": o.value,
+        }
+        for o in sim.orders
+        if (not q or q in (o.order_id, o.marketplace_order_id))
+        and (not affiliate or affiliate == o.affiliate_id)
+    ]
+    paging = {"total": len(rows), "pages": 1, "currentPage": 1, "perPage": max(len(rows), 15)}
+    return web.json_response({"list": rows, "facets": [], "paging": paging, "stats": {}})
+
+
 async def cancel(request: web.Request) -> web.Response:
     body = await _optional_json(request)
     try:
@@ -193,6 +215,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_put("/api/order-integration/orders/status", order_status)
     app.router.add_post("/api/fulfillment/pvt/orders", fulfillment_orders)
     app.router.add_post("/api/fulfillment/pvt/orders/{order_id}/fulfill", fulfill)
+    app.router.add_get("/api/oms/pvt/orders", list_orders)
     app.router.add_get(oms, get_order)
     app.router.add_post(f"{oms}/cancel", cancel)
     app.router.add_post(f"{oms}/invoice", invoice)

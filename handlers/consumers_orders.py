@@ -1,0 +1,992 @@
+"""Order consumers: Linio orders placed in VTEX exactly once, and status back (issue 11).
+
+Queue `order.<store>` (from the Seller Center webhook, the polling safety net and VTEX's
+processing results):
+
+- `linio_order` (webhook, poll, redelivery): re-read the order with GetOrder/GetOrderItems
+  (the payload is only a hint), record it in the ledger, then drive the state machine
+  (`domain.orders.machine`): place (map SellerSku → VTEX SKU, check SKU context, simulate
+  with the destination, create through the Channel Order API or the fulfillment-order
+  method), approve when paid, cancel in VTEX when Linio cancelled, follow deliveries and
+  returns.
+- `processing_result` (from `handlers/order_callbacks.py`): SOI/EOI codes → machine events.
+
+Queue `order-status.<store>` (from VTEX's OMS callbacks): `invoice`, `tracking`, `cancel`,
+`delivered` → Seller Center steps (`domain.orders.status`).
+
+Exactly once: `OrderLedger.reserve_placement` lets one delivery call VTEX; a reservation
+found later (a crash between VTEX's answer and our write) makes us read VTEX by
+marketplaceOrderId first and place again only when VTEX does not have it and the lease is
+over — VTEX refuses a second copy anyway (EOI007, whose id we then read back).
+
+`OrderPoller` is the safety net: GetOrders by UpdatedAfter in the store's time zone, with a
+look-back, page by page; it also retries approvals held for divergence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import structlog
+
+from app.broker import Handler, Message, queue_name
+from app.runtime import Runtime
+from app.storage import SKU_STATES
+from clients.errors import ClientError, PermanentError
+from clients.linio.account import LinioAccount
+from clients.linio.client import LinioClient
+from clients.linio.models import Order, OrderItem
+from clients.vtex.client import SimulationItem, VtexClient
+from clients.vtex.inbound import ProcessingResult
+from clients.vtex.transport import VtexCredentials
+from domain.errors import entry
+from domain.errors.orders import result_code
+from domain.orders.ledger import (
+    OrderLedger,
+    linio_step,
+    problems_found,
+    vtex_answered,
+    vtex_step,
+)
+from domain.orders.machine import Action, Event, State, transition
+from domain.orders.placement import (
+    Placement,
+    PlacementSettings,
+    Problem,
+    is_paid,
+    mask_personal,
+    place,
+    plan,
+    render_problems,
+)
+from domain.orders.status import (
+    PlacedLine,
+    cancel_reason,
+    invoice_steps,
+    linio_cancel_steps,
+    linio_event,
+    provider_refused,
+    return_invoice,
+    shipment_step,
+    vtex_cancel_steps,
+)
+from domain.seller_log import LogEntry
+from domain.stores import Store
+
+log = structlog.get_logger(__name__)
+
+MAX_PLACEMENT_RETRIES = 5
+"""EOI002/006/010 and approval EOI008 are retried this often, then become seller actions."""
+
+TIME_ZONES = {
+    "MX": "America/Mexico_City",
+    "CO": "America/Bogota",
+    "PE": "America/Lima",
+    "CL": "America/Santiago",
+    "AR": "America/Argentina/Buenos_Aires",
+}
+POLL_LOOK_BACK = dt.timedelta(minutes=30)
+
+_RETRY_CODES = {"EOI002", "EOI006", "EOI008", "EOI010"}
+
+
+class RetryLater(Exception):
+    """The order must be looked at again later (the broker's retry delay)."""
+
+
+@dataclass
+class _Clients:
+    store: Store
+    vtex: VtexClient
+    linio: LinioClient
+
+
+def _vtex_client(runtime: Runtime, store: Store) -> VtexClient:
+    creds = store.credentials
+    credentials = (
+        VtexCredentials(store.account, cookie=creds.vtex_cookie)
+        if creds.vtex_cookie and not creds.vtex_app_token
+        else VtexCredentials(
+            store.account, app_key=creds.vtex_app_key, app_token=creds.vtex_app_token
+        )
+    )
+    return VtexClient(
+        credentials,
+        session=runtime.http,
+        policy=runtime.outbound,
+        base_url=store.vtex_base_url or None,
+    )
+
+
+def _linio_client(runtime: Runtime, store: Store) -> LinioClient:
+    account = LinioAccount(
+        store.linio_user_id,
+        store.credentials.linio_api_key,
+        store.linio_seller_id,
+        store.country,
+        store.linio_environment,
+    )
+    return LinioClient(
+        account,
+        session=runtime.http,
+        policy=runtime.outbound,
+        base_url=store.linio_base_url or None,
+    )
+
+
+def store_time(country: str, instant: dt.datetime) -> dt.datetime:
+    """`instant` (aware) as the naive wall-clock time of the store's country, which is how
+    Seller Center reads GetOrders' date filters (case getorders-updatedafter-offset-dropped:
+    12:00 UTC is 06:00 in Mexico City)."""
+    zone = ZoneInfo(TIME_ZONES.get(country.upper(), "UTC"))
+    if instant.tzinfo is None:
+        raise ValueError("store_time needs an aware datetime")
+    return instant.astimezone(zone).replace(tzinfo=None)
+
+
+def _statuses(items: Iterable[OrderItem]) -> dict[str, str]:
+    return {i.order_item_id: (i.status or "").lower() for i in items}
+
+
+def _lines(doc: dict[str, Any]) -> list[PlacedLine]:
+    return [
+        PlacedLine(line["vtex_sku"], tuple(line["item_ids"]), int(line.get("unit_price") or 0))
+        for line in doc.get("lines") or []
+    ]
+
+
+class OrderFlows:
+    """The order work of one process; `connector_endpoint` is this service's public base
+    URL without query string (VTEX appends its callback paths to it)."""
+
+    def __init__(self, runtime: Runtime, *, connector_endpoint: str | None = None) -> None:
+        self.runtime = runtime
+        self.ledger = OrderLedger(runtime.storage.db)
+        self.connector_endpoint = (connector_endpoint or runtime.settings.public_base_url).rstrip(
+            "/"
+        )
+        self._clients: dict[str, _Clients] = {}
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    async def clients(self, store_id: str) -> _Clients:
+        """Per-store clients (one LinioClient per seller: it holds the rate limiter). To be
+        replaced by the lead's per-store client pool."""
+        store = await self.runtime.stores.get(store_id)
+        if store is None:
+            raise PermanentError(f"unknown store {store_id}")
+        cached = self._clients.get(store_id)
+        if cached is None or cached.store != store:
+            cached = _Clients(
+                store, _vtex_client(self.runtime, store), _linio_client(self.runtime, store)
+            )
+            self._clients[store_id] = cached
+        return cached
+
+    def settings_for(self, store: Store) -> PlacementSettings:
+        return PlacementSettings(
+            connector_name=f"vtex-linio-{store.store_id}",
+            connector_endpoint=self.connector_endpoint,
+            affiliate_id=store.affiliate_id,
+            sales_channel=store.sales_channel,
+            country=store.country,
+            fob=store.has_automatic_guide,
+            method=getattr(store, "order_method", "channel"),
+            marketplace_services_endpoint=self.connector_endpoint,
+            seller_id=store.vtex_seller_id or "1",
+            postal_codes=getattr(store, "postal_codes", None) or {},
+        )
+
+    async def _log(
+        self,
+        store: Store,
+        code: str,
+        *,
+        status: str | None = None,
+        operation: str = "Order status update",
+        direction: str = "Marketplace to VTEX",
+        order_id: str | None = None,
+        source: Any = None,
+        destination: Any = None,
+        **params: Any,
+    ) -> None:
+        item = entry(code)
+        await self.runtime.seller_log.write(
+            LogEntry(
+                store_id=store.store_id,
+                operation=operation,
+                direction=direction,
+                status=status or item.log_status or "error",
+                business_message=item.render("es", **params),
+                flow="order",
+                code=code,
+                order_id=order_id,
+                content_source=mask_personal(source),
+                content_destination=mask_personal(destination),
+                extra={"en": item.render("en", **params)},
+            ),
+            secrets=store.secrets(),
+        )
+
+    async def _apply(
+        self,
+        doc: dict[str, Any],
+        event: Event,
+        *,
+        fields: dict[str, Any] | None = None,
+        timeline: list[dict[str, Any]] | None = None,
+    ) -> tuple[dict[str, Any], tuple[Action, ...]]:
+        """Move the order by the machine; actions are returned only to the caller whose
+        conditional update won (a concurrent move gets none, so nothing is done twice)."""
+        state = doc.get("state", State.RECEIVED)
+        step = transition(state, event)
+        if step.state == state and not step.actions:
+            if fields or timeline:
+                moved = await self.ledger.move(doc, state, event, fields=fields, timeline=timeline)
+                return moved or doc, ()
+            return doc, ()
+        moved = await self.ledger.move(
+            doc, step.state, event, expect=state, fields=fields, timeline=timeline
+        )
+        if moved is None:  # someone else moved it first: re-read and let them act
+            fresh = await self.ledger.get(doc["store_id"], doc["linio_order_id"])
+            return fresh or doc, ()
+        return moved, step.actions
+
+    # --- Linio → VTEX ---------------------------------------------------------------------------
+
+    async def sync_from_linio(self, store_id: str, linio_order_id: str, source: str) -> None:
+        """Re-read the order on Linio and do what its state asks (idempotent)."""
+        c = await self.clients(store_id)
+        order = await c.linio.get_order(linio_order_id)
+        if order is None:
+            log.warning("linio_order_not_found", store=store_id, order=linio_order_id)
+            return
+        items = await c.linio.get_order_items(linio_order_id)
+        statuses = _statuses(items)
+        paid = is_paid(items)
+        doc = await self.ledger.seen(
+            store_id,
+            linio_order_id,
+            order_number=order.order_number or linio_order_id,
+            statuses=statuses,
+            paid=paid,
+            source=source,
+            linio={
+                "price": str(order.price) if order.price is not None else None,
+                "payment_method": order.payment_method,
+                "created_at": order.created_at,
+                "items": [
+                    {
+                        "id": i.order_item_id,
+                        "sku": i.sku,
+                        "item_price": str(i.item_price),
+                        "paid_price": str(i.paid_price),
+                        "voucher": str(i.voucher_amount),
+                        "shipping": str(i.shipping_amount),
+                    }
+                    for i in items
+                ],
+            },
+        )
+        event = linio_event(statuses)
+        state = State(doc.get("state", State.RECEIVED))
+        if event is Event.LINIO_CANCEL:
+            doc, actions = await self._apply(doc, event)
+            await self._run(c, doc, actions)
+            return
+        if state is State.RECEIVED:
+            await self._place(c, doc, order, items, from_states=(State.RECEIVED,))
+        elif state is State.PLACING:
+            await self._recover(c, doc, order, items)
+        elif state in (State.INTEGRATED, State.HELD) and paid:
+            doc, actions = await self._apply(doc, Event.LINIO_PAID)
+            await self._run(c, doc, actions)
+        elif event is not None:
+            doc, actions = await self._apply(doc, event)
+            await self._run(c, doc, actions)
+
+    async def _sku_map(self, store: Store, seller_skus: Iterable[str]) -> dict[str, str]:
+        """SellerSku → VTEX SKU: the link kept by the catalog flow, else the store's default
+        rule (the VTEX SKU id is the SellerSku, as Linio's own plugin does)."""
+        wanted = sorted(set(seller_skus))
+        found: dict[str, str] = {}
+        cursor = self.runtime.storage.db[SKU_STATES].find(
+            {"store_id": store.store_id, "seller_sku": {"$in": wanted}},
+            {"seller_sku": 1, "sku_id": 1},
+        )
+        async for row in cursor:
+            found[str(row["seller_sku"])] = str(row["sku_id"])
+        for sku in wanted:
+            if sku not in found and sku.isdigit():
+                found[sku] = sku
+        return found
+
+    async def _inactive(self, c: _Clients, skus: Iterable[str]) -> set[str]:
+        """SKUs inactive or outside the trade policy per Get SKU and Context (log F)."""
+        inactive = set()
+        for sku in skus:
+            try:
+                context = await c.vtex.sku_context(sku, c.store.sales_channel)
+            except ClientError as exc:
+                if getattr(exc, "status", None) == 404 or type(exc).__name__ == "NotFoundError":
+                    continue  # the simulation reports it missing (log D)
+                raise
+            if not context.is_active or not context.in_trade_policy(c.store.sales_channel):
+                inactive.add(sku)
+        return inactive
+
+    async def _place(
+        self,
+        c: _Clients,
+        doc: dict[str, Any],
+        order: Order,
+        items: list[OrderItem],
+        *,
+        from_states: tuple[State, ...],
+    ) -> None:
+        key = await self.ledger.reserve_placement(doc, tuple(s.value for s in from_states))
+        if key is None:
+            return  # another delivery of the same order holds the placement
+        doc = {**doc, "state": State.PLACING}
+        store = c.store
+        settings = self.settings_for(store)
+        try:
+            sku_map = await self._sku_map(store, [i.sku for i in items if i.sku])
+            the_plan = plan(order, items, sku_map, settings)
+            if the_plan.nothing_to_place:
+                await self.ledger.move(doc, State.DROPPED, "nothing_to_place", expect=State.PLACING)
+                await self._log(
+                    store,
+                    "order.nothing_to_place",
+                    order_id=the_plan.marketplace_order_id,
+                    marketplace_order_id=the_plan.marketplace_order_id,
+                )
+                return
+            placement = Placement(None, the_plan.problems, {})
+            if not the_plan.problems:
+                skus = [sku for sku, _ in the_plan.simulation_items()]
+                simulation = await c.vtex.simulate(
+                    [SimulationItem(sku, qty) for sku, qty in the_plan.simulation_items()],
+                    sales_channel=store.sales_channel,
+                    affiliate_id=store.affiliate_id,
+                    postal_code=the_plan.destination.postal_code if the_plan.destination else None,
+                    country=the_plan.destination.country if the_plan.destination else None,
+                )
+                placement = place(
+                    the_plan, simulation, settings, inactive=await self._inactive(c, skus)
+                )
+        except ClientError:
+            await self.ledger.move(doc, State.RECEIVED, "transient", expect=State.PLACING)
+            raise
+        fields = {
+            "lines": [
+                {
+                    "seller_sku": line.seller_sku,
+                    "vtex_sku": sku,
+                    "item_ids": list(line.item_ids),
+                    "unit_price": line.unit_price,
+                    "list_price": line.list_price,
+                    "voucher": line.voucher,
+                    "shipping": line.shipping,
+                }
+                for sku, line in zip(the_plan.vtex_skus, the_plan.lines, strict=True)
+            ],
+            "totals": {
+                "items": the_plan.totals.items,
+                "shipping": the_plan.totals.shipping,
+                "vouchers": the_plan.totals.vouchers,
+                "payment": the_plan.totals.payment,
+            },
+            "vtex_prices": placement.vtex_prices,
+            "sent_status": "approved" if the_plan.paid else "new",
+            "method": settings.method,
+        }
+        if placement.problems:
+            await self._refuse(c, doc, the_plan.marketplace_order_id, placement.problems, fields)
+            return
+        await self.ledger.move(doc, State.PLACING, "planned", fields=fields)
+        if settings.method == "fulfillment":
+            await self._place_fulfillment(c, doc, the_plan.marketplace_order_id, placement)
+            return
+        try:
+            result = await c.vtex.create_order(placement.body, affiliate_id=store.affiliate_id)
+        except ClientError:
+            # VTEX may or may not hold it: a new attempt is safe (EOI007 for a second copy).
+            await self.ledger.move(doc, State.RECEIVED, "transient", expect=State.PLACING)
+            raise
+        await self.handle_result(c, doc, result, synchronous=True)
+
+    async def _place_fulfillment(
+        self, c: _Clients, doc: dict[str, Any], marketplace_order_id: str, placement: Placement
+    ) -> None:
+        try:
+            created = await c.vtex.place_fulfillment_orders(
+                placement.body,  # type: ignore[arg-type]
+                sales_channel=c.store.sales_channel,
+                affiliate_id=c.store.affiliate_id,
+            )
+        except PermanentError as exc:
+            code = "FMT009" if "FMT009" in str(exc) else None
+            if code:  # already there: read its id
+                found = await c.vtex.find_order(
+                    marketplace_order_id, affiliate_id=c.store.affiliate_id
+                )
+                if found is not None:
+                    await self._integrated(c, doc, found.order_id, marketplace_order_id)
+                    return
+            await self._refuse(c, doc, marketplace_order_id, (), {}, detail=str(exc))
+            return
+        except ClientError:
+            await self.ledger.move(doc, State.RECEIVED, "transient", expect=State.PLACING)
+            raise
+        order_id = str(created[0].get("orderId")) if created else ""
+        await self._integrated(c, doc, order_id, marketplace_order_id)
+
+    async def _integrated(
+        self, c: _Clients, doc: dict[str, Any], vtex_order_id: str, marketplace_order_id: str
+    ) -> None:
+        doc, actions = await self._apply(
+            doc,
+            Event.VTEX_INTEGRATED,
+            fields={"vtex_order_id": vtex_order_id},
+            timeline=[vtex_answered("SOI001", True, vtex_order_id)],
+        )
+        if await self.ledger.first_time(doc, "order.A"):
+            await self._log(
+                c.store,
+                "order.A",
+                order_id=marketplace_order_id,
+                marketplace_order_id=marketplace_order_id,
+                vtex_order_id=vtex_order_id,
+                order_url=f"https://{c.store.account}.myvtex.com/admin/orders/{vtex_order_id}",
+            )
+        # Sent as "new" (unpaid then) but paid meanwhile: approve now. Sent as "approved",
+        # VTEX approves by itself (SOI002 follows).
+        if doc.get("state") == State.INTEGRATED and doc.get("linio_paid"):
+            if doc.get("sent_status") != "approved" or doc.get("method") == "fulfillment":
+                doc, more = await self._apply(doc, Event.LINIO_PAID)
+                actions = (*actions, *more)
+        await self._run(c, doc, actions)
+
+    async def _refuse(
+        self,
+        c: _Clients,
+        doc: dict[str, Any],
+        marketplace_order_id: str,
+        problems: Iterable[Problem],
+        fields: dict[str, Any],
+        *,
+        detail: str = "",
+    ) -> None:
+        problems = list(problems)
+        await self.ledger.move(
+            doc,
+            State.PLACEMENT_ERROR,
+            "problems",
+            expect=State.PLACING,
+            fields={**fields, "problems": [p.code for p in problems]},
+            timeline=[problems_found([p.code for p in problems])],
+        )
+        letters = sorted({p.letter for p in problems}) or ["I"]
+        for letter in letters:
+            mine = [p for p in problems if p.letter == letter]
+            if letter == "I":
+                await self._log(
+                    c.store,
+                    "order.I",
+                    order_id=marketplace_order_id,
+                    marketplace_order_id=marketplace_order_id,
+                    problems=render_problems(mine, "es") or detail,
+                )
+            else:
+                for problem in mine:
+                    await self._log(
+                        c.store,
+                        f"order.{letter}",
+                        order_id=marketplace_order_id,
+                        sku_id=problem.params.get("sku_id", "—"),
+                    )
+
+    async def _recover(
+        self, c: _Clients, doc: dict[str, Any], order: Order, items: list[OrderItem]
+    ) -> None:
+        """A placement reservation is still there: read VTEX before placing again."""
+        mkp_id = doc.get("linio_order_number") or doc["linio_order_id"]
+        found = await c.vtex.find_order(mkp_id, affiliate_id=c.store.affiliate_id)
+        if found is not None:
+            await self._integrated(c, doc, found.order_id, mkp_id)
+            return
+        if not self.ledger.lease_expired(doc):
+            raise RetryLater(f"placement of {mkp_id} in flight elsewhere")
+        await self._place(c, doc, order, items, from_states=(State.PLACING,))
+
+    async def handle_result(
+        self, c: _Clients, doc: dict[str, Any], result: ProcessingResult, *, synchronous: bool
+    ) -> None:
+        """A Channel Order API result (synchronous answer or notification) → machine."""
+        mkp_id = result.marketplace_order_id or doc.get("linio_order_number", "")
+        code = (result.code or "").upper()
+        if code == "SOI003":
+            await self._apply(doc, Event.VTEX_ACCEPTED, timeline=[vtex_answered(code, True, None)])
+            return
+        if code == "SOI001" or (
+            result.flow == "PlaceOrder" and result.success and code != "SOI002"
+        ):
+            vtex_id = result.main_order_id or doc.get("vtex_order_id")
+            if vtex_id:
+                await self._integrated(c, doc, vtex_id, mkp_id)
+            else:
+                await self._read_vtex_id(c, doc, mkp_id)
+            return
+        if code == "SOI002":
+            doc, actions = await self._apply(
+                doc,
+                Event.VTEX_APPROVED,
+                fields={"vtex_order_id": result.main_order_id or doc.get("vtex_order_id")},
+            )
+            await self._log(
+                c.store, "order.SOI002", order_id=mkp_id, marketplace_order_id=mkp_id, detail=""
+            )
+            return
+        await self._log(
+            c.store,
+            result_code(code),
+            order_id=mkp_id,
+            marketplace_order_id=mkp_id,
+            code=code,
+            flow=result.flow,
+            detail=result.message or "; ".join(str(e.get("description")) for e in result.errors),
+        )
+        if code == "EOI007":
+            if result.main_order_id:
+                await self._integrated(c, doc, result.main_order_id, mkp_id)
+            else:
+                await self._read_vtex_id(c, doc, mkp_id)
+            return
+        if code == "EOI011":
+            doc, actions = await self._apply(doc, Event.VTEX_DIVERGENCE)
+            return
+        if code in _RETRY_CODES:
+            retries = int(doc.get("retries") or 0) + 1
+            if retries > MAX_PLACEMENT_RETRIES:
+                await self._apply(doc, Event.VTEX_REFUSED, fields={"retries": retries})
+                return
+            doc, actions = await self._apply(doc, Event.VTEX_RETRY, fields={"retries": retries})
+            await self._run(c, doc, actions)
+            return
+        await self._apply(doc, Event.VTEX_REFUSED, fields={"refused_code": code})
+
+    async def _read_vtex_id(self, c: _Clients, doc: dict[str, Any], mkp_id: str) -> None:
+        """EOI007 without an id (real VTEX): read it; not indexed yet → try again later."""
+        doc, _ = await self._apply(doc, Event.VTEX_DUPLICATE)
+        found = await c.vtex.find_order(mkp_id, affiliate_id=c.store.affiliate_id)
+        if found is None:
+            raise RetryLater(f"VTEX has {mkp_id} but does not list it yet")
+        await self._integrated(c, doc, found.order_id, mkp_id)
+
+    async def on_processing_result(self, store_id: str, body: dict[str, Any]) -> None:
+        """The notification was recorded by the route; re-read the ledger and act on it."""
+        c = await self.clients(store_id)
+        doc = await self.ledger.get(store_id, str(body.get("linio_order_id")))
+        if doc is None:
+            return
+        results = doc.get("vtex_results") or []
+        latest = next((r for r in reversed(results) if r.get("code") == body.get("code")), None)
+        if latest is None:
+            return
+        result = ProcessingResult(
+            flow=str(latest.get("flow") or body.get("flow") or ""),
+            code=str(latest.get("code") or ""),
+            success=bool(latest.get("success")),
+            marketplace_order_id=str(latest.get("marketplace_order_id") or ""),
+            message=str(latest.get("message") or ""),
+            main_order_id=latest.get("main_order_id"),
+            errors=tuple(latest.get("errors") or ()),
+        )
+        await self.handle_result(c, doc, result, synchronous=False)
+
+    # --- actions --------------------------------------------------------------------------------
+
+    async def _run(self, c: _Clients, doc: dict[str, Any], actions: Iterable[Action]) -> None:
+        for action in actions:
+            if action is Action.APPROVE:
+                await self._approve(c, doc)
+            elif action is Action.RETRY_LATER:
+                await self._publish_retry(c, doc)
+            elif action is Action.LOG_Q and doc.get("placement_attempts"):
+                mkp_id = doc.get("linio_order_number") or doc["linio_order_id"]
+                await self._log(c.store, "order.Q", order_id=mkp_id, marketplace="Linio")
+            elif action is Action.CANCEL_VTEX:
+                await self._cancel_in_vtex(c, doc)
+            elif action is Action.RETURN_INVOICE_VTEX and doc.get("state") in (
+                State.RETURNED,
+                State.FAILED_DELIVERY,
+            ):
+                await self._return_in_vtex(c, doc)
+            elif action is Action.DELIVERED_VTEX:
+                await self._delivered_in_vtex(c, doc)
+            elif action is Action.CANCEL_LINIO:
+                await self._cancel_on_linio(c, doc)
+            # PLACE runs inside `_place`; RETURN_INVOICE_VTEX before a cancel inside
+            # `_cancel_in_vtex`; SEND_* inside the status handlers; SELLER_ACTION and
+            # STOP_RETRIES are the state itself (the dashboard lists those orders).
+
+    async def _publish_retry(self, c: _Clients, doc: dict[str, Any]) -> None:
+        await self.runtime.broker.publish(
+            queue_name("order", c.store.store_id),
+            {
+                "action": "linio_order",
+                "store_id": c.store.store_id,
+                "linio_order_id": doc["linio_order_id"],
+                "source": "retry",
+            },
+        )
+
+    async def _approve(self, c: _Clients, doc: dict[str, Any]) -> None:
+        mkp_id = doc.get("linio_order_number") or doc["linio_order_id"]
+        if doc.get("method") == "fulfillment":
+            await c.vtex.fulfill_order(
+                doc["vtex_order_id"],
+                mkp_id,
+                sales_channel=c.store.sales_channel,
+                affiliate_id=c.store.affiliate_id,
+            )
+            await self._apply(doc, Event.VTEX_APPROVED)
+            return
+        result = await c.vtex.update_order_status(
+            mkp_id,
+            "approved",
+            connector_name=f"vtex-linio-{c.store.store_id}",
+            connector_endpoint=self.connector_endpoint,
+        )
+        await self.ledger.note(doc, vtex_step("approve", result.code))
+
+    async def _cancel_in_vtex(self, c: _Clients, doc: dict[str, Any]) -> None:
+        fresh = await self.ledger.get(doc["store_id"], doc["linio_order_id"]) or doc
+        mkp_id = fresh.get("linio_order_number") or fresh["linio_order_id"]
+        vtex_id = fresh.get("vtex_order_id")
+        if not vtex_id:
+            await self._log(c.store, "order.M", order_id=mkp_id, status="pending")
+            return  # the integration result moves it on (CANCELLING_VTEX + integrated)
+        order = await c.vtex.get_order(vtex_id)
+        now = dt.datetime.now(dt.UTC).isoformat()
+        steps = vtex_cancel_steps(
+            order.status, _lines(fresh), invoice_number=f"DEV-{mkp_id}", issued_at=now
+        )
+        if steps.already:
+            await self._log(c.store, "order.G", order_id=mkp_id, vtex_order_id=vtex_id)
+            await self._apply(fresh, Event.VTEX_CANCELLED)
+            return
+        if steps.return_invoice is not None:
+            await c.vtex.invoice(vtex_id, steps.return_invoice)
+            await self.ledger.note(fresh, vtex_step("return_invoice", "sent"))
+        await c.vtex.cancel_order(vtex_id, reason="Cancelled on Linio")
+        await self.ledger.note(fresh, vtex_step("cancel", "requested"))
+        await self._log(c.store, "order.C", order_id=mkp_id, vtex_order_id=vtex_id)
+
+    async def _return_in_vtex(self, c: _Clients, doc: dict[str, Any]) -> None:
+        vtex_id = doc.get("vtex_order_id")
+        if not vtex_id:
+            return
+        returned = [
+            item
+            for item, status in (doc.get("linio_statuses") or {}).items()
+            if status in ("returned", "failed")
+        ]
+        mkp_id = doc.get("linio_order_number") or doc["linio_order_id"]
+        body = return_invoice(
+            f"DEV-{mkp_id}",
+            _lines(doc),
+            returned,
+            issued_at=dt.datetime.now(dt.UTC).isoformat(),
+        )
+        if body["items"]:
+            await c.vtex.invoice(vtex_id, body)
+            await self.ledger.note(doc, vtex_step("return_invoice", "sent"))
+
+    async def _delivered_in_vtex(self, c: _Clients, doc: dict[str, Any]) -> None:
+        vtex_id = doc.get("vtex_order_id")
+        invoices = [i for i in doc.get("invoices") or [] if i.get("type", "Output") == "Output"]
+        if not vtex_id or not invoices:
+            return
+        await c.vtex.tracking_events(
+            vtex_id,
+            invoices[-1]["invoice_number"],
+            is_delivered=True,
+            delivered_date=dt.datetime.now(dt.UTC).isoformat(),
+        )
+        await self.ledger.note(doc, vtex_step("delivered", "sent"))
+
+    async def _cancel_on_linio(self, c: _Clients, doc: dict[str, Any]) -> None:
+        items = await c.linio.get_order_items(doc["linio_order_id"])
+        reason = cancel_reason(await c.linio.get_failure_reasons()) or "Out of stock"
+        steps = linio_cancel_steps(_statuses(items), reason)
+        for item_id, why in steps.calls:
+            await c.linio.set_status_to_canceled(item_id, why)
+        await self.ledger.note(doc, linio_step("cancel", [i for i, _ in steps.calls], "done"))
+        if steps.refused:
+            mkp_id = doc.get("linio_order_number") or doc["linio_order_id"]
+            await self._log_refused(c, mkp_id, steps.refused, steps.refused_status)
+            await self._apply(doc, Event.LINIO_CANCEL_REFUSED)
+            return
+        await self._apply(doc, Event.LINIO_CANCELLED)
+
+    async def _log_refused(
+        self, c: _Clients, mkp_id: str, items: Iterable[str], linio_status: str
+    ) -> None:
+        item = entry("order.cancel_refused_shipped")
+        params = {"items": ", ".join(items), "order_id": mkp_id, "status": linio_status}
+        await self.runtime.seller_log.write(
+            LogEntry(
+                store_id=c.store.store_id,
+                operation="Order status update",
+                direction="VTEX to Marketplace",
+                status=item.log_status or "warning",
+                business_message=item.render("es", **params),
+                flow="order",
+                code=item.code,
+                order_id=mkp_id,
+                extra={"en": item.render("en", **params)},
+            ),
+            secrets=c.store.secrets(),
+        )
+
+    # --- VTEX → Linio ---------------------------------------------------------------------------
+
+    async def on_status(self, store_id: str, body: dict[str, Any]) -> None:
+        c = await self.clients(store_id)
+        doc = None
+        if body.get("linio_order_id"):
+            doc = await self.ledger.get(store_id, str(body["linio_order_id"]))
+        if doc is None and body.get("vtex_order_id"):
+            doc = await self.ledger.by_vtex_order(str(body["vtex_order_id"]))
+        if doc is None:
+            return
+        action = body.get("action")
+        if action in ("invoice", "tracking"):
+            await self._invoice_to_linio(c, doc, str(body.get("invoice_number") or ""))
+        elif action == "cancel":
+            doc, actions = await self._apply(doc, Event.VTEX_CANCEL)
+            await self._run(c, doc, actions)
+        elif action == "delivered":
+            doc, actions = await self._apply(doc, Event.VTEX_DELIVERED)
+            await self.ledger.note(doc, linio_step("delivered", [], "not supported by the API"))
+
+    async def _invoice_to_linio(self, c: _Clients, doc: dict[str, Any], number: str) -> None:
+        invoice = next(
+            (i for i in doc.get("invoices") or [] if i.get("invoice_number") == number), None
+        )
+        if invoice is None:
+            return
+        mkp_id = doc.get("linio_order_number") or doc["linio_order_id"]
+        if invoice.get("type", "Output") == "Input":
+            return  # a return invoice stays in VTEX
+        done = set(doc.get("linio_invoiced") or [])
+        sent_here = set(invoice.get("linio_items") or [])
+        if not sent_here:
+            cancelled = [i for i, s in (doc.get("linio_statuses") or {}).items() if s == "canceled"]
+            steps = invoice_steps(
+                number, invoice.get("items") or [], _lines(doc), invoiced=done, cancelled=cancelled
+            )
+            if steps.problems:
+                await self._log(
+                    c.store,
+                    "order.invoice_items_unknown",
+                    direction="VTEX to Marketplace",
+                    operation="Invoice sending",
+                    order_id=mkp_id,
+                    **steps.problems[0].params,
+                )
+            event = Event.VTEX_INVOICE if steps.complete else Event.VTEX_INVOICE_PARTIAL
+            doc, actions = await self._apply(doc, event)
+            if Action.RETURN_INVOICE_VTEX in actions or Action.CANCEL_VTEX in actions:
+                await self._run(c, doc, [Action.CANCEL_VTEX])
+                return
+            if Action.SEND_INVOICE not in actions:
+                return
+            for item_id, invoice_number in steps.calls:
+                await c.linio.set_invoice_number(item_id, invoice_number)
+                await self.ledger.add_to_set(doc, "linio_invoiced", [item_id])
+            sent_here = set(steps.item_ids)
+            await self.runtime.storage.db["orders"].update_one(
+                {"_id": doc["_id"], "invoices.invoice_number": number},
+                {"$set": {"invoices.$.linio_items": sorted(sent_here)}},
+            )
+            await self.ledger.note(doc, linio_step("SetInvoiceNumber", sorted(sent_here), "done"))
+        if invoice.get("tracking_number") or c.store.has_automatic_guide:
+            await self._tracking_to_linio(c, doc, invoice, sorted(sent_here))
+
+    async def _tracking_to_linio(
+        self, c: _Clients, doc: dict[str, Any], invoice: dict[str, Any], item_ids: list[str]
+    ) -> None:
+        if not item_ids or invoice.get("linio_ready_to_ship"):
+            return
+        fresh = await self.ledger.get(doc["store_id"], doc["linio_order_id"]) or doc
+        doc, actions = await self._apply(fresh, Event.VTEX_TRACKING)
+        if Action.SEND_TRACKING not in actions:
+            return
+        mkp_id = doc.get("linio_order_number") or doc["linio_order_id"]
+        providers = [] if c.store.has_automatic_guide else await c.linio.get_shipment_providers()
+        step, problems = shipment_step(
+            item_ids,
+            courier=invoice.get("courier"),
+            tracking_number=invoice.get("tracking_number"),
+            courier_map=getattr(c.store, "courier_map", None) or {},
+            providers=providers,
+            automatic_guide=c.store.has_automatic_guide,
+        )
+        if step is None:
+            problem = problems[0]
+            await self._log(
+                c.store,
+                problem.code,
+                operation="Tracking code sending",
+                direction="VTEX to Marketplace",
+                order_id=mkp_id,
+                **problem.params,
+            )
+            await self._apply(doc, Event.LINIO_TRACKING_REFUSED)
+            return
+        try:
+            await c.linio.set_status_to_ready_to_ship(
+                list(step.item_ids),
+                delivery_type=step.delivery_type,
+                shipping_provider=step.shipping_provider,
+                tracking_number=step.tracking_number,
+            )
+        except PermanentError as exc:
+            if "E080" not in str(exc) and getattr(exc, "code", None) not in ("E080", "80", 80):
+                raise
+            problem = provider_refused(
+                order_id=mkp_id,
+                courier=invoice.get("courier"),
+                provider=step.shipping_provider,
+                providers=[p.name for p in providers],
+            )
+            await self._log(
+                c.store,
+                problem.code,
+                operation="Tracking code sending",
+                direction="VTEX to Marketplace",
+                order_id=mkp_id,
+                **problem.params,
+            )
+            await self._apply(doc, Event.LINIO_TRACKING_REFUSED)
+            return
+        await self.runtime.storage.db["orders"].update_one(
+            {"_id": doc["_id"], "invoices.invoice_number": invoice["invoice_number"]},
+            {"$set": {"invoices.$.linio_ready_to_ship": True}},
+        )
+        await self._apply(
+            doc,
+            Event.LINIO_READY_TO_SHIP,
+            timeline=[linio_step("SetStatusToReadyToShip", list(step.item_ids), "done")],
+        )
+
+    # --- polling --------------------------------------------------------------------------------
+
+    async def poll(self, store_id: str, since: dt.datetime) -> int:
+        """GetOrders updated after `since` − look-back (aware, converted to the store's
+        wall-clock time), every page; each order goes to the store's order queue. Orders
+        held for divergence get their approval retried. Returns the orders queued."""
+        c = await self.clients(store_id)
+        after = store_time(c.store.country, since - POLL_LOOK_BACK)
+        count = 0
+        async for order in c.linio.iter_orders(updated_after=after):
+            await self.runtime.broker.publish(
+                queue_name("order", store_id),
+                {
+                    "action": "linio_order",
+                    "store_id": store_id,
+                    "linio_order_id": order.order_id,
+                    "source": "poll",
+                },
+            )
+            count += 1
+        for doc in await self.ledger.in_state(store_id, [State.HELD.value]):
+            doc, actions = await self._apply(doc, Event.SELLER_RETRY)
+            await self._run(c, doc, actions)
+        return count
+
+
+class OrderPoller:
+    """Runs `OrderFlows.poll` for every active store every `interval` seconds; the
+    watermark is the start of the previous round (the look-back covers clock skew)."""
+
+    def __init__(self, flows: OrderFlows, *, interval: float = 60.0) -> None:
+        self.flows = flows
+        self.interval = interval
+        self._since: dict[str, dt.datetime] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    async def round(self) -> int:
+        total = 0
+        for store in await self.flows.runtime.stores.list(active_only=True):
+            started = dt.datetime.now(dt.UTC)
+            since = self._since.get(store.store_id, started - dt.timedelta(days=1))
+            try:
+                total += await self.flows.poll(store.store_id, since)
+            except ClientError as exc:
+                log.warning("order_poll_failed", store=store.store_id, error=str(exc))
+                continue
+            self._since[store.store_id] = started
+        return total
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._forever(), name="order-poller")
+
+    async def _forever(self) -> None:
+        while True:
+            with contextlib.suppress(Exception):
+                await self.round()
+            await asyncio.sleep(self.interval)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+
+# --- consumer factories (registered in handlers/consumers.py) ----------------------------------
+
+_FLOWS: dict[int, OrderFlows] = {}
+
+
+def flows_for(runtime: Runtime) -> OrderFlows:
+    """One OrderFlows per runtime, shared by both consumers (same client cache)."""
+    flows = _FLOWS.get(id(runtime))
+    if flows is None or flows.runtime is not runtime:
+        flows = _FLOWS[id(runtime)] = OrderFlows(runtime)
+    return flows
+
+
+def order_consumer(runtime: Runtime, flows: OrderFlows | None = None) -> Handler:
+    async def handle(message: Message) -> None:
+        flows_ = flows or flows_for(runtime)
+        body = message.body
+        store_id = str(body.get("store_id") or message.store_id)
+        if body.get("action") == "processing_result":
+            await flows_.on_processing_result(store_id, body)
+        else:
+            await flows_.sync_from_linio(
+                store_id, str(body["linio_order_id"]), str(body.get("source") or "queue")
+            )
+
+    return handle
+
+
+def order_status_consumer(runtime: Runtime, flows: OrderFlows | None = None) -> Handler:
+    async def handle(message: Message) -> None:
+        body = message.body
+        store_id = str(body.get("store_id") or message.store_id)
+        await (flows or flows_for(runtime)).on_status(store_id, body)
+
+    return handle

@@ -1,0 +1,63 @@
+"""`POST /linio/{token}/webhook`: Seller Center's webhooks for a store (CLARIFICATIONS §1).
+
+The token in the path names the store; unknown store and wrong token answer the same 404.
+Order events (`onOrderCreated`, `onOrderItemsStatusChanged`) are only hints — Seller Center
+redelivers them for up to 30 days and the payload's keys differ between sources — so the
+handler queues "look at Linio order N" for the store's order consumer, which re-reads the
+order, and answers 200 at once. Other events are acknowledged and ignored here (the catalog
+flow owns the feed and product events).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+
+from aiohttp import web
+
+from app.broker import queue_name
+from app.http_errors import ApiError
+from app.web_keys import RUNTIME
+from clients.linio.models import WebhookCallback
+from domain.stores import Store
+
+ORDER_EVENTS = frozenset({"onOrderCreated", "onOrderItemsStatusChanged"})
+
+
+async def _store_for(request: web.Request, token: str) -> Store:
+    stores = await request.app[RUNTIME].stores.list()
+    for store in stores:
+        if store.notification_token and hmac.compare_digest(token, store.notification_token):
+            return store
+    raise ApiError(404, "unknown_store", "No store answers to this webhook URL.")
+
+
+def _callback(raw: bytes) -> WebhookCallback | None:
+    try:
+        data = json.loads(raw or b"null")
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("payload"), dict):
+        return None
+    return WebhookCallback(str(data.get("event") or ""), data["payload"])
+
+
+async def linio_webhook(request: web.Request) -> web.Response:
+    store = await _store_for(request, request.match_info["token"])
+    callback = _callback(await request.read())
+    # Anything but 200 makes Seller Center retry for 30 days: a body we cannot use is
+    # acknowledged, and says so.
+    if callback is None:
+        return web.json_response({"received": True, "ignored": "not a Seller Center event"})
+    if callback.event not in ORDER_EVENTS or not callback.order_id:
+        return web.json_response({"received": True, "ignored": callback.event})
+    await request.app[RUNTIME].broker.publish(
+        queue_name("order", store.store_id),
+        {
+            "action": "linio_order",
+            "store_id": store.store_id,
+            "linio_order_id": callback.order_id,
+            "source": f"webhook:{callback.event}",
+        },
+    )
+    return web.json_response({"received": True})

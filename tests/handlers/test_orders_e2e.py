@@ -1,0 +1,258 @@
+"""Orders end to end: Linio simulator → our service → VTEX simulator, and back."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestClient
+
+from app.broker import queue_name
+from app.runtime import Runtime
+from app.storage import LOGS, ORDERS
+from domain.stores import Store, StoreCredentials
+from handlers.consumers_orders import (
+    OrderFlows,
+    order_consumer,
+    order_status_consumer,
+    store_time,
+)
+from simulators.linio.connect import sandbox_client
+from simulators.linio.server import LinioSimulator
+from simulators.linio.state import SimSeller
+from simulators.vtex import VtexSimulator
+
+SELLER = SimSeller(user_id="ops@acme.mx", api_key="k" * 40, seller_id="ACME", country="MX")
+
+
+@dataclass
+class World:
+    runtime: Runtime
+    vtex: VtexSimulator
+    linio: LinioSimulator
+    store: Store
+    flows: OrderFlows
+    webhook_url: str
+    http: aiohttp.ClientSession
+
+    def sku(self, n: int = 0) -> tuple[str, Decimal]:
+        """A sellable VTEX SKU id (also its SellerSku) and its price in the trade policy."""
+        sku_id = self.vtex.catalog.healthy_sku_ids()[n]
+        sku = self.vtex.catalog.sku(sku_id)
+        price, _ = self.vtex.catalog.availability(sku, self.vtex.catalog.trade_policy)
+        return str(sku_id), Decimal(price.price) / 100
+
+    def vtex_orders(self, marketplace_order_id: str) -> list[Any]:
+        return [o for o in self.vtex.orders if o.marketplace_order_id == marketplace_order_id]
+
+    async def ledger(self, linio_order_id: str) -> dict[str, Any]:
+        doc = await self.runtime.storage.db[ORDERS].find_one({"linio_order_id": linio_order_id})
+        return doc or {}
+
+    async def until(self, check: Callable[[], Awaitable[bool]], timeout: float = 15.0) -> None:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not await check():
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("condition not met in time")
+            await asyncio.sleep(0.05)
+
+    async def state_is(self, linio_order_id: str, *states: str) -> None:
+        async def check() -> bool:
+            return (await self.ledger(linio_order_id)).get("state") in states
+
+        try:
+            await self.until(check)
+        except AssertionError:
+            doc = await self.ledger(linio_order_id)
+            raise AssertionError(
+                f"state {doc.get('state')!r}, wanted {states}; timeline "
+                f"{[(t['event'], t.get('state'), t.get('code')) for t in doc.get('timeline', [])]}"
+            ) from None
+
+    async def webhook(self, payload: dict[str, Any]) -> int:
+        async with self.http.post(self.webhook_url, json=payload) as response:
+            return response.status
+
+
+@pytest.fixture
+async def world(service: TestClient, runtime: Runtime) -> AsyncIterator[World]:
+    base = str(service.make_url("")).rstrip("/")
+    async with (
+        VtexSimulator("acme", seed=3) as vtex,
+        LinioSimulator([SELLER], webhook_retry_delays=(0.05,)) as linio,
+        aiohttp.ClientSession() as http,
+    ):
+        vtex.catalog.generate(n_skus=20, faulty_share=0.0)
+        vtex.register_affiliate(
+            "LMX", sales_channel=vtex.catalog.trade_policy, search_uri_endpoint=f"{base}/x"
+        )
+        token = vtex.auth_headers()["X-VTEX-API-AppToken"]
+        store = Store(
+            store_id="acme-mx",
+            account="acme",
+            affiliate_id="LMX",
+            sales_channel=vtex.catalog.trade_policy,
+            country="MX",
+            linio_user_id=SELLER.user_id,
+            linio_seller_id=SELLER.seller_id,
+            vtex_base_url=vtex.url,
+            linio_base_url=linio.url,
+            credentials=StoreCredentials(
+                linio_api_key=SELLER.api_key, vtex_app_key=vtex.app_key, vtex_app_token=token
+            ),
+        )
+        await runtime.stores.upsert(store)
+        webhook_url = f"{base}/linio/{store.notification_token}/webhook"
+        await sandbox_client(linio.url, http, SELLER).create_webhook(
+            webhook_url, ["onOrderCreated", "onOrderItemsStatusChanged"]
+        )
+        flows = OrderFlows(runtime, connector_endpoint=base)
+        await runtime.broker.consume(queue_name("order", "acme-mx"), order_consumer(runtime, flows))
+        await runtime.broker.consume(
+            queue_name("order-status", "acme-mx"), order_status_consumer(runtime, flows)
+        )
+        yield World(runtime, vtex, linio, store, flows, webhook_url, http)
+        await linio.settle()
+        await vtex.drain()
+
+
+async def test_a_paid_linio_order_appears_once_in_vtex(world: World) -> None:
+    sku, price = world.sku()
+    order = world.linio.add_order(SELLER.user_id, [(sku, 2, price)])
+    await world.state_is(order.order_id, "approved")
+    [placed] = world.vtex_orders(order.order_number)  # OrderNumber is marketplaceOrderId
+    assert [(i["id"], i["quantity"], i["price"]) for i in placed.items] == [
+        (sku, 2, int(price * 100))
+    ]
+    assert placed.payment_value == 2 * int(price * 100)
+    address = placed.body["shippingData"]["selectedAddresses"][0]
+    assert (address["postalCode"], address["country"], address["street"]) == (
+        "06600",
+        "MEX",
+        "Av. Reforma 222",
+    )
+    assert placed.body["shippingData"]["logisticsInfo"][0]["selectedSla"] == "Normal"
+    assert placed.status == "ready-for-handling"
+    doc = await world.ledger(order.order_id)
+    assert doc["vtex_order_id"] == placed.order_id
+    assert doc["linio_order_number"] == order.order_number
+    assert doc["lines"][0]["item_ids"] == [i.order_item_id for i in order.items]
+    assert doc["vtex_prices"] == {sku: int(price * 100)}
+    logs = await world.runtime.storage.db[LOGS].find({"code": "order.A"}).to_list()
+    assert len(logs) == 1 and placed.order_id in logs[0]["BusinessMessage"]
+
+
+async def test_webhook_polling_and_redelivery_place_the_order_once(world: World) -> None:
+    sku, price = world.sku(1)
+    order = world.linio.add_order(SELLER.user_id, [(sku, 1, price)])
+    # Redelivered event (case webhook-onordercreated-redelivered), plus the polling net.
+    event = {"event": "onOrderCreated", "payload": {"OrderId": int(order.order_id)}}
+    assert await world.webhook(event) == 200
+    assert await world.webhook(event) == 200
+    queued = await world.flows.poll("acme-mx", dt.datetime.now(dt.UTC))
+    assert queued >= 1
+    await world.state_is(order.order_id, "approved")
+    await world.linio.settle()
+    assert await world.webhook(event) == 200
+    await asyncio.sleep(0.3)
+    assert len(world.vtex_orders(order.order_number)) == 1
+    creates = [
+        r for r in world.vtex.requests_to("/api/order-integration/orders") if r.method == "POST"
+    ]
+    assert len(creates) == 1
+
+
+async def test_a_crash_between_vtex_answer_and_our_write_places_nothing_twice(
+    world: World,
+) -> None:
+    sku, price = world.sku(2)
+    order = world.linio.add_order(SELLER.user_id, [(sku, 1, price)])
+    await world.state_is(order.order_id, "approved")
+    [placed] = world.vtex_orders(order.order_number)
+    # As if the process died after VTEX created the order and before the ledger knew it:
+    # the reservation is there (an old lease), the VTEX id is not.
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    await world.runtime.storage.db[ORDERS].update_one(
+        {"linio_order_id": order.order_id},
+        {"$set": {"state": "placing", "placement.at": long_ago}, "$unset": {"vtex_order_id": ""}},
+    )
+    await world.flows.sync_from_linio("acme-mx", order.order_id, "restart")
+    assert len(world.vtex_orders(order.order_number)) == 1
+    doc = await world.ledger(order.order_id)
+    assert doc["vtex_order_id"] == placed.order_id
+    assert doc["state"] in ("integrated", "approved")
+    creates = [
+        r for r in world.vtex.requests_to("/api/order-integration/orders") if r.method == "POST"
+    ]
+    assert len(creates) == 1
+
+
+async def test_an_unpaid_order_is_approved_when_paid(world: World) -> None:
+    sku, price = world.sku(3)
+    order = world.linio.add_order(SELLER.user_id, [(sku, 1, price)], paid=False)
+    await world.state_is(order.order_id, "integrated")
+    [placed] = world.vtex_orders(order.order_number)
+    assert placed.body["marketplaceOrderStatus"] == "new"
+    assert placed.status != "ready-for-handling"
+    world.linio.mark_paid(SELLER.user_id, order.order_id)
+    await world.state_is(order.order_id, "approved")
+    assert world.vtex.order(placed.order_id).status == "ready-for-handling"
+
+
+async def test_invoice_and_tracking_reach_linio_and_items_are_ready_to_ship(world: World) -> None:
+    sku, price = world.sku(4)
+    order = world.linio.add_order(SELLER.user_id, [(sku, 2, price)])
+    await world.state_is(order.order_id, "approved")
+    vtex_id = (await world.ledger(order.order_id))["vtex_order_id"]
+    await world.vtex.invoice_order(
+        vtex_id,
+        invoice_number="F-000777",
+        tracking_number="8055241528464720099314",
+        courier="Estafeta",
+    )
+    await world.state_is(order.order_id, "ready_to_ship")
+    items = world.linio.orders(SELLER.user_id)[order.order_id].items
+    assert [i.invoice_number for i in items] == ["F-000777", "F-000777"]
+    assert {(i.status, i.shipment_provider, i.tracking_code) for i in items} == {
+        ("ready_to_ship", "Estafeta", "8055241528464720099314")
+    }
+
+
+async def test_a_linio_cancellation_cancels_the_vtex_order(world: World) -> None:
+    sku, price = world.sku(5)
+    order = world.linio.add_order(SELLER.user_id, [(sku, 1, price)])
+    await world.state_is(order.order_id, "approved")
+    vtex_id = (await world.ledger(order.order_id))["vtex_order_id"]
+    for item in order.items:
+        world.linio.set_item_status(SELLER.user_id, item.order_item_id, "canceled")
+    await world.state_is(order.order_id, "cancelled")
+    assert world.vtex.order(vtex_id).status == "canceled"
+    codes = await world.runtime.storage.db[LOGS].distinct("code", {"order_id": order.order_number})
+    assert "order.C" in codes
+
+
+async def test_a_vtex_cancellation_cancels_the_linio_items(world: World) -> None:
+    sku, price = world.sku(6)
+    order = world.linio.add_order(SELLER.user_id, [(sku, 2, price)])
+    await world.state_is(order.order_id, "approved")
+    vtex_id = (await world.ledger(order.order_id))["vtex_order_id"]
+    await world.vtex.cancel_order(vtex_id)
+    await world.state_is(order.order_id, "cancelled")
+    items = world.linio.orders(SELLER.user_id)[order.order_id].items
+    assert {(i.status, i.reason) for i in items} == {("canceled", "Out of stock")}
+    assert world.vtex.order(vtex_id).status == "canceled"
+
+
+def test_polling_filters_are_in_the_stores_wall_clock_time():
+    # case getorders-updatedafter-offset-dropped: one instant, one filter, in Mexico's time
+    instant = dt.datetime(2024, 5, 2, 12, 0, tzinfo=dt.UTC)
+    assert store_time("MX", instant) == dt.datetime(2024, 5, 2, 6, 0)
+    assert store_time("CO", instant) == dt.datetime(2024, 5, 2, 7, 0)
+    with pytest.raises(ValueError):
+        store_time("MX", dt.datetime(2024, 5, 2, 12, 0))
