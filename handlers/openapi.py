@@ -280,6 +280,17 @@ ROUTE_DOCS: dict[str, dict[str, dict[str, Any]]] = {
             "OMS cancelled the order (pub twin)", parameters=[PATH_TOKEN, ORDER_ID], ok=RECEIPT
         )
     },
+    "linio_webhook": {
+        "POST": _op(
+            "Seller Center webhook of a store (onOrderCreated, onOrderItemsStatusChanged): "
+            "queued, answered 200 at once",
+            parameters=[
+                {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            ok={"type": "object", "properties": {"received": {"type": "boolean"}}},
+            errors=(404,),
+        )
+    },
     "admin_stores": {
         "GET": {
             "summary": "Dashboard: stores and the URLs to paste into VTEX",
