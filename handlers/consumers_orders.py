@@ -207,8 +207,9 @@ class OrderFlows:
         self,
         store: Store,
         code: str,
+        /,
         *,
-        status: str | None = None,
+        log_status: str | None = None,
         operation: str = "Order status update",
         direction: str = "Marketplace to VTEX",
         order_id: str | None = None,
@@ -222,7 +223,7 @@ class OrderFlows:
                 store_id=store.store_id,
                 operation=operation,
                 direction=direction,
-                status=status or item.log_status or "error",
+                status=log_status or item.log_status or "error",
                 business_message=item.render("es", **params),
                 flow="order",
                 code=code,
@@ -242,22 +243,28 @@ class OrderFlows:
         fields: dict[str, Any] | None = None,
         timeline: list[dict[str, Any]] | None = None,
     ) -> tuple[dict[str, Any], tuple[Action, ...]]:
-        """Move the order by the machine; actions are returned only to the caller whose
-        conditional update won (a concurrent move gets none, so nothing is done twice)."""
-        state = doc.get("state", State.RECEIVED)
-        step = transition(state, event)
-        if step.state == state and not step.actions:
-            if fields or timeline:
-                moved = await self.ledger.move(doc, state, event, fields=fields, timeline=timeline)
-                return moved or doc, ()
-            return doc, ()
-        moved = await self.ledger.move(
-            doc, step.state, event, expect=state, fields=fields, timeline=timeline
-        )
-        if moved is None:  # someone else moved it first: re-read and let them act
-            fresh = await self.ledger.get(doc["store_id"], doc["linio_order_id"])
-            return fresh or doc, ()
-        return moved, step.actions
+        """Move the order by the machine with a conditional update on its current state.
+
+        An event is a fact: when another process moved the order first, the event is
+        applied again to the state it left (so a cancel arriving during an invoice is not
+        lost). Actions go only to the caller whose update won, so nothing runs twice."""
+        for _ in range(5):
+            state = doc.get("state", State.RECEIVED)
+            step = transition(state, event)
+            if step.state == state and not step.actions:
+                if fields or timeline:
+                    moved = await self.ledger.move(
+                        doc, state, event, fields=fields, timeline=timeline
+                    )
+                    return moved or doc, ()
+                return doc, ()
+            moved = await self.ledger.move(
+                doc, step.state, event, expect=state, fields=fields, timeline=timeline
+            )
+            if moved is not None:
+                return moved, step.actions
+            doc = await self.ledger.get(doc["store_id"], doc["linio_order_id"]) or doc
+        raise RetryLater(f"order {doc.get('linio_order_id')} keeps moving; {event} retried")
 
     # --- Linio → VTEX ---------------------------------------------------------------------------
 
@@ -673,7 +680,7 @@ class OrderFlows:
         mkp_id = fresh.get("linio_order_number") or fresh["linio_order_id"]
         vtex_id = fresh.get("vtex_order_id")
         if not vtex_id:
-            await self._log(c.store, "order.M", order_id=mkp_id, status="pending")
+            await self._log(c.store, "order.M", order_id=mkp_id, log_status="pending")
             return  # the integration result moves it on (CANCELLING_VTEX + integrated)
         order = await c.vtex.get_order(vtex_id)
         now = dt.datetime.now(dt.UTC).isoformat()
@@ -684,7 +691,11 @@ class OrderFlows:
             await self._log(c.store, "order.G", order_id=mkp_id, vtex_order_id=vtex_id)
             await self._apply(fresh, Event.VTEX_CANCELLED)
             return
-        if steps.return_invoice is not None:
+        packages = (order.raw.get("packageAttachment") or {}).get("packages") or []
+        returned = {p.get("invoiceNumber") for p in packages if p.get("type") == "Input"}
+        if steps.return_invoice is not None and steps.return_invoice["invoiceNumber"] not in (
+            returned
+        ):
             await c.vtex.invoice(vtex_id, steps.return_invoice)
             await self.ledger.note(fresh, vtex_step("return_invoice", "sent"))
         await c.vtex.cancel_order(vtex_id, reason="Cancelled on Linio")
@@ -733,30 +744,17 @@ class OrderFlows:
         await self.ledger.note(doc, linio_step("cancel", [i for i, _ in steps.calls], "done"))
         if steps.refused:
             mkp_id = doc.get("linio_order_number") or doc["linio_order_id"]
-            await self._log_refused(c, mkp_id, steps.refused, steps.refused_status)
+            await self._log(
+                c.store,
+                "order.cancel_refused_shipped",
+                direction="VTEX to Marketplace",
+                order_id=mkp_id,
+                items=", ".join(steps.refused),
+                status=steps.refused_status,
+            )
             await self._apply(doc, Event.LINIO_CANCEL_REFUSED)
             return
         await self._apply(doc, Event.LINIO_CANCELLED)
-
-    async def _log_refused(
-        self, c: _Clients, mkp_id: str, items: Iterable[str], linio_status: str
-    ) -> None:
-        item = entry("order.cancel_refused_shipped")
-        params = {"items": ", ".join(items), "order_id": mkp_id, "status": linio_status}
-        await self.runtime.seller_log.write(
-            LogEntry(
-                store_id=c.store.store_id,
-                operation="Order status update",
-                direction="VTEX to Marketplace",
-                status=item.log_status or "warning",
-                business_message=item.render("es", **params),
-                flow="order",
-                code=item.code,
-                order_id=mkp_id,
-                extra={"en": item.render("en", **params)},
-            ),
-            secrets=c.store.secrets(),
-        )
 
     # --- VTEX → Linio ---------------------------------------------------------------------------
 

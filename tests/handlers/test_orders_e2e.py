@@ -256,3 +256,96 @@ def test_polling_filters_are_in_the_stores_wall_clock_time():
     assert store_time("CO", instant) == dt.datetime(2024, 5, 2, 7, 0)
     with pytest.raises(ValueError):
         store_time("MX", dt.datetime(2024, 5, 2, 12, 0))
+
+
+async def test_delivery_and_return_reach_vtex(world: World) -> None:
+    sku, price = world.sku(7)
+    order = world.linio.add_order(SELLER.user_id, [(sku, 1, price)])
+    await world.state_is(order.order_id, "approved")
+    vtex_id = (await world.ledger(order.order_id))["vtex_order_id"]
+    await world.vtex.invoice_order(
+        vtex_id, invoice_number="F-1", tracking_number="8055241528464720099314", courier="Estafeta"
+    )
+    await world.state_is(order.order_id, "ready_to_ship")
+    [item] = order.items
+    world.linio.set_item_status(SELLER.user_id, item.order_item_id, "shipped")
+    await world.state_is(order.order_id, "shipped")
+    world.linio.set_item_status(SELLER.user_id, item.order_item_id, "delivered")
+    await world.state_is(order.order_id, "delivered")
+    assert world.vtex.order(vtex_id).invoice("F-1").tracking["isDelivered"] is True
+    world.linio.set_item_status(SELLER.user_id, item.order_item_id, "returned")
+    await world.state_is(order.order_id, "returned")
+    returns = [i for i in world.vtex.order(vtex_id).invoices if i.type == "Input"]
+    assert [(r.value, [x["id"] for x in r.items]) for r in returns] == [(int(price * 100), [sku])]
+
+
+async def test_cancel_during_invoice_ends_cancelled_on_both_sides(world: World) -> None:
+    sku, price = world.sku(8)
+    order = world.linio.add_order(SELLER.user_id, [(sku, 1, price)])
+    await world.state_is(order.order_id, "approved")
+    vtex_id = (await world.ledger(order.order_id))["vtex_order_id"]
+    [item] = order.items
+
+    async def cancel_on_linio() -> None:
+        world.linio.set_item_status(SELLER.user_id, item.order_item_id, "canceled")
+
+    # The seller invoices in VTEX while the buyer cancels on Linio: whichever lands first,
+    # both orders end cancelled and VTEX holds a return invoice when it was invoiced.
+    await asyncio.gather(
+        world.vtex.invoice_order(vtex_id, invoice_number="F-9"),
+        cancel_on_linio(),
+        return_exceptions=True,
+    )
+    await world.state_is(order.order_id, "cancelled")
+    await world.until(lambda: _async(world.vtex.order(vtex_id).status == "canceled"))
+    vtex_order = world.vtex.order(vtex_id)
+    if vtex_order.invoiced_value("Output"):
+        assert vtex_order.invoiced_value("Input") >= vtex_order.invoiced_value("Output")
+    assert world.linio.orders(SELLER.user_id)[order.order_id].items[0].status == "canceled"
+
+
+async def _async(value: bool) -> bool:
+    return value
+
+
+async def test_an_unmapped_seller_sku_is_logged_once_and_never_placed(world: World) -> None:
+    order = world.linio.add_order(SELLER.user_id, [("NOPE-1", 1, "10.00")])
+    await world.state_is(order.order_id, "placement_error")
+    event = {"event": "onOrderCreated", "payload": {"OrderId": int(order.order_id)}}
+    assert await world.webhook(event) == 200
+    await world.flows.sync_from_linio("acme-mx", order.order_id, "test")
+    logs = await world.runtime.storage.db[LOGS].find({"order_id": order.order_number}).to_list()
+    assert [entry["code"] for entry in logs] == ["order.I"]
+    assert "NOPE-1" in logs[0]["BusinessMessage"]
+    assert world.vtex_orders(order.order_number) == []
+
+
+async def test_a_duplicate_without_id_reads_the_vtex_order_id(world: World) -> None:
+    from clients.vtex.inbound import ProcessingResult
+
+    sku, price = world.sku(9)
+    order = world.linio.add_order(SELLER.user_id, [(sku, 1, price)])
+    await world.state_is(order.order_id, "approved")
+    [placed] = world.vtex_orders(order.order_number)
+    await world.runtime.storage.db[ORDERS].update_one(
+        {"linio_order_id": order.order_id},
+        {"$set": {"state": "placed"}, "$unset": {"vtex_order_id": ""}},
+    )
+    doc = await world.ledger(order.order_id)
+    clients = await world.flows.clients("acme-mx")
+    # Real VTEX sends EOI007 with `fields: null`.
+    duplicate = ProcessingResult("PlaceOrder", "EOI007", False, order.order_number)
+    await world.flows.handle_result(clients, doc, duplicate, synchronous=False)
+    assert (await world.ledger(order.order_id))["vtex_order_id"] == placed.order_id
+
+
+async def test_the_webhook_route_answers_at_once_and_refuses_unknown_tokens(world: World) -> None:
+    wrong = world.webhook_url.replace(world.store.notification_token, "not-the-token")
+    async with world.http.post(wrong, json={"event": "onOrderCreated", "payload": {}}) as r:
+        assert r.status == 404
+    async with world.http.post(world.webhook_url, data=b"<not json>") as r:
+        assert r.status == 200  # anything else makes Seller Center retry for 30 days
+    feed = {"event": "onFeedCompleted", "payload": {"Feed": "829a8d2a"}}
+    async with world.http.post(world.webhook_url, json=feed) as r:
+        assert (r.status, (await r.json())["ignored"]) == (200, "onFeedCompleted")
+    assert await world.runtime.broker.depth(queue_name("order", "acme-mx")) == 0
