@@ -349,3 +349,20 @@ async def test_the_webhook_route_answers_at_once_and_refuses_unknown_tokens(worl
     async with world.http.post(world.webhook_url, json=feed) as r:
         assert (r.status, (await r.json())["ignored"]) == (200, "onFeedCompleted")
     assert await world.runtime.broker.depth(queue_name("order", "acme-mx")) == 0
+
+
+async def test_a_price_divergence_waits_for_the_seller_and_is_then_approved(world: World) -> None:
+    world.vtex.price_divergence_rule = "manual"
+    sku, price = world.sku(10)
+    linio_price = price + Decimal("10.00")  # a store markup on Linio
+    order = world.linio.add_order(SELLER.user_id, [(sku, 1, linio_price)])
+    await world.state_is(order.order_id, "held")
+    [placed] = world.vtex_orders(order.order_number)
+    assert placed.items[0]["price"] == int(linio_price * 100)  # never "fixed" to VTEX's
+    codes = await world.runtime.storage.db[LOGS].distinct("code", {"order_id": order.order_number})
+    assert "order.EOI011" in codes
+    await world.vtex.authorize_divergence(placed.order_id)
+    await world.flows.poll("acme-mx", dt.datetime.now(dt.UTC))
+    await world.state_is(order.order_id, "approved")
+    assert world.vtex.order(placed.order_id).status == "ready-for-handling"
+    assert (await world.ledger(order.order_id))["vtex_prices"] == {sku: int(price * 100)}
