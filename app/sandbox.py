@@ -1,8 +1,10 @@
 """Sandbox mode (SANDBOX=1): the service runs against its own VTEX and Linio simulators.
 
 A seller or a reviewer can try the whole connector without accounts: `serve` starts both
-simulators on loopback, creates a demo store wired to them and registers the affiliate in
-the simulated VTEX, so a catalog change there reaches this service like a real one.
+simulators on loopback, creates a demo store wired to them, registers the affiliate in
+the simulated VTEX and this service's webhook in the simulated Seller Center, so a catalog
+change there reaches this service like a real one, and `demo_orders` makes Linio buyers
+order (paid and unpaid) so orders flow end to end.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 
 from app.runtime import Runtime
 from domain.stores import Store, StoreCredentials
 from simulators.linio import LinioSimulator, SimSeller
+from simulators.linio.connect import sandbox_client
 from simulators.vtex import DEFAULT_APP_TOKEN, VtexSimulator
 
 SANDBOX_STORE = "sandbox-mx"
@@ -26,6 +30,24 @@ class Sandbox:
     vtex: VtexSimulator
     linio: LinioSimulator
     store: Store
+    seller: SimSeller
+
+    def demo_orders(self, *, paid: int = 2, unpaid: int = 1) -> list[str]:
+        """Linio orders of sellable SKUs at their VTEX price (SellerSku = VTEX SKU id);
+        the unpaid ones become paid with `linio.mark_paid`. Returns the Linio order ids."""
+        catalog = self.vtex.catalog
+        made = []
+        for n, sku_id in enumerate(catalog.healthy_sku_ids()[: paid + unpaid]):
+            price, _ = catalog.availability(catalog.sku(sku_id), catalog.trade_policy)
+            if price is None:
+                continue
+            order = self.linio.add_order(
+                self.seller.user_id,
+                [(str(sku_id), 1, Decimal(price.price) / 100)],
+                paid=n < paid,
+            )
+            made.append(order.order_id)
+        return made
 
 
 @asynccontextmanager
@@ -68,4 +90,8 @@ async def run_sandbox(runtime: Runtime) -> AsyncIterator[Sandbox]:
             sales_channel=store.sales_channel,
             search_uri_endpoint=search_endpoint,
         )
-        yield Sandbox(vtex=vtex, linio=linio, store=store)
+        await sandbox_client(linio.url, runtime.http, seller).create_webhook(
+            f"{runtime.settings.public_base_url}/linio/{store.notification_token}/webhook",
+            ["onOrderCreated", "onOrderItemsStatusChanged"],
+        )
+        yield Sandbox(vtex=vtex, linio=linio, store=store, seller=seller)
