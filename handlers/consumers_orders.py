@@ -38,7 +38,7 @@ import structlog
 from app.broker import Handler, Message, queue_name
 from app.runtime import Runtime
 from app.storage import SKU_STATES
-from clients.errors import ClientError, PermanentError
+from clients.errors import ClientError, NotFoundError, PermanentError, TransientError
 from clients.linio.account import LinioAccount
 from clients.linio.client import LinioClient
 from clients.linio.models import Order, OrderItem
@@ -96,8 +96,9 @@ POLL_LOOK_BACK = dt.timedelta(minutes=30)
 _RETRY_CODES = {"EOI002", "EOI006", "EOI008", "EOI010"}
 
 
-class RetryLater(Exception):
-    """The order must be looked at again later (the broker's retry delay)."""
+class RetryLater(TransientError):
+    """The order must be looked at again later (the broker's retry delay): VTEX has not
+    indexed it yet, or another process holds its placement."""
 
 
 @dataclass
@@ -341,10 +342,8 @@ class OrderFlows:
         for sku in skus:
             try:
                 context = await c.vtex.sku_context(sku, c.store.sales_channel)
-            except ClientError as exc:
-                if getattr(exc, "status", None) == 404 or type(exc).__name__ == "NotFoundError":
-                    continue  # the simulation reports it missing (log D)
-                raise
+            except NotFoundError:
+                continue  # the simulation reports it missing (log D)
             if not context.is_active or not context.in_trade_policy(c.store.sales_channel):
                 inactive.add(sku)
         return inactive

@@ -312,13 +312,20 @@ def place(
             problems.append(Problem("order.sku_not_simulated", "D", params))
             continue
         vtex_prices[sku] = simulated.selling_price or simulated.price
-        in_stock = simulated.availability == "available" and simulated.stock_balance >= quantity
+        # `quantity` is what VTEX can sell of the quantity asked; `stockBalance` may be absent.
+        stock = simulated.stock_balance if simulated.stock_balance is not None else None
+        in_stock = (
+            simulated.availability in (None, "available")
+            and simulated.quantity >= quantity
+            and (stock is None or stock >= quantity)
+        )
         if not in_stock:
+            shown = min(simulated.quantity, stock) if stock is not None else simulated.quantity
             problems.append(
                 Problem(
                     "order.sku_out_of_stock",
                     "D",
-                    {"sku_id": sku, "stock": simulated.stock_balance, "quantity": quantity},
+                    {"sku_id": sku, "stock": shown, "quantity": quantity},
                 )
             )
         sla = _cheapest(simulated.slas)

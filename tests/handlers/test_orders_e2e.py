@@ -73,6 +73,7 @@ class World:
             raise AssertionError(
                 f"state {doc.get('state')!r}, wanted {states}; timeline "
                 f"{[(t['event'], t.get('state'), t.get('code')) for t in doc.get('timeline', [])]}"
+                f"; problems {doc.get('problems')}"
             ) from None
 
     async def webhook(self, payload: dict[str, Any]) -> int:

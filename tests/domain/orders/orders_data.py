@@ -109,7 +109,8 @@ EXPRESS = Sla("express", "Express", 4000, "1bd", "delivery")
 
 
 def simulated(sku: str, *, price: int = 10000, stock: int = 10, slas=(NORMAL, EXPRESS)):
-    return SimulatedItem(sku, price, price, price, 1, stock, tuple(slas))
+    # VTEX answers `quantity` = what it can sell of the quantity asked (capped by stock).
+    return SimulatedItem(sku, price, price, price, stock, stock, tuple(slas))
 
 
 def simulation(*items: SimulatedItem) -> Simulation:
