@@ -43,7 +43,7 @@ from clients.linio.account import LinioAccount
 from clients.linio.client import LinioClient
 from clients.linio.models import Order, OrderItem
 from clients.vtex.client import SimulationItem, VtexClient
-from clients.vtex.inbound import ProcessingResult
+from clients.vtex.inbound import PayloadError, ProcessingResult, parse_invoice
 from clients.vtex.transport import VtexCredentials
 from domain.errors import entry
 from domain.errors.orders import result_code
@@ -910,7 +910,34 @@ class OrderFlows:
         for doc in await self.ledger.in_state(store_id, [State.HELD.value]):
             doc, actions = await self._apply(doc, Event.SELLER_RETRY)
             await self._run(c, doc, actions)
+        await self.reconcile_invoices(store_id)
         return count
+
+    async def reconcile_invoices(self, store_id: str) -> int:
+        """Safety net for lost invoice callbacks (VTEX only logs a failed delivery): read
+        each order awaiting its invoice or tracking from OMS and handle the invoices
+        (`packageAttachment.packages`) the ledger does not have yet. Returns how many."""
+        c = await self.clients(store_id)
+        waiting = [s.value for s in (State.APPROVED, State.PARTIALLY_INVOICED, State.INVOICED)]
+        found = 0
+        for doc in await self.ledger.in_state(store_id, waiting):
+            if not doc.get("vtex_order_id"):
+                continue
+            order = await c.vtex.get_order(doc["vtex_order_id"])
+            packages = (order.raw.get("packageAttachment") or {}).get("packages") or []
+            for package in packages:
+                try:
+                    notification = parse_invoice(package)
+                except PayloadError:
+                    continue
+                if notification.type != "Output":
+                    continue
+                fresh = await self.ledger.get(store_id, doc["linio_order_id"]) or doc
+                if await self.ledger.record_invoice(fresh, notification):
+                    found += 1
+                    fresh = await self.ledger.get(store_id, doc["linio_order_id"]) or fresh
+                    await self._invoice_to_linio(c, fresh, notification.invoice_number)
+        return found
 
 
 class OrderPoller:

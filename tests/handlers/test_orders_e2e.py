@@ -367,3 +367,22 @@ async def test_a_price_divergence_waits_for_the_seller_and_is_then_approved(worl
     await world.state_is(order.order_id, "approved")
     assert world.vtex.order(placed.order_id).status == "ready-for-handling"
     assert (await world.ledger(order.order_id))["vtex_prices"] == {sku: int(price * 100)}
+
+
+async def test_an_invoice_whose_callback_was_lost_is_found_by_the_poller(world: World) -> None:
+    sku, price = world.sku(11)
+    order = world.linio.add_order(SELLER.user_id, [(sku, 1, price)])
+    await world.state_is(order.order_id, "approved")
+    vtex_id = (await world.ledger(order.order_id))["vtex_order_id"]
+    world.vtex.order(vtex_id).marketplace_services_endpoint = None  # the callback is lost
+    await world.vtex.invoice_order(
+        vtex_id,
+        invoice_number="F-LOST",
+        tracking_number="8055241528464720099314",
+        courier="Estafeta",
+    )
+    assert (await world.ledger(order.order_id))["state"] == "approved"
+    await world.flows.poll("acme-mx", dt.datetime.now(dt.UTC))
+    await world.state_is(order.order_id, "ready_to_ship")
+    [item] = world.linio.orders(SELLER.user_id)[order.order_id].items
+    assert (item.invoice_number, item.status) == ("F-LOST", "ready_to_ship")
