@@ -31,21 +31,18 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import structlog
 
-from app.broker import Handler, Message, queue_name
-from app.runtime import Runtime
-from app.storage import SKU_STATES
+from app.broker import Broker, Handler, Message
+from app.client_pool import ClientPool
+from app.settings import Settings
+from app.storage import ORDERS, SKU_STATES, Storage
 from clients.errors import ClientError, NotFoundError, PermanentError, TransientError
-from clients.linio.account import LinioAccount
 from clients.linio.client import LinioClient
 from clients.linio.models import Order, OrderItem
 from clients.vtex.client import SimulationItem, VtexClient
 from clients.vtex.inbound import PayloadError, ProcessingResult, parse_invoice
-from clients.vtex.transport import VtexCredentials
-from domain.errors import entry
 from domain.errors.orders import result_code
 from domain.orders.ledger import (
     OrderLedger,
@@ -76,21 +73,21 @@ from domain.orders.status import (
     shipment_step,
     vtex_cancel_steps,
 )
-from domain.seller_log import LogEntry
-from domain.stores import Store
+from domain.seller_log import LogEntry, SellerLog
+from domain.stores import Store, StoreRepository
+from domain.work import (
+    LinioOrderWork,
+    MalformedWork,
+    OrderResultWork,
+    OrderStatusWork,
+    parse_work,
+)
 
 log = structlog.get_logger(__name__)
 
 MAX_PLACEMENT_RETRIES = 5
 """EOI002/006/010 and approval EOI008 are retried this often, then become seller actions."""
 
-TIME_ZONES = {
-    "MX": "America/Mexico_City",
-    "CO": "America/Bogota",
-    "PE": "America/Lima",
-    "CL": "America/Santiago",
-    "AR": "America/Argentina/Buenos_Aires",
-}
 POLL_LOOK_BACK = dt.timedelta(minutes=30)
 
 _RETRY_CODES = {"EOI002", "EOI006", "EOI008", "EOI010"}
@@ -108,49 +105,6 @@ class _Clients:
     linio: LinioClient
 
 
-def _vtex_client(runtime: Runtime, store: Store) -> VtexClient:
-    creds = store.credentials
-    credentials = (
-        VtexCredentials(store.account, cookie=creds.vtex_cookie)
-        if creds.vtex_cookie and not creds.vtex_app_token
-        else VtexCredentials(
-            store.account, app_key=creds.vtex_app_key, app_token=creds.vtex_app_token
-        )
-    )
-    return VtexClient(
-        credentials,
-        session=runtime.http,
-        policy=runtime.outbound,
-        base_url=store.vtex_base_url or None,
-    )
-
-
-def _linio_client(runtime: Runtime, store: Store) -> LinioClient:
-    account = LinioAccount(
-        store.linio_user_id,
-        store.credentials.linio_api_key,
-        store.linio_seller_id,
-        store.country,
-        store.linio_environment,
-    )
-    return LinioClient(
-        account,
-        session=runtime.http,
-        policy=runtime.outbound,
-        base_url=store.linio_base_url or None,
-    )
-
-
-def store_time(country: str, instant: dt.datetime) -> dt.datetime:
-    """`instant` (aware) as the naive wall-clock time of the store's country, which is how
-    Seller Center reads GetOrders' date filters (case getorders-updatedafter-offset-dropped:
-    12:00 UTC is 06:00 in Mexico City)."""
-    zone = ZoneInfo(TIME_ZONES.get(country.upper(), "UTC"))
-    if instant.tzinfo is None:
-        raise ValueError("store_time needs an aware datetime")
-    return instant.astimezone(zone).replace(tzinfo=None)
-
-
 def _statuses(items: Iterable[OrderItem]) -> dict[str, str]:
     return {i.order_item_id: (i.status or "").lower() for i in items}
 
@@ -166,29 +120,35 @@ class OrderFlows:
     """The order work of one process; `connector_endpoint` is this service's public base
     URL without query string (VTEX appends its callback paths to it)."""
 
-    def __init__(self, runtime: Runtime, *, connector_endpoint: str | None = None) -> None:
-        self.runtime = runtime
-        self.ledger = OrderLedger(runtime.storage.db)
-        self.connector_endpoint = (connector_endpoint or runtime.settings.public_base_url).rstrip(
-            "/"
-        )
-        self._clients: dict[str, _Clients] = {}
+    def __init__(
+        self,
+        *,
+        storage: Storage,
+        broker: Broker,
+        stores: StoreRepository,
+        seller_log: SellerLog,
+        clients: ClientPool,
+        ledger: OrderLedger,
+        settings: Settings,
+        connector_endpoint: str | None = None,
+        **_: Any,
+    ) -> None:
+        self.db = storage.db
+        self.broker = broker
+        self.stores = stores
+        self.seller_log = seller_log
+        self.pool = clients
+        self.ledger = ledger
+        self.connector_endpoint = (connector_endpoint or settings.public_base_url).rstrip("/")
 
     # --- plumbing -----------------------------------------------------------------------------
 
     async def clients(self, store_id: str) -> _Clients:
-        """Per-store clients (one LinioClient per seller: it holds the rate limiter). To be
-        replaced by the lead's per-store client pool."""
-        store = await self.runtime.stores.get(store_id)
+        """The store and its pooled clients (one LinioClient per seller: its limiter)."""
+        store = await self.stores.get(store_id)
         if store is None:
             raise PermanentError(f"unknown store {store_id}")
-        cached = self._clients.get(store_id)
-        if cached is None or cached.store != store:
-            cached = _Clients(
-                store, _vtex_client(self.runtime, store), _linio_client(self.runtime, store)
-            )
-            self._clients[store_id] = cached
-        return cached
+        return _Clients(store, self.pool.vtex(store), self.pool.linio(store))
 
     def settings_for(self, store: Store) -> PlacementSettings:
         return PlacementSettings(
@@ -218,20 +178,18 @@ class OrderFlows:
         destination: Any = None,
         **params: Any,
     ) -> None:
-        item = entry(code)
-        await self.runtime.seller_log.write(
+        await self.seller_log.write(
             LogEntry(
                 store_id=store.store_id,
                 operation=operation,
                 direction=direction,
-                status=log_status or item.log_status or "error",
-                business_message=item.render("es", **params),
-                flow="order",
                 code=code,
+                params=params,
+                status=log_status,
+                flow="order",
                 order_id=order_id,
                 content_source=mask_personal(source),
                 content_destination=mask_personal(destination),
-                extra={"en": item.render("en", **params)},
             ),
             secrets=store.secrets(),
         )
@@ -325,7 +283,7 @@ class OrderFlows:
         rule (the VTEX SKU id is the SellerSku, as Linio's own plugin does)."""
         wanted = sorted(set(seller_skus))
         found: dict[str, str] = {}
-        cursor = self.runtime.storage.db[SKU_STATES].find(
+        cursor = self.db[SKU_STATES].find(
             {"store_id": store.store_id, "seller_sku": {"$in": wanted}},
             {"seller_sku": 1, "sku_id": 1},
         )
@@ -509,7 +467,7 @@ class OrderFlows:
                     "order.I",
                     order_id=marketplace_order_id,
                     marketplace_order_id=marketplace_order_id,
-                    problems=render_problems(mine, "es") or detail,
+                    problems=render_problems(mine, "en") or detail,
                 )
             else:
                 for problem in mine:
@@ -645,14 +603,8 @@ class OrderFlows:
             # STOP_RETRIES are the state itself (the dashboard lists those orders).
 
     async def _publish_retry(self, c: _Clients, doc: dict[str, Any]) -> None:
-        await self.runtime.broker.publish(
-            queue_name("order", c.store.store_id),
-            {
-                "action": "linio_order",
-                "store_id": c.store.store_id,
-                "linio_order_id": doc["linio_order_id"],
-                "source": "retry",
-            },
+        await self.broker.publish_work(
+            LinioOrderWork(c.store.store_id, linio_order_id=doc["linio_order_id"], source="replay")
         )
 
     async def _approve(self, c: _Clients, doc: dict[str, Any]) -> None:
@@ -812,7 +764,7 @@ class OrderFlows:
                 await c.linio.set_invoice_number(item_id, invoice_number)
                 await self.ledger.add_to_set(doc, "linio_invoiced", [item_id])
             sent_here = set(steps.item_ids)
-            await self.runtime.storage.db["orders"].update_one(
+            await self.db[ORDERS].update_one(
                 {"_id": doc["_id"], "invoices.invoice_number": number},
                 {"$set": {"invoices.$.linio_items": sorted(sent_here)}},
             )
@@ -877,7 +829,7 @@ class OrderFlows:
             )
             await self._apply(doc, Event.LINIO_TRACKING_REFUSED)
             return
-        await self.runtime.storage.db["orders"].update_one(
+        await self.db[ORDERS].update_one(
             {"_id": doc["_id"], "invoices.invoice_number": invoice["invoice_number"]},
             {"$set": {"invoices.$.linio_ready_to_ship": True}},
         )
@@ -890,21 +842,16 @@ class OrderFlows:
     # --- polling --------------------------------------------------------------------------------
 
     async def poll(self, store_id: str, since: dt.datetime) -> int:
-        """GetOrders updated after `since` − look-back (aware, converted to the store's
-        wall-clock time), every page; each order goes to the store's order queue. Orders
-        held for divergence get their approval retried. Returns the orders queued."""
+        """GetOrders updated after `since` − look-back (aware; the Linio client writes it in
+        the seller's time zone, as Seller Center reads it), every page; each order goes to
+        the store's order queue. Orders held for divergence get their approval retried and
+        invoices whose callback was lost are picked up. Returns the orders queued."""
         c = await self.clients(store_id)
-        after = store_time(c.store.country, since - POLL_LOOK_BACK)
+        after = since - POLL_LOOK_BACK  # aware: the client writes it in the seller's zone
         count = 0
         async for order in c.linio.iter_orders(updated_after=after):
-            await self.runtime.broker.publish(
-                queue_name("order", store_id),
-                {
-                    "action": "linio_order",
-                    "store_id": store_id,
-                    "linio_order_id": order.order_id,
-                    "source": "poll",
-                },
+            await self.broker.publish_work(
+                LinioOrderWork(store_id, linio_order_id=order.order_id, source="poll")
             )
             count += 1
         for doc in await self.ledger.in_state(store_id, [State.HELD.value]):
@@ -952,7 +899,7 @@ class OrderPoller:
 
     async def round(self) -> int:
         total = 0
-        for store in await self.flows.runtime.stores.list(active_only=True):
+        for store in await self.flows.stores.list(active_only=True):
             started = dt.datetime.now(dt.UTC)
             since = self._since.get(store.store_id, started - dt.timedelta(days=1))
             try:
@@ -981,36 +928,40 @@ class OrderPoller:
 
 # --- consumer factories (registered in handlers/consumers.py) ----------------------------------
 
-_FLOWS: dict[int, OrderFlows] = {}
 
+def order_consumer(*, flows: OrderFlows | None = None, **resources: Any) -> Handler:
+    """`order.<store>`: Linio orders to mirror (`linio_order`) and VTEX's results
+    (`order_result`)."""
+    flows = flows or OrderFlows(**resources)
 
-def flows_for(runtime: Runtime) -> OrderFlows:
-    """One OrderFlows per runtime, shared by both consumers (same client cache)."""
-    flows = _FLOWS.get(id(runtime))
-    if flows is None or flows.runtime is not runtime:
-        flows = _FLOWS[id(runtime)] = OrderFlows(runtime)
-    return flows
-
-
-def order_consumer(runtime: Runtime, flows: OrderFlows | None = None) -> Handler:
     async def handle(message: Message) -> None:
-        flows_ = flows or flows_for(runtime)
-        body = message.body
-        store_id = str(body.get("store_id") or message.store_id)
-        if body.get("action") == "processing_result":
-            await flows_.on_processing_result(store_id, body)
+        work = parse_work(message.body)
+        if isinstance(work, LinioOrderWork):
+            source = f"{work.source}:{work.event}" if work.event else work.source
+            await flows.sync_from_linio(work.store_id, work.linio_order_id, source)
+        elif isinstance(work, OrderResultWork):
+            body = {"linio_order_id": work.linio_order_id, "code": work.code, "flow": work.flow}
+            await flows.on_processing_result(work.store_id, body)
         else:
-            await flows_.sync_from_linio(
-                store_id, str(body["linio_order_id"]), str(body.get("source") or "queue")
-            )
+            raise MalformedWork(f"{work.kind} does not belong to the order queue")
 
     return handle
 
 
-def order_status_consumer(runtime: Runtime, flows: OrderFlows | None = None) -> Handler:
+def order_status_consumer(*, flows: OrderFlows | None = None, **resources: Any) -> Handler:
+    """`order-status.<store>`: VTEX invoices, tracking, deliveries and cancels for Linio."""
+    flows = flows or OrderFlows(**resources)
+
     async def handle(message: Message) -> None:
-        body = message.body
-        store_id = str(body.get("store_id") or message.store_id)
-        await (flows or flows_for(runtime)).on_status(store_id, body)
+        work = parse_work(message.body)
+        if not isinstance(work, OrderStatusWork):
+            raise MalformedWork(f"{work.kind} does not belong to the order-status queue")
+        body = {
+            "action": work.action,
+            "linio_order_id": work.linio_order_id,
+            "vtex_order_id": work.vtex_order_id,
+            "invoice_number": work.invoice_number,
+        }
+        await flows.on_status(work.store_id, body)
 
     return handle

@@ -15,21 +15,21 @@ import json
 
 from aiohttp import web
 
-from app.broker import queue_name
 from app.http_errors import ApiError
-from app.web_keys import RUNTIME
+from app.web_keys import BROKER, STORES
 from clients.linio.models import WebhookCallback
 from domain.stores import Store
+from domain.work import LinioOrderWork
 
 ORDER_EVENTS = frozenset({"onOrderCreated", "onOrderItemsStatusChanged"})
 
 
 async def _store_for(request: web.Request, token: str) -> Store:
-    stores = await request.app[RUNTIME].stores.list()
+    stores = await request.app[STORES].list()
     for store in stores:
         if store.notification_token and hmac.compare_digest(token, store.notification_token):
             return store
-    raise ApiError(404, "unknown_store", "No store answers to this webhook URL.")
+    raise ApiError("order.webhook_unknown")
 
 
 def _callback(raw: bytes) -> WebhookCallback | None:
@@ -51,13 +51,12 @@ async def linio_webhook(request: web.Request) -> web.Response:
         return web.json_response({"received": True, "ignored": "not a Seller Center event"})
     if callback.event not in ORDER_EVENTS or not callback.order_id:
         return web.json_response({"received": True, "ignored": callback.event})
-    await request.app[RUNTIME].broker.publish(
-        queue_name("order", store.store_id),
-        {
-            "action": "linio_order",
-            "store_id": store.store_id,
-            "linio_order_id": callback.order_id,
-            "source": f"webhook:{callback.event}",
-        },
+    await request.app[BROKER].publish_work(
+        LinioOrderWork(
+            store.store_id,
+            linio_order_id=callback.order_id,
+            source="webhook",
+            event=callback.event,
+        )
     )
     return web.json_response({"received": True})

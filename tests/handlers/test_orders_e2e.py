@@ -21,7 +21,6 @@ from handlers.consumers_orders import (
     OrderFlows,
     order_consumer,
     order_status_consumer,
-    store_time,
 )
 from simulators.linio.connect import sandbox_client
 from simulators.linio.server import LinioSimulator
@@ -113,10 +112,10 @@ async def world(service: TestClient, runtime: Runtime) -> AsyncIterator[World]:
         await sandbox_client(linio.url, http, SELLER).create_webhook(
             webhook_url, ["onOrderCreated", "onOrderItemsStatusChanged"]
         )
-        flows = OrderFlows(runtime, connector_endpoint=base)
-        await runtime.broker.consume(queue_name("order", "acme-mx"), order_consumer(runtime, flows))
+        flows = OrderFlows(**runtime.resources(), connector_endpoint=base)
+        await runtime.broker.consume(queue_name("order", "acme-mx"), order_consumer(flows=flows))
         await runtime.broker.consume(
-            queue_name("order-status", "acme-mx"), order_status_consumer(runtime, flows)
+            queue_name("order-status", "acme-mx"), order_status_consumer(flows=flows)
         )
         yield World(runtime, vtex, linio, store, flows, webhook_url, http)
         await linio.settle()
@@ -250,13 +249,15 @@ async def test_a_vtex_cancellation_cancels_the_linio_items(world: World) -> None
     assert world.vtex.order(vtex_id).status == "canceled"
 
 
-def test_polling_filters_are_in_the_stores_wall_clock_time():
-    # case getorders-updatedafter-offset-dropped: one instant, one filter, in Mexico's time
-    instant = dt.datetime(2024, 5, 2, 12, 0, tzinfo=dt.UTC)
-    assert store_time("MX", instant) == dt.datetime(2024, 5, 2, 6, 0)
-    assert store_time("CO", instant) == dt.datetime(2024, 5, 2, 7, 0)
-    with pytest.raises(ValueError):
-        store_time("MX", dt.datetime(2024, 5, 2, 12, 0))
+async def test_polling_asks_seller_center_in_the_stores_time_zone(world: World) -> None:
+    # case getorders-updatedafter-offset-dropped: the instant reaches Seller Center as
+    # Mexico City wall-clock time (UTC-6), never as the UTC digits.
+    instant = dt.datetime(2024, 5, 2, 18, 0, tzinfo=dt.UTC)
+    await world.flows.poll("acme-mx", instant)
+    [query] = [r for r in world.linio.requests if r.action == "GetOrders"][-1:]
+    assert (
+        dict(query.query)["UpdatedAfter"] == "2024-05-02T11:30:00"
+    )  # 18:00 UTC − 30 min look-back
 
 
 async def test_delivery_and_return_reach_vtex(world: World) -> None:
