@@ -118,7 +118,7 @@ def _lines(doc: dict[str, Any]) -> list[PlacedLine]:
 
 class OrderFlows:
     """The order work of one process; `connector_endpoint` is this service's public base
-    URL without query string (VTEX appends its callback paths to it)."""
+    URL (default: the PUBLIC_BASE_URL setting); each store's endpoint adds `/vtex/{token}`."""
 
     def __init__(
         self,
@@ -139,7 +139,7 @@ class OrderFlows:
         self.seller_log = seller_log
         self.pool = clients
         self.ledger = ledger
-        self.connector_endpoint = (connector_endpoint or settings.public_base_url).rstrip("/")
+        self.base_url = (connector_endpoint or settings.public_base_url).rstrip("/")
 
     # --- plumbing -----------------------------------------------------------------------------
 
@@ -150,16 +150,21 @@ class OrderFlows:
             raise PermanentError(f"unknown store {store_id}")
         return _Clients(store, self.pool.vtex(store), self.pool.linio(store))
 
+    def connector_endpoint(self, store: Store) -> str:
+        """The store's connector endpoint, `{base}/vtex/{token}` (no query string): VTEX
+        appends the processing-result and OMS callback paths to it."""
+        return store.endpoints(self.base_url)[1]
+
     def settings_for(self, store: Store) -> PlacementSettings:
         return PlacementSettings(
             connector_name=f"vtex-linio-{store.store_id}",
-            connector_endpoint=self.connector_endpoint,
+            connector_endpoint=self.connector_endpoint(store),
             affiliate_id=store.affiliate_id,
             sales_channel=store.sales_channel,
             country=store.country,
             fob=store.has_automatic_guide,
             method=getattr(store, "order_method", "channel"),
-            marketplace_services_endpoint=self.connector_endpoint,
+            marketplace_services_endpoint=self.connector_endpoint(store),
             seller_id=store.vtex_seller_id or "1",
             postal_codes=getattr(store, "postal_codes", None) or {},
         )
@@ -622,7 +627,7 @@ class OrderFlows:
             mkp_id,
             "approved",
             connector_name=f"vtex-linio-{c.store.store_id}",
-            connector_endpoint=self.connector_endpoint,
+            connector_endpoint=self.connector_endpoint(c.store),
         )
         await self.ledger.note(doc, vtex_step("approve", result.code))
 

@@ -1,6 +1,7 @@
 """`POST /linio/{token}/webhook`: Seller Center's webhooks for a store (CLARIFICATIONS §1).
 
-The token in the path names the store; unknown store and wrong token answer the same 404.
+The token in the path names the store (`store_for_token`: unknown store and wrong token
+answer the same 404).
 Order events (`onOrderCreated`, `onOrderItemsStatusChanged`) are only hints — Seller Center
 redelivers them for up to 30 days and the payload's keys differ between sources — so the
 handler queues "look at Linio order N" for the store's order consumer, which re-reads the
@@ -10,26 +11,16 @@ flow owns the feed and product events).
 
 from __future__ import annotations
 
-import hmac
 import json
 
 from aiohttp import web
 
-from app.http_errors import ApiError
-from app.web_keys import BROKER, STORES
+from app.web_keys import BROKER
 from clients.linio.models import WebhookCallback
-from domain.stores import Store
 from domain.work import LinioOrderWork
+from handlers.store_auth import store_for_token
 
 ORDER_EVENTS = frozenset({"onOrderCreated", "onOrderItemsStatusChanged"})
-
-
-async def _store_for(request: web.Request, token: str) -> Store:
-    stores = await request.app[STORES].list()
-    for store in stores:
-        if store.notification_token and hmac.compare_digest(token, store.notification_token):
-            return store
-    raise ApiError("order.webhook_unknown")
 
 
 def _callback(raw: bytes) -> WebhookCallback | None:
@@ -43,7 +34,7 @@ def _callback(raw: bytes) -> WebhookCallback | None:
 
 
 async def linio_webhook(request: web.Request) -> web.Response:
-    store = await _store_for(request, request.match_info["token"])
+    store = await store_for_token(request)
     callback = _callback(await request.read())
     # Anything but 200 makes Seller Center retry for 30 days: a body we cannot use is
     # acknowledged, and says so.

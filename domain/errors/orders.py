@@ -707,30 +707,7 @@ _PROBLEMS = (
     ),
 )
 
-_ANSWERS = (
-    _e(
-        "order.webhook_unknown",
-        flow="api",
-        log_status=None,
-        http_status=404,
-        when=(
-            "Seller Center llama a una URL de webhook que no es de ninguna tienda (token "
-            "desconocido o equivocado: responden igual).",
-            "Seller Center calls a webhook URL that belongs to no store (unknown or wrong "
-            "token: both answer the same).",
-        ),
-        message=(
-            "Ninguna tienda responde a esta URL de webhook.",
-            "No store answers to this webhook URL.",
-        ),
-        action=(
-            "Registra en Seller Center la URL de webhook que muestra el panel de la tienda.",
-            "Register in Seller Center the webhook URL the store's dashboard shows.",
-        ),
-    ),
-)
-
-ENTRIES: dict[str, ErrorEntry] = entries(*_LETTERS, *_RESULTS, *_PROBLEMS, *_ANSWERS)
+ENTRIES: dict[str, ErrorEntry] = entries(*_LETTERS, *_RESULTS, *_PROBLEMS)
 
 RESULT_CODES = frozenset(e.code.removeprefix("order.") for e in _RESULTS) - {"result_unknown"}
 """The SOI/EOI codes the catalogue knows; anything else renders as `order.result_unknown`."""

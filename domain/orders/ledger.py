@@ -67,6 +67,7 @@ def linio_step(action: str, item_ids: list[str], outcome: str) -> dict[str, Any]
 def vtex_step(action: str, outcome: str) -> dict[str, Any]:
     return _timeline("vtex_step", action=action, outcome=outcome)
 
+
 # Per-order limits: no caller can grow an order document towards the 16 MiB BSON limit,
 # where every later write for that order would fail.
 MAX_INVOICES = 50

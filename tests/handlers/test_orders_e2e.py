@@ -75,6 +75,10 @@ class World:
                 f"; problems {doc.get('problems')}"
             ) from None
 
+    async def logged(self, order_number: str, code: str) -> bool:
+        logs = self.runtime.storage.db[LOGS]
+        return await logs.count_documents({"order_id": order_number, "code": code}) > 0
+
     async def webhook(self, payload: dict[str, Any]) -> int:
         async with self.http.post(self.webhook_url, json=payload) as response:
             return response.status
@@ -144,6 +148,7 @@ async def test_a_paid_linio_order_appears_once_in_vtex(world: World) -> None:
     assert doc["linio_order_number"] == order.order_number
     assert doc["lines"][0]["item_ids"] == [i.order_item_id for i in order.items]
     assert doc["vtex_prices"] == {sku: int(price * 100)}
+    await world.until(lambda: world.logged(order.order_number, "order.A"))
     logs = await world.runtime.storage.db[LOGS].find({"code": "order.A"}).to_list()
     assert len(logs) == 1 and placed.order_id in logs[0]["BusinessMessage"]
 
@@ -233,8 +238,7 @@ async def test_a_linio_cancellation_cancels_the_vtex_order(world: World) -> None
         world.linio.set_item_status(SELLER.user_id, item.order_item_id, "canceled")
     await world.state_is(order.order_id, "cancelled")
     assert world.vtex.order(vtex_id).status == "canceled"
-    codes = await world.runtime.storage.db[LOGS].distinct("code", {"order_id": order.order_number})
-    assert "order.C" in codes
+    await world.until(lambda: world.logged(order.order_number, "order.C"))
 
 
 async def test_a_vtex_cancellation_cancels_the_linio_items(world: World) -> None:
@@ -274,9 +278,18 @@ async def test_delivery_and_return_reach_vtex(world: World) -> None:
     await world.state_is(order.order_id, "shipped")
     world.linio.set_item_status(SELLER.user_id, item.order_item_id, "delivered")
     await world.state_is(order.order_id, "delivered")
-    assert world.vtex.order(vtex_id).invoice("F-1").tracking["isDelivered"] is True
+
+    async def delivered() -> bool:
+        return bool((world.vtex.order(vtex_id).invoice("F-1").tracking or {}).get("isDelivered"))
+
+    await world.until(delivered)
     world.linio.set_item_status(SELLER.user_id, item.order_item_id, "returned")
     await world.state_is(order.order_id, "returned")
+
+    async def returned() -> bool:  # the return invoice follows the state change
+        return any(i.type == "Input" for i in world.vtex.order(vtex_id).invoices)
+
+    await world.until(returned)
     returns = [i for i in world.vtex.order(vtex_id).invoices if i.type == "Input"]
     assert [(r.value, [x["id"] for x in r.items]) for r in returns] == [(int(price * 100), [sku])]
 
