@@ -843,6 +843,32 @@ class OrderFlows:
             Event.LINIO_READY_TO_SHIP,
             timeline=[linio_step("SetStatusToReadyToShip", list(step.item_ids), "done")],
         )
+        await self._keep_documents(c, doc, list(step.item_ids))
+
+    async def _keep_documents(self, c: _Clients, doc: dict[str, Any], item_ids: list[str]) -> None:
+        """The shipping label and Linio's invoice document (GetDocument, once the items are
+        ready to ship), kept in the ledger for the seller to download. A document Seller
+        Center does not have (E034/E035) is noted, not retried."""
+        for kind in ("shippingLabel", "invoice"):
+            try:
+                documents = await c.linio.get_document(kind, item_ids)
+            except PermanentError as exc:
+                await self.ledger.note(doc, linio_step(f"GetDocument {kind}", item_ids, str(exc)))
+                continue
+            kept = [
+                {
+                    "type": d.document_type or kind,
+                    "mime_type": d.mime_type,
+                    "file": d.file,
+                    "items": item_ids,
+                    "at": dt.datetime.now(dt.UTC),
+                }
+                for d in documents
+            ]
+            if kept:
+                await self.db[ORDERS].update_one(
+                    {"_id": doc["_id"]}, {"$push": {"documents": {"$each": kept}}}
+                )
 
     # --- polling --------------------------------------------------------------------------------
 

@@ -228,6 +228,11 @@ async def test_invoice_and_tracking_reach_linio_and_items_are_ready_to_ship(worl
         ("ready_to_ship", "Estafeta", "8055241528464720099314")
     }
 
+    async def documents() -> set[str]:
+        return {d["type"] for d in (await world.ledger(order.order_id)).get("documents", [])}
+
+    await world.until(lambda: _async_set(documents(), {"shippingLabel", "invoice"}))
+
 
 async def test_a_linio_cancellation_cancels_the_vtex_order(world: World) -> None:
     sku, price = world.sku(5)
@@ -321,6 +326,10 @@ async def test_cancel_during_invoice_ends_cancelled_on_both_sides(world: World) 
 
 async def _async(value: bool) -> bool:
     return value
+
+
+async def _async_set(found: Any, wanted: set[str]) -> bool:
+    return await found == wanted
 
 
 async def test_an_unmapped_seller_sku_is_logged_once_and_never_placed(world: World) -> None:
