@@ -109,7 +109,7 @@ async def _start_web(settings: Settings, runtime: Runtime) -> web.AppRunner:
 
 
 async def _serve(settings: Settings, *, web_role: bool, worker_role: bool) -> None:
-    from handlers.consumers import CONSUMERS
+    from handlers.consumers import CONSUMERS, SCHEDULES
 
     async with open_runtime(settings) as runtime, AsyncExitStack() as stack:
         if settings.sandbox and web_role:
@@ -122,7 +122,7 @@ async def _serve(settings: Settings, *, web_role: bool, worker_role: bool) -> No
                 flush=True,
             )
         runners = [await _start_web(settings, runtime)] if web_role else []
-        worker = Worker(runtime, CONSUMERS) if worker_role else None
+        worker = Worker(runtime, CONSUMERS, schedules=SCHEDULES) if worker_role else None
         if worker is not None:
             await worker.start()
             log.info("worker_started", broker=runtime.broker.kind)

@@ -84,6 +84,12 @@ ENV_VARS: tuple[EnvVar, ...] = (
     EnvVar("RETRY_BASE_DELAY", "1.0", "2", "seconds before the first retry; doubles each time"),
     EnvVar("RETRY_MAX_DELAY", "300", "600", "longest delay between two retries, seconds"),
     EnvVar(
+        "ORDER_POLL_INTERVAL",
+        "60",
+        "120",
+        "seconds between two GetOrders rounds of the safety net that catches lost webhooks",
+    ),
+    EnvVar(
         "SANDBOX",
         "0",
         "1",
@@ -113,6 +119,7 @@ class Settings:
     retry_max_attempts: int = 10
     retry_base_delay: float = 1.0
     retry_max_delay: float = 300.0
+    order_poll_interval: float = 60.0
     sandbox: bool = False
 
     @property
@@ -188,6 +195,7 @@ class Settings:
             retry_max_attempts=attempts,
             retry_base_delay=_float(raw, "RETRY_BASE_DELAY", 0.001, 3600),
             retry_max_delay=_float(raw, "RETRY_MAX_DELAY", 0.001, 86400),
+            order_poll_interval=_float(raw, "ORDER_POLL_INTERVAL", 1, 86400),
             sandbox=_bool(raw, "SANDBOX"),
         )
 

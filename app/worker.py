@@ -16,7 +16,7 @@ import structlog
 
 from app.broker import queue_name
 from app.runtime import Runtime
-from handlers.consumers import ConsumerFactory
+from handlers.consumers import ConsumerFactory, ScheduleFactory
 
 log = structlog.get_logger(__name__)
 
@@ -29,9 +29,11 @@ class Worker:
         runtime: Runtime,
         consumers: Mapping[str, ConsumerFactory],
         *,
+        schedules: Mapping[str, ScheduleFactory] | None = None,
         sync_interval: float = 5.0,
     ) -> None:
         self.runtime = runtime
+        self._schedules = [factory(**runtime.resources()) for factory in (schedules or {}).values()]
         self._handlers = {
             context: factory(**runtime.resources()) for context, factory in consumers.items()
         }
@@ -55,6 +57,8 @@ class Worker:
 
     async def start(self) -> None:
         await self.sync()
+        for schedule in self._schedules:
+            schedule.start()
         self._task = asyncio.create_task(self._sync_forever(), name="worker-sync")
 
     async def _sync_forever(self) -> None:
@@ -74,6 +78,8 @@ class Worker:
                 log.warning("worker_sync_failed", error=str(exc))
 
     async def stop(self) -> None:
+        for schedule in self._schedules:
+            await schedule.stop()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

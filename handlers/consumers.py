@@ -10,11 +10,36 @@ takes only its app key: consumers never see the whole runtime.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, Protocol
 
 from app.broker import Handler
+from app.settings import Settings
 from handlers import consumers_orders
 
 ConsumerFactory = Callable[..., Handler]
+
+
+class Schedule(Protocol):
+    """A periodic job of the worker (order polling, reconciliation): started and stopped
+    with it."""
+
+    def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+ScheduleFactory = Callable[..., Schedule]
+
+
+def _order_poller(*, settings: Settings, **resources: Any) -> Schedule:
+    flows = consumers_orders.OrderFlows(settings=settings, **resources)
+    return consumers_orders.OrderPoller(flows, interval=settings.order_poll_interval)
+
+
+# Periodic jobs by name; factories take resources by keyword like the consumers.
+SCHEDULES: dict[str, ScheduleFactory] = {
+    "order-poll": _order_poller,
+}
 
 CONSUMERS: dict[str, ConsumerFactory] = {
     "order": consumers_orders.order_consumer,

@@ -70,3 +70,31 @@ def test_operator_logs_mask_secrets() -> None:
     assert event["api_key"] == "***" and event["payload"]["appToken"] == "***"
     assert "abc123" not in line and "tok-999" not in line and "plain-key-777" not in line
     assert event["payload"]["IdSku"] == "1"
+
+
+async def test_worker_runs_its_schedules_with_the_resources_they_name(runtime: Runtime) -> None:
+    events: list[str] = []
+
+    class Job:
+        def __init__(self, *, settings: object, **_: object) -> None:
+            assert settings is runtime.settings
+
+        def start(self) -> None:
+            events.append("start")
+
+        async def stop(self) -> None:
+            events.append("stop")
+
+    worker = Worker(runtime, {}, schedules={"job": Job}, sync_interval=0.05)
+    await worker.start()
+    await worker.stop()
+    assert events == ["start", "stop"]
+
+
+def test_the_order_poller_is_scheduled_every_order_poll_interval(runtime: Runtime) -> None:
+    from handlers.consumers import SCHEDULES
+    from handlers.consumers_orders import OrderPoller
+
+    poller = SCHEDULES["order-poll"](**runtime.resources())
+    assert isinstance(poller, OrderPoller)
+    assert poller.interval == runtime.settings.order_poll_interval
