@@ -102,6 +102,12 @@ class Store:
     vtex_seller_id: str = "1"
     dock_id: str = ""
     has_automatic_guide: bool = False
+    # Orders: "channel" (Channel Order API, VTEX's current method) or "fulfillment" (the older
+    # place + fulfill); VTEX courier name → Linio shipment provider; normalised city → the
+    # postal code VTEX's shipping policies use for it (Chile and Peru send no postal code).
+    order_method: str = "channel"
+    courier_map: dict[str, str] = field(default_factory=dict)
+    postal_codes: dict[str, str] = field(default_factory=dict)
     active: bool = True
     email: str = ""
     allow_franchise_accounts: bool = False
@@ -136,6 +142,8 @@ class Store:
             problems.append(f"country {self.country!r} must be one of {', '.join(COUNTRIES)}")
         if "@" not in self.linio_user_id:
             problems.append("Seller Center user must be the seller's login e-mail")
+        if self.order_method not in ("channel", "fulfillment"):
+            problems.append("order method must be channel or fulfillment")
         if self.linio_environment not in ("production", "staging"):
             problems.append("Seller Center environment must be production or staging")
         if self.simulation_country and not _ALPHA3.match(self.simulation_country):

@@ -163,10 +163,10 @@ class OrderFlows:
             sales_channel=store.sales_channel,
             country=store.country,
             fob=store.has_automatic_guide,
-            method=getattr(store, "order_method", "channel"),
+            method=store.order_method,  # type: ignore[arg-type]
             marketplace_services_endpoint=self.connector_endpoint(store),
             seller_id=store.vtex_seller_id or "1",
-            postal_codes=getattr(store, "postal_codes", None) or {},
+            postal_codes=store.postal_codes,
         )
 
     async def _log(
@@ -792,7 +792,7 @@ class OrderFlows:
             item_ids,
             courier=invoice.get("courier"),
             tracking_number=invoice.get("tracking_number"),
-            courier_map=getattr(c.store, "courier_map", None) or {},
+            courier_map=c.store.courier_map,
             providers=providers,
             automatic_guide=c.store.has_automatic_guide,
         )

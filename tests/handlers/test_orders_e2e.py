@@ -409,3 +409,15 @@ async def test_an_invoice_whose_callback_was_lost_is_found_by_the_poller(world: 
     await world.state_is(order.order_id, "ready_to_ship")
     [item] = world.linio.orders(SELLER.user_id)[order.order_id].items
     assert (item.invoice_number, item.status) == ("F-LOST", "ready_to_ship")
+
+
+async def test_a_store_on_the_older_method_places_then_fulfills(world: World) -> None:
+    """Stores configured for fulfillment orders (spec §3.6) use place + fulfill."""
+    fulfillment = Store(**{**world.store.__dict__, "order_method": "fulfillment"})
+    await world.runtime.stores.upsert(fulfillment)
+    sku, price = world.sku(1)
+    order = world.linio.add_order(SELLER.user_id, [(sku, 1, price)])
+    await world.state_is(order.order_id, "approved")
+    [placed] = world.vtex_orders(order.order_number)
+    assert placed.via == "fulfillment"
+    assert [(i["id"], i["quantity"]) for i in placed.items] == [(sku, 1)]
