@@ -20,6 +20,7 @@ from app.secrets_box import SecretBox
 from app.settings import Settings
 from app.storage import Storage, open_storage
 from clients.outbound import OutboundPolicy
+from domain.catalog.feeds import FeedScheduler
 from domain.catalog.intake import NotificationIntake
 from domain.catalog.states import SkuStates
 from domain.orders.ledger import OrderLedger
@@ -42,6 +43,7 @@ class Runtime:
     intake: NotificationIntake
     ledger: OrderLedger
     clients: ClientPool
+    feed_scheduler: FeedScheduler
 
     def resources(self) -> dict[str, Any]:
         """Each resource by its field name, for consumer factories (`handlers/consumers.py`)."""
@@ -80,6 +82,7 @@ async def open_runtime(settings: Settings, *, start_broker: bool = True) -> Asyn
                 intake=intake,
                 ledger=OrderLedger(storage.db),
                 clients=ClientPool(http, outbound),
+                feed_scheduler=FeedScheduler(storage.db, broker),
             )
         finally:
             await intake.close()

@@ -26,6 +26,8 @@ ORDERS = "orders"
 LOGS = "logs"
 DEAD_LETTERS = "dead_letters"
 NOTIFICATIONS = "notifications"
+FEED_STAGING = "feed_staging"
+FEED_QUOTA = "feed_quota"
 
 
 def index_plan(settings: Settings) -> dict[str, list[IndexModel]]:
@@ -47,6 +49,10 @@ def index_plan(settings: Settings) -> dict[str, list[IndexModel]]:
         SKU_STATES: [
             IndexModel([("store_id", ASCENDING), ("sku_id", ASCENDING)], unique=True),
             IndexModel([("store_id", ASCENDING), ("status", ASCENDING)]),
+            IndexModel([("store_id", ASCENDING), ("seller_sku", ASCENDING)]),
+        ],
+        FEED_STAGING: [
+            IndexModel([("store_id", ASCENDING), ("seller_sku", ASCENDING)], unique=True),
         ],
         FEEDS: [
             IndexModel([("feed_id", ASCENDING)], unique=True),

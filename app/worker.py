@@ -51,7 +51,9 @@ class Worker:
             for context, handler in self._handlers.items():
                 name = queue_name(context, store_id)
                 if name not in self._consuming:
-                    await self.runtime.broker.consume(name, handler)
+                    # A handler may ask for its own prefetch (the feed owner: 1).
+                    prefetch = getattr(handler, "prefetch", None)
+                    await self.runtime.broker.consume(name, handler, prefetch=prefetch)
                     self._consuming.add(name)
                     log.info("consuming", queue=name)
 

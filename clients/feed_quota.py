@@ -78,6 +78,16 @@ class FeedQuota:
         else:
             self._tokens = 1.0 - max(retry_after, 0.0) / self._refill_every
 
+    def level(self) -> float:
+        """Tokens now, fractional (negative after a penalty): what a restart must restore."""
+        return self._refill()
+
+    def restore(self, tokens: float, elapsed: float) -> None:
+        """Continue from a saved `level()` taken `elapsed` seconds ago (wall clock), so a
+        restart does not hand out the free burst again."""
+        self._tokens = min(tokens + max(elapsed, 0.0) / self._refill_every, float(self.free_calls))
+        self._updated = self._clock()
+
     def snapshot(self) -> dict[str, float]:
         """{"tokens": whole calls available now, "next_slot_in": seconds} for the dashboard."""
         return {"tokens": float(max(int(self._refill()), 0)), "next_slot_in": self.next_slot_in()}

@@ -15,6 +15,7 @@ from handlers import (
     catalog_notification,
     health,
     linio_webhook,
+    linio_feed_webhook,
     openapi,
     order_callbacks,
     store_config,
@@ -45,4 +46,5 @@ ROUTE_HANDLERS: dict[str, RouteHandler] = {
     "vtex_logs": vtex_logs.vtex_logs,
     "admin_stores": admin_pages.stores_page,
     "admin_rotate_token": admin_pages.rotate_token,
+    "linio_feed_webhook": linio_feed_webhook.feed_webhook,
 }

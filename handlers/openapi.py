@@ -159,7 +159,23 @@ def _op(
     return operation
 
 
+PATH_TOKEN = {
+    "name": "token",
+    "in": "path",
+    "required": True,
+    "description": "The store's secret, as shown on the dashboard",
+    "schema": {"type": "string"},
+}
+
 ROUTE_DOCS: dict[str, dict[str, dict[str, Any]]] = {
+    "linio_feed_webhook": {
+        "POST": _op(
+            "Seller Center webhook (onFeedCompleted, product events): nudges the feed owner",
+            request={"type": "object"},
+            parameters=[PATH_TOKEN],
+            errors=(404,),
+        )
+    },
     "health": {"GET": _op("Liveness", errors=())},
     "ready": {"GET": _op("Readiness: MongoDB and broker reachable", errors=(503,))},
     "openapi": {"GET": _op("This document", errors=())},

@@ -36,8 +36,18 @@ from app.broker.base import (
     decide,
     failure_headers,
 )
+from app.broker.names import split_queue_name
 
 log = structlog.get_logger(__name__)
+
+
+def queue_arguments(queue: str) -> dict[str, Any] | None:
+    """Feed queues have one active consumer across every worker process (RabbitMQ's
+    single-active-consumer): the seller's feed owner. Others stand by and take over when
+    it goes away. Every declaration of a queue must pass the same arguments."""
+    if split_queue_name(queue)[0] == "feed":
+        return {"x-single-active-consumer": True}
+    return None
 
 
 def _attempt(incoming: AbstractIncomingMessage) -> int:
@@ -101,7 +111,7 @@ class RabbitBroker(Broker):
             if queue in self._declared:
                 return
             channel = self._channel
-            await channel.declare_queue(queue, durable=True)
+            await channel.declare_queue(queue, durable=True, arguments=queue_arguments(queue))
             await channel.declare_queue(
                 f"{queue}.retry",
                 durable=True,
@@ -181,7 +191,9 @@ class RabbitBroker(Broker):
         await self.declare(queue)
         work_channel = await self._connection.channel()
         await work_channel.set_qos(prefetch_count=prefetch or self._prefetch)
-        work_queue = await work_channel.declare_queue(queue, durable=True)
+        work_queue = await work_channel.declare_queue(
+            queue, durable=True, arguments=queue_arguments(queue)
+        )
 
         async def on_work(incoming: AbstractIncomingMessage) -> None:
             await self._on_message(queue, incoming, handler)

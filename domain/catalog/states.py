@@ -13,6 +13,8 @@ that read already saw the change (`begin_processing`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -115,3 +117,174 @@ class SkuStates:
 
     async def get(self, store_id: str, sku_id: str) -> dict[str, Any] | None:
         return await self._collection.find_one({"store_id": store_id, "sku_id": sku_id})
+
+    # --- the states table's feed side (issue 9 "States table") ---------------------------
+    #
+    # Per SKU: `seller_sku` and `shop_sku` (Linio's ids), `on_linio` (Seller Center has the
+    # product), `content_hash` (of the content fields last sent), `last_price` and
+    # `last_stock` (the Price/SalePrice/Quantity last sent), `feed_ids` (the last 20 feeds
+    # that carried the SKU), `feed_attempts`, `last_result` ({result, messages, feed_id,
+    # action, at}) and `stages.<stage>` (UTC datetime, one per STAGES entry).
+
+    async def stamp(
+        self, store_id: str, sku_id: str, stage: str, at: dt.datetime | None = None
+    ) -> None:
+        """Record when the SKU reached `stage` (one of STAGES); UTC."""
+        if stage not in STAGES:
+            raise ValueError(f"unknown stage {stage!r}; expected one of {STAGES}")
+        await self._collection.update_one(
+            {"store_id": store_id, "sku_id": sku_id},
+            {
+                "$set": {f"stages.{stage}": at or dt.datetime.now(dt.UTC)},
+                "$setOnInsert": {"published": False, "created_at": dt.datetime.now(dt.UTC)},
+            },
+            upsert=True,
+        )
+
+    async def record_sent(
+        self, store_id: str, feed_id: str, action: str, sent: Iterable[SentSku]
+    ) -> None:
+        """A feed carrying these SKUs was accepted for processing by Seller Center."""
+        now = dt.datetime.now(dt.UTC)
+        updates = []
+        for item in sent:
+            fields: dict[str, Any] = {
+                "seller_sku": item.seller_sku,
+                "stages.sent": now,
+                "feed_status": "in_flight",
+            }
+            fields.update(_sent_values(item.fields))
+            updates.append(
+                UpdateOne(
+                    {"store_id": store_id, "sku_id": item.sku_id},
+                    {
+                        "$set": fields,
+                        "$inc": {"feed_attempts": 1},
+                        "$push": {"feed_ids": {"$each": [feed_id], "$slice": -20}},
+                        "$setOnInsert": {"published": False, "created_at": now},
+                    },
+                    upsert=True,
+                )
+            )
+        if updates:
+            await self._collection.bulk_write(updates, ordered=False)
+
+    async def record_results(
+        self, store_id: str, feed_id: str, action: str, results: Iterable[SkuResult]
+    ) -> None:
+        """Each SKU's outcome of a finished feed: its last result and stage timestamps.
+
+        Accepted means live (CLARIFICATIONS §7: Seller Center's feed result accepted it);
+        an accepted ProductCreate makes the SKU known on Linio, an accepted ProductRemove
+        forgets it.
+        """
+        now = dt.datetime.now(dt.UTC)
+        updates = []
+        for item in results:
+            fields: dict[str, Any] = {
+                "seller_sku": item.seller_sku,
+                "stages.confirmed": now,
+                "feed_status": item.result,
+                "last_result": {
+                    "result": item.result,
+                    "messages": list(item.messages),
+                    "feed_id": feed_id,
+                    "action": action,
+                    "at": now,
+                },
+            }
+            if item.result == "accepted":
+                fields["stages.live"] = now
+                fields["feed_attempts"] = 0
+                if action == "ProductCreate":
+                    fields["on_linio"] = True
+                    fields["published"] = True
+                elif action == "ProductRemove":
+                    fields["on_linio"] = False
+                    fields["published"] = False
+            updates.append(
+                UpdateOne(
+                    {"store_id": store_id, "sku_id": item.sku_id},
+                    {"$set": fields, "$setOnInsert": {"created_at": now}},
+                    upsert=True,
+                )
+            )
+        if updates:
+            await self._collection.bulk_write(updates, ordered=False)
+
+    async def link(
+        self,
+        store_id: str,
+        sku_id: str,
+        seller_sku: str,
+        *,
+        on_linio: bool | None = None,
+        shop_sku: str | None = None,
+    ) -> None:
+        """Tie the VTEX SKU to its SellerSku (and ShopSku, and whether Linio has it)."""
+        fields: dict[str, Any] = {"seller_sku": seller_sku}
+        if on_linio is not None:
+            fields["on_linio"] = on_linio
+        if shop_sku is not None:
+            fields["shop_sku"] = shop_sku
+        await self._collection.update_one(
+            {"store_id": store_id, "sku_id": sku_id},
+            {
+                "$set": fields,
+                "$setOnInsert": {"published": False, "created_at": dt.datetime.now(dt.UTC)},
+            },
+            upsert=True,
+        )
+
+    async def on_linio(self, store_id: str, seller_skus: Iterable[str]) -> set[str]:
+        """The SellerSkus among these that Seller Center has (as far as we know)."""
+        wanted = list(seller_skus)
+        if not wanted:
+            return set()
+        cursor = self._collection.find(
+            {"store_id": store_id, "seller_sku": {"$in": wanted}, "on_linio": True},
+            {"seller_sku": 1},
+        )
+        return {doc["seller_sku"] async for doc in cursor}
+
+
+STAGES = ("notified", "read", "validated", "sent", "confirmed", "live")
+CONTENT_EXCLUDED = frozenset(
+    {"SellerSku", "Price", "SalePrice", "SaleStartDate", "SaleEndDate", "Quantity", "Images"}
+)
+
+
+@dataclass(frozen=True)
+class SentSku:
+    sku_id: str
+    seller_sku: str
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SkuResult:
+    sku_id: str
+    seller_sku: str
+    result: str  # accepted | rejected | retry
+    messages: tuple[str, ...] = ()
+
+
+def content_hash(fields: dict[str, Any]) -> str:
+    """sha256 of the content fields (everything but price, stock and images), canonical JSON."""
+    content = {k: v for k, v in fields.items() if k not in CONTENT_EXCLUDED}
+    raw = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def _sent_values(fields: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    price = {
+        k: fields[k] for k in ("Price", "SalePrice", "SaleStartDate", "SaleEndDate") if k in fields
+    }
+    if price:
+        out["last_price"] = {k: (str(v) if v is not None else None) for k, v in price.items()}
+    if "Quantity" in fields:
+        out["last_stock"] = fields["Quantity"]
+    if any(k not in CONTENT_EXCLUDED for k in fields):
+        out["content_hash"] = content_hash(fields)
+    return out

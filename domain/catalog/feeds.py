@@ -1,0 +1,397 @@
+"""Where the feed scheduler keeps its work: staged changes, feed documents, the feed quota.
+
+- `feed_staging`: one document per store and SellerSku with the changes not yet confirmed
+  by Seller Center (`fields.<name> = {value, version, kind}`, `create`, `remove`,
+  `attempts`), the VTEX `sku_id`, `in_flight` (our id of the feed carrying it, or None) and
+  `rev`, a revision counter: every write is read–coalesce–write guarded by `rev`, so
+  concurrent consumers staging the same SKU never lose a change and the pure
+  `lots.coalesce` is the only merge rule.
+- `feeds`: one document per feed: `_id` (ours), `feed_id` (Seller Center's RequestId once
+  sent, `pending:<_id>` before), `store_id`, `action`, `priority`, `skus`, `entries`
+  (SellerSku, VTEX sku_id and the versions carried), `status` (sending, then Seller
+  Center's Queued/Processing/Finished/Canceled/Error), `created_at`, `sent_at`,
+  `finished_at`, `webhook_at`, `polls`, `result` ({processed, failed, errors: [{sku, code,
+  message}]}).
+- `feed_quota`: per store the feed quota's level when last saved (wall clock), so a
+  restart does not hand out the free burst again, and the feeds sent on the seller's local
+  day (CLARIFICATIONS §2: "today" is the seller's day).
+
+`FeedScheduler.stage` is the API the catalog, price and stock consumers call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import random
+import time
+import uuid
+import zoneinfo
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from bson.decimal128 import Decimal128
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from app.broker import Broker, queue_name
+from app.storage import FEED_QUOTA, FEED_STAGING, FEEDS
+from clients.feed_quota import FeedQuota
+from domain.catalog.lots import Change, Entry, Pending, PlannedFeed, Staged, coalesce
+
+COUNTRY_ZONES = {
+    "MX": "America/Mexico_City",
+    "CL": "America/Santiago",
+    "CO": "America/Bogota",
+    "PE": "America/Lima",
+}
+IN_FLIGHT = ("sending", "Queued", "Processing")
+
+
+def seller_today(country: str, now: dt.datetime | None = None) -> str:
+    """The seller's local date (ISO) for a Linio country code; UTC for an unknown one."""
+    zone = zoneinfo.ZoneInfo(COUNTRY_ZONES.get(country.upper(), "UTC"))
+    return (now or dt.datetime.now(dt.UTC)).astimezone(zone).date().isoformat()
+
+
+def version_now() -> int:
+    """A change version for a value about to be read now (nanoseconds since the epoch)."""
+    return time.time_ns()
+
+
+# --- BSON round trip of Seller Center values (Decimal money) ------------------------------
+
+
+def to_bson(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return Decimal128(value)
+    if isinstance(value, dict):
+        return {k: to_bson(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_bson(v) for v in value]
+    return value
+
+
+def from_bson(value: Any) -> Any:
+    if isinstance(value, Decimal128):
+        return value.to_decimal()
+    if isinstance(value, dict):
+        return {k: from_bson(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [from_bson(v) for v in value]
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def _pending(doc: dict[str, Any]) -> Pending:
+    fields = {
+        name: Staged(from_bson(s["value"]), int(s["version"]), s["kind"])
+        for name, s in (doc.get("fields") or {}).items()
+    }
+    return Pending(
+        doc["seller_sku"], fields, doc.get("create"), doc.get("remove"), doc.get("attempts", 0)
+    )
+
+
+def _pending_fields(pending: Pending) -> dict[str, Any]:
+    return {
+        "fields": {
+            name: {"value": to_bson(s.value), "version": s.version, "kind": s.kind}
+            for name, s in pending.fields.items()
+        },
+        "create": pending.create,
+        "remove": pending.remove,
+        "attempts": pending.attempts,
+    }
+
+
+@dataclass(frozen=True)
+class StagedSku:
+    pending: Pending
+    sku_id: str
+    in_flight: str | None
+
+
+class FeedStaging:
+    """The `feed_staging` collection (see the module docstring)."""
+
+    def __init__(self, db: AsyncDatabase) -> None:
+        self._collection = db[FEED_STAGING]
+
+    async def stage(self, store_id: str, change: Change, *, sku_id: str) -> bool:
+        """Merge `change` into the SKU's staged changes; False when it changed nothing
+        (every field already had a newer version)."""
+        key = {"store_id": store_id, "seller_sku": change.seller_sku}
+        while True:
+            doc = await self._collection.find_one(key)
+            if doc is None:
+                fresh = coalesce(None, change)
+                try:
+                    await self._collection.insert_one(
+                        {
+                            **key,
+                            "sku_id": sku_id,
+                            "rev": 1,
+                            "in_flight": None,
+                            "updated_at": dt.datetime.now(dt.UTC),
+                            **_pending_fields(fresh),
+                        }
+                    )
+                    return True
+                except DuplicateKeyError:
+                    continue
+            current = _pending(doc)
+            merged = coalesce(current, change)
+            if merged == current:
+                return False
+            if await self._replace(doc, merged, sku_id=sku_id):
+                return True
+            await asyncio.sleep(random.uniform(0, 0.005))  # lost a race: read again
+
+    async def _replace(self, doc: dict[str, Any], pending: Pending, **extra: Any) -> bool:
+        result = await self._collection.update_one(
+            {"_id": doc["_id"], "rev": doc["rev"]},
+            {
+                "$set": {
+                    **_pending_fields(pending),
+                    **extra,
+                    "rev": doc["rev"] + 1,
+                    "updated_at": dt.datetime.now(dt.UTC),
+                }
+            },
+        )
+        return result.matched_count == 1
+
+    async def update(
+        self, store_id: str, seller_sku: str, change: Callable[[Pending], Pending]
+    ) -> Pending | None:
+        """Apply `change` to the SKU's pending changes (read–modify–write on `rev`) and
+        release it from flight; the document goes once nothing is left. None if absent."""
+        key = {"store_id": store_id, "seller_sku": seller_sku}
+        while True:
+            doc = await self._collection.find_one(key)
+            if doc is None:
+                return None
+            after = change(_pending(doc))
+            if after.empty:
+                deleted = await self._collection.delete_one({"_id": doc["_id"], "rev": doc["rev"]})
+                if deleted.deleted_count == 1:
+                    return after
+            elif await self._replace(doc, after, in_flight=None):
+                return after
+            await asyncio.sleep(random.uniform(0, 0.005))
+
+    async def load(self, store_id: str) -> list[StagedSku]:
+        cursor = self._collection.find({"store_id": store_id})
+        return [
+            StagedSku(_pending(doc), doc.get("sku_id") or doc["seller_sku"], doc.get("in_flight"))
+            async for doc in cursor
+        ]
+
+    async def hold(self, store_id: str, seller_skus: Sequence[str], feed_ref: str) -> None:
+        """These SKUs are in a feed now (`feed_ref` is our feed document id)."""
+        await self._collection.update_many(
+            {"store_id": store_id, "seller_sku": {"$in": list(seller_skus)}},
+            {"$set": {"in_flight": feed_ref}},
+        )
+
+    async def release(self, store_id: str, feed_ref: str) -> None:
+        """The feed never reached Seller Center: its SKUs may go out again."""
+        await self._collection.update_many(
+            {"store_id": store_id, "in_flight": feed_ref}, {"$set": {"in_flight": None}}
+        )
+
+    async def count(self, store_id: str) -> int:
+        return await self._collection.count_documents({"store_id": store_id})
+
+
+class FeedRecords:
+    """The `feeds` collection (see the module docstring)."""
+
+    def __init__(self, db: AsyncDatabase) -> None:
+        self._collection = db[FEEDS]
+
+    async def create(
+        self, store_id: str, feed: PlannedFeed, sku_ids: dict[str, str]
+    ) -> dict[str, Any]:
+        """Record a feed about to be sent (status `sending`)."""
+        ref = uuid.uuid4().hex
+        doc = {
+            "_id": ref,
+            "feed_id": f"pending:{ref}",
+            "store_id": store_id,
+            "action": feed.action,
+            "priority": feed.priority,
+            "skus": feed.seller_skus,
+            "entries": [
+                {
+                    "seller_sku": e.seller_sku,
+                    "sku_id": sku_ids.get(e.seller_sku, e.seller_sku),
+                    "versions": dict(e.versions),
+                }
+                for e in feed.entries
+            ],
+            "status": "sending",
+            "created_at": dt.datetime.now(dt.UTC),
+            "polls": 0,
+        }
+        await self._collection.insert_one(doc)
+        return doc
+
+    async def sent(self, ref: str, feed_id: str) -> None:
+        await self._collection.update_one(
+            {"_id": ref},
+            {"$set": {"feed_id": feed_id, "status": "Queued", "sent_at": dt.datetime.now(dt.UTC)}},
+        )
+
+    async def not_sent(self, ref: str, reason: str) -> None:
+        await self._collection.update_one(
+            {"_id": ref},
+            {"$set": {"status": "not_sent", "result": {"error": reason[:2000]}}},
+        )
+
+    async def polled(self, ref: str, status: str) -> None:
+        await self._collection.update_one(
+            {"_id": ref}, {"$set": {"status": status}, "$inc": {"polls": 1}}
+        )
+
+    async def finish(self, ref: str, status: str, result: dict[str, Any]) -> None:
+        await self._collection.update_one(
+            {"_id": ref},
+            {
+                "$set": {
+                    "status": status,
+                    "result": result,
+                    "finished_at": dt.datetime.now(dt.UTC),
+                }
+            },
+        )
+
+    async def in_flight(self, store_id: str) -> list[dict[str, Any]]:
+        cursor = self._collection.find({"store_id": store_id, "status": {"$in": list(IN_FLIGHT)}})
+        return [doc async for doc in cursor]
+
+    async def reported(self, store_id: str, feed_id: str) -> bool:
+        """onFeedCompleted arrived for this feed: mark it so its owner reads it at once."""
+        result = await self._collection.update_one(
+            {"store_id": store_id, "feed_id": feed_id},
+            {"$set": {"webhook_at": dt.datetime.now(dt.UTC)}, "$inc": {"webhooks": 1}},
+        )
+        return result.matched_count == 1
+
+    async def hint_seen(self, ref: str, webhook_at: dt.datetime) -> None:
+        """The owner read the feed after this webhook mark (still unfinished then)."""
+        await self._collection.update_one(
+            {"_id": ref, "webhook_at": webhook_at}, {"$unset": {"webhook_at": ""}}
+        )
+
+    async def any_reported(self, store_id: str) -> bool:
+        return (
+            await self._collection.find_one(
+                {
+                    "store_id": store_id,
+                    "status": {"$in": ["Queued", "Processing"]},
+                    "webhook_at": {"$exists": True},
+                },
+                {"_id": 1},
+            )
+            is not None
+        )
+
+    async def for_store(self, store_id: str) -> list[dict[str, Any]]:
+        cursor = self._collection.find({"store_id": store_id}).sort("created_at", 1)
+        return [doc async for doc in cursor]
+
+
+class FeedQuotaLedger:
+    """The feed quota per store in the database, so it survives restarts (CLARIFICATIONS §2)."""
+
+    def __init__(self, db: AsyncDatabase) -> None:
+        self._collection = db[FEED_QUOTA]
+
+    async def restore(self, store_id: str, quota: FeedQuota) -> None:
+        doc = await self._collection.find_one({"_id": store_id})
+        if doc and "level" in doc:
+            quota.restore(float(doc["level"]), time.time() - float(doc["saved_at"]))
+
+    async def save(self, store_id: str, quota: FeedQuota, *, country: str, sent: int = 0) -> None:
+        """Save the quota's level; `sent` feeds went out now (counted on the seller's day)."""
+        today = seller_today(country)
+        doc = await self._collection.find_one({"_id": store_id}) or {}
+        count = (doc.get("feeds_today", 0) if doc.get("day") == today else 0) + sent
+        await self._collection.update_one(
+            {"_id": store_id},
+            {
+                "$set": {
+                    "level": quota.level(),
+                    "saved_at": time.time(),
+                    "day": today,
+                    "feeds_today": count,
+                    "next_slot_in": quota.next_slot_in(),
+                }
+            },
+            upsert=True,
+        )
+
+    async def snapshot(self, store_id: str, *, country: str) -> dict[str, Any]:
+        """{"feeds_today": int, "tokens": float} for the status API and the dashboard."""
+        doc = await self._collection.find_one({"_id": store_id}) or {}
+        today = seller_today(country)
+        return {
+            "day": today,
+            "feeds_today": doc.get("feeds_today", 0) if doc.get("day") == today else 0,
+            "tokens": doc.get("level"),
+        }
+
+
+class FeedScheduler:
+    """The staging API: `stage` persists a change, then nudges the seller's feed owner."""
+
+    def __init__(self, db: AsyncDatabase, broker: Broker) -> None:
+        self.staging = FeedStaging(db)
+        self._broker = broker
+
+    async def stage(
+        self,
+        store_id: str,
+        seller_sku: str,
+        kind: str,
+        fields: dict[str, Any],
+        version: int,
+        *,
+        sku_id: str | None = None,
+    ) -> bool:
+        """Stage one change (see `lots.Change`): `kind` one of lots.KINDS, `fields` Seller
+        Center field names (money as Decimal), `version` from `version_now()` taken
+        before the value was read. `sku_id` is the VTEX SKU id (default: the SellerSku).
+        Returns whether it changed anything; the owner is nudged either way."""
+        change = Change(seller_sku, kind, fields, version)
+        changed = await self.staging.stage(store_id, change, sku_id=sku_id or seller_sku)
+        await self.nudge(store_id, "staged")
+        return changed
+
+    async def stage_many(self, store_id: str, changes: Iterable[tuple[Change, str]]) -> int:
+        """Several (change, VTEX sku_id) at once, one nudge; the number that changed."""
+        changed = 0
+        for change, sku_id in changes:
+            changed += await self.staging.stage(store_id, change, sku_id=sku_id)
+        await self.nudge(store_id, "staged")
+        return changed
+
+    async def nudge(self, store_id: str, reason: str) -> None:
+        """Wake the seller's feed owner. In-process, a nudge already waiting absorbs it."""
+        await self._broker.publish_many(
+            [(queue_name("feed", store_id), {"store_id": store_id, "reason": reason})],
+            dedupe_keys=[f"feed-nudge:{store_id}"],
+        )
+
+
+def entries_of(doc: dict[str, Any]) -> list[tuple[Entry, str]]:
+    """(Entry with versions, VTEX sku_id) per SKU of a feed document."""
+    return [
+        (Entry(e["seller_sku"], {}, {k: int(v) for k, v in e["versions"].items()}), e["sku_id"])
+        for e in doc.get("entries", [])
+    ]

@@ -1,0 +1,422 @@
+"""The feed owner: the one consumer of `feed.<store>` that talks to Seller Center for feeds.
+
+Ownership: the feed queue is a RabbitMQ single-active-consumer queue, so with any number of
+worker processes exactly one consumer receives a store's nudges and is the only sender of
+that seller's feeds and FeedStatus polls; its `LinioClient` limiter and feed quota are then
+the seller's real budget. (A per-store lock does the same inside one process, which is
+all the in-process broker has.) We chose one owner over a window shared through the
+database because feeds also need one place that knows what is in flight: two feeds
+touching one SKU must never run at once, and that is a decision, not only a count.
+
+Each nudge runs `FeedOwner.run(store)`: follow the feeds in flight (FeedStatus when polled
+or when `onFeedCompleted` marked them), settle each SKU (state, seller log S1/E3, staged
+changes acknowledged), send what `lots.plan` picks within the feed quota, and repeat
+until nothing is in flight or waiting. Throttling, quota, an open breaker or an outage
+make it wait (the delay grows to a cap) and never use up the message's attempts
+(CLARIFICATIONS §3); a run longer than `max_run` hands over to a fresh nudge so no message
+is held for ever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from pymongo.asynchronous.database import AsyncDatabase
+
+from app.broker import Message
+from clients.errors import AuthError, ClientError, ThrottledError, TransientError
+from clients.linio.client import LinioClient
+from clients.linio.models import Feed, FeedError
+from domain.catalog.feeds import (
+    FeedQuotaLedger,
+    FeedRecords,
+    FeedScheduler,
+    entries_of,
+)
+from domain.catalog.lots import (
+    MAX_PRODUCTS_PER_FEED,
+    PRICE_FIELDS,
+    Entry,
+    Outcome,
+    Pending,
+    PlannedFeed,
+    acknowledge,
+    drop_sent,
+    exhausted,
+    moot,
+    plan,
+    settle,
+)
+from domain.catalog.states import SentSku, SkuResult, SkuStates
+from domain.errors import entry
+from domain.seller_log import LogEntry, SellerLog
+from domain.stores import Store
+
+log = structlog.get_logger(__name__)
+
+ClientFor = Callable[[Store], Awaitable[LinioClient]]
+StoreLookup = Callable[[str], Awaitable[Store | None]]
+
+
+@dataclass(frozen=True)
+class OwnerTimings:
+    """Seconds. `poll_interval`: FeedStatus per feed in flight (the webhook's safety net);
+    `hint_every`: how often a wait looks for an onFeedCompleted mark; `outage_cap`: the
+    longest wait between attempts while Seller Center is down; `max_run`: one nudge's run
+    before handing over to a new one."""
+
+    poll_interval: float = 10.0
+    hint_every: float = 0.25
+    outage_cap: float = 60.0
+    max_run: float = 600.0
+    max_products: int = MAX_PRODUCTS_PER_FEED
+
+
+def _operation(action: str, fields: dict[str, Any]) -> str:
+    names = set(fields) - {"SellerSku"}
+    if action == "ProductCreate":
+        return "Offer creation"
+    if action == "ProductUpdate" and names and names <= {"Quantity"}:
+        return "Inventory update"
+    if action == "ProductUpdate" and names and names <= PRICE_FIELDS:
+        return "Price update"
+    return "Catalog change"
+
+
+def _text(code: str, fallback: str, **params: Any) -> str:
+    """The catalogue's Spanish text for `code`; until the catalog entries exist, the
+    platform's own words (`fallback`), never a text of ours written here."""
+    try:
+        return entry(code).render("es", **params)
+    except KeyError:
+        return fallback
+
+
+class FeedOwner:
+    def __init__(
+        self,
+        db: AsyncDatabase,
+        scheduler: FeedScheduler,
+        *,
+        stores: StoreLookup,
+        client_for: ClientFor,
+        states: SkuStates,
+        seller_log: SellerLog,
+        timings: OwnerTimings | None = None,
+    ) -> None:
+        self.scheduler = scheduler
+        self.staging = scheduler.staging
+        self.feeds = FeedRecords(db)
+        self.quota_ledger = FeedQuotaLedger(db)
+        self._stores = stores
+        self._client_for = client_for
+        self._states = states
+        self._log = seller_log
+        self.timings = timings or OwnerTimings()
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._restored: set[tuple[str, int]] = set()
+        self._last_poll: dict[str, float] = {}
+        self.prefetch = 1  # read by the worker: one delivery at a time per feed queue
+
+    async def __call__(self, message: Message) -> None:
+        await self.run(message.store_id)
+
+    async def run(self, store_id: str) -> None:
+        lock = self._locks.setdefault(store_id, asyncio.Lock())
+        async with lock:
+            store = await self._stores(store_id)
+            if store is None:
+                return
+            client = await self._client_for(store)
+            if (store_id, id(client)) not in self._restored:
+                await self.quota_ledger.restore(store_id, client.quota)
+                self._restored.add((store_id, id(client)))
+            await self._run(store, client)
+
+    async def _run(self, store: Store, client: LinioClient) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timings.max_run
+        delay, reported_outage = 0.0, False
+        while True:
+            try:
+                await self._follow(store, client)
+                waiting = await self._send(store, client)
+                delay, reported_outage = 0.0, False
+            except (TransientError, AuthError) as exc:
+                if isinstance(exc, ThrottledError) and exc.retry_after:
+                    delay = exc.retry_after
+                else:
+                    delay = min(max(delay * 2, 0.5), self.timings.outage_cap)
+                log.info("feed_owner_waiting", store=store.store_id, delay=delay, error=str(exc))
+                if not reported_outage and not isinstance(exc, ThrottledError):
+                    await self._log_outage(store, exc)
+                    reported_outage = True
+                if loop.time() + delay > deadline:
+                    await self.scheduler.nudge(store.store_id, "continue")
+                    return
+                await asyncio.sleep(delay)
+                continue
+            in_flight = await self.feeds.in_flight(store.store_id)
+            if not in_flight and not waiting:
+                return
+            if loop.time() > deadline:
+                await self.scheduler.nudge(store.store_id, "continue")
+                return
+            wait = self.timings.poll_interval if in_flight else self.timings.outage_cap
+            if waiting:
+                wait = min(wait, max(client.quota.next_slot_in(), self.timings.hint_every))
+            await self._wait(store.store_id, min(wait, max(deadline - loop.time(), 0.0)))
+
+    async def _wait(self, store_id: str, seconds: float) -> None:
+        """Sleep up to `seconds`, waking early when a webhook marked a feed completed."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + seconds
+        while (left := end - loop.time()) > 0:
+            await asyncio.sleep(min(self.timings.hint_every, left))
+            if await self.feeds.any_reported(store_id):
+                return
+
+    # --- following feeds in flight ---------------------------------------------------------
+
+    async def _follow(self, store: Store, client: LinioClient) -> None:
+        now = asyncio.get_running_loop().time()
+        for doc in await self.feeds.in_flight(store.store_id):
+            ref = doc["_id"]
+            if doc["status"] == "sending":  # a run died between recording and sending
+                await self.staging.release(store.store_id, ref)
+                await self.feeds.not_sent(ref, "interrupted before Seller Center answered")
+                continue
+            last = self._last_poll.get(ref)
+            hinted = doc.get("webhook_at") is not None
+            if not hinted and last is not None and now - last < self.timings.poll_interval:
+                continue
+            self._last_poll[ref] = now
+            feed = await client.feed_status(doc["feed_id"])
+            if not feed.finished:
+                await self.feeds.polled(ref, feed.status or doc["status"])
+                if hinted:
+                    await self.feeds.hint_seen(ref, doc["webhook_at"])
+                continue
+            await self._settle(store, doc, feed)
+            self._last_poll.pop(ref, None)
+
+    async def _settle(self, store: Store, doc: dict[str, Any], feed: Feed) -> None:
+        store_id, action = store.store_id, doc["action"]
+        entries = entries_of(doc)
+        errors = [(e.seller_sku, e.message) for e in feed.errors]
+        outcomes = settle([e.seller_sku for e, _ in entries], feed.status, errors)
+        results: list[SkuResult] = []
+        for (item, sku_id), outcome in zip(entries, outcomes, strict=True):
+            final = await self._acknowledge(store_id, item, outcome, feed.status)
+            results.append(SkuResult(sku_id, item.seller_sku, final.result, final.messages))
+        await self._states.record_results(store_id, doc["feed_id"], action, results)
+        for result in results:
+            await self._log_result(store, doc, result)
+        await self.feeds.finish(
+            doc["_id"],
+            feed.status or "Finished",
+            {
+                "processed": feed.processed_records,
+                "failed": feed.failed_records,
+                "errors": [
+                    {"sku": e.seller_sku, "code": e.code, "message": e.message} for e in feed.errors
+                ],
+            },
+        )
+        log.info(
+            "feed_settled",
+            store=store_id,
+            feed=doc["feed_id"],
+            action=action,
+            status=feed.status,
+            accepted=sum(r.result == "accepted" for r in results),
+            rejected=sum(r.result == "rejected" for r in results),
+        )
+
+    async def _acknowledge(
+        self, store_id: str, item: Entry, outcome: Outcome, status: str | None
+    ) -> Outcome:
+        """Update the SKU's staged changes; a retry past MAX_ATTEMPTS becomes a rejection."""
+        gave_up = False
+
+        def step(pending: Pending) -> Pending:
+            nonlocal gave_up
+            after = acknowledge(pending, item, outcome)
+            gave_up = outcome.result == "retry" and exhausted(after)
+            return drop_sent(after, item) if gave_up else after
+
+        await self.staging.update(store_id, item.seller_sku, step)
+        if gave_up:
+            return Outcome(item.seller_sku, "rejected", (f"Feed {status}",))
+        return outcome
+
+    # --- sending --------------------------------------------------------------------------
+
+    async def _send(self, store: Store, client: LinioClient) -> bool:
+        """Send what is ready within the quota; True when something ready had to wait."""
+        store_id = store.store_id
+        staged = await self.staging.load(store_id)
+        if not staged:
+            return False
+        known = await self._states.on_linio(store_id, [s.pending.seller_sku for s in staged])
+        for item in staged:
+            if item.in_flight is None and moot(item.pending, item.pending.seller_sku in known):
+                await self.staging.update(
+                    store_id, item.pending.seller_sku, lambda p: Pending(p.seller_sku)
+                )
+        busy = [s.pending.seller_sku for s in staged if s.in_flight]
+        pendings = [s.pending for s in staged]
+        sku_ids = {s.pending.seller_sku: s.sku_id for s in staged}
+        fields_of = {p.seller_sku: p for p in pendings}
+        slots = int(max(client.quota.level(), 0.0))
+        feeds = plan(
+            pendings,
+            on_linio=known,
+            in_flight=busy,
+            feed_slots=max(slots, 1),
+            max_products=self.timings.max_products,
+        )
+        if slots == 0:
+            return bool(feeds)
+        for planned in feeds:
+            await self._send_one(store, client, planned, sku_ids, fields_of)
+        more = plan(
+            pendings,
+            on_linio=known,
+            in_flight=[*busy, *(s for f in feeds for s in f.seller_skus)],
+            feed_slots=1,
+            max_products=self.timings.max_products,
+        )
+        return bool(more)
+
+    async def _send_one(
+        self,
+        store: Store,
+        client: LinioClient,
+        planned: PlannedFeed,
+        sku_ids: dict[str, str],
+        pendings: dict[str, Pending],
+    ) -> None:
+        store_id = store.store_id
+        doc = await self.feeds.create(store_id, planned, sku_ids)
+        ref = doc["_id"]
+        await self.staging.hold(store_id, planned.seller_skus, ref)
+        try:
+            if planned.action == "ProductCreate":
+                feed_id = await client.product_create(planned.products())
+            elif planned.action == "ProductUpdate":
+                feed_id = await client.product_update(planned.products())
+            elif planned.action == "Image":
+                feed_id = await client.image(planned.images())
+            else:
+                feed_id = await client.product_remove(planned.seller_skus)
+        except ClientError as exc:
+            await self.staging.release(store_id, ref)
+            await self.feeds.not_sent(ref, str(exc))
+            if isinstance(exc, TransientError | AuthError):
+                await self.quota_ledger.save(store_id, client.quota, country=store.country)
+                raise
+            # Refused as a whole (format error): every SKU of it is rejected with the reason.
+            await self._reject_all(store, doc, planned, exc)
+            return
+        await self.feeds.sent(ref, feed_id)
+        await self.quota_ledger.save(store_id, client.quota, country=store.country, sent=1)
+        await self._states.record_sent(
+            store_id,
+            feed_id,
+            planned.action,
+            [
+                SentSku(sku_ids.get(e.seller_sku, e.seller_sku), e.seller_sku, dict(e.fields))
+                for e in planned.entries
+            ],
+        )
+        log.info(
+            "feed_sent",
+            store=store_id,
+            feed=feed_id,
+            action=planned.action,
+            skus=len(planned.entries),
+            priority=planned.priority,
+        )
+
+    async def _reject_all(
+        self, store: Store, doc: dict[str, Any], planned: PlannedFeed, exc: ClientError
+    ) -> None:
+        refused = Feed(
+            feed_id=doc["feed_id"],
+            status="Finished",
+            action=planned.action,
+            created_at=None,
+            updated_at=None,
+            source=None,
+            total_records=len(planned.entries),
+            processed_records=0,
+            failed_records=len(planned.entries),
+            errors=tuple(FeedError(exc.code, str(exc), s) for s in planned.seller_skus),
+        )
+        await self._settle(store, doc, refused)
+
+    # --- seller log -----------------------------------------------------------------------
+
+    async def _log_result(self, store: Store, doc: dict[str, Any], result: SkuResult) -> None:
+        if result.result == "retry":
+            return
+        action = doc["action"]
+        names = next(
+            (list(e["versions"]) for e in doc["entries"] if e["seller_sku"] == result.seller_sku),
+            [],
+        )
+        operation = _operation(action, dict.fromkeys(n for n in names if not n.startswith("__")))
+        if action == "Image":
+            operation = "Catalog change"
+        accepted = result.result == "accepted"
+        code = "S1" if accepted else "E3"
+        platform_words = "; ".join(result.messages)
+        await self._log.write(
+            LogEntry(
+                store_id=store.store_id,
+                operation=operation,
+                direction="VTEX to Marketplace",
+                status="success" if accepted else "error",
+                business_message=_text(
+                    code,
+                    f"{code} {action} {result.seller_sku}: {platform_words}".strip(": "),
+                    sku=result.sku_id,
+                    seller_sku=result.seller_sku,
+                    action=action,
+                    message=platform_words,
+                    feed=doc["feed_id"],
+                ),
+                flow="catalog",
+                code=code,
+                sku_id=result.sku_id,
+                content_destination={"feed": doc["feed_id"], "action": action},
+                extra={
+                    "seller_sku": result.seller_sku,
+                    "feed_id": doc["feed_id"],
+                    "action": action,
+                    "messages": list(result.messages),
+                },
+            ),
+            secrets=store.secrets(),
+        )
+
+    async def _log_outage(self, store: Store, exc: ClientError) -> None:
+        await self._log.write(
+            LogEntry(
+                store_id=store.store_id,
+                operation="Catalog change",
+                direction="VTEX to Marketplace",
+                status="pending",
+                business_message=_text("E2", f"E2 {exc}", message=str(exc)),
+                flow="catalog",
+                code="E2",
+                extra={"error": type(exc).__name__, "at": dt.datetime.now(dt.UTC).isoformat()},
+            ),
+            secrets=store.secrets(),
+        )

@@ -1,0 +1,53 @@
+"""`POST /linio/{token}/feeds`: Seller Center webhooks about feeds and products.
+
+Answers 200 at once (Seller Center retries anything else) and only marks and nudges: an
+`onFeedCompleted` marks the feed so its owner reads FeedStatus now instead of at its next
+poll; every event nudges the store's feed owner (`feed.<store>`), which re-reads what it
+needs. The body is never trusted as the result: FeedStatus is (Seller Center digest,
+webhooks). Unknown store and wrong token answer the same 404 (CLARIFICATIONS §1).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+
+import structlog
+from aiohttp import web
+
+from app.web_keys import RUNTIME
+from domain.catalog.feeds import FeedRecords
+from domain.stores import Store
+
+log = structlog.get_logger(__name__)
+
+
+async def _store_for(request: web.Request, token: str) -> Store | None:
+    runtime = request.app[RUNTIME]
+    found = None
+    for store in await runtime.stores.list():
+        if hmac.compare_digest(store.notification_token.encode(), token.encode()):
+            found = store
+    return found
+
+
+async def feed_webhook(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    store = await _store_for(request, request.match_info["token"])
+    if store is None:
+        raise web.HTTPNotFound()
+    try:
+        event = json.loads(await request.text() or "{}")
+    except ValueError:
+        event = {}
+    event = event if isinstance(event, dict) else {}
+    alias = str(event.get("event") or "")
+    payload = event.get("payload") if isinstance(event.get("payload"), dict) else {}
+    feed_id = str(payload.get("Feed") or payload.get("FeedId") or "")
+    try:
+        if alias == "onFeedCompleted" and feed_id:
+            await FeedRecords(runtime.storage.db).reported(store.store_id, feed_id)
+        await runtime.feed_scheduler.nudge(store.store_id, alias or "webhook")
+    except Exception as exc:  # polling is the safety net: never make Seller Center retry
+        log.warning("linio_webhook_not_recorded", store=store.store_id, error=str(exc))
+    return web.json_response({"received": True})

@@ -1,0 +1,336 @@
+"""The feed owner against the Seller Center simulator, real SecantusDB and both brokers."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestClient
+
+from app.broker import queue_name
+from app.broker.rabbit import RabbitBroker
+from app.runtime import Runtime, open_runtime
+from app.settings import Settings
+from clients.breaker import BreakerRegistry
+from clients.feed_quota import FeedQuota
+from clients.linio.client import LinioClient
+from domain.catalog.feeds import FeedQuotaLedger, FeedRecords, FeedScheduler
+from domain.catalog.lots import IMAGES, Change
+from domain.stores import Store
+from handlers.consumers_feeds import FeedOwner, OwnerTimings
+from simulators.linio import LinioSimulator, SimSeller
+from simulators.linio.connect import sample_product, sandbox_client
+from tests.conftest import _drop, acme_store
+
+SELLER = SimSeller(user_id="ops@acme.mx", api_key="KEY-feeds", seller_id="ACME01", country="MX")
+FAST = OwnerTimings(poll_interval=0.2, hint_every=0.05, outage_cap=0.5, max_run=120.0)
+
+
+def content(sku: str, **overrides: Any) -> dict[str, Any]:
+    fields = sample_product(sku, **overrides)
+    fields.pop("SellerSku")
+    return fields
+
+
+async def until(condition: Callable[[], Awaitable[bool]], timeout: float = 60.0) -> None:
+    """Wait for a condition with a generous deadline (never a timing assertion)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not await condition():
+        if loop.time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.05)
+
+
+@dataclass
+class Rig:
+    runtime: Runtime
+    sim: LinioSimulator
+    store: Store
+    client: LinioClient
+    owner: FeedOwner
+
+    @property
+    def scheduler(self) -> FeedScheduler:
+        return self.runtime.feed_scheduler
+
+    @property
+    def queue(self) -> str:
+        return queue_name("feed", self.store.store_id)
+
+    async def idle(self) -> bool:
+        staged = await self.scheduler.staging.count(self.store.store_id)
+        flying = await FeedRecords(self.runtime.storage.db).in_flight(self.store.store_id)
+        return staged == 0 and not flying
+
+    async def state(self, sku: str) -> dict[str, Any]:
+        return await self.runtime.sku_states.get(self.store.store_id, sku) or {}
+
+
+def make_owner(
+    runtime: Runtime, store: Store, client: LinioClient, timings: OwnerTimings = FAST
+) -> FeedOwner:
+    async def stores(store_id: str) -> Store | None:
+        return store if store_id == store.store_id else None
+
+    async def client_for(_: Store) -> LinioClient:
+        return client
+
+    return FeedOwner(
+        runtime.storage.db,
+        runtime.feed_scheduler,
+        stores=stores,
+        client_for=client_for,
+        states=runtime.sku_states,
+        seller_log=runtime.seller_log,
+        timings=timings,
+    )
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+def new_store() -> Store:
+    return acme_store(store_id=f"acme-{uuid.uuid4().hex[:8]}", linio_user_id=SELLER.user_id)
+
+
+@pytest.fixture
+async def rig(runtime: Runtime, http: aiohttp.ClientSession) -> AsyncIterator[Rig]:
+    async with LinioSimulator([SELLER], feed_delay=0.1) as sim:
+        store = new_store()
+        await runtime.stores.upsert(store)
+        client = sandbox_client(sim.url, http, SELLER, backoff=0.01)
+        yield Rig(runtime, sim, store, client, make_owner(runtime, store, client))
+        await runtime.broker.stop_consuming(queue_name("feed", store.store_id))
+        await sim.settle()
+
+
+async def test_thousand_stage_calls_for_one_sku_give_one_entry_in_one_feed(
+    broker_settings: Settings, http: aiohttp.ClientSession
+) -> None:
+    async with (
+        open_runtime(broker_settings) as runtime,
+        LinioSimulator([SELLER], feed_delay=0.1) as sim,
+    ):
+        store = new_store()
+        client = sandbox_client(sim.url, http, SELLER, backoff=0.01)
+        rig = Rig(runtime, sim, store, client, make_owner(runtime, store, client))
+        sid = store.store_id
+        # Held: nothing consumes feed.<store> while the changes arrive.
+        await rig.scheduler.stage(sid, "SKU-1", "create", content("SKU-1"), 0)
+        versions = list(range(1, 1001))
+        random.Random(9).shuffle(versions)  # arrival order is not version order
+        for start in range(0, 1000, 50):
+            await asyncio.gather(
+                *(
+                    rig.scheduler.stage(sid, "SKU-1", "price", {"Price": Decimal(v)}, v)
+                    for v in versions[start : start + 50]
+                )
+            )
+        assert sim.feeds(SELLER.user_id) == {}
+        await runtime.broker.consume(rig.queue, rig.owner, prefetch=1)  # release
+        await until(rig.idle)
+        await until(lambda: _drained(runtime, rig.queue))
+        feeds = list(sim.feeds(SELLER.user_id).values())
+        assert [(f.action, len(f.records)) for f in feeds] == [("ProductCreate", 1)]
+        assert Decimal(str(sim.products(SELLER.user_id)["SKU-1"]["Price"])) == Decimal(1000)
+        state = await rig.state("SKU-1")
+        assert state["last_result"]["result"] == "accepted"
+        assert state["on_linio"] is True and state["last_price"]["Price"] == "1000"
+        await runtime.broker.stop_consuming(rig.queue)
+    await _drop(broker_settings)
+
+
+async def _drained(runtime: Runtime, queue: str) -> bool:
+    return await runtime.broker.depth(queue) == 0
+
+
+async def test_one_rejected_sku_of_500_fails_that_sku_only(rig: Rig) -> None:
+    sid = rig.store.store_id
+    for i in range(500):
+        sku = f"S{i:03}"
+        fields = content(sku, Brand="NoSuchBrand") if i == 123 else content(sku)
+        await rig.scheduler.staging.stage(
+            sid, Change(sku, "create", fields, 1), sku_id=f"v{i}"
+        )
+    await rig.owner.run(sid)
+    assert await rig.idle()
+    [feed] = rig.sim.feeds(SELLER.user_id).values()
+    assert feed.action == "ProductCreate" and len(feed.records) == 500
+    products = rig.sim.products(SELLER.user_id)
+    assert len(products) == 499 and "S123" not in products
+    bad = await rig.runtime.sku_states.get(sid, "v123")
+    assert bad is not None and bad["last_result"]["result"] == "rejected"
+    assert any("NoSuchBrand" in m or "Brand" in m for m in bad["last_result"]["messages"])
+    assert "live" not in bad["stages"] and "confirmed" in bad["stages"]
+    good = await rig.runtime.sku_states.get(sid, "v7")
+    assert good is not None and {"sent", "confirmed", "live"} <= set(good["stages"])
+    logs = await rig.runtime.seller_log.find(store_id=sid, limit=1000)
+    assert sum(1 for e in logs if e["code"] == "S1") == 499
+    [e3] = [e for e in logs if e["code"] == "E3"]
+    assert e3["sku_id"] == "v123" and e3["Status"] == "error"
+    assert "Brand" in e3["BusinessMessage"] and e3["extra"]["action"] == "ProductCreate"
+
+
+async def test_image_feed_goes_only_after_the_create_is_confirmed(rig: Rig) -> None:
+    sid = rig.store.store_id
+    urls = ["https://img.acme.mx/1.jpg", "https://img.acme.mx/2.jpg"]
+    await rig.scheduler.stage(sid, "IMG-1", "image", {IMAGES: urls}, 1)
+    await rig.scheduler.stage(sid, "IMG-1", "create", content("IMG-1"), 2)
+    await rig.scheduler.stage(sid, "BAD-1", "image", {IMAGES: urls}, 1)
+    await rig.scheduler.stage(sid, "BAD-1", "create", content("BAD-1", Brand="Nope"), 2)
+    await rig.owner.run(sid)
+    feeds = sorted(rig.sim.feeds(SELLER.user_id).values(), key=lambda f: f.created_at)
+    assert [f.action for f in feeds] == ["ProductCreate", "Image"]
+    create, image = feeds
+    assert create.updated_at is not None and image.created_at >= create.updated_at
+    assert [r["SellerSku"] for r in image.records] == ["IMG-1"]  # BAD-1 was never created
+    assert rig.sim.products(SELLER.user_id)["IMG-1"]["Images"][0] == urls[0]
+    # BAD-1's images wait for a product that Linio does not have: staged, not sent.
+    staged = {s.pending.seller_sku for s in await rig.scheduler.staging.load(sid)}
+    assert staged == {"BAD-1"}
+
+
+async def test_price_and_stock_wait_for_a_sku_linio_does_not_have(rig: Rig) -> None:
+    sid = rig.store.store_id
+    await rig.scheduler.stage(sid, "P-1", "price", {"Price": Decimal("10")}, 1)
+    await rig.scheduler.stage(sid, "P-1", "stock", {"Quantity": 0}, 1)
+    await rig.owner.run(sid)
+    assert rig.sim.feeds(SELLER.user_id) == {}
+    await rig.scheduler.stage(sid, "P-1", "create", content("P-1", Price=Decimal("9")), 0)
+    await rig.owner.run(sid)
+    product = rig.sim.products(SELLER.user_id)["P-1"]
+    assert (Decimal(str(product["Price"])), int(product["Quantity"])) == (Decimal("10"), 0)
+
+
+async def test_a_lost_on_feed_completed_is_caught_by_polling(
+    rig: Rig, callback_server: Any
+) -> None:
+    from aiohttp import web
+
+    async def broken(request: web.Request) -> web.Response:
+        return web.Response(status=500)
+
+    url = await callback_server("/lost", broken)
+    await rig.client.create_webhook(url, ["onFeedCompleted"])
+    sid = rig.store.store_id
+    await rig.scheduler.stage(sid, "L-1", "create", content("L-1"), 1)
+    await rig.owner.run(sid)
+    assert await rig.idle()
+    assert (await rig.state("L-1"))["last_result"]["result"] == "accepted"
+    assert {d["status"] for d in rig.sim.webhook_deliveries} == {500}  # every delivery lost
+    [doc] = await FeedRecords(rig.runtime.storage.db).for_store(sid)
+    assert doc["status"] == "Finished" and doc["polls"] >= 0 and "webhooks" not in doc
+
+
+async def test_on_feed_completed_webhook_wakes_the_owner_before_its_poll(
+    rig: Rig, service: TestClient
+) -> None:
+    sid = rig.store.store_id
+    slow_polls = OwnerTimings(poll_interval=3600.0, hint_every=0.05, max_run=120.0)
+    owner = make_owner(rig.runtime, rig.store, rig.client, slow_polls)
+    url = str(service.make_url(f"/linio/{rig.store.notification_token}/feeds"))
+    await rig.client.create_webhook(url, ["onFeedCompleted"])
+    await rig.scheduler.stage(sid, "W-1", "create", content("W-1"), 1)
+    await asyncio.wait_for(owner.run(sid), timeout=60)  # would wait an hour without it
+    assert (await rig.state("W-1"))["last_result"]["result"] == "accepted"
+    [doc] = await FeedRecords(rig.runtime.storage.db).for_store(sid)
+    assert doc["webhooks"] >= 1
+    wrong = await service.post("/linio/not-the-token/feeds", json={"event": "onFeedCompleted"})
+    assert wrong.status == 404
+
+
+async def test_linio_down_mid_run_loses_nothing_and_finishes_after_recovery(
+    runtime: Runtime, http: aiohttp.ClientSession
+) -> None:
+    async with LinioSimulator([SELLER], feed_delay=0.1) as sim:
+        store = new_store()
+        breakers = BreakerRegistry(fail_max=3, reset_timeout=0.5)
+        client = sandbox_client(sim.url, http, SELLER, backoff=0.01, breakers=breakers)
+        timings = OwnerTimings(poll_interval=0.1, hint_every=0.05, outage_cap=0.3, max_products=5)
+        owner = make_owner(runtime, store, client, timings)
+        sid = store.store_id
+        for i in range(30):
+            await runtime.feed_scheduler.stage(sid, f"D{i:02}", "create", content(f"D{i:02}"), 1)
+        run = asyncio.create_task(owner.run(sid))
+        await until(lambda: _has_feeds(sim))
+        sim.faults.fail_next(8, status=503)  # Seller Center down for the next 8 requests
+        sim.faults.lose_response_next(1)  # and one feed created whose answer is lost
+        await asyncio.wait_for(run, timeout=120)
+        products = sim.products(SELLER.user_id)
+        assert sorted(products) == [f"D{i:02}" for i in range(30)]
+        rejected = [e for f in sim.feeds(SELLER.user_id).values() for e in f.errors]
+        assert rejected == []  # nothing created twice
+        for i in range(30):
+            state = await runtime.sku_states.get(sid, f"D{i:02}")
+            assert state is not None and state["last_result"]["result"] == "accepted"
+        logs = await runtime.seller_log.find(store_id=sid, limit=1000)
+        assert any(e["code"] == "E2" for e in logs)
+
+
+async def _has_feeds(sim: LinioSimulator) -> bool:
+    return bool(sim.feeds(SELLER.user_id))
+
+
+async def test_feed_quota_survives_a_restart(rig: Rig, http: aiohttp.ClientSession) -> None:
+    sid = rig.store.store_id
+    quota = FeedQuota(3, 120.0)
+    client = sandbox_client(rig.sim.url, http, SELLER, quota=quota)
+    owner = make_owner(
+        rig.runtime, rig.store, client, OwnerTimings(poll_interval=0.1, max_run=1.0, max_products=1)
+    )
+    for i in range(5):
+        await rig.scheduler.stage(sid, f"Q{i}", "create", content(f"Q{i}"), 1)
+    await owner.run(sid)
+    assert len(rig.sim.feeds(SELLER.user_id)) == 3
+    ledger = FeedQuotaLedger(rig.runtime.storage.db)
+    snapshot = await ledger.snapshot(sid, country="MX")
+    assert snapshot["feeds_today"] == 3
+    restarted = FeedQuota(3, 120.0)
+    await ledger.restore(sid, restarted)
+    assert not restarted.try_acquire()  # the free burst is not handed out again
+
+
+async def test_two_consumers_on_one_rabbit_queue_never_exceed_30_calls_in_3_s(
+    settings: Settings, rabbit_url: str, http: aiohttp.ClientSession
+) -> None:
+    """Two workers, each with its own client and limiter: only the active consumer calls."""
+    rabbit = settings.with_(amqp_url=rabbit_url)
+    async with (
+        open_runtime(rabbit) as first,
+        open_runtime(rabbit) as second,
+        LinioSimulator([SELLER], feed_delay=1.0, rate_limit=(1000, 3.0)) as sim,
+    ):
+        store = new_store()
+        timings = OwnerTimings(poll_interval=0.02, hint_every=0.02, max_products=4)
+        clients = [sandbox_client(sim.url, http, SELLER, backoff=0.01) for _ in range(2)]
+        owners = [
+            make_owner(rt, store, client, timings)
+            for rt, client in zip((first, second), clients, strict=True)
+        ]
+        queue = queue_name("feed", store.store_id)
+        for runtime, owner in zip((first, second), owners, strict=True):
+            await runtime.broker.consume(queue, owner, prefetch=1)
+        for i in range(48):
+            scheduler = (first, second)[i % 2].feed_scheduler
+            await scheduler.stage(store.store_id, f"R{i:02}", "create", content(f"R{i:02}"), 1)
+        rig = Rig(first, sim, store, clients[0], owners[0])
+        await until(rig.idle, timeout=120)
+        assert len(sim.products(SELLER.user_id)) == 48
+        calls = [r for r in sim.requests if r.user_id == SELLER.user_id]
+        assert len(calls) > 60  # enough load that two unsynchronised owners would show
+        assert sim.max_in_window(SELLER.user_id) <= 30
+        for runtime in (first, second):
+            await runtime.broker.stop_consuming(queue)
+        assert isinstance(first.broker, RabbitBroker)
+    await _drop(settings)
