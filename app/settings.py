@@ -90,6 +90,12 @@ ENV_VARS: tuple[EnvVar, ...] = (
         "seconds between two GetOrders rounds of the safety net that catches lost webhooks",
     ),
     EnvVar(
+        "FEED_POLL_INTERVAL",
+        "10",
+        "30",
+        "seconds between FeedStatus reads of a feed in flight (onFeedCompleted is faster)",
+    ),
+    EnvVar(
         "SANDBOX",
         "0",
         "1",
@@ -120,6 +126,7 @@ class Settings:
     retry_base_delay: float = 1.0
     retry_max_delay: float = 300.0
     order_poll_interval: float = 60.0
+    feed_poll_interval: float = 10.0
     sandbox: bool = False
 
     @property
@@ -196,6 +203,7 @@ class Settings:
             retry_base_delay=_float(raw, "RETRY_BASE_DELAY", 0.001, 3600),
             retry_max_delay=_float(raw, "RETRY_MAX_DELAY", 0.001, 86400),
             order_poll_interval=_float(raw, "ORDER_POLL_INTERVAL", 1, 86400),
+            feed_poll_interval=_float(raw, "FEED_POLL_INTERVAL", 0.01, 3600),
             sandbox=_bool(raw, "SANDBOX"),
         )
 

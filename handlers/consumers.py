@@ -17,6 +17,7 @@ from app.settings import Settings
 from handlers import consumers_orders
 
 ConsumerFactory = Callable[..., Handler]
+from handlers.consumers_feeds import feed_consumer
 
 
 class Schedule(Protocol):
@@ -44,4 +45,5 @@ SCHEDULES: dict[str, ScheduleFactory] = {
 CONSUMERS: dict[str, ConsumerFactory] = {
     "order": consumers_orders.order_consumer,
     "order-status": consumers_orders.order_status_consumer,
+    "feed": feed_consumer,
 }

@@ -29,7 +29,9 @@ import structlog
 from pymongo.asynchronous.database import AsyncDatabase
 
 from app.broker import Message
+from app.runtime import Runtime
 from clients.errors import AuthError, ClientError, ThrottledError, TransientError
+from clients.linio.account import LinioAccount
 from clients.linio.client import LinioClient
 from clients.linio.models import Feed, FeedError
 from domain.catalog.feeds import (
@@ -420,3 +422,52 @@ class FeedOwner:
             ),
             secrets=store.secrets(),
         )
+
+
+def store_clients(runtime: Runtime) -> ClientFor:
+    """One `LinioClient` per store for this process (its limiter and quota are the seller's
+    budget, so it is shared by every run of the owner)."""
+    clients: dict[str, tuple[tuple[str, ...], LinioClient]] = {}
+
+    async def client_for(store: Store) -> LinioClient:
+        key = (
+            store.linio_user_id,
+            store.credentials.linio_api_key,
+            store.linio_seller_id,
+            store.country,
+            store.linio_environment,
+            store.linio_base_url,
+        )
+        cached = clients.get(store.store_id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        account = LinioAccount(
+            store.linio_user_id,
+            store.credentials.linio_api_key,
+            store.linio_seller_id,
+            store.country,
+            store.linio_environment,
+        )
+        client = LinioClient(
+            account,
+            session=runtime.http,
+            policy=runtime.outbound,
+            base_url=store.linio_base_url or None,
+        )
+        clients[store.store_id] = (key, client)
+        return client
+
+    return client_for
+
+
+def feed_consumer(runtime: Runtime) -> FeedOwner:
+    """The worker's consumer of `feed.<store>` queues (see the module docstring)."""
+    return FeedOwner(
+        runtime.storage.db,
+        runtime.feed_scheduler,
+        stores=runtime.stores.get,
+        client_for=store_clients(runtime),
+        states=runtime.sku_states,
+        seller_log=runtime.seller_log,
+        timings=OwnerTimings(poll_interval=runtime.settings.feed_poll_interval),
+    )

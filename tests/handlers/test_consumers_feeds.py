@@ -18,12 +18,14 @@ from app.broker import queue_name
 from app.broker.rabbit import RabbitBroker
 from app.runtime import Runtime, open_runtime
 from app.settings import Settings
+from app.worker import Worker
 from clients.breaker import BreakerRegistry
 from clients.feed_quota import FeedQuota
 from clients.linio.client import LinioClient
 from domain.catalog.feeds import FeedQuotaLedger, FeedRecords, FeedScheduler
 from domain.catalog.lots import IMAGES, Change
-from domain.stores import Store
+from domain.stores import Store, StoreCredentials
+from handlers.consumers import CONSUMERS
 from handlers.consumers_feeds import FeedOwner, OwnerTimings
 from simulators.linio import LinioSimulator, SimSeller
 from simulators.linio.connect import sample_product, sandbox_client
@@ -160,9 +162,7 @@ async def test_one_rejected_sku_of_500_fails_that_sku_only(rig: Rig) -> None:
     for i in range(500):
         sku = f"S{i:03}"
         fields = content(sku, Brand="NoSuchBrand") if i == 123 else content(sku)
-        await rig.scheduler.staging.stage(
-            sid, Change(sku, "create", fields, 1), sku_id=f"v{i}"
-        )
+        await rig.scheduler.staging.stage(sid, Change(sku, "create", fields, 1), sku_id=f"v{i}")
     await rig.owner.run(sid)
     assert await rig.idle()
     [feed] = rig.sim.feeds(SELLER.user_id).values()
@@ -333,4 +333,35 @@ async def test_two_consumers_on_one_rabbit_queue_never_exceed_30_calls_in_3_s(
         for runtime in (first, second):
             await runtime.broker.stop_consuming(queue)
         assert isinstance(first.broker, RabbitBroker)
+    await _drop(settings)
+
+
+async def test_the_worker_owns_every_store_feed_queue(broker_settings: Settings) -> None:
+    """Wiring: the worker consumes feed.<store> with the store's own Seller Center client."""
+    settings = broker_settings.with_(feed_poll_interval=0.1)
+    async with open_runtime(settings) as runtime, LinioSimulator([SELLER]) as sim:
+        store = acme_store(
+            store_id=f"acme-{uuid.uuid4().hex[:8]}",
+            linio_user_id=SELLER.user_id,
+            linio_seller_id=SELLER.seller_id,
+            linio_base_url=sim.url,
+            credentials=StoreCredentials(linio_api_key=SELLER.api_key),
+        )
+        await runtime.stores.upsert(store)
+        worker = Worker(runtime, CONSUMERS)
+        await worker.start()
+        try:
+            assert queue_name("feed", store.store_id) in worker.queues
+            await runtime.feed_scheduler.stage(
+                store.store_id, "K-1", "create", content("K-1"), 1, sku_id="71"
+            )
+
+            async def live() -> bool:
+                state = await runtime.sku_states.get(store.store_id, "71") or {}
+                return "live" in state.get("stages", {})
+
+            await until(live)
+            assert "K-1" in sim.products(SELLER.user_id)
+        finally:
+            await worker.stop()
     await _drop(settings)
