@@ -96,42 +96,49 @@ def _content(value: Any, secrets: list[str]) -> str:
     return text if len(text) <= MAX_CONTENT else text[:MAX_CONTENT] + "…[truncated]"
 
 
+def _document(entry: LogEntry, known: list[str]) -> dict[str, Any]:
+    item = CATALOGUE[entry.code]
+    return {
+        "_id": uuid.uuid4().hex,
+        "store_id": entry.store_id,
+        "at": dt.datetime.now(dt.UTC),
+        "flow": entry.flow,
+        "code": entry.code,
+        "sku_id": entry.sku_id,
+        "order_id": entry.order_id,
+        "Operation": entry.operation,
+        "Direction": entry.direction,
+        "ContentSource": _content(entry.content_source, known),
+        "ContentTranslated": _content(entry.content_translated, known),
+        "ContentDestination": _content(entry.content_destination, known),
+        "BusinessMessage": mask_text(item.render("en", **entry.params), known),
+        "Message": {lang: mask_text(item.render(lang, **entry.params), known) for lang in LANGUAGES},
+        "Action": {
+            lang: mask_text(item.render_action(lang, **entry.params), known) for lang in LANGUAGES
+        },
+        "Status": entry.status,
+        "extra": mask_mapping(entry.extra, known),
+    }
+
+
 class SellerLog:
     def __init__(self, db: AsyncDatabase) -> None:
         self._collection = db[LOGS]
 
     async def write(self, entry: LogEntry, *, secrets: Iterable[str] = ()) -> str:
         """Store one entry; `secrets` are the store's credentials, masked wherever they appear."""
-        known = [s for s in secrets if s]
-        item = CATALOGUE[entry.code]
-        log_id = uuid.uuid4().hex
-        await self._collection.insert_one(
-            {
-                "_id": log_id,
-                "store_id": entry.store_id,
-                "at": dt.datetime.now(dt.UTC),
-                "flow": entry.flow,
-                "code": entry.code,
-                "sku_id": entry.sku_id,
-                "order_id": entry.order_id,
-                "Operation": entry.operation,
-                "Direction": entry.direction,
-                "ContentSource": _content(entry.content_source, known),
-                "ContentTranslated": _content(entry.content_translated, known),
-                "ContentDestination": _content(entry.content_destination, known),
-                "BusinessMessage": mask_text(item.render("en", **entry.params), known),
-                "Message": {
-                    lang: mask_text(item.render(lang, **entry.params), known) for lang in LANGUAGES
-                },
-                "Action": {
-                    lang: mask_text(item.render_action(lang, **entry.params), known)
-                    for lang in LANGUAGES
-                },
-                "Status": entry.status,
-                "extra": mask_mapping(entry.extra, known),
-            }
-        )
+        [log_id] = await self.write_many([entry], secrets=secrets)
         return log_id
+
+    async def write_many(
+        self, entries: Iterable[LogEntry], *, secrets: Iterable[str] = ()
+    ) -> list[str]:
+        """Store several entries in one round trip (a feed's per-SKU results)."""
+        known = [s for s in secrets if s]
+        docs = [_document(entry, known) for entry in entries]
+        if docs:
+            await self._collection.insert_many(docs, ordered=False)
+        return [doc["_id"] for doc in docs]
 
     async def dead_letter(self, message: Message, reason: str) -> str:
         """The seller's log entry for a message that failed for good: what happened and what

@@ -23,6 +23,7 @@ import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import structlog
@@ -90,6 +91,15 @@ def _operation(action: str, fields: dict[str, Any]) -> str:
     return "Catalog change"
 
 
+def _settled(item: Entry, outcome: Outcome, pending: Pending) -> Pending:
+    """What stays staged after a feed result; a retry past MAX_ATTEMPTS gives the sent
+    values up (the SKU is reported rejected), newer ones stay."""
+    after = acknowledge(pending, item, outcome)
+    if outcome.result == "retry" and exhausted(after):
+        return drop_sent(after, item)
+    return after
+
+
 def _text(code: str, fallback: str, **params: Any) -> str:
     """The catalogue's Spanish text for `code`; until the catalog entries exist, the
     platform's own words (`fallback`), never a text of ours written here."""
@@ -150,8 +160,9 @@ class FeedOwner:
                 waiting = await self._send(store, client)
                 delay, reported_outage = 0.0, False
             except (TransientError, AuthError) as exc:
-                if isinstance(exc, ThrottledError) and exc.retry_after:
-                    delay = exc.retry_after
+                told = getattr(exc, "retry_after", None)  # throttled, or a breaker's reset
+                if told:
+                    delay = min(float(told), self.timings.outage_cap)
                 else:
                     delay = min(max(delay * 2, 0.5), self.timings.outage_cap)
                 log.info("feed_owner_waiting", store=store.store_id, delay=delay, error=str(exc))
@@ -212,13 +223,22 @@ class FeedOwner:
         entries = entries_of(doc)
         errors = [(e.seller_sku, e.message) for e in feed.errors]
         outcomes = settle([e.seller_sku for e, _ in entries], feed.status, errors)
+        by_sku = {item.seller_sku: item for item, _ in entries}
+        steps = {o.seller_sku: partial(_settled, by_sku[o.seller_sku], o) for o in outcomes}
+        before = await self.staging.update_many(store_id, steps, tag=doc["_id"])
         results: list[SkuResult] = []
         for (item, sku_id), outcome in zip(entries, outcomes, strict=True):
-            final = await self._acknowledge(store_id, item, outcome, feed.status)
+            final = outcome
+            pending = before.get(item.seller_sku)
+            if outcome.result == "retry" and pending is not None:
+                if exhausted(acknowledge(pending, item, outcome)):
+                    final = Outcome(item.seller_sku, "rejected", (f"Feed {feed.status}",))
             results.append(SkuResult(sku_id, item.seller_sku, final.result, final.messages))
         await self._states.record_results(store_id, doc["feed_id"], action, results)
-        for result in results:
-            await self._log_result(store, doc, result)
+        entries_logged = [self._result_entry(store, doc, r) for r in results]
+        await self._log.write_many(
+            [e for e in entries_logged if e is not None], secrets=store.secrets()
+        )
         await self.feeds.finish(
             doc["_id"],
             feed.status or "Finished",
@@ -239,23 +259,6 @@ class FeedOwner:
             accepted=sum(r.result == "accepted" for r in results),
             rejected=sum(r.result == "rejected" for r in results),
         )
-
-    async def _acknowledge(
-        self, store_id: str, item: Entry, outcome: Outcome, status: str | None
-    ) -> Outcome:
-        """Update the SKU's staged changes; a retry past MAX_ATTEMPTS becomes a rejection."""
-        gave_up = False
-
-        def step(pending: Pending) -> Pending:
-            nonlocal gave_up
-            after = acknowledge(pending, item, outcome)
-            gave_up = outcome.result == "retry" and exhausted(after)
-            return drop_sent(after, item) if gave_up else after
-
-        await self.staging.update(store_id, item.seller_sku, step)
-        if gave_up:
-            return Outcome(item.seller_sku, "rejected", (f"Feed {status}",))
-        return outcome
 
     # --- sending --------------------------------------------------------------------------
 
@@ -365,9 +368,12 @@ class FeedOwner:
 
     # --- seller log -----------------------------------------------------------------------
 
-    async def _log_result(self, store: Store, doc: dict[str, Any], result: SkuResult) -> None:
+    def _result_entry(
+        self, store: Store, doc: dict[str, Any], result: SkuResult
+    ) -> LogEntry | None:
+        """S1 for an accepted SKU, E3 with Seller Center's words for a rejected one."""
         if result.result == "retry":
-            return
+            return None
         action = doc["action"]
         names = next(
             (list(e["versions"]) for e in doc["entries"] if e["seller_sku"] == result.seller_sku),
@@ -379,33 +385,30 @@ class FeedOwner:
         accepted = result.result == "accepted"
         code = "S1" if accepted else "E3"
         platform_words = "; ".join(result.messages)
-        await self._log.write(
-            LogEntry(
-                store_id=store.store_id,
-                operation=operation,
-                direction="VTEX to Marketplace",
-                status="success" if accepted else "error",
-                business_message=_text(
-                    code,
-                    f"{code} {action} {result.seller_sku}: {platform_words}".strip(": "),
-                    sku=result.sku_id,
-                    seller_sku=result.seller_sku,
-                    action=action,
-                    message=platform_words,
-                    feed=doc["feed_id"],
-                ),
-                flow="catalog",
-                code=code,
-                sku_id=result.sku_id,
-                content_destination={"feed": doc["feed_id"], "action": action},
-                extra={
-                    "seller_sku": result.seller_sku,
-                    "feed_id": doc["feed_id"],
-                    "action": action,
-                    "messages": list(result.messages),
-                },
+        return LogEntry(
+            store_id=store.store_id,
+            operation=operation,
+            direction="VTEX to Marketplace",
+            status="success" if accepted else "error",
+            business_message=_text(
+                code,
+                f"{code} {action} {result.seller_sku}: {platform_words}".strip(": "),
+                sku=result.sku_id,
+                seller_sku=result.seller_sku,
+                action=action,
+                message=platform_words,
+                feed=doc["feed_id"],
             ),
-            secrets=store.secrets(),
+            flow="catalog",
+            code=code,
+            sku_id=result.sku_id,
+            content_destination={"feed": doc["feed_id"], "action": action},
+            extra={
+                "seller_sku": result.seller_sku,
+                "feed_id": doc["feed_id"],
+                "action": action,
+                "messages": list(result.messages),
+            },
         )
 
     async def _log_outage(self, store: Store, exc: ClientError) -> None:

@@ -27,12 +27,13 @@ import random
 import time
 import uuid
 import zoneinfo
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from bson.decimal128 import Decimal128
+from pymongo import DeleteOne, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -167,22 +168,73 @@ class FeedStaging:
 
     async def update(
         self, store_id: str, seller_sku: str, change: Callable[[Pending], Pending]
-    ) -> Pending | None:
+    ) -> tuple[Pending, Pending] | None:
         """Apply `change` to the SKU's pending changes (read–modify–write on `rev`) and
-        release it from flight; the document goes once nothing is left. None if absent."""
+        release it from flight; the document goes once nothing is left. Returns (before,
+        after), or None when nothing is staged for the SKU."""
         key = {"store_id": store_id, "seller_sku": seller_sku}
         while True:
             doc = await self._collection.find_one(key)
             if doc is None:
                 return None
-            after = change(_pending(doc))
+            before = _pending(doc)
+            after = change(before)
             if after.empty:
                 deleted = await self._collection.delete_one({"_id": doc["_id"], "rev": doc["rev"]})
                 if deleted.deleted_count == 1:
-                    return after
+                    return before, after
             elif await self._replace(doc, after, in_flight=None):
-                return after
+                return before, after
             await asyncio.sleep(random.uniform(0, 0.005))
+
+    async def update_many(
+        self, store_id: str, changes: Mapping[str, Callable[[Pending], Pending]], *, tag: str
+    ) -> dict[str, Pending]:
+        """`update` for many SKUs in one bulk write (a feed's settlement); SKUs staged again
+        meanwhile are redone one by one. `tag` marks this settlement; returns the pending
+        changes each function was applied to, per SellerSku."""
+        docs = {
+            doc["seller_sku"]: doc
+            async for doc in self._collection.find(
+                {"store_id": store_id, "seller_sku": {"$in": list(changes)}}
+            )
+        }
+        applied: dict[str, Pending] = {}
+        operations: list[UpdateOne | DeleteOne] = []
+        for sku, doc in docs.items():
+            before = _pending(doc)
+            after = changes[sku](before)
+            applied[sku] = before
+            guard = {"_id": doc["_id"], "rev": doc["rev"]}
+            if after.empty:
+                operations.append(DeleteOne(guard))
+                continue
+            fields = {
+                **_pending_fields(after),
+                "in_flight": None,
+                "settled_by": tag,
+                "rev": doc["rev"] + 1,
+                "updated_at": dt.datetime.now(dt.UTC),
+            }
+            operations.append(UpdateOne(guard, {"$set": fields}))
+        if not operations:
+            return applied
+        result = await self._collection.bulk_write(operations, ordered=False)
+        if result.modified_count + result.deleted_count == len(operations):
+            return applied
+        missed = self._collection.find(
+            {
+                "store_id": store_id,
+                "seller_sku": {"$in": list(docs)},
+                "settled_by": {"$ne": tag},
+            }
+        )
+        for doc in [d async for d in missed]:
+            sku = doc["seller_sku"]
+            redone = await self.update(store_id, sku, changes[sku])
+            if redone is not None:
+                applied[sku] = redone[0]
+        return applied
 
     async def load(self, store_id: str) -> list[StagedSku]:
         cursor = self._collection.find({"store_id": store_id})

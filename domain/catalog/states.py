@@ -183,7 +183,6 @@ class SkuStates:
         for item in results:
             fields: dict[str, Any] = {
                 "seller_sku": item.seller_sku,
-                "stages.confirmed": now,
                 "feed_status": item.result,
                 "last_result": {
                     "result": item.result,
@@ -193,6 +192,8 @@ class SkuStates:
                     "at": now,
                 },
             }
+            if item.result != "retry":  # a canceled feed confirmed nothing
+                fields["stages.confirmed"] = now
             if item.result == "accepted":
                 fields["stages.live"] = now
                 fields["feed_attempts"] = 0

@@ -365,3 +365,25 @@ async def test_the_worker_owns_every_store_feed_queue(broker_settings: Settings)
         finally:
             await worker.stop()
     await _drop(settings)
+
+
+async def test_a_canceled_feed_is_sent_again_without_losing_its_skus(
+    runtime: Runtime, http: aiohttp.ClientSession
+) -> None:
+    async with LinioSimulator([SELLER], feed_delay=1.0) as sim:
+        store = new_store()
+        client = sandbox_client(sim.url, http, SELLER, backoff=0.01)
+        owner = make_owner(runtime, store, client)
+        sid = store.store_id
+        await runtime.feed_scheduler.stage(sid, "C-1", "create", content("C-1"), 1)
+        run = asyncio.create_task(owner.run(sid))
+        await until(lambda: _has_feeds(sim), timeout=30)
+        [first] = sim.feeds(SELLER.user_id).values()
+        sim.state(SELLER.user_id).cancel_feed(first.feed_id)  # still Queued: canceled
+        await asyncio.wait_for(run, timeout=60)
+        actions = [(f.action, f.status) for f in sim.feeds(SELLER.user_id).values()]
+        assert actions == [("ProductCreate", "Canceled"), ("ProductCreate", "Finished")]
+        assert "C-1" in sim.products(SELLER.user_id)
+        state = await runtime.sku_states.get(sid, "C-1")
+        assert state is not None and state["last_result"]["result"] == "accepted"
+        assert len(state["feed_ids"]) == 2
