@@ -31,7 +31,13 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from app.broker import Message
 from app.runtime import Runtime
-from clients.errors import AuthError, ClientError, ThrottledError, TransientError
+from clients.errors import (
+    AuthError,
+    ClientError,
+    PermanentError,
+    ThrottledError,
+    TransientError,
+)
 from clients.linio.account import LinioAccount
 from clients.linio.client import LinioClient
 from clients.linio.models import Feed, FeedError
@@ -98,6 +104,24 @@ def _settled(item: Entry, outcome: Outcome, pending: Pending) -> Pending:
     if outcome.result == "retry" and exhausted(after):
         return drop_sent(after, item)
     return after
+
+
+def _synthetic_feed(doc: dict[str, Any], status: str, errors: tuple[FeedError, ...] = ()) -> Feed:
+    """A feed result we did not read from FeedStatus: a feed refused as a whole (every SKU
+    carries the refusal) or one Seller Center no longer knows (status Error: retried)."""
+    total = len(doc.get("entries", []))
+    return Feed(
+        feed_id=doc["feed_id"],
+        status=status,
+        action=doc["action"],
+        created_at=None,
+        updated_at=None,
+        source=None,
+        total_records=total,
+        processed_records=0,
+        failed_records=len(errors),
+        errors=errors,
+    )
 
 
 def _text(code: str, fallback: str, **params: Any) -> str:
@@ -202,14 +226,17 @@ class FeedOwner:
             ref = doc["_id"]
             if doc["status"] == "sending":  # a run died between recording and sending
                 await self.staging.release(store.store_id, ref)
-                await self.feeds.not_sent(ref, "interrupted before Seller Center answered")
+                await self.feeds.not_sent(ref, "interrupted")
                 continue
             last = self._last_poll.get(ref)
             hinted = doc.get("webhook_at") is not None
             if not hinted and last is not None and now - last < self.timings.poll_interval:
                 continue
             self._last_poll[ref] = now
-            feed = await client.feed_status(doc["feed_id"])
+            try:
+                feed = await client.feed_status(doc["feed_id"])
+            except PermanentError:  # Seller Center no longer knows it: send its SKUs again
+                feed = _synthetic_feed(doc, "Error")
             if not feed.finished:
                 await self.feeds.polled(ref, feed.status or doc["status"])
                 if hinted:
@@ -352,17 +379,10 @@ class FeedOwner:
     async def _reject_all(
         self, store: Store, doc: dict[str, Any], planned: PlannedFeed, exc: ClientError
     ) -> None:
-        refused = Feed(
-            feed_id=doc["feed_id"],
-            status="Finished",
-            action=planned.action,
-            created_at=None,
-            updated_at=None,
-            source=None,
-            total_records=len(planned.entries),
-            processed_records=0,
-            failed_records=len(planned.entries),
-            errors=tuple(FeedError(exc.code, str(exc), s) for s in planned.seller_skus),
+        refused = _synthetic_feed(
+            doc,
+            "Finished",
+            tuple(FeedError(exc.code, str(exc), sku) for sku in planned.seller_skus),
         )
         await self._settle(store, doc, refused)
 

@@ -74,6 +74,7 @@ class SkuStates:
         for store_id, n, at, count in notes:
             fields: dict[str, Any] = {
                 "notified_at": at,
+                "stages.notified": at,
                 "last_notification": last_notification(n),
                 "status": "pending",
             }

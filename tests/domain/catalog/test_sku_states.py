@@ -62,3 +62,28 @@ async def test_intake_batches_concurrent_notifications(runtime: Runtime) -> None
     assert await runtime.broker.depth(queue_name("price", "acme-mx")) == 200
     await runtime.intake.flush()
     assert await runtime.storage.db.sku_states.count_documents({"status": "pending"}) == 200
+
+
+async def test_feed_side_of_the_states_table(runtime: Runtime) -> None:
+    import pytest
+
+    from domain.catalog.states import SentSku, SkuResult, content_hash
+
+    states = runtime.sku_states
+    await states.stamp("acme-mx", "5", "read")
+    with pytest.raises(ValueError):
+        await states.stamp("acme-mx", "5", "teleported")
+    fields = {"Name": "Celular", "Price": "10.00", "Quantity": 3}
+    await states.record_sent("acme-mx", "F1", "ProductCreate", [SentSku("5", "S-5", fields)])
+    assert await states.on_linio("acme-mx", ["S-5"]) == set()
+    await states.record_results(
+        "acme-mx", "F1", "ProductCreate", [SkuResult("5", "S-5", "accepted")]
+    )
+    doc = await states.get("acme-mx", "5")
+    assert doc is not None
+    assert set(doc["stages"]) == {"read", "sent", "confirmed", "live"}
+    assert (doc["last_price"], doc["last_stock"]) == ({"Price": "10.00"}, 3)
+    assert doc["content_hash"] == content_hash({"Name": "Celular", "Price": "99"})  # price apart
+    assert doc["content_hash"] != content_hash({"Name": "Otro"})
+    assert doc["feed_ids"] == ["F1"] and doc["last_result"]["result"] == "accepted"
+    assert await states.on_linio("acme-mx", ["S-5", "S-6"]) == {"S-5"}
