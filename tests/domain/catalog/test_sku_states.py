@@ -3,9 +3,12 @@
 import asyncio
 import datetime as dt
 
+import pytest
+
 from app.broker import Message, queue_name
 from app.runtime import Runtime
 from clients.vtex.inbound import parse_catalog_notification
+from domain.catalog.states import SentSku, SkuResult, content_hash
 
 
 def note(sku: str, **flags: bool):
@@ -65,9 +68,6 @@ async def test_intake_batches_concurrent_notifications(runtime: Runtime) -> None
 
 
 async def test_feed_side_of_the_states_table(runtime: Runtime) -> None:
-    import pytest
-
-    from domain.catalog.states import SentSku, SkuResult, content_hash
 
     states = runtime.sku_states
     await states.stamp("acme-mx", "5", "read")
