@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient
 
-from app.broker import queue_name
+from app.broker import Message, queue_name
 from app.broker.rabbit import RabbitBroker
 from app.runtime import Runtime, open_runtime
 from app.settings import Settings
@@ -319,8 +319,18 @@ async def test_two_consumers_on_one_rabbit_queue_never_exceed_30_calls_in_3_s(
             for rt, client in zip((first, second), clients, strict=True)
         ]
         queue = queue_name("feed", store.store_id)
-        for runtime, owner in zip((first, second), owners, strict=True):
-            await runtime.broker.consume(queue, owner, prefetch=1)
+        deliveries = [0, 0]
+
+        def counted(index: int) -> Callable[[Message], Awaitable[None]]:
+            async def handle(message: Message) -> None:
+                deliveries[index] += 1
+                await owners[index](message)
+
+            return handle
+
+        runtimes = (first, second)
+        for index, runtime in enumerate(runtimes):
+            await runtime.broker.consume(queue, counted(index), prefetch=1)
         for i in range(48):
             scheduler = (first, second)[i % 2].feed_scheduler
             await scheduler.stage(store.store_id, f"R{i:02}", "create", content(f"R{i:02}"), 1)
@@ -330,8 +340,18 @@ async def test_two_consumers_on_one_rabbit_queue_never_exceed_30_calls_in_3_s(
         calls = [r for r in sim.requests if r.user_id == SELLER.user_id]
         assert len(calls) > 60  # enough load that two unsynchronised owners would show
         assert sim.max_in_window(SELLER.user_id) <= 30
-        for runtime in (first, second):
-            await runtime.broker.stop_consuming(queue)
+        assert sorted(deliveries)[0] == 0  # one active consumer received every nudge
+        # The active owner goes away: the standby takes the seller over.
+        active = deliveries.index(max(deliveries))
+        await runtimes[active].broker.stop_consuming(queue)
+        await first.feed_scheduler.stage(store.store_id, "LATE", "create", content("LATE"), 1)
+
+        async def late() -> bool:
+            return "LATE" in sim.products(SELLER.user_id)
+
+        await until(late)
+        assert deliveries[1 - active] > 0
+        await runtimes[1 - active].broker.stop_consuming(queue)
         assert isinstance(first.broker, RabbitBroker)
     await _drop(settings)
 
