@@ -188,3 +188,4 @@ def provide(app: web.Application, runtime: Runtime) -> None:
     app[keys.SELLER_LOG] = runtime.seller_log
     app[keys.DEAD_LETTERS] = runtime.dead_letters
     app[keys.CLIENTS] = runtime.clients
+    app[keys.FEED_SCHEDULER] = runtime.feed_scheduler

@@ -13,6 +13,7 @@ from app.client_pool import ClientPool
 from app.manifest import Manifest
 from app.settings import Settings
 from app.storage import Storage
+from domain.catalog.feeds import FeedScheduler
 from domain.catalog.intake import NotificationIntake
 from domain.catalog.states import SkuStates
 from domain.orders.ledger import OrderLedger
@@ -30,3 +31,4 @@ LEDGER = web.AppKey("ledger", OrderLedger)
 SELLER_LOG = web.AppKey("seller_log", SellerLog)
 DEAD_LETTERS = web.AppKey("dead_letters", DeadLetters)
 CLIENTS = web.AppKey("clients", ClientPool)
+FEED_SCHEDULER = web.AppKey("feed_scheduler", FeedScheduler)

@@ -65,6 +65,7 @@ from domain.catalog.states import SentSku, SkuResult, SkuStates
 from domain.errors import entry
 from domain.seller_log import LogEntry, SellerLog
 from domain.stores import Store
+from domain.work import parse_work
 
 log = structlog.get_logger(__name__)
 
@@ -160,7 +161,8 @@ class FeedOwner:
         self.prefetch = 1  # read by the worker: one delivery at a time per feed queue
 
     async def __call__(self, message: Message) -> None:
-        await self.run(message.store_id)
+        work = parse_work(message.body)  # MalformedWork: dead-lettered at once
+        await self.run(work.store_id)
 
     async def run(self, store_id: str) -> None:
         lock = self._locks.setdefault(store_id, asyncio.Lock())
@@ -183,7 +185,7 @@ class FeedOwner:
                 await self._follow(store, client)
                 waiting = await self._send(store, client)
                 delay, reported_outage = 0.0, False
-            except (TransientError, AuthError) as exc:
+            except TransientError as exc:
                 told = getattr(exc, "retry_after", None)  # throttled, or a breaker's reset
                 if told:
                     delay = min(float(told), self.timings.outage_cap)
@@ -350,7 +352,7 @@ class FeedOwner:
         except ClientError as exc:
             await self.staging.release(store_id, ref)
             await self.feeds.not_sent(ref, str(exc))
-            if isinstance(exc, TransientError | AuthError):
+            if isinstance(exc, TransientError | AuthError):  # the owner waits / dead letter
                 await self.quota_ledger.save(store_id, client.quota, country=store.country)
                 raise
             # Refused as a whole (format error): every SKU of it is rejected with the reason.

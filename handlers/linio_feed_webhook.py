@@ -15,24 +15,22 @@ import json
 import structlog
 from aiohttp import web
 
-from app.web_keys import RUNTIME
-from domain.catalog.feeds import FeedRecords
+from app.web_keys import FEED_SCHEDULER, STORES
 from domain.stores import Store
 
 log = structlog.get_logger(__name__)
 
 
 async def _store_for(request: web.Request, token: str) -> Store | None:
-    runtime = request.app[RUNTIME]
     found = None
-    for store in await runtime.stores.list():
+    for store in await request.app[STORES].list():
         if hmac.compare_digest(store.notification_token.encode(), token.encode()):
             found = store
     return found
 
 
 async def feed_webhook(request: web.Request) -> web.Response:
-    runtime = request.app[RUNTIME]
+    scheduler = request.app[FEED_SCHEDULER]
     store = await _store_for(request, request.match_info["token"])
     if store is None:
         raise web.HTTPNotFound()
@@ -46,8 +44,9 @@ async def feed_webhook(request: web.Request) -> web.Response:
     feed_id = str(payload.get("Feed") or payload.get("FeedId") or "")
     try:
         if alias == "onFeedCompleted" and feed_id:
-            await FeedRecords(runtime.storage.db).reported(store.store_id, feed_id)
-        await runtime.feed_scheduler.nudge(store.store_id, alias or "webhook")
+            await scheduler.reported(store.store_id, feed_id)
+        else:
+            await scheduler.nudge(store.store_id, alias or "webhook")
     except Exception as exc:  # polling is the safety net: never make Seller Center retry
         log.warning("linio_webhook_not_recorded", store=store.store_id, error=str(exc))
     return web.json_response({"received": True})

@@ -41,6 +41,7 @@ from app.broker import Broker, queue_name
 from app.storage import FEED_QUOTA, FEED_STAGING, FEEDS
 from clients.feed_quota import FeedQuota
 from domain.catalog.lots import Change, Entry, Pending, PlannedFeed, Staged, coalesce
+from domain.work import FeedWork
 
 COUNTRY_ZONES = {
     "MX": "America/Mexico_City",
@@ -404,6 +405,7 @@ class FeedScheduler:
 
     def __init__(self, db: AsyncDatabase, broker: Broker) -> None:
         self.staging = FeedStaging(db)
+        self.records = FeedRecords(db)
         self._broker = broker
 
     async def stage(
@@ -433,12 +435,20 @@ class FeedScheduler:
         await self.nudge(store_id, "staged")
         return changed
 
-    async def nudge(self, store_id: str, reason: str) -> None:
-        """Wake the seller's feed owner. In-process, a nudge already waiting absorbs it."""
+    async def nudge(self, store_id: str, reason: str, feed_id: str | None = None) -> None:
+        """Wake the seller's feed owner (a `FeedWork`). In-process, a nudge already waiting
+        absorbs it."""
+        work = FeedWork(store_id=store_id, reason=reason, feed_id=feed_id)
         await self._broker.publish_many(
-            [(queue_name("feed", store_id), {"store_id": store_id, "reason": reason})],
+            [(queue_name(work.queue_context, store_id), work.to_body())],
             dedupe_keys=[f"feed-nudge:{store_id}"],
         )
+
+    async def reported(self, store_id: str, feed_id: str) -> None:
+        """Seller Center said the feed completed (onFeedCompleted): mark it and nudge, so
+        the owner reads its FeedStatus now rather than at its next poll."""
+        await self.records.reported(store_id, feed_id)
+        await self.nudge(store_id, "onFeedCompleted", feed_id)
 
 
 def entries_of(doc: dict[str, Any]) -> list[tuple[Entry, str]]:
