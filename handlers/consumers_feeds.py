@@ -183,6 +183,7 @@ class FeedOwner:
         while True:
             try:
                 await self._follow(store, client)
+                await self._follow_qc(store, client)
                 waiting = await self._send(store, client)
                 delay, reported_outage = 0.0, False
             except TransientError as exc:
@@ -246,6 +247,14 @@ class FeedOwner:
                 continue
             await self._settle(store, doc, feed)
             self._last_poll.pop(ref, None)
+
+    async def _follow_qc(self, store: Store, client: LinioClient) -> None:
+        """Read the quality control of SKUs Seller Center said changed (GetQcStatus)."""
+        while skus := await self._states.qc_hinted(store.store_id):
+            read = await client.get_qc_status(skus=skus, limit=len(skus))
+            await self._states.record_qc(
+                store.store_id, skus, [(q.seller_sku, q.status, q.reason) for q in read]
+            )
 
     async def _settle(self, store: Store, doc: dict[str, Any], feed: Feed) -> None:
         store_id, action = store.store_id, doc["action"]

@@ -2,9 +2,10 @@
 
 Answers 200 at once (Seller Center retries anything else) and only marks and nudges: an
 `onFeedCompleted` marks the feed so its owner reads FeedStatus now instead of at its next
-poll; every event nudges the store's feed owner (`feed.<store>`), which re-reads what it
-needs. The body is never trusted as the result: FeedStatus is (Seller Center digest,
-webhooks). Unknown store and wrong token answer the same 404 (CLARIFICATIONS §1).
+poll; `onProductQcStatusChanged` marks the SKU so the owner reads GetQcStatus; every event
+nudges the store's feed owner (`feed.<store>`), which re-reads what it needs. The body is
+never trusted as the result: FeedStatus is (Seller Center digest, webhooks). Unknown store
+and wrong token answer the same 404 (CLARIFICATIONS §1).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import json
 import structlog
 from aiohttp import web
 
-from app.web_keys import FEED_SCHEDULER, STORES
+from app.web_keys import FEED_SCHEDULER, SKU_STATES, STORES
 from domain.stores import Store
 
 log = structlog.get_logger(__name__)
@@ -43,8 +44,12 @@ async def feed_webhook(request: web.Request) -> web.Response:
     payload = event.get("payload") if isinstance(event.get("payload"), dict) else {}
     feed_id = str(payload.get("Feed") or payload.get("FeedId") or "")
     try:
+        seller_sku = str(payload.get("SellerSku") or "")
         if alias == "onFeedCompleted" and feed_id:
             await scheduler.reported(store.store_id, feed_id)
+        elif alias == "onProductQcStatusChanged" and seller_sku:
+            await request.app[SKU_STATES].qc_hint(store.store_id, seller_sku)
+            await scheduler.nudge(store.store_id, alias)
         else:
             await scheduler.nudge(store.store_id, alias or "webhook")
     except Exception as exc:  # polling is the safety net: never make Seller Center retry

@@ -126,7 +126,9 @@ class SkuStates:
     # product), `content_hash` (of the content fields last sent), `last_price` and
     # `last_stock` (the Price/SalePrice/Quantity last sent), `feed_ids` (the last 20 feeds
     # that carried the SKU), `feed_attempts`, `last_result` ({result, messages, feed_id,
-    # action, at}) and `stages.<stage>` (UTC datetime, one per STAGES entry).
+    # action, at}), `qc` ({status, reason, at}: Seller Center's quality control, read with
+    # GetQcStatus after onProductQcStatusChanged) and `stages.<stage>` (UTC datetime, one
+    # per STAGES entry).
 
     async def stamp(
         self, store_id: str, sku_id: str, stage: str, at: dt.datetime | None = None
@@ -202,6 +204,8 @@ class SkuStates:
                 if action == "ProductCreate":
                     fields["on_linio"] = True
                     fields["published"] = True
+                    fields["qc.status"] = "pending"  # keeps a hint that came first
+                    fields["qc.at"] = now
                 elif action == "ProductRemove":
                     fields["on_linio"] = False
                     fields["published"] = False
@@ -237,6 +241,39 @@ class SkuStates:
                 "$setOnInsert": {"published": False, "created_at": dt.datetime.now(dt.UTC)},
             },
             upsert=True,
+        )
+
+    async def qc_hint(self, store_id: str, seller_sku: str) -> None:
+        """Seller Center said the SKU's quality control changed: read it at the next run."""
+        await self._collection.update_many(
+            {"store_id": store_id, "seller_sku": seller_sku}, {"$set": {"qc.hinted": True}}
+        )
+
+    async def qc_hinted(self, store_id: str, limit: int = 100) -> list[str]:
+        """SellerSkus whose quality-control status should be read (GetQcStatus pages 100)."""
+        cursor = self._collection.find(
+            {"store_id": store_id, "qc.hinted": True}, {"seller_sku": 1}
+        ).limit(limit)
+        return [doc["seller_sku"] async for doc in cursor]
+
+    async def record_qc(
+        self, store_id: str, read: Iterable[str], states: Iterable[tuple[str, str, str | None]]
+    ) -> None:
+        """`states`: (SellerSku, status approved|pending|rejected, reason) as GetQcStatus
+        answered for the SellerSkus `read`; every one read loses its hint."""
+        now = dt.datetime.now(dt.UTC)
+        updates = [
+            UpdateOne(
+                {"store_id": store_id, "seller_sku": sku},
+                {"$set": {"qc": {"status": status, "reason": reason, "at": now}}},
+            )
+            for sku, status, reason in states
+        ]
+        if updates:
+            await self._collection.bulk_write(updates, ordered=False)
+        await self._collection.update_many(
+            {"store_id": store_id, "seller_sku": {"$in": list(read)}},
+            {"$unset": {"qc.hinted": ""}},
         )
 
     async def on_linio(self, store_id: str, seller_skus: Iterable[str]) -> set[str]:

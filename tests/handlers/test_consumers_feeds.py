@@ -240,12 +240,18 @@ async def test_on_feed_completed_webhook_wakes_the_owner_before_its_poll(
     slow_polls = OwnerTimings(poll_interval=3600.0, hint_every=0.05, max_run=120.0)
     owner = make_owner(rig.runtime, rig.store, rig.client, slow_polls)
     url = str(service.make_url(f"/linio/{rig.store.notification_token}/feeds"))
-    await rig.client.create_webhook(url, ["onFeedCompleted"])
+    await rig.client.create_webhook(url, ["onFeedCompleted", "onProductQcStatusChanged"])
     await rig.scheduler.stage(sid, "W-1", "create", content("W-1"), 1)
     await asyncio.wait_for(owner.run(sid), timeout=60)  # would wait an hour without it
     assert (await rig.state("W-1"))["last_result"]["result"] == "accepted"
     [doc] = await FeedRecords(rig.runtime.storage.db).for_store(sid)
     assert doc["webhooks"] >= 1
+    # Quality control: the event marks the SKU, the owner reads GetQcStatus once.
+    await rig.sim.settle()
+    await owner.run(sid)
+    assert sum(r.action == "GetQcStatus" for r in rig.sim.requests) == 1
+    qc = (await rig.state("W-1"))["qc"]
+    assert qc["status"] == "approved" and "hinted" not in qc
     wrong = await service.post("/linio/not-the-token/feeds", json={"event": "onFeedCompleted"})
     assert wrong.status == 404
 
