@@ -17,9 +17,26 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Protocol
 
 # A timer that fires a hair early would find no slot free and spin; never sleep less.
 _MIN_WAKEUP = 0.001
+
+
+class RequestWindow(Protocol):
+    """What a client needs from its limiter: this one (per process) or a window shared by
+    every process of the service (`app.seller_window.SharedWindow`)."""
+
+    max_calls: int
+    period: float
+
+    @property
+    def in_window(self) -> int: ...
+
+    @property
+    def waiting(self) -> int: ...
+
+    def slot(self) -> AbstractAsyncContextManager[None]: ...
 
 
 class SlidingWindowLimiter:

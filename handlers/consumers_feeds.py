@@ -2,11 +2,13 @@
 
 Ownership: the feed queue is a RabbitMQ single-active-consumer queue, so with any number of
 worker processes exactly one consumer receives a store's nudges and is the only sender of
-that seller's feeds and FeedStatus polls; its `LinioClient` limiter and feed quota are then
-the seller's real budget. (A per-store lock does the same inside one process, which is
-all the in-process broker has.) We chose one owner over a window shared through the
-database because feeds also need one place that knows what is in flight: two feeds
-touching one SKU must never run at once, and that is a decision, not only a count.
+that seller's feeds and FeedStatus polls; its feed quota (kept in MongoDB, so it survives
+restarts) is then the seller's real one. (A per-store lock does the same inside one
+process, which is all the in-process broker has.) Feeds need one owner, not only a shared
+count, because one place must know what is in flight: two feeds touching one SKU must
+never run at once, and that is a decision. The 30-per-3-s window, which every kind of
+Seller Center call shares (orders, read-back, the web process), is shared through MongoDB
+instead (`app.seller_window`), so no other flow has to hand its calls to this owner.
 
 Each nudge runs `FeedOwner.run(store)`: follow the feeds in flight (FeedStatus when polled
 or when `onFeedCompleted` marked them), settle each SKU (state, seller log S1/E3, staged
@@ -31,6 +33,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from app.broker import Message
 from app.runtime import Runtime
+from app.seller_window import SELLER_WINDOWS, SharedWindow
 from clients.errors import (
     AuthError,
     ClientError,
@@ -459,8 +462,9 @@ class FeedOwner:
 
 
 def store_clients(runtime: Runtime) -> ClientFor:
-    """One `LinioClient` per store for this process (its limiter and quota are the seller's
-    budget, so it is shared by every run of the owner)."""
+    """One `LinioClient` per store for this process: its feed quota is the seller's (this
+    process owns the seller's feeds) and its request window is shared with every process
+    through MongoDB (`app.seller_window`)."""
     clients: dict[str, tuple[tuple[str, ...], LinioClient]] = {}
 
     async def client_for(store: Store) -> LinioClient:
@@ -487,6 +491,7 @@ def store_clients(runtime: Runtime) -> ClientFor:
             session=runtime.http,
             policy=runtime.outbound,
             base_url=store.linio_base_url or None,
+            limiter=SharedWindow(runtime.storage.db[SELLER_WINDOWS], account.key),
         )
         clients[store.store_id] = (key, client)
         return client

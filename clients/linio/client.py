@@ -56,7 +56,7 @@ from clients.linio.models import (
 )
 from clients.linio.signing import rfc3986, signature, string_to_sign
 from clients.outbound import OutboundPolicy
-from clients.rate_limit import SlidingWindowLimiter
+from clients.rate_limit import RequestWindow, SlidingWindowLimiter
 from clients.redact import mask_text
 from clients.retry import backoff_delay, parse_retry_after
 
@@ -111,7 +111,7 @@ class LinioClient:
         session: aiohttp.ClientSession,
         policy: OutboundPolicy,
         base_url: str | None = None,
-        limiter: SlidingWindowLimiter | None = None,
+        limiter: RequestWindow | None = None,
         quota: FeedQuota | None = None,
         breakers: BreakerRegistry | None = None,
         timeout: float = 30.0,
@@ -123,7 +123,7 @@ class LinioClient:
         policy.check(self.base_url)
         self._policy = policy
         self._session = session
-        self.limiter = limiter or SlidingWindowLimiter(30, 3.0)
+        self.limiter: RequestWindow = limiter or SlidingWindowLimiter(30, 3.0)
         self.quota = quota or FeedQuota(50, 120.0)
         self.breakers = breakers or BreakerRegistry()
         self._timeout = aiohttp.ClientTimeout(total=timeout)
