@@ -28,6 +28,7 @@ DEAD_LETTERS = "dead_letters"
 NOTIFICATIONS = "notifications"
 FEED_STAGING = "feed_staging"
 FEED_QUOTA = "feed_quota"
+FEED_OWNERS = "feed_owners"
 
 
 def index_plan(settings: Settings) -> dict[str, list[IndexModel]]:

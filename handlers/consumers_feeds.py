@@ -4,7 +4,9 @@ Ownership: the feed queue is a RabbitMQ single-active-consumer queue, so with an
 worker processes exactly one consumer receives a store's nudges and is the only sender of
 that seller's feeds and FeedStatus polls; its feed quota (kept in MongoDB, so it survives
 restarts) is then the seller's real one. (A per-store lock does the same inside one
-process, which is all the in-process broker has.) Feeds need one owner, not only a shared
+process, which is all the in-process broker has.) Behind it, a lease in MongoDB
+(`OwnerLease`) makes ownership exclusive even while the active consumer changes hands: a
+new owner waits for the old run to end (or its lease to expire) before it starts. Feeds need one owner, not only a shared
 count, because one place must know what is in flight: two feeds touching one SKU must
 never run at once, and that is a decision. The 30-per-3-s window, which every kind of
 Seller Center call shares (orders, read-back, the web process), is shared through MongoDB
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
@@ -48,6 +51,7 @@ from domain.catalog.feeds import (
     FeedQuotaLedger,
     FeedRecords,
     FeedScheduler,
+    OwnerLease,
     entries_of,
 )
 from domain.catalog.lots import (
@@ -81,13 +85,15 @@ class OwnerTimings:
     """Seconds. `poll_interval`: FeedStatus per feed in flight (the webhook's safety net);
     `hint_every`: how often a wait looks for an onFeedCompleted mark; `outage_cap`: the
     longest wait between attempts while Seller Center is down; `max_run`: one nudge's run
-    before handing over to a new one."""
+    before handing over to a new one; `lease`: the ownership lease's life, renewed every
+    round (a crashed owner's successor waits at most this long)."""
 
     poll_interval: float = 10.0
     hint_every: float = 0.25
     outage_cap: float = 60.0
     max_run: float = 600.0
     max_products: int = MAX_PRODUCTS_PER_FEED
+    lease: float = 120.0
 
 
 def _operation(action: str, fields: dict[str, Any]) -> str:
@@ -159,7 +165,8 @@ class FeedOwner:
         self._log = seller_log
         self.timings = timings or OwnerTimings()
         self._locks: dict[str, asyncio.Lock] = {}
-        self._restored: set[tuple[str, int]] = set()
+        self.lease = OwnerLease(db)
+        self._holder = uuid.uuid4().hex
         self._last_poll: dict[str, float] = {}
         self.prefetch = 1  # read by the worker: one delivery at a time per feed queue
 
@@ -173,17 +180,35 @@ class FeedOwner:
             store = await self._stores(store_id)
             if store is None:
                 return
-            client = await self._client_for(store)
-            if (store_id, id(client)) not in self._restored:
+            if not await self._take_lease(store_id):
+                await self.scheduler.nudge(store_id, "owner_busy")
+                return
+            try:
+                client = await self._client_for(store)
+                # Always from the database: another process may have sent feeds meanwhile.
                 await self.quota_ledger.restore(store_id, client.quota)
-                self._restored.add((store_id, id(client)))
-            await self._run(store, client)
+                await self._run(store, client)
+            finally:
+                await self.lease.release(store_id, self._holder)
+
+    async def _take_lease(self, store_id: str) -> bool:
+        """Wait (up to the lease's life) for a previous owner's run to end."""
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + self.timings.lease
+        while not await self.lease.acquire(store_id, self._holder, self.timings.lease):
+            if loop.time() > give_up:
+                return False
+            await asyncio.sleep(min(1.0, self.timings.lease / 10))
+        return True
 
     async def _run(self, store: Store, client: LinioClient) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timings.max_run
         delay, reported_outage = 0.0, False
         while True:
+            if not await self.lease.acquire(store.store_id, self._holder, self.timings.lease):
+                log.warning("feed_owner_lease_lost", store=store.store_id)
+                return
             try:
                 await self._follow(store, client)
                 await self._follow_qc(store, client)

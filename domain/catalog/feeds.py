@@ -12,6 +12,7 @@
   Center's Queued/Processing/Finished/Canceled/Error), `created_at`, `sent_at`,
   `finished_at`, `webhook_at`, `polls`, `result` ({processed, failed, errors: [{sku, code,
   message}]}).
+- `feed_owners`: per store the lease of the process that owns its feeds (`OwnerLease`).
 - `feed_quota`: per store the feed quota's level when last saved (wall clock), so a
   restart does not hand out the free burst again, and the feeds sent on the seller's local
   day (CLARIFICATIONS §2: "today" is the seller's day).
@@ -38,7 +39,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from app.broker import Broker, queue_name
-from app.storage import FEED_QUOTA, FEED_STAGING, FEEDS
+from app.storage import FEED_OWNERS, FEED_QUOTA, FEED_STAGING, FEEDS
 from clients.feed_quota import FeedQuota
 from domain.catalog.lots import Change, Entry, Pending, PlannedFeed, Staged, coalesce
 from domain.work import FeedWork
@@ -398,6 +399,32 @@ class FeedQuotaLedger:
             "feeds_today": doc.get("feeds_today", 0) if doc.get("day") == today else 0,
             "tokens": doc.get("level"),
         }
+
+
+class OwnerLease:
+    """A seller's feed ownership as a lease in MongoDB (`feed_owners`): defence in depth
+    behind the single-active consumer, whose active consumer can change hands (a channel
+    closed and reopened) while the old one's run is still going. Whoever holds the
+    unexpired lease is the only one sending and settling the seller's feeds."""
+
+    def __init__(self, db: AsyncDatabase) -> None:
+        self._collection = db[FEED_OWNERS]
+
+    async def acquire(self, store_id: str, holder: str, ttl: float) -> bool:
+        """Take or renew the lease for `ttl` seconds; False while another holds it."""
+        now = time.time()
+        try:
+            await self._collection.find_one_and_update(
+                {"_id": store_id, "$or": [{"expires_at": {"$lt": now}}, {"holder": holder}]},
+                {"$set": {"holder": holder, "expires_at": now + ttl}},
+                upsert=True,
+            )
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def release(self, store_id: str, holder: str) -> None:
+        await self._collection.delete_one({"_id": store_id, "holder": holder})
 
 
 class FeedScheduler:
