@@ -6,11 +6,12 @@ that seller's feeds and FeedStatus polls; its feed quota (kept in MongoDB, so it
 restarts) is then the seller's real one. (A per-store lock does the same inside one
 process, which is all the in-process broker has.) Behind it, a lease in MongoDB
 (`OwnerLease`) makes ownership exclusive even while the active consumer changes hands: a
-new owner waits for the old run to end (or its lease to expire) before it starts. Feeds need one owner, not only a shared
-count, because one place must know what is in flight: two feeds touching one SKU must
-never run at once, and that is a decision. The 30-per-3-s window, which every kind of
-Seller Center call shares (orders, read-back, the web process), is shared through MongoDB
-instead (`app.seller_window`), so no other flow has to hand its calls to this owner.
+new owner waits for the old run to end (or its lease to expire) before it starts. Feeds
+need one owner, not only a shared count, because one place must know what is in flight:
+two feeds touching one SKU must never run at once, and that is a decision. The
+30-per-3-s window, which every kind of Seller Center call shares (orders, read-back, the
+web process), is shared through MongoDB instead (`app.seller_window`), so no other flow
+has to hand its calls to this owner.
 
 Each nudge runs `FeedOwner.run(store)`: follow the feeds in flight (FeedStatus when polled
 or when `onFeedCompleted` marked them), settle each SKU (state, seller log S1/E3, staged
@@ -189,7 +190,8 @@ class FeedOwner:
                 await self.quota_ledger.restore(store_id, client.quota)
                 await self._run(store, client)
             finally:
-                await self.lease.release(store_id, self._holder)
+                # Shielded: a cancelled run (its consumer stopped) must still hand over.
+                await asyncio.shield(self.lease.release(store_id, self._holder))
 
     async def _take_lease(self, store_id: str) -> bool:
         """Wait (up to the lease's life) for a previous owner's run to end."""

