@@ -3,8 +3,9 @@
 `LinioClient` keeps the seller's rate limiter, feed quota and circuit breakers inside it, so
 two consumers that each built their own client would each believe they had the whole
 30-requests-per-3-s budget. The pool hands every caller of a process the same client for a
-store (ARCHITECTURE-REVIEW §3.12). Across processes, one owner per seller sends the Seller
-Center calls (the feed queue's single active consumer); the pool is the in-process half.
+store (ARCHITECTURE-REVIEW §3.12). Across processes, one owner per seller sends the
+seller's feeds (the feed queue's single active consumer), and every Seller Center call of
+any process draws on one request window shared through MongoDB (`app.seller_window`).
 
 A client is rebuilt when the store's credentials or addresses change (the pool keys it by a
 fingerprint of them), so a seller who fixes a wrong API key is not stuck with the old one.
@@ -15,7 +16,9 @@ from __future__ import annotations
 import hashlib
 
 import aiohttp
+from pymongo.asynchronous.collection import AsyncCollection
 
+from app.seller_window import SharedWindow
 from clients.linio import LinioAccount, LinioClient
 from clients.outbound import OutboundPolicy
 from clients.vtex import VtexClient, VtexCredentials
@@ -29,9 +32,18 @@ class ClientPool:
     (`OutboundHostDenied`) when the store's host is not allowed by the manifest.
     """
 
-    def __init__(self, session: aiohttp.ClientSession, policy: OutboundPolicy) -> None:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        policy: OutboundPolicy,
+        *,
+        windows: AsyncCollection | None = None,
+    ) -> None:
+        """`windows`: where the sellers' request windows are shared with the other
+        processes (`app.seller_window`); None keeps a window per process."""
         self._session = session
         self._policy = policy
+        self._windows = windows
         self._vtex: dict[str, tuple[str, VtexClient]] = {}
         self._linio: dict[str, tuple[str, LinioClient]] = {}
 
@@ -79,11 +91,13 @@ class ClientPool:
                 store.linio_environment,
                 staging_auth=c.linio_staging_auth(),
             )
+            window = SharedWindow(self._windows, account.key) if self._windows is not None else None
             client = LinioClient(
                 account,
                 session=self._session,
                 policy=self._policy,
                 base_url=store.linio_base_url or None,
+                limiter=window,
             )
             cached = self._linio[store.store_id] = (key, client)
         return cached[1]

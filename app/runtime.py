@@ -17,6 +17,7 @@ from app.broker import Broker, DeadLetters, create_broker
 from app.client_pool import ClientPool
 from app.manifest import Manifest, load_manifest
 from app.secrets_box import SecretBox
+from app.seller_window import SELLER_WINDOWS
 from app.settings import Settings
 from app.storage import Storage, open_storage
 from clients.outbound import OutboundPolicy
@@ -81,7 +82,7 @@ async def open_runtime(settings: Settings, *, start_broker: bool = True) -> Asyn
                 sku_states=sku_states,
                 intake=intake,
                 ledger=OrderLedger(storage.db),
-                clients=ClientPool(http, outbound),
+                clients=ClientPool(http, outbound, windows=storage.db[SELLER_WINDOWS]),
                 feed_scheduler=FeedScheduler(storage.db, broker),
             )
         finally:

@@ -36,8 +36,8 @@ import structlog
 from pymongo.asynchronous.database import AsyncDatabase
 
 from app.broker import Message
+from app.client_pool import ClientPool
 from app.runtime import Runtime
-from app.seller_window import SELLER_WINDOWS, SharedWindow
 from clients.errors import (
     AuthError,
     ClientError,
@@ -45,7 +45,6 @@ from clients.errors import (
     ThrottledError,
     TransientError,
 )
-from clients.linio.account import LinioAccount
 from clients.linio.client import LinioClient
 from clients.linio.models import Feed, FeedError
 from domain.catalog.feeds import (
@@ -488,40 +487,11 @@ class FeedOwner:
         )
 
 
-def store_clients(runtime: Runtime) -> ClientFor:
-    """One `LinioClient` per store for this process: its feed quota is the seller's (this
-    process owns the seller's feeds) and its request window is shared with every process
-    through MongoDB (`app.seller_window`)."""
-    clients: dict[str, tuple[tuple[str, ...], LinioClient]] = {}
+def pool_clients(pool: ClientPool) -> ClientFor:
+    """The process's per-store clients (`app.client_pool`), as the owner asks for them."""
 
     async def client_for(store: Store) -> LinioClient:
-        key = (
-            store.linio_user_id,
-            store.credentials.linio_api_key,
-            store.linio_seller_id,
-            store.country,
-            store.linio_environment,
-            store.linio_base_url,
-        )
-        cached = clients.get(store.store_id)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        account = LinioAccount(
-            store.linio_user_id,
-            store.credentials.linio_api_key,
-            store.linio_seller_id,
-            store.country,
-            store.linio_environment,
-        )
-        client = LinioClient(
-            account,
-            session=runtime.http,
-            policy=runtime.outbound,
-            base_url=store.linio_base_url or None,
-            limiter=SharedWindow(runtime.storage.db[SELLER_WINDOWS], account.key),
-        )
-        clients[store.store_id] = (key, client)
-        return client
+        return pool.linio(store)
 
     return client_for
 
@@ -532,7 +502,7 @@ def feed_consumer(runtime: Runtime) -> FeedOwner:
         runtime.storage.db,
         runtime.feed_scheduler,
         stores=runtime.stores.get,
-        client_for=store_clients(runtime),
+        client_for=pool_clients(runtime.clients),
         states=runtime.sku_states,
         seller_log=runtime.seller_log,
         timings=OwnerTimings(poll_interval=runtime.settings.feed_poll_interval),

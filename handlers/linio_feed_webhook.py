@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 import json
+from typing import Any
 
 import structlog
 from aiohttp import web
@@ -30,6 +31,13 @@ async def _store_for(request: web.Request, token: str) -> Store | None:
     return found
 
 
+def _seller_skus(payload: dict[str, Any]) -> list[str]:
+    """`{"SellerSkus": [...]}` (product events) or a single `SellerSku`."""
+    many = payload.get("SellerSkus")
+    skus = many if isinstance(many, list) else [payload.get("SellerSku")]
+    return [str(sku) for sku in skus if sku]
+
+
 async def feed_webhook(request: web.Request) -> web.Response:
     scheduler = request.app[FEED_SCHEDULER]
     store = await _store_for(request, request.match_info["token"])
@@ -44,11 +52,10 @@ async def feed_webhook(request: web.Request) -> web.Response:
     payload = event.get("payload") if isinstance(event.get("payload"), dict) else {}
     feed_id = str(payload.get("Feed") or payload.get("FeedId") or "")
     try:
-        seller_sku = str(payload.get("SellerSku") or "")
         if alias == "onFeedCompleted" and feed_id:
             await scheduler.reported(store.store_id, feed_id)
-        elif alias == "onProductQcStatusChanged" and seller_sku:
-            await request.app[SKU_STATES].qc_hint(store.store_id, seller_sku)
+        elif alias == "onProductQcStatusChanged" and (skus := _seller_skus(payload)):
+            await request.app[SKU_STATES].qc_hint(store.store_id, skus)
             await scheduler.nudge(store.store_id, alias)
         else:
             await scheduler.nudge(store.store_id, alias or "webhook")

@@ -243,10 +243,11 @@ class SkuStates:
             upsert=True,
         )
 
-    async def qc_hint(self, store_id: str, seller_sku: str) -> None:
-        """Seller Center said the SKU's quality control changed: read it at the next run."""
+    async def qc_hint(self, store_id: str, seller_skus: Iterable[str]) -> None:
+        """Seller Center said these SKUs' quality control changed: read it at the next run."""
         await self._collection.update_many(
-            {"store_id": store_id, "seller_sku": seller_sku}, {"$set": {"qc.hinted": True}}
+            {"store_id": store_id, "seller_sku": {"$in": list(seller_skus)}},
+            {"$set": {"qc.hinted": True}},
         )
 
     async def qc_hinted(self, store_id: str, limit: int = 100) -> list[str]:
