@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -134,13 +135,16 @@ def _synthetic_feed(doc: dict[str, Any], status: str, errors: tuple[FeedError, .
     )
 
 
-def _text(code: str, fallback: str, **params: Any) -> str:
-    """The catalogue's Spanish text for `code`; until the catalog entries exist, the
-    platform's own words (`fallback`), never a text of ours written here."""
+def _texts(code: str, **params: Any) -> tuple[str, str]:
+    """The catalogue's (Spanish, English) message for `code`. A placeholder the entry gained
+    and we do not fill must not stop a feed's settlement: then the code and its values."""
     try:
-        return entry(code).render("es", **params)
+        found = entry(code)
+        return found.render("es", **params), found.render("en", **params)
     except KeyError:
-        return fallback
+        log.warning("catalogue_text_unrenderable", code=code, params=sorted(params))
+        raw = f"{code} {json.dumps(params, ensure_ascii=False, default=str)}"
+        return raw, raw
 
 
 class FeedOwner:
@@ -291,6 +295,7 @@ class FeedOwner:
         errors = [(e.seller_sku, e.message) for e in feed.errors]
         outcomes = settle([e.seller_sku for e, _ in entries], feed.status, errors)
         by_sku = {item.seller_sku: item for item, _ in entries}
+        names = {e["seller_sku"]: e.get("name") for e in doc.get("entries", [])}
         steps = {o.seller_sku: partial(_settled, by_sku[o.seller_sku], o) for o in outcomes}
         before = await self.staging.update_many(store_id, steps, tag=doc["_id"])
         results: list[SkuResult] = []
@@ -300,7 +305,15 @@ class FeedOwner:
             if outcome.result == "retry" and pending is not None:
                 if exhausted(acknowledge(pending, item, outcome)):
                     final = Outcome(item.seller_sku, "rejected", (f"Feed {feed.status}",))
-            results.append(SkuResult(sku_id, item.seller_sku, final.result, final.messages))
+            results.append(
+                SkuResult(
+                    sku_id,
+                    item.seller_sku,
+                    final.result,
+                    final.messages,
+                    names.get(item.seller_sku),
+                )
+            )
         await self._states.record_results(store_id, doc["feed_id"], action, results)
         entries_logged = [self._result_entry(store, doc, r) for r in results]
         await self._log.write_many(
@@ -443,22 +456,25 @@ class FeedOwner:
         if action == "Image":
             operation = "Catalog change"
         accepted = result.result == "accepted"
-        code = "S1" if accepted else "E3"
-        platform_words = "; ".join(result.messages)
+        problems = "; ".join(f"{action}: {message}" for message in result.messages)
+        if accepted:
+            code = "S1"
+            es, en = _texts(
+                code,
+                sku_id=result.sku_id,
+                sku_name=result.name or result.seller_sku,
+                marketplace_id=result.seller_sku,
+                link="-",  # the listing's URL comes with read-back (GetProducts)
+            )
+        else:
+            code = "E3"
+            es, en = _texts(code, problems=problems)
         return LogEntry(
             store_id=store.store_id,
             operation=operation,
             direction="VTEX to Marketplace",
             status="success" if accepted else "error",
-            business_message=_text(
-                code,
-                f"{code} {action} {result.seller_sku}: {platform_words}".strip(": "),
-                sku=result.sku_id,
-                seller_sku=result.seller_sku,
-                action=action,
-                message=platform_words,
-                feed=doc["feed_id"],
-            ),
+            business_message=es,
             flow="catalog",
             code=code,
             sku_id=result.sku_id,
@@ -468,20 +484,28 @@ class FeedOwner:
                 "feed_id": doc["feed_id"],
                 "action": action,
                 "messages": list(result.messages),
+                "message_en": en,
             },
         )
 
     async def _log_outage(self, store: Store, exc: ClientError) -> None:
+        """E2 once per outage: Seller Center unavailable, the work waits and retries."""
+        es, en = _texts("E2", name="Linio")
         await self._log.write(
             LogEntry(
                 store_id=store.store_id,
                 operation="Catalog change",
                 direction="VTEX to Marketplace",
-                status="pending",
-                business_message=_text("E2", f"E2 {exc}", message=str(exc)),
+                status="error",
+                business_message=es,
                 flow="catalog",
                 code="E2",
-                extra={"error": type(exc).__name__, "at": dt.datetime.now(dt.UTC).isoformat()},
+                extra={
+                    "error": type(exc).__name__,
+                    "detail": str(exc),
+                    "message_en": en,
+                    "at": dt.datetime.now(dt.UTC).isoformat(),
+                },
             ),
             secrets=store.secrets(),
         )

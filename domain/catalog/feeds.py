@@ -285,6 +285,7 @@ class FeedRecords:
                     "seller_sku": e.seller_sku,
                     "sku_id": sku_ids.get(e.seller_sku, e.seller_sku),
                     "versions": dict(e.versions),
+                    "name": e.fields.get("Name"),
                 }
                 for e in feed.entries
             ],

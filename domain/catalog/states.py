@@ -308,6 +308,7 @@ class SkuResult:
     seller_sku: str
     result: str  # accepted | rejected | retry
     messages: tuple[str, ...] = ()
+    name: str | None = None  # the product's Name as sent, for the seller's log
 
 
 def content_hash(fields: dict[str, Any]) -> str:

@@ -180,6 +180,10 @@ async def test_one_rejected_sku_of_500_fails_that_sku_only(rig: Rig) -> None:
     [e3] = [e for e in logs if e["code"] == "E3"]
     assert e3["sku_id"] == "v123" and e3["Status"] == "error"
     assert "Brand" in e3["BusinessMessage"] and e3["extra"]["action"] == "ProductCreate"
+    assert e3["BusinessMessage"].startswith("Ups,")  # the catalogue's E3, Spanish first
+    assert "ProductCreate: " in e3["BusinessMessage"]  # with Seller Center's words
+    [s1] = [e for e in logs if e["code"] == "S1" and e["sku_id"] == "v7"]
+    assert "Celular S007" in s1["BusinessMessage"] and "S007" in s1["extra"]["message_en"]
 
 
 async def test_image_feed_goes_only_after_the_create_is_confirmed(rig: Rig) -> None:
@@ -281,7 +285,8 @@ async def test_linio_down_mid_run_loses_nothing_and_finishes_after_recovery(
             state = await runtime.sku_states.get(sid, f"D{i:02}")
             assert state is not None and state["last_result"]["result"] == "accepted"
         logs = await runtime.seller_log.find(store_id=sid, limit=1000)
-        assert any(e["code"] == "E2" for e in logs)
+        [e2] = [e for e in logs if e["code"] == "E2"]  # once for the whole outage
+        assert "Linio" in e2["BusinessMessage"] and e2["Status"] == "error"
 
 
 async def _has_feeds(sim: LinioSimulator) -> bool:
