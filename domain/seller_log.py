@@ -112,7 +112,9 @@ def _document(entry: LogEntry, known: list[str]) -> dict[str, Any]:
         "ContentTranslated": _content(entry.content_translated, known),
         "ContentDestination": _content(entry.content_destination, known),
         "BusinessMessage": mask_text(item.render("en", **entry.params), known),
-        "Message": {lang: mask_text(item.render(lang, **entry.params), known) for lang in LANGUAGES},
+        "Message": {
+            lang: mask_text(item.render(lang, **entry.params), known) for lang in LANGUAGES
+        },
         "Action": {
             lang: mask_text(item.render_action(lang, **entry.params), known) for lang in LANGUAGES
         },

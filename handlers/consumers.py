@@ -15,9 +15,9 @@ from typing import Any, Protocol
 from app.broker import Handler
 from app.settings import Settings
 from handlers import consumers_orders
+from handlers.consumers_feeds import feed_consumer
 
 ConsumerFactory = Callable[..., Handler]
-from handlers.consumers_feeds import feed_consumer
 
 
 class Schedule(Protocol):

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -38,7 +37,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from app.broker import Message
 from app.client_pool import ClientPool
-from app.runtime import Runtime
+from app.settings import Settings
+from app.storage import Storage
 from clients.errors import (
     AuthError,
     ClientError,
@@ -70,9 +70,8 @@ from domain.catalog.lots import (
     settle,
 )
 from domain.catalog.states import SentSku, SkuResult, SkuStates
-from domain.errors import entry
 from domain.seller_log import LogEntry, SellerLog
-from domain.stores import Store
+from domain.stores import Store, StoreRepository
 from domain.work import parse_work
 
 log = structlog.get_logger(__name__)
@@ -133,18 +132,6 @@ def _synthetic_feed(doc: dict[str, Any], status: str, errors: tuple[FeedError, .
         failed_records=len(errors),
         errors=errors,
     )
-
-
-def _texts(code: str, **params: Any) -> tuple[str, str]:
-    """The catalogue's (Spanish, English) message for `code`. A placeholder the entry gained
-    and we do not fill must not stop a feed's settlement: then the code and its values."""
-    try:
-        found = entry(code)
-        return found.render("es", **params), found.render("en", **params)
-    except KeyError:
-        log.warning("catalogue_text_unrenderable", code=code, params=sorted(params))
-        raw = f"{code} {json.dumps(params, ensure_ascii=False, default=str)}"
-        return raw, raw
 
 
 class FeedOwner:
@@ -456,27 +443,24 @@ class FeedOwner:
         if action == "Image":
             operation = "Catalog change"
         accepted = result.result == "accepted"
-        problems = "; ".join(f"{action}: {message}" for message in result.messages)
         if accepted:
             code = "S1"
-            es, en = _texts(
-                code,
-                sku_id=result.sku_id,
-                sku_name=result.name or result.seller_sku,
-                marketplace_id=result.seller_sku,
-                link="-",  # the listing's URL comes with read-back (GetProducts)
-            )
+            params = {
+                "sku_id": result.sku_id,
+                "sku_name": result.name or result.seller_sku,
+                "marketplace_id": result.seller_sku,
+                "link": "-",  # the listing's URL comes with read-back (GetProducts)
+            }
         else:
             code = "E3"
-            es, en = _texts(code, problems=problems)
+            params = {"problems": "; ".join(f"{action}: {m}" for m in result.messages)}
         return LogEntry(
             store_id=store.store_id,
             operation=operation,
             direction="VTEX to Marketplace",
-            status="success" if accepted else "error",
-            business_message=es,
-            flow="catalog",
             code=code,
+            params=params,
+            flow="catalog",
             sku_id=result.sku_id,
             content_destination={"feed": doc["feed_id"], "action": action},
             extra={
@@ -484,26 +468,22 @@ class FeedOwner:
                 "feed_id": doc["feed_id"],
                 "action": action,
                 "messages": list(result.messages),
-                "message_en": en,
             },
         )
 
     async def _log_outage(self, store: Store, exc: ClientError) -> None:
         """E2 once per outage: Seller Center unavailable, the work waits and retries."""
-        es, en = _texts("E2", name="Linio")
         await self._log.write(
             LogEntry(
                 store_id=store.store_id,
                 operation="Catalog change",
                 direction="VTEX to Marketplace",
-                status="error",
-                business_message=es,
-                flow="catalog",
                 code="E2",
+                params={"name": "Linio"},
+                flow="catalog",
                 extra={
                     "error": type(exc).__name__,
                     "detail": str(exc),
-                    "message_en": en,
                     "at": dt.datetime.now(dt.UTC).isoformat(),
                 },
             ),
@@ -520,14 +500,24 @@ def pool_clients(pool: ClientPool) -> ClientFor:
     return client_for
 
 
-def feed_consumer(runtime: Runtime) -> FeedOwner:
+def feed_consumer(
+    *,
+    storage: Storage,
+    feed_scheduler: FeedScheduler,
+    stores: StoreRepository,
+    clients: ClientPool,
+    sku_states: SkuStates,
+    seller_log: SellerLog,
+    settings: Settings,
+    **_: Any,
+) -> FeedOwner:
     """The worker's consumer of `feed.<store>` queues (see the module docstring)."""
     return FeedOwner(
-        runtime.storage.db,
-        runtime.feed_scheduler,
-        stores=runtime.stores.get,
-        client_for=pool_clients(runtime.clients),
-        states=runtime.sku_states,
-        seller_log=runtime.seller_log,
-        timings=OwnerTimings(poll_interval=runtime.settings.feed_poll_interval),
+        storage.db,
+        feed_scheduler,
+        stores=stores.get,
+        client_for=pool_clients(clients),
+        states=sku_states,
+        seller_log=seller_log,
+        timings=OwnerTimings(poll_interval=settings.feed_poll_interval),
     )

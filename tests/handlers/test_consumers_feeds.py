@@ -180,10 +180,10 @@ async def test_one_rejected_sku_of_500_fails_that_sku_only(rig: Rig) -> None:
     [e3] = [e for e in logs if e["code"] == "E3"]
     assert e3["sku_id"] == "v123" and e3["Status"] == "error"
     assert "Brand" in e3["BusinessMessage"] and e3["extra"]["action"] == "ProductCreate"
-    assert e3["BusinessMessage"].startswith("Ups,")  # the catalogue's E3, Spanish first
-    assert "ProductCreate: " in e3["BusinessMessage"]  # with Seller Center's words
+    assert e3["Message"]["es"].startswith("Ups,")  # the catalogue's E3, in both languages
+    assert "ProductCreate: " in e3["Message"]["es"]  # with the action and Seller Center's words
     [s1] = [e for e in logs if e["code"] == "S1" and e["sku_id"] == "v7"]
-    assert "Celular S007" in s1["BusinessMessage"] and "S007" in s1["extra"]["message_en"]
+    assert "Celular S007" in s1["BusinessMessage"] and "S007" in s1["Message"]["es"]
 
 
 async def test_image_feed_goes_only_after_the_create_is_confirmed(rig: Rig) -> None:
