@@ -23,7 +23,7 @@ from clients.breaker import BreakerRegistry
 from clients.feed_quota import FeedQuota
 from clients.linio.client import LinioClient
 from domain.catalog.feeds import FeedQuotaLedger, FeedRecords, FeedScheduler
-from domain.catalog.lots import IMAGES, Change
+from domain.catalog.lots import IMAGES, MAX_ATTEMPTS, Change
 from domain.stores import Store, StoreCredentials
 from handlers.consumers import CONSUMERS
 from handlers.consumers_feeds import FeedOwner, OwnerTimings
@@ -420,3 +420,25 @@ async def test_a_canceled_feed_is_sent_again_without_losing_its_skus(
         state = await runtime.sku_states.get(sid, "C-1")
         assert state is not None and state["last_result"]["result"] == "accepted"
         assert len(state["feed_ids"]) == 2
+
+
+async def test_a_feed_ending_in_error_is_retried_a_few_times_then_reported(rig: Rig) -> None:
+    """CLARIFICATIONS §3: a failure that repeats for the item is retried a few times, then
+    becomes the seller's to see (E3), never ten blind retries."""
+    sid = rig.store.store_id
+    rig.sim.faults.feed_error_next(1)
+    await rig.scheduler.stage(sid, "E-1", "create", content("E-1"), 1)
+    await rig.owner.run(sid)
+    assert [f.status for f in rig.sim.feeds(SELLER.user_id).values()] == ["Error", "Finished"]
+    assert (await rig.state("E-1"))["last_result"]["result"] == "accepted"
+
+    rig.sim.faults.feed_error_next(MAX_ATTEMPTS)
+    await rig.scheduler.stage(sid, "E-2", "create", content("E-2"), 1)
+    await rig.owner.run(sid)
+    errors = [f for f in rig.sim.feeds(SELLER.user_id).values() if f.status == "Error"]
+    assert len(errors) == 1 + MAX_ATTEMPTS and "E-2" not in rig.sim.products(SELLER.user_id)
+    state = await rig.state("E-2")
+    assert state["last_result"] == {**state["last_result"], "result": "rejected"}
+    logs = await rig.runtime.seller_log.find(store_id=sid)
+    assert [e["sku_id"] for e in logs if e["code"] == "E3"] == ["E-2"]
+    assert await rig.idle()  # given up: nothing left staged for it
