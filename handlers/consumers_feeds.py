@@ -204,6 +204,7 @@ class FeedOwner:
             try:
                 await self._follow(store, client)
                 await self._follow_qc(store, client)
+                looked = dt.datetime.now(dt.UTC)
                 waiting = await self._send(store, client)
                 delay, reported_outage = 0.0, False
             except TransientError as exc:
@@ -230,15 +231,23 @@ class FeedOwner:
             wait = self.timings.poll_interval if in_flight else self.timings.outage_cap
             if waiting:
                 wait = min(wait, max(client.quota.next_slot_in(), self.timings.hint_every))
-            await self._wait(store.store_id, min(wait, max(deadline - loop.time(), 0.0)))
+            await self._wait(
+                store.store_id, min(wait, max(deadline - loop.time(), 0.0)), client, looked
+            )
 
-    async def _wait(self, store_id: str, seconds: float) -> None:
-        """Sleep up to `seconds`, waking early when a webhook marked a feed completed."""
+    async def _wait(
+        self, store_id: str, seconds: float, client: LinioClient, looked: dt.datetime
+    ) -> None:
+        """Sleep up to `seconds`, waking early when a webhook marked a feed completed, or
+        when changes were staged after `looked` and the quota has a feed for them (a price
+        change must not wait for the poll of a content feed in flight)."""
         loop = asyncio.get_running_loop()
         end = loop.time() + seconds
         while (left := end - loop.time()) > 0:
             await asyncio.sleep(min(self.timings.hint_every, left))
             if await self.feeds.any_reported(store_id):
+                return
+            if client.quota.level() >= 1 and await self.staging.changed_since(store_id, looked):
                 return
 
     # --- following feeds in flight ---------------------------------------------------------

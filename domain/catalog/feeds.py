@@ -258,6 +258,13 @@ class FeedStaging:
             {"store_id": store_id, "in_flight": feed_ref}, {"$set": {"in_flight": None}}
         )
 
+    async def changed_since(self, store_id: str, since: dt.datetime) -> bool:
+        """Whether a SKU not in flight had a change staged after `since` (UTC)."""
+        found = await self._collection.find_one(
+            {"store_id": store_id, "in_flight": None, "updated_at": {"$gt": since}}, {"_id": 1}
+        )
+        return found is not None
+
     async def count(self, store_id: str) -> int:
         return await self._collection.count_documents({"store_id": store_id})
 

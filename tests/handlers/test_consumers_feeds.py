@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -442,3 +443,23 @@ async def test_a_feed_ending_in_error_is_retried_a_few_times_then_reported(rig: 
     logs = await rig.runtime.seller_log.find(store_id=sid)
     assert [e["sku_id"] for e in logs if e["code"] == "E3"] == ["E-2"]
     assert await rig.idle()  # given up: nothing left staged for it
+
+
+async def test_a_change_staged_while_a_feed_is_in_flight_goes_out_at_once(rig: Rig) -> None:
+    """The owner waiting on a feed (here: an hour's poll) wakes for newly staged work."""
+    sid = rig.store.store_id
+    owner = make_owner(rig.runtime, rig.store, rig.client, OwnerTimings(poll_interval=3600.0))
+    await rig.scheduler.stage(sid, "A-1", "create", content("A-1"), 1)
+    run = asyncio.create_task(owner.run(sid))
+    try:
+        await until(lambda: _has_feeds(rig.sim))
+        await rig.scheduler.stage(sid, "B-1", "create", content("B-1"), 1)
+
+        async def two_feeds() -> bool:
+            return len(rig.sim.feeds(SELLER.user_id)) == 2
+
+        await until(two_feeds, timeout=30)
+    finally:
+        run.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await run
