@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -86,7 +87,8 @@ class OwnerTimings:
     `hint_every`: how often a wait looks for an onFeedCompleted mark; `outage_cap`: the
     longest wait between attempts while Seller Center is down; `max_run`: one nudge's run
     before handing over to a new one; `lease`: the ownership lease's life, renewed every
-    round (a crashed owner's successor waits at most this long)."""
+    round (a crashed owner's successor waits at most this long); `linger`: how long a
+    partial, non-urgent lot waits for more changes before it takes a feed."""
 
     poll_interval: float = 10.0
     hint_every: float = 0.25
@@ -94,6 +96,7 @@ class OwnerTimings:
     max_run: float = 600.0
     max_products: int = MAX_PRODUCTS_PER_FEED
     lease: float = 120.0
+    linger: float = 2.0
 
 
 def _operation(action: str, fields: dict[str, Any]) -> str:
@@ -230,7 +233,8 @@ class FeedOwner:
                 return
             wait = self.timings.poll_interval if in_flight else self.timings.outage_cap
             if waiting:
-                wait = min(wait, max(client.quota.next_slot_in(), self.timings.hint_every))
+                soonest = max(client.quota.next_slot_in(), self.timings.linger)
+                wait = min(wait, max(soonest, self.timings.hint_every))
             await self._wait(
                 store.store_id, min(wait, max(deadline - loop.time(), 0.0)), client, looked
             )
@@ -242,13 +246,16 @@ class FeedOwner:
         when changes were staged after `looked` and the quota has a feed for them (a price
         change must not wait for the poll of a content feed in flight)."""
         loop = asyncio.get_running_loop()
-        end = loop.time() + seconds
+        start = loop.time()
+        end = start + seconds
         while (left := end - loop.time()) > 0:
             await asyncio.sleep(min(self.timings.hint_every, left))
             if await self.feeds.any_reported(store_id):
                 return
-            if client.quota.level() >= 1 and await self.staging.changed_since(store_id, looked):
-                return
+            lingered = loop.time() - start >= self.timings.linger
+            if lingered and client.quota.level() >= 1:
+                if await self.staging.changed_since(store_id, looked):
+                    return
 
     # --- following feeds in flight ---------------------------------------------------------
 
@@ -361,6 +368,8 @@ class FeedOwner:
             in_flight=busy,
             feed_slots=max(slots, 1),
             max_products=self.timings.max_products,
+            now=time.time(),
+            linger=self.timings.linger,
         )
         if slots == 0:
             return bool(feeds)

@@ -95,7 +95,12 @@ def _pending(doc: dict[str, Any]) -> Pending:
         for name, s in (doc.get("fields") or {}).items()
     }
     return Pending(
-        doc["seller_sku"], fields, doc.get("create"), doc.get("remove"), doc.get("attempts", 0)
+        doc["seller_sku"],
+        fields,
+        doc.get("create"),
+        doc.get("remove"),
+        doc.get("attempts", 0),
+        float(doc.get("staged_at", 0.0)),
     )
 
 
@@ -139,6 +144,7 @@ class FeedStaging:
                             "sku_id": sku_id,
                             "rev": 1,
                             "in_flight": None,
+                            "staged_at": time.time(),
                             "updated_at": dt.datetime.now(dt.UTC),
                             **_pending_fields(fresh),
                         }

@@ -95,6 +95,7 @@ class Pending:
     create: int | None = None
     remove: int | None = None
     attempts: int = 0
+    since: float = 0.0  # when the first of these changes was staged (epoch seconds)
 
     @property
     def empty(self) -> bool:
@@ -235,19 +236,24 @@ def plan(
     in_flight: Iterable[str],
     feed_slots: int,
     max_products: int = MAX_PRODUCTS_PER_FEED,
+    now: float = 0.0,
+    linger: float = 0.0,
 ) -> list[PlannedFeed]:
     """At most `feed_slots` feeds (the feed quota's tokens now), most urgent first.
 
     A SKU in flight waits for its feed's result, so two feeds never touch one SKU at once.
     Images wait for the product: a SKU with both content and images sends the content
-    first, and the images in a later plan once its product is confirmed.
+    first, and the images in a later plan once its product is confirmed. A lot smaller
+    than `max_products` that is not urgent waits until its oldest change is `linger`
+    seconds old (`now`, epoch seconds): the feed quota is scarce, so changes arriving in
+    a stream share a feed instead of each taking one.
     """
     if feed_slots <= 0:
         return []
     if not 1 <= max_products <= MAX_PRODUCTS_PER_FEED:
         raise ValueError(f"max_products must be within 1..{MAX_PRODUCTS_PER_FEED}")
     known, busy = set(on_linio), set(in_flight)
-    groups: dict[tuple[int, str], list[tuple[int, Entry]]] = {}
+    groups: dict[tuple[int, str], list[tuple[int, float, Entry]]] = {}
     for item in pending:
         if item.empty or item.seller_sku in busy:
             continue
@@ -256,15 +262,18 @@ def plan(
             continue
         action, entry = chosen
         priority = PRIORITY_IMAGE if action == "Image" else item.priority()
-        groups.setdefault((priority, action), []).append((item.oldest, entry))
+        groups.setdefault((priority, action), []).append((item.oldest, item.since, entry))
     feeds: list[PlannedFeed] = []
     order = {a: i for i, a in enumerate(FEED_ACTIONS)}
     for priority, action in sorted(groups, key=lambda key: (key[0], order[key[1]])):
-        entries = [e for _, e in sorted(groups[(priority, action)], key=lambda p: p[0])]
-        for start in range(0, len(entries), max_products):
-            feeds.append(
-                PlannedFeed(action, priority, tuple(entries[start : start + max_products]))
-            )
+        ordered = sorted(groups[(priority, action)], key=lambda p: p[0])
+        for start in range(0, len(ordered), max_products):
+            lot = ordered[start : start + max_products]
+            first_staged = min(since for _, since, _ in lot)
+            young = linger > 0 and now - first_staged < linger
+            if len(lot) < max_products and priority != PRIORITY_URGENT and young:
+                continue  # a partial lot lingers for company
+            feeds.append(PlannedFeed(action, priority, tuple(e for _, _, e in lot)))
             if len(feeds) >= feed_slots:
                 return feeds
     return feeds
@@ -324,7 +333,7 @@ def acknowledge(pending: Pending, entry: Entry, outcome: Outcome) -> Pending:
     remove = pending.remove
     if remove is not None and remove <= entry.versions.get("__remove__", -1):
         remove = None
-    return Pending(pending.seller_sku, fields, create, remove, 0)
+    return Pending(pending.seller_sku, fields, create, remove, 0, pending.since)
 
 
 def moot(pending: Pending, exists: bool) -> bool:

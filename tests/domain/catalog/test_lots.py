@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -180,3 +181,32 @@ def test_unknown_kind_is_refused() -> None:
         Change("A", "teleport", {}, 1)
     with pytest.raises(ValueError):
         Change("A", "image", {"Name": "x"}, 1)
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "age", "goes"),
+    [
+        ("price", {"Price": 5}, 0.5, False),  # a partial lot lingers for company
+        ("price", {"Price": 5}, 3.0, True),  # until its oldest change is old enough
+        ("stock", {"Quantity": 0}, 0.5, True),  # zero stock never waits
+        ("deactivate", {"Status": "inactive"}, 0.5, True),
+    ],
+)
+def test_partial_lots_linger_unless_urgent(
+    kind: str, fields: dict[str, object], age: float, goes: bool
+) -> None:
+    pending = replace(staged(Change("A", kind, fields, 1)), since=100.0)
+    feeds = plan([pending], on_linio=["A"], in_flight=[], feed_slots=1, now=100.0 + age, linger=2.0)
+    assert bool(feeds) is goes
+    assert plan([pending], on_linio=["A"], in_flight=[], feed_slots=1, now=0.0)  # no linger
+
+
+def test_a_full_lot_never_lingers() -> None:
+    items = [
+        replace(staged(Change(f"S{i}", "price", {"Price": i}, i)), since=100.0) for i in range(3)
+    ]
+    skus = [p.seller_sku for p in items]
+    feeds = plan(
+        items, on_linio=skus, in_flight=[], feed_slots=5, max_products=2, now=100.0, linger=2.0
+    )
+    assert [len(f.entries) for f in feeds] == [2]  # the full lot goes, the partial one waits
