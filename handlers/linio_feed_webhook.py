@@ -10,7 +10,6 @@ and wrong token answer the same 404 (CLARIFICATIONS §1).
 
 from __future__ import annotations
 
-import hmac
 import json
 from typing import Any
 
@@ -18,17 +17,8 @@ import structlog
 from aiohttp import web
 
 from app.web_keys import FEED_SCHEDULER, SKU_STATES, STORES
-from domain.stores import Store
 
 log = structlog.get_logger(__name__)
-
-
-async def _store_for(request: web.Request, token: str) -> Store | None:
-    found = None
-    for store in await request.app[STORES].list():
-        if hmac.compare_digest(store.notification_token.encode(), token.encode()):
-            found = store
-    return found
 
 
 def _seller_skus(payload: dict[str, Any]) -> list[str]:
@@ -40,7 +30,7 @@ def _seller_skus(payload: dict[str, Any]) -> list[str]:
 
 async def feed_webhook(request: web.Request) -> web.Response:
     scheduler = request.app[FEED_SCHEDULER]
-    store = await _store_for(request, request.match_info["token"])
+    store = await request.app[STORES].by_token(request.match_info["token"])
     if store is None:
         raise web.HTTPNotFound()
     try:

@@ -27,7 +27,6 @@ import datetime as dt
 import random
 import time
 import uuid
-import zoneinfo
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -40,22 +39,21 @@ from pymongo.errors import DuplicateKeyError
 
 from app.broker import Broker, queue_name
 from app.storage import FEED_OWNERS, FEED_QUOTA, FEED_STAGING, FEEDS
+from clients.errors import ConfigError
 from clients.feed_quota import FeedQuota
+from clients.linio.account import zone_for
 from domain.catalog.lots import Change, Entry, Pending, PlannedFeed, Staged, coalesce
 from domain.work import FeedWork
 
-COUNTRY_ZONES = {
-    "MX": "America/Mexico_City",
-    "CL": "America/Santiago",
-    "CO": "America/Bogota",
-    "PE": "America/Lima",
-}
 IN_FLIGHT = ("sending", "Queued", "Processing")
 
 
 def seller_today(country: str, now: dt.datetime | None = None) -> str:
     """The seller's local date (ISO) for a Linio country code; UTC for an unknown one."""
-    zone = zoneinfo.ZoneInfo(COUNTRY_ZONES.get(country.upper(), "UTC"))
+    try:
+        zone: dt.tzinfo = zone_for(country)
+    except ConfigError:
+        zone = dt.UTC
     return (now or dt.datetime.now(dt.UTC)).astimezone(zone).date().isoformat()
 
 
