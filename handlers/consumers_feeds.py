@@ -172,8 +172,8 @@ class FeedOwner:
         lock = self._locks.setdefault(store_id, asyncio.Lock())
         async with lock:
             store = await self._stores(store_id)
-            if store is None:
-                return
+            if store is None or not await self._has_work(store_id):
+                return  # a nudge that came after its work was done: read-only
             if not await self._take_lease(store_id):
                 await self.scheduler.nudge(store_id, "owner_busy")
                 return
@@ -185,6 +185,13 @@ class FeedOwner:
             finally:
                 # Shielded: a cancelled run (its consumer stopped) must still hand over.
                 await asyncio.shield(self.lease.release(store_id, self._holder))
+
+    async def _has_work(self, store_id: str) -> bool:
+        return bool(
+            await self.staging.count(store_id)
+            or await self.feeds.in_flight(store_id)
+            or await self._states.qc_hinted(store_id, limit=1)
+        )
 
     async def _take_lease(self, store_id: str) -> bool:
         """Wait (up to the lease's life) for a previous owner's run to end."""

@@ -2,7 +2,7 @@
 
 Answers 200 at once (Seller Center retries anything else) and only marks and nudges: an
 `onFeedCompleted` marks the feed so its owner reads FeedStatus now instead of at its next
-poll; `onProductQcStatusChanged` marks the SKU so the owner reads GetQcStatus; every event
+poll; `onProductQcStatusChanged` marks the SKUs so the owner reads GetQcStatus; either
 nudges the store's feed owner (`feed.<store>`), which re-reads what it needs. The body is
 never trusted as the result: FeedStatus is (Seller Center digest, webhooks). Unknown store
 and wrong token answer the same 404 (CLARIFICATIONS §1).
@@ -42,13 +42,13 @@ async def feed_webhook(request: web.Request) -> web.Response:
     payload = event.get("payload") if isinstance(event.get("payload"), dict) else {}
     feed_id = str(payload.get("Feed") or payload.get("FeedId") or "")
     try:
+        # Only what concerns our feeds and SKUs wakes the owner; other events (and ids we
+        # never sent) change nothing, so they write nothing.
         if alias == "onFeedCompleted" and feed_id:
             await scheduler.reported(store.store_id, feed_id)
         elif alias == "onProductQcStatusChanged" and (skus := _seller_skus(payload)):
-            await request.app[SKU_STATES].qc_hint(store.store_id, skus)
-            await scheduler.nudge(store.store_id, alias)
-        else:
-            await scheduler.nudge(store.store_id, alias or "webhook")
+            if await request.app[SKU_STATES].qc_hint(store.store_id, skus):
+                await scheduler.nudge(store.store_id, alias)
     except Exception as exc:  # polling is the safety net: never make Seller Center retry
         log.warning("linio_webhook_not_recorded", store=store.store_id, error=str(exc))
     return web.json_response({"received": True})

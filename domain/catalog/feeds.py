@@ -483,11 +483,14 @@ class FeedScheduler:
             dedupe_keys=[f"feed-nudge:{store_id}"],
         )
 
-    async def reported(self, store_id: str, feed_id: str) -> None:
+    async def reported(self, store_id: str, feed_id: str) -> bool:
         """Seller Center said the feed completed (onFeedCompleted): mark it and nudge, so
-        the owner reads its FeedStatus now rather than at its next poll."""
-        await self.records.reported(store_id, feed_id)
+        the owner reads its FeedStatus now rather than at its next poll. False (and no
+        nudge) for a feed we do not know."""
+        if not await self.records.reported(store_id, feed_id):
+            return False
         await self.nudge(store_id, "onFeedCompleted", feed_id)
+        return True
 
 
 def entries_of(doc: dict[str, Any]) -> list[tuple[Entry, str]]:

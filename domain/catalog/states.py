@@ -243,12 +243,14 @@ class SkuStates:
             upsert=True,
         )
 
-    async def qc_hint(self, store_id: str, seller_skus: Iterable[str]) -> None:
-        """Seller Center said these SKUs' quality control changed: read it at the next run."""
-        await self._collection.update_many(
+    async def qc_hint(self, store_id: str, seller_skus: Iterable[str]) -> int:
+        """Seller Center said these SKUs' quality control changed: read it at the next run.
+        Returns how many of ours they were."""
+        result = await self._collection.update_many(
             {"store_id": store_id, "seller_sku": {"$in": list(seller_skus)}},
             {"$set": {"qc.hinted": True}},
         )
+        return result.matched_count
 
     async def qc_hinted(self, store_id: str, limit: int = 100) -> list[str]:
         """SellerSkus whose quality-control status should be read (GetQcStatus pages 100)."""
