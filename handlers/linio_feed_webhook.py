@@ -1,4 +1,5 @@
-"""`POST /linio/{token}/feeds`: Seller Center webhooks about feeds and products.
+"""Seller Center's feed and product webhooks: `POST /linio/{token}/feeds`, and the same
+events arriving at the store's general `POST /linio/{token}/webhook` (`feed_event`).
 
 Answers 200 at once (Seller Center retries anything else) and only marks and nudges: an
 `onFeedCompleted` marks the feed so its owner reads FeedStatus now instead of at its next
@@ -16,9 +17,13 @@ from typing import Any
 import structlog
 from aiohttp import web
 
-from app.web_keys import FEED_SCHEDULER, SKU_STATES, STORES
+from app.web_keys import FEED_SCHEDULER, SKU_STATES
+from domain.stores import Store
+from handlers.store_auth import store_for_token
 
 log = structlog.get_logger(__name__)
+
+FEED_EVENTS = frozenset({"onFeedCompleted", "onProductQcStatusChanged"})
 
 
 def _seller_skus(payload: dict[str, Any]) -> list[str]:
@@ -28,27 +33,29 @@ def _seller_skus(payload: dict[str, Any]) -> list[str]:
     return [str(sku) for sku in skus if sku]
 
 
+async def feed_event(app: web.Application, store: Store, alias: str, payload: Any) -> bool:
+    """Mark and nudge for one Seller Center event; False when it concerns none of our feeds
+    or SKUs (then nothing is written)."""
+    payload = payload if isinstance(payload, dict) else {}
+    feed_id = str(payload.get("Feed") or payload.get("FeedId") or "")
+    try:
+        if alias == "onFeedCompleted" and feed_id:
+            return await app[FEED_SCHEDULER].reported(store.store_id, feed_id)
+        if alias == "onProductQcStatusChanged" and (skus := _seller_skus(payload)):
+            if await app[SKU_STATES].qc_hint(store.store_id, skus):
+                await app[FEED_SCHEDULER].nudge(store.store_id, alias)
+                return True
+    except Exception as exc:  # polling is the safety net: never make Seller Center retry
+        log.warning("linio_webhook_not_recorded", store=store.store_id, error=str(exc))
+    return False
+
+
 async def feed_webhook(request: web.Request) -> web.Response:
-    scheduler = request.app[FEED_SCHEDULER]
-    store = await request.app[STORES].by_token(request.match_info["token"])
-    if store is None:
-        raise web.HTTPNotFound()
+    store = await store_for_token(request)
     try:
         event = json.loads(await request.text() or "{}")
     except ValueError:
         event = {}
     event = event if isinstance(event, dict) else {}
-    alias = str(event.get("event") or "")
-    payload = event.get("payload") if isinstance(event.get("payload"), dict) else {}
-    feed_id = str(payload.get("Feed") or payload.get("FeedId") or "")
-    try:
-        # Only what concerns our feeds and SKUs wakes the owner; other events (and ids we
-        # never sent) change nothing, so they write nothing.
-        if alias == "onFeedCompleted" and feed_id:
-            await scheduler.reported(store.store_id, feed_id)
-        elif alias == "onProductQcStatusChanged" and (skus := _seller_skus(payload)):
-            if await request.app[SKU_STATES].qc_hint(store.store_id, skus):
-                await scheduler.nudge(store.store_id, alias)
-    except Exception as exc:  # polling is the safety net: never make Seller Center retry
-        log.warning("linio_webhook_not_recorded", store=store.store_id, error=str(exc))
+    await feed_event(request.app, store, str(event.get("event") or ""), event.get("payload"))
     return web.json_response({"received": True})

@@ -5,8 +5,8 @@ answer the same 404).
 Order events (`onOrderCreated`, `onOrderItemsStatusChanged`) are only hints — Seller Center
 redelivers them for up to 30 days and the payload's keys differ between sources — so the
 handler queues "look at Linio order N" for the store's order consumer, which re-reads the
-order, and answers 200 at once. Other events are acknowledged and ignored here (the catalog
-flow owns the feed and product events).
+order, and answers 200 at once. Feed and quality-control events go to the feed owner
+(`handlers.linio_feed_webhook.feed_event`); others are acknowledged and ignored.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from aiohttp import web
 from app.web_keys import BROKER
 from clients.linio.models import WebhookCallback
 from domain.work import LinioOrderWork
+from handlers.linio_feed_webhook import FEED_EVENTS, feed_event
 from handlers.store_auth import store_for_token
 
 ORDER_EVENTS = frozenset({"onOrderCreated", "onOrderItemsStatusChanged"})
@@ -40,6 +41,10 @@ async def linio_webhook(request: web.Request) -> web.Response:
     # acknowledged, and says so.
     if callback is None:
         return web.json_response({"received": True, "ignored": "not a Seller Center event"})
+    if callback.event in FEED_EVENTS:
+        if await feed_event(request.app, store, callback.event, callback.payload):
+            return web.json_response({"received": True})
+        return web.json_response({"received": True, "ignored": callback.event})
     if callback.event not in ORDER_EVENTS or not callback.order_id:
         return web.json_response({"received": True, "ignored": callback.event})
     await request.app[BROKER].publish_work(

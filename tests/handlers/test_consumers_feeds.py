@@ -238,13 +238,14 @@ async def test_a_lost_on_feed_completed_is_caught_by_polling(
     assert doc["status"] == "Finished" and "webhooks" not in doc  # found by FeedStatus
 
 
+@pytest.mark.parametrize("route", ["feeds", "webhook"])  # ours, and the store's general one
 async def test_on_feed_completed_webhook_wakes_the_owner_before_its_poll(
-    rig: Rig, service: TestClient
+    rig: Rig, service: TestClient, route: str
 ) -> None:
     sid = rig.store.store_id
     slow_polls = OwnerTimings(poll_interval=3600.0, hint_every=0.05, max_run=120.0)
     owner = make_owner(rig.runtime, rig.store, rig.client, slow_polls)
-    url = str(service.make_url(f"/linio/{rig.store.notification_token}/feeds"))
+    url = str(service.make_url(f"/linio/{rig.store.notification_token}/{route}"))
     await rig.client.create_webhook(url, ["onFeedCompleted", "onProductQcStatusChanged"])
     await rig.scheduler.stage(sid, "W-1", "create", content("W-1"), 1)
     await asyncio.wait_for(owner.run(sid), timeout=60)  # would wait an hour without it
