@@ -64,7 +64,10 @@ def http(method: str, url: str, body: bytes | None = None) -> tuple[int, Any]:
 
 
 class Service:
-    def __init__(self, data_dir: Path, **env: str) -> None:
+    def __init__(self, data_dir: Path, *, role: str = "serve", **env: str) -> None:
+        """`role`: `serve` (web + worker, as an operator runs it) or `web` (the HTTP side
+        alone: nothing runs in the background, so every database write is a request's)."""
+        self.role = role
         self.data_dir = data_dir
         self.port = free_port()
         self.env = service_env(data_dir, self.port, **env)
@@ -79,7 +82,7 @@ class Service:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         handle = open(self.log, "a")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "app", "serve"],
+            [sys.executable, "-m", "app", self.role],
             env=self.env,
             cwd=self.data_dir.parent,
             stdout=handle,
