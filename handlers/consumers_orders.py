@@ -797,16 +797,7 @@ class OrderFlows:
             automatic_guide=c.store.has_automatic_guide,
         )
         if step is None:
-            problem = problems[0]
-            await self._log(
-                c.store,
-                problem.code,
-                operation="Tracking code sending",
-                direction="VTEX to Marketplace",
-                order_id=mkp_id,
-                **problem.params,
-            )
-            await self._apply(doc, Event.LINIO_TRACKING_REFUSED)
+            await self._tracking_refused(c, doc, mkp_id, problems[0])
             return
         try:
             await c.linio.set_status_to_ready_to_ship(
@@ -824,15 +815,7 @@ class OrderFlows:
                 provider=step.shipping_provider,
                 providers=[p.name for p in providers],
             )
-            await self._log(
-                c.store,
-                problem.code,
-                operation="Tracking code sending",
-                direction="VTEX to Marketplace",
-                order_id=mkp_id,
-                **problem.params,
-            )
-            await self._apply(doc, Event.LINIO_TRACKING_REFUSED)
+            await self._tracking_refused(c, doc, mkp_id, problem)
             return
         await self.db[ORDERS].update_one(
             {"_id": doc["_id"], "invoices.invoice_number": invoice["invoice_number"]},
@@ -844,6 +827,21 @@ class OrderFlows:
             timeline=[linio_step("SetStatusToReadyToShip", list(step.item_ids), "done")],
         )
         await self._keep_documents(c, doc, list(step.item_ids))
+
+    async def _tracking_refused(
+        self, c: Any, doc: dict[str, Any], mkp_id: str, problem: Any
+    ) -> None:
+        """Seller Center cannot take this tracking (no provider, bad number, E080): the
+        seller's action goes to the log and the order waits for a corrected invoice."""
+        await self._log(
+            c.store,
+            problem.code,
+            operation="Tracking code sending",
+            direction="VTEX to Marketplace",
+            order_id=mkp_id,
+            **problem.params,
+        )
+        await self._apply(doc, Event.LINIO_TRACKING_REFUSED)
 
     async def _keep_documents(self, c: _Clients, doc: dict[str, Any], item_ids: list[str]) -> None:
         """The shipping label and Linio's invoice document (GetDocument, once the items are
