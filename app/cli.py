@@ -1,4 +1,5 @@
-"""`vtex-linio` (also `python -m app`): run the service, split roles, import CSV files."""
+"""`vtex-linio` (also `python -m app`): run the service, split roles, import CSV files, run
+a store's initial load."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from app.web import create_app
 from app.worker import Worker
 from clients.redact import KNOWN_SECRETS, mask_text
 from domain.importer import ImportFailed, import_directory
+from domain.mappings import Mappings
 
 log = structlog.get_logger(__name__)
 
@@ -72,6 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
         "(3 consonants; default per country, e.g. LMX for Mexico)",
     )
     imp.add_argument("--store", help="existing store id for mappings when there is no seller.csv")
+    load = sub.add_parser(
+        "load",
+        help="initial load: publish every SKU of a store's trade policy on Linio",
+        description="Pages the store's trade policy and sends every SKU through the catalog "
+        "pipeline, with a progress bar and a summary. Goes through the running service's "
+        "admin API when one answers at HOST:PORT; runs in-process otherwise.",
+    )
+    load.add_argument("store", help="store id (e.g. acme-mx)")
+    load.add_argument(
+        "--timeout", type=float, default=3600.0, help="seconds to wait (default: 3600)"
+    )
     return parser
 
 
@@ -140,6 +153,9 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
                 runtime.stores,
                 affiliate_id=args.affiliate_id,
                 store_id=args.store,
+                # No broker here: SKUs waiting on these mappings are released by the next
+                # mapping saved through the service, or re-read by the next initial load.
+                mappings=Mappings(runtime.storage.db),
             )
         except ImportFailed as exc:
             print(
@@ -169,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "import":
             return asyncio.run(_import(settings, args))
+        if args.command == "load":
+            from app.load_command import run_load
+
+            return asyncio.run(run_load(settings, args.store, timeout=args.timeout))
         roles = {"serve": (True, True), "web": (True, False), "worker": (False, True)}
         web_role, worker_role = roles[args.command]
         asyncio.run(_serve(settings, web_role=web_role, worker_role=worker_role))

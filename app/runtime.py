@@ -23,7 +23,9 @@ from app.storage import Storage, open_storage
 from clients.outbound import OutboundPolicy
 from domain.catalog.feeds import FeedScheduler
 from domain.catalog.intake import NotificationIntake
+from domain.catalog.loads import InitialLoads
 from domain.catalog.states import SkuStates
+from domain.mappings import Mappings, ReferenceCache
 from domain.orders.ledger import OrderLedger
 from domain.seller_log import SellerLog
 from domain.stores import StoreRepository
@@ -45,6 +47,9 @@ class Runtime:
     ledger: OrderLedger
     clients: ClientPool
     feed_scheduler: FeedScheduler
+    mappings: Mappings
+    reference_cache: ReferenceCache
+    loads: InitialLoads
 
     def resources(self) -> dict[str, Any]:
         """Each resource by its field name, for consumer factories (`handlers/consumers.py`)."""
@@ -84,6 +89,9 @@ async def open_runtime(settings: Settings, *, start_broker: bool = True) -> Asyn
                 ledger=OrderLedger(storage.db),
                 clients=ClientPool(http, outbound, windows=storage.db[SELLER_WINDOWS]),
                 feed_scheduler=FeedScheduler(storage.db, broker),
+                mappings=Mappings(storage.db, broker),
+                reference_cache=ReferenceCache(storage.db),
+                loads=InitialLoads(storage.db),
             )
         finally:
             await intake.close()

@@ -2,9 +2,18 @@
 
 A seller or a reviewer can try the whole connector without accounts: `serve` starts both
 simulators on loopback, creates a demo store wired to them, registers the affiliate in
-the simulated VTEX and this service's webhook in the simulated Seller Center, so a catalog
-change there reaches this service like a real one, and `demo_orders` makes Linio buyers
-order (paid and unpaid) so orders flow end to end.
+the simulated VTEX and this service's webhook in the simulated Seller Center (every event:
+orders, feeds, products, quality control), so a catalog change there reaches this service
+like a real one, and `demo_orders` makes Linio buyers order (paid and unpaid) so orders
+flow end to end. It also publishes the demo catalog by itself (issue 9):
+
+- mappings for every demo category but one (`DEMO_UNMAPPED_CATEGORY`, "Sin clasificar"),
+  which shows E4 and its release: map it in the simulated Mapper (or the dashboard) and its
+  SKUs go out with no new notification; every brand; the attributes the Linio categories
+  require (`seed_demo_mappings`);
+- the connector registered in the simulated VTEX Mapper, Linio's tree sent;
+- an initial load: every valid SKU ends live on the Seller Center simulator, every faulty
+  one with its reason in the seller log, all counted by `GET /api/stores/{store}/status`. (Catalog pipeline (issue 9): mappings and who waits on them, VTEX Mapper (our routes and the simulator's side), catalog consumer (upsert, deactivate, initial load with a census, store deactivation), status and load admin API, vtex-linio load, the sandbox publishes the demo catalog; e2e tests on both brokers)
 """
 
 from __future__ import annotations
@@ -15,14 +24,64 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
+import structlog
+
 from app.runtime import Runtime
+from domain.mappings import MapperRegistrations, Mappings
 from domain.stores import Store, StoreCredentials
+from domain.work import StoreWork
 from simulators.linio import LinioSimulator, SimSeller
+from simulators.linio.catalog_data import BRANDS as LINIO_BRANDS
 from simulators.linio.connect import sandbox_client
 from simulators.vtex import DEFAULT_APP_TOKEN, VtexSimulator
+from simulators.vtex.catalog import SimCatalog
+
+log = structlog.get_logger(__name__)
 
 SANDBOX_STORE = "sandbox-mx"
 SANDBOX_SKUS = 200
+
+# The demo mappings between the two simulators' data: VTEX leaf category → Linio category.
+DEMO_CATEGORIES: dict[str, str] = {
+    "11": "1001",
+    "12": "3001",
+    "13": "1003",
+    "21": "2001",
+    "22": "2002",
+    "31": "3001",
+    "32": "3001",
+    "41": "3001",
+    "42": "3001",
+}
+DEMO_UNMAPPED_CATEGORY = "51"  # left unmapped on purpose (E4 and its release)
+DEMO_UNMAPPED_TARGET = "3001"  # where to map it to see its SKUs go out
+# Linio attribute (FeedName) ← VTEX specification, with value translations.
+DEMO_ATTRIBUTES: dict[str, tuple[str, dict[str, str]]] = {
+    "Model": ("Memoria interna", {}),
+    "Color": ("Color", {"Nogal": "Café", "Gris": "Negro", "Azul": "Negro"}),
+}
+
+
+async def seed_demo_mappings(mappings: Mappings, store_id: str, catalog: SimCatalog) -> None:
+    """Map the VTEX simulator's catalog onto the Linio simulator's: categories (all but
+    `DEMO_UNMAPPED_CATEGORY`), every brand (Linio's own name when it has it, else
+    "Genérica") and the attributes the Linio categories require."""
+    linio_brands = {name: brand_id for brand_id, name, _ in LINIO_BRANDS}
+    generic = linio_brands["Genérica"]
+    brands = {str(b.id): linio_brands.get(b.name, generic) for b in catalog.brands.values()}
+    names = {
+        vtex: next(n for n, i in linio_brands.items() if i == lid) for vtex, lid in brands.items()
+    }
+    await mappings.save("category", [store_id], DEMO_CATEGORIES, source="sandbox")
+    await mappings.save("brand", [store_id], brands, source="sandbox", names=names)
+    for feed_name, (specification, values) in DEMO_ATTRIBUTES.items():
+        await mappings.save_attribute(
+            store_id,
+            vtex_field=specification,
+            linio_field=feed_name,
+            values=values,
+            source="sandbox",
+        )
 
 
 @dataclass
@@ -90,8 +149,23 @@ async def run_sandbox(runtime: Runtime) -> AsyncIterator[Sandbox]:
             sales_channel=store.sales_channel,
             search_uri_endpoint=search_endpoint,
         )
+        # One webhook, every event (orders, feeds, products, quality control): Seller
+        # Center registers a URL once.
         await sandbox_client(linio.url, runtime.http, seller).create_webhook(
-            f"{runtime.settings.public_base_url}/linio/{store.notification_token}/webhook",
-            ["onOrderCreated", "onOrderItemsStatusChanged"],
+            f"{runtime.settings.public_base_url}/linio/{store.notification_token}/webhook"
         )
+        await publish_demo_catalog(runtime, store, vtex.catalog)
         yield Sandbox(vtex=vtex, linio=linio, store=store, seller=seller)
+
+
+async def publish_demo_catalog(runtime: Runtime, store: Store, catalog: SimCatalog) -> None:
+    """Mappings, the Mapper registration with Linio's tree, then an initial load."""
+    from handlers.vtex_mapper import register_store
+
+    base = runtime.settings.public_base_url.rstrip("/")
+    await seed_demo_mappings(runtime.mappings, store.store_id, catalog)
+    registrations = MapperRegistrations(runtime.storage.db)
+    await register_store(store, runtime.clients, registrations, base_url=base)
+    await runtime.loads.start(store.store_id)
+    await runtime.broker.publish_work(StoreWork(store.store_id, action="initial_load"))
+    log.info("sandbox_demo_catalog_queued", store=store.store_id)

@@ -29,6 +29,9 @@ NOTIFICATIONS = "notifications"
 FEED_STAGING = "feed_staging"
 FEED_QUOTA = "feed_quota"
 FEED_OWNERS = "feed_owners"
+REFERENCE_CACHE = "reference_cache"
+MAPPER_REGISTRATIONS = "mapper_registrations"
+REFERENCE_TTL_SECONDS = 6 * 3600
 
 
 def index_plan(settings: Settings) -> dict[str, list[IndexModel]]:
@@ -47,10 +50,18 @@ def index_plan(settings: Settings) -> dict[str, list[IndexModel]]:
                 unique=True,
             )
         ],
+        REFERENCE_CACHE: [
+            IndexModel(
+                [("fetched_at", ASCENDING)],
+                expireAfterSeconds=REFERENCE_TTL_SECONDS,
+                name="reference_cache_ttl",
+            )
+        ],
         SKU_STATES: [
             IndexModel([("store_id", ASCENDING), ("sku_id", ASCENDING)], unique=True),
             IndexModel([("store_id", ASCENDING), ("status", ASCENDING)]),
             IndexModel([("store_id", ASCENDING), ("seller_sku", ASCENDING)]),
+            IndexModel([("store_id", ASCENDING), ("waiting_on", ASCENDING)]),
         ],
         FEED_STAGING: [
             IndexModel([("store_id", ASCENDING), ("seller_sku", ASCENDING)], unique=True),

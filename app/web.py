@@ -189,3 +189,6 @@ def provide(app: web.Application, runtime: Runtime) -> None:
     app[keys.DEAD_LETTERS] = runtime.dead_letters
     app[keys.CLIENTS] = runtime.clients
     app[keys.FEED_SCHEDULER] = runtime.feed_scheduler
+    app[keys.MAPPINGS] = runtime.mappings
+    app[keys.REFERENCE_CACHE] = runtime.reference_cache
+    app[keys.LOADS] = runtime.loads

@@ -15,7 +15,9 @@ from app.settings import Settings
 from app.storage import Storage
 from domain.catalog.feeds import FeedScheduler
 from domain.catalog.intake import NotificationIntake
+from domain.catalog.loads import InitialLoads
 from domain.catalog.states import SkuStates
+from domain.mappings import Mappings, ReferenceCache
 from domain.orders.ledger import OrderLedger
 from domain.seller_log import SellerLog
 from domain.stores import StoreRepository
@@ -32,3 +34,6 @@ SELLER_LOG = web.AppKey("seller_log", SellerLog)
 DEAD_LETTERS = web.AppKey("dead_letters", DeadLetters)
 CLIENTS = web.AppKey("clients", ClientPool)
 FEED_SCHEDULER = web.AppKey("feed_scheduler", FeedScheduler)
+MAPPINGS = web.AppKey("mappings", Mappings)
+REFERENCE_CACHE = web.AppKey("reference_cache", ReferenceCache)
+LOADS = web.AppKey("loads", InitialLoads)

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
-from app.storage import BRAND_MAP, CATEGORY_MAP
 from clients.redact import mask_text
+from domain.mappings import Mappings
 from domain.stores import (
     COUNTRIES,
     DEFAULT_AFFILIATES,
@@ -266,24 +264,6 @@ def parse_mapping(path: Path, problems: list[RowProblem]) -> dict[str, str]:
     return mapping
 
 
-async def _write_mapping(
-    db: AsyncDatabase, collection: str, store_ids: list[str], mapping: dict[str, str]
-) -> None:
-    if not mapping:
-        return
-    now = dt.datetime.now(dt.UTC)
-    ops = [
-        UpdateOne(
-            {"store_id": store_id, "vtex_id": vtex_id},
-            {"$set": {"linio_id": linio_id, "source": "csv", "updated_at": now}},
-            upsert=True,
-        )
-        for store_id in store_ids
-        for vtex_id, linio_id in mapping.items()
-    ]
-    await db[collection].bulk_write(ops, ordered=False)
-
-
 async def import_directory(
     directory: Path,
     db: AsyncDatabase,
@@ -291,10 +271,13 @@ async def import_directory(
     *,
     affiliate_id: str | None = None,
     store_id: str | None = None,
+    mappings: Mappings | None = None,
 ) -> ImportReport:
     """Import `seller.csv` (if present), then map categories and brands onto those stores.
 
-    Without a seller.csv, `store_id` names the existing store the mappings belong to.
+    Without a seller.csv, `store_id` names the existing store the mappings belong to. The
+    mappings are saved through `mappings` (default: without a broker), which releases the
+    SKUs waiting on them (`domain.mappings`).
     """
     problems: list[RowProblem] = []
     seller_file = directory / "seller.csv"
@@ -341,7 +324,8 @@ async def import_directory(
             report.stores_updated += 1
         else:
             report.stores_unchanged += 1
-    await _write_mapping(db, CATEGORY_MAP, target_ids, categories)
-    await _write_mapping(db, BRAND_MAP, target_ids, brands)
+    mappings = mappings or Mappings(db)
+    await mappings.save("category", target_ids, categories, source="csv")
+    await mappings.save("brand", target_ids, brands, source="csv")
     report.categories, report.brands = len(categories), len(brands)
     return report

@@ -19,7 +19,9 @@ from handlers import (
     openapi,
     order_callbacks,
     store_config,
+    store_status,
     vtex_logs,
+    vtex_mapper,
 )
 
 RouteHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -47,4 +49,9 @@ ROUTE_HANDLERS: dict[str, RouteHandler] = {
     "admin_stores": admin_pages.stores_page,
     "admin_rotate_token": admin_pages.rotate_token,
     "linio_feed_webhook": linio_feed_webhook.feed_webhook,
+    "mapper_categories": vtex_mapper.mapper_categories,
+    "mapper_mapping": vtex_mapper.mapper_mapping,
+    "mapper_register": vtex_mapper.mapper_register,
+    "store_status": store_status.store_status,
+    "store_load": store_status.store_load,
 }

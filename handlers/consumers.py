@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from app.broker import Handler
 from app.settings import Settings
 from handlers import consumers_orders
+from handlers.consumers_catalog import make_catalog_consumer
 from handlers.consumers_feeds import feed_consumer
 
 ConsumerFactory = Callable[..., Handler]
@@ -43,6 +44,7 @@ SCHEDULES: dict[str, ScheduleFactory] = {
 }
 
 CONSUMERS: dict[str, ConsumerFactory] = {
+    "catalog": make_catalog_consumer,
     "order": consumers_orders.order_consumer,
     "order-status": consumers_orders.order_status_consumer,
     "feed": feed_consumer,

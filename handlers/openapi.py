@@ -167,6 +167,39 @@ PATH_TOKEN = {
     "schema": {"type": "string"},
 }
 
+PATH_STORE = {
+    "name": "store",
+    "in": "path",
+    "required": True,
+    "description": "The store id (e.g. acme-mx)",
+    "schema": {"type": "string"},
+}
+MAPPER_TREE = {
+    "type": "object",
+    "required": ["id", "name", "categories"],
+    "properties": {
+        "id": {"type": "string"},
+        "name": {"type": "string"},
+        "categories": {"type": "array", "items": {"type": "object"}},
+    },
+}
+MAPPER_MAPPING = {
+    "type": "object",
+    "properties": {
+        "mapperId": {"type": "string"},
+        "categories": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "vtexCategoryId": {"type": "string"},
+                    "marketplaceCategoryId": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
 ROUTE_DOCS: dict[str, dict[str, dict[str, Any]]] = {
     "linio_feed_webhook": {
         "POST": _op(
@@ -174,6 +207,52 @@ ROUTE_DOCS: dict[str, dict[str, dict[str, Any]]] = {
             request={"type": "object"},
             parameters=[PATH_TOKEN],
             errors=(404,),
+        )
+    },
+    "mapper_categories": {
+        "GET": _op(
+            "VTEX Mapper categoryTreeEndPoint: Linio's category tree in the Mapper's format",
+            parameters=[PATH_TOKEN],
+            ok=MAPPER_TREE,
+            errors=(403, 404),
+        )
+    },
+    "mapper_mapping": {
+        "POST": _op(
+            "VTEX Mapper mappingEndPoint: the seller's category mapping; releases waiting SKUs",
+            request=MAPPER_MAPPING,
+            parameters=[PATH_TOKEN],
+            ok={
+                "type": "object",
+                "properties": {
+                    "store": {"type": "string"},
+                    "categories": {"type": "integer"},
+                    "released": {"type": "integer"},
+                },
+            },
+            errors=(400, 403, 404),
+        )
+    },
+    "mapper_register": {
+        "POST": _op(
+            "Register the store in the VTEX Mapper and send Linio's tree when it changed",
+            parameters=[PATH_STORE],
+            errors=(401, 404),
+        )
+    },
+    "store_status": {
+        "GET": _op(
+            "Store status: SKUs per state and held back with reasons, pending work per queue, "
+            "feeds sent today, feed quota left, initial-load progress",
+            parameters=[PATH_STORE],
+            errors=(401, 404),
+        )
+    },
+    "store_load": {
+        "POST": _op(
+            "Start the store's initial load (202; follow it with the status)",
+            parameters=[PATH_STORE],
+            errors=(401, 404),
         )
     },
     "health": {"GET": _op("Liveness", errors=())},

@@ -108,6 +108,70 @@ class VtexClient:
         )
         return parse_sku_context(data)
 
+    async def product_skus(self, product_id: str) -> dict[str, str | None]:
+        """SKU id → RefId of every SKU of the product (`stockkeepingUnitByProductId`); the
+        catalog core derives ParentSku and Variation from it."""
+        _, data = await self._http.request(
+            "GET", f"/api/catalog_system/pvt/sku/stockkeepingUnitByProductId/{product_id}"
+        )
+        return {
+            str(item["Id"]): (item.get("RefId") or None)
+            for item in data or []
+            if isinstance(item, dict) and item.get("Id") is not None
+        }
+
+    async def required_specifications(self, category_id: str) -> tuple[str, ...]:
+        """Names of the product specifications the category requires (`IsRequired`), from
+        `specification/field/listByCategoryId`."""
+        _, data = await self._http.request(
+            "GET", f"/api/catalog_system/pub/specification/field/listByCategoryId/{category_id}"
+        )
+        return tuple(
+            str(f["Name"])
+            for f in data or []
+            if isinstance(f, dict) and f.get("IsRequired") and f.get("IsActive", True)
+        )
+
+    # --- VTEX Mapper (spec §2.10; OpenAPI "External Marketplace Mapper") ---------------
+
+    async def mapper_register(
+        self,
+        *,
+        display_name: str,
+        category_tree_endpoint: str,
+        mapping_endpoint: str,
+        allows_remap: bool = False,
+        notification_endpoint: str | None = None,
+    ) -> dict[str, Any]:
+        """Register the connector in the Mapper; returns VTEX's answer (its `id` is needed to
+        send the tree, `endpoint` is the seller's mapping page)."""
+        body: dict[str, Any] = {
+            "displayName": display_name,
+            "categoryTreeEndPoint": category_tree_endpoint,
+            "mappingEndPoint": mapping_endpoint,
+            "properties": {"allowsRemap": allows_remap},
+        }
+        if notification_endpoint:
+            body["CategoryTreeProcessingNotificationEndpoint"] = notification_endpoint
+        _, data = await self._http.request(
+            "POST",
+            "/api/mkp-category-mapper/connector/register",
+            params={"an": self.account},
+            json_body=body,
+            expect=(200, 201),
+        )
+        return data if isinstance(data, dict) else {"id": str(data or "")}
+
+    async def mapper_send_tree(self, mapper_id: str, tree: dict[str, Any]) -> None:
+        """Send the marketplace's full category tree, gzip-compressed (success: 204)."""
+        await self._http.request(
+            "POST",
+            f"/api/mkp-category-mapper/categories/marketplace/{mapper_id}",
+            json_body=tree,
+            expect=(200, 201, 204),
+            gzip_body=True,
+        )
+
     async def product(self, product_id: str) -> Product:
         _, data = await self._http.request("GET", f"/api/catalog/pvt/product/{product_id}")
         return parse_product(data)

@@ -8,6 +8,7 @@ out as one of `clients.errors`, with a message a person can act on and without t
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -116,12 +117,19 @@ class VtexTransport:
         json_body: Any = None,
         expect: tuple[int, ...] = (200,),
         accept: Callable[[int, Any], bool] | None = None,
+        gzip_body: bool = False,
     ) -> tuple[int, Any]:
         """Returns (status, decoded JSON or None). An error answer `accept` approves comes
-        back as a result (a 404 that means "absent", a 400 that carries a result contract)."""
+        back as a result (a 404 that means "absent", a 400 that carries a result contract).
+        `gzip_body`: send `json_body` as gzip-compressed JSON (the Mapper's category tree)."""
         url = f"{self.base_url}{path}"
         self._policy.check(url)
         headers = {"Accept": "application/json", **self.credentials.headers()}
+        data: bytes | None = None
+        if gzip_body:
+            data = gzip.compress(json.dumps(json_body, ensure_ascii=False).encode("utf-8"))
+            headers |= {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+            json_body = None
         retry = 0
         while True:
             retry += 1
@@ -131,6 +139,7 @@ class VtexTransport:
                     url,
                     params=params,
                     json=json_body,
+                    data=data,
                     headers=headers,
                     timeout=self._timeout,
                 ) as response:

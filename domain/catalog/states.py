@@ -120,6 +120,133 @@ class SkuStates:
     async def get(self, store_id: str, sku_id: str) -> dict[str, Any] | None:
         return await self._collection.find_one({"store_id": store_id, "sku_id": sku_id})
 
+    # --- the catalog consumer's side ------------------------------------------------------
+
+    async def set_fields(self, store_id: str, sku_id: str, fields: dict[str, Any]) -> None:
+        """Set these fields of the SKU's state (None unsets one): `status`, `evaluated_at`,
+        `parent_sku`, `catalog_hash` (content and images last handed to the scheduler)."""
+        unset = {k: "" for k, v in fields.items() if v is None}
+        update: dict[str, Any] = {
+            "$setOnInsert": {"published": False, "created_at": dt.datetime.now(dt.UTC)}
+        }
+        kept = {k: v for k, v in fields.items() if v is not None}
+        if kept:
+            update["$set"] = kept
+        if unset:
+            update["$unset"] = unset
+        await self._collection.update_one(
+            {"store_id": store_id, "sku_id": sku_id}, update, upsert=True
+        )
+
+    async def mark_census(self, store_id: str, found: Iterable[tuple[str, str | None]]) -> None:
+        """An initial load read all of Seller Center's products (SellerSku, ShopSku): each
+        SellerSku (= VTEX SKU id by default) is linked as on Linio, SKUs we thought were
+        there and are not are marked absent, and every SKU of the store counts as checked
+        (`linio_checked`), so the consumer needs no GetProducts per SKU."""
+        now = dt.datetime.now(dt.UTC)
+        updates = [
+            UpdateOne(
+                {"store_id": store_id, "sku_id": seller_sku},
+                {
+                    "$set": {
+                        "seller_sku": seller_sku,
+                        "on_linio": True,
+                        "shop_sku": shop_sku,
+                        "linio_checked": True,
+                    },
+                    "$setOnInsert": {"published": True, "created_at": now},
+                },
+                upsert=True,
+            )
+            for seller_sku, shop_sku in found
+        ]
+        for start in range(0, len(updates), 1000):
+            await self._collection.bulk_write(updates[start : start + 1000], ordered=False)
+        await self._collection.update_many(  # the census is authoritative: gone is gone
+            {
+                "store_id": store_id,
+                "on_linio": True,
+                "seller_sku": {"$nin": [sku for sku, _ in found]},
+            },
+            {"$set": {"on_linio": False, "published": False}, "$unset": {"catalog_hash": ""}},
+        )
+        await self._collection.update_many(
+            {"store_id": store_id, "linio_checked": {"$ne": True}},
+            {"$set": {"linio_checked": True}},
+        )
+
+    async def checked(self, store_id: str, sku_ids: Iterable[str]) -> None:
+        """These SKUs were covered by a census (`mark_census`): no GetProducts needed."""
+        now = dt.datetime.now(dt.UTC)
+        updates = [
+            UpdateOne(
+                {"store_id": store_id, "sku_id": sku_id},
+                {
+                    "$set": {"linio_checked": True},
+                    "$setOnInsert": {"published": False, "created_at": now},
+                },
+                upsert=True,
+            )
+            for sku_id in sku_ids
+        ]
+        if updates:
+            await self._collection.bulk_write(updates, ordered=False)
+
+    async def by_seller_sku(self, store_id: str, seller_sku: str) -> dict[str, Any] | None:
+        return await self._collection.find_one({"store_id": store_id, "seller_sku": seller_sku})
+
+    async def published(self, store_id: str) -> list[dict[str, Any]]:
+        """States of the SKUs Linio has (as far as we know)."""
+        cursor = self._collection.find({"store_id": store_id, "on_linio": True})
+        return [doc async for doc in cursor]
+
+    async def needing_attention(self, store_id: str, limit: int = 200) -> list[dict[str, Any]]:
+        """SKUs held back, with why: `{sku_id, status, problems: [{log, code, linio}]}`
+        (refused data E1, skipped A1/A2, waiting on a mapping E4, rejected by Linio E3)."""
+        cursor = self._collection.find(
+            {
+                "store_id": store_id,
+                "$or": [
+                    {"status": {"$in": ["invalid", "skipped", "pending_mapping"]}},
+                    {"feed_status": "rejected"},
+                ],
+            },
+            {"_id": 0, "sku_id": 1, "status": 1, "problems": 1, "last_result": 1},
+        ).limit(limit)
+        out = []
+        async for doc in cursor:
+            rejected = (doc.get("last_result") or {}).get("result") == "rejected"
+            problems = list(doc.get("problems") or [])
+            if rejected:
+                messages = (doc.get("last_result") or {}).get("messages") or []
+                problems.append({"log": "E3", "code": "linio.rejected", "messages": messages})
+            out.append(
+                {
+                    "sku_id": doc["sku_id"],
+                    "status": "rejected" if rejected else doc.get("status"),
+                    "problems": problems,
+                }
+            )
+        return out
+
+    async def counts(self, store_id: str) -> dict[str, int]:
+        """SKUs per state for the status API: the catalog consumer's `status`, refined by
+        the feed's result for the ones handed to the scheduler (`live`, `rejected`,
+        `in_flight`, `staged`)."""
+        pipeline = [
+            {"$match": {"store_id": store_id}},
+            {"$group": {"_id": {"s": "$status", "f": "$feed_status"}, "n": {"$sum": 1}}},
+        ]
+        counts: dict[str, int] = {}
+        async for row in await self._collection.aggregate(pipeline):
+            status, feed = row["_id"].get("s"), row["_id"].get("f")
+            if status == "staged":
+                name = {"accepted": "live", "rejected": "rejected", "in_flight": "in_flight"}
+                status = name.get(feed or "", "staged")
+            key = str(status or "unknown")
+            counts[key] = counts.get(key, 0) + int(row["n"])
+        return counts
+
     # --- the states table's feed side (issue 9 "States table") ---------------------------
     #
     # Per SKU: `seller_sku` and `shop_sku` (Linio's ids), `on_linio` (Seller Center has the

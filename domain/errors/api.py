@@ -209,6 +209,7 @@ ENTRIES: dict[str, ErrorEntry] = entries(
             ("invalid_processing_result", "resultado de procesamiento", "processing result"),
             ("invalid_status", "filtro de logs", "log filter"),
             ("invalid_date", "filtro de fecha", "date filter"),
+            ("invalid_mapper_mapping", "mapeo del Mapper de VTEX", "VTEX Mapper mapping"),
         )
     ),
     # --- stores and credentials ---------------------------------------------------------

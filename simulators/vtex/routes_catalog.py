@@ -46,6 +46,51 @@ async def sku_basic(request: web.Request) -> web.Response:
     return web.json_response(catalog_json.sku_basic(sku))
 
 
+async def skus_by_product(request: web.Request) -> web.Response:
+    """``GET …/sku/stockkeepingUnitByProductId/{productId}``: every SKU of the product."""
+    sim = sim_of(request)
+    product_id = int_id(request, "product_id")
+    if product_id not in sim.catalog.products:
+        return vtex_error(404, "404", "Product not found")
+    skus = [s for s in sim.catalog.skus.values() if s.product_id == product_id]
+    return web.json_response([catalog_json.sku_basic(s) for s in skus])
+
+
+async def specification_fields(request: web.Request) -> web.Response:
+    """``GET /api/catalog_system/pub/specification/field/listByCategoryId/{categoryId}``: the
+    category's product specification fields; the ones it requires have ``IsRequired``."""
+    sim = sim_of(request)
+    category = sim.catalog.categories.get(int_id(request, "category_id"))
+    if category is None:
+        return web.json_response([])
+    return web.json_response(
+        [
+            {
+                "Name": name,
+                "CategoryId": category.id,
+                "FieldId": 100 + i,
+                "IsActive": True,
+                "IsRequired": True,
+                "FieldTypeId": 5,
+                "FieldTypeName": "Combo",
+                "FieldValueId": None,
+                "Description": None,
+                "IsStockKeepingUnit": False,
+                "IsFilter": True,
+                "IsOnProductDetails": True,
+                "Position": i,
+                "IsWizard": False,
+                "IsTopMenuLinkActive": False,
+                "IsSideMenuLinkActive": False,
+                "DefaultValue": None,
+                "FieldGroupId": 1,
+                "FieldGroupName": "Especificaciones",
+            }
+            for i, name in enumerate(category.required_specifications)
+        ]
+    )
+
+
 async def product(request: web.Request) -> web.Response:
     found = sim_of(request).catalog.products.get(int_id(request, "product_id"))
     if found is None:
@@ -124,6 +169,11 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get(f"{pvt}/sku/stockkeepingunitbyid/{{sku_id}}", sku_and_context)
     app.router.add_get("/api/catalog/pvt/stockkeepingunit/{sku_id}", sku_basic)
     app.router.add_get("/api/catalog/pvt/product/{product_id}", product)
+    app.router.add_get(f"{pvt}/sku/stockkeepingUnitByProductId/{{product_id}}", skus_by_product)
+    app.router.add_get(
+        "/api/catalog_system/pub/specification/field/listByCategoryId/{category_id}",
+        specification_fields,
+    )
     app.router.add_get(f"{pvt}/products/productget/{{product_id}}", productget)
     app.router.add_get("/api/catalog_system/pub/category/tree/{levels}", category_tree)
     app.router.add_get(f"{pvt}/brand/list", brand_list)

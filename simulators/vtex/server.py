@@ -12,7 +12,7 @@ from typing import Any, Literal, Unpack
 
 from aiohttp import web
 
-from simulators.vtex import routes_catalog, routes_orders
+from simulators.vtex import mapper, routes_catalog, routes_orders
 from simulators.vtex.affiliates import Affiliate
 from simulators.vtex.broadcaster import STYLES, SkuEdits, apply_change, notification
 from simulators.vtex.catalog import SimCatalog, now_iso
@@ -78,6 +78,7 @@ class VtexSimulator:
         self.faults = FaultInjector(latency=latency, seed=seed)
         self.shipping = ShippingRules()
         self.orders = OrderBook()
+        self.mapper = mapper.MapperState()
         self.affiliates: dict[str, Affiliate] = {}
         self.requests: list[RecordedRequest] = []
         self.price_divergence_rule: DivergenceRule = None
@@ -115,6 +116,7 @@ class VtexSimulator:
         app[SIM] = self
         routes_catalog.add_routes(app)
         routes_orders.add_routes(app)
+        mapper.add_routes(app)
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:

@@ -1,0 +1,149 @@
+"""`vtex-linio load STORE`: the initial load of one store, with a progress bar and a summary.
+
+When a service is running (its `/health` answers at HOST:PORT), the load goes through its
+admin API — `POST /api/stores/{store}/load`, then `GET /api/stores/{store}/status` until
+done — so the CLI never opens the service's data directory a second time (CLARIFICATIONS
+§2). With no service running it runs in-process: the same runtime, worker and consumers
+as `serve`, stopped once the load is done.
+
+The progress bar is `tqdm` (a small, well-kept library that draws on any terminal and
+degrades to plain lines when output is not a terminal). Done means every listed SKU was
+evaluated and no catalog work or feed is left in flight; the summary then gives the SKU
+counts per state from the status API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from tqdm import tqdm
+
+from app.settings import Settings
+
+Report = Callable[[], Awaitable[dict[str, Any] | None]]
+POLL_SECONDS = 0.5
+
+
+def service_url(settings: Settings) -> str:
+    host = settings.host if settings.host not in ("0.0.0.0", "::", "") else "127.0.0.1"
+    return f"http://{host}:{settings.port}"
+
+
+async def service_running(base_url: str) -> bool:
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as http,
+            http.get(f"{base_url}/health") as response,
+        ):
+            return response.status == 200
+    except (aiohttp.ClientError, TimeoutError, OSError):
+        return False
+
+
+def finished(report: dict[str, Any]) -> bool:
+    load = report.get("initial_load") or {}
+    pending = report.get("pending") or {}
+    queues = pending.get("queues") or {}
+    return (
+        load.get("status") == "done"
+        and not pending.get("feeds_in_flight")
+        and not queues.get("catalog")
+        and not queues.get("feed")
+    )
+
+
+async def follow(report: Report, *, timeout: float, out: Any = None) -> dict[str, Any]:
+    """Draw the progress bar from successive status reports until `finished`; returns the
+    last report. Raises TimeoutError after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    bar = tqdm(total=0, unit="SKU", desc="initial load", file=out, dynamic_ncols=True)
+    try:
+        while True:
+            current = await report() or {}
+            load = current.get("initial_load") or {}
+            total = int(load.get("queued") or 0)
+            if total != bar.total:
+                bar.total = total
+            bar.n = min(int(load.get("processed") or 0), total)
+            by_state = (current.get("skus") or {}).get("by_state") or {}
+            bar.set_postfix(live=by_state.get("live", 0), refresh=False)
+            bar.refresh()
+            if finished(current):
+                return current
+            if loop.time() > deadline:
+                raise TimeoutError(f"the load did not finish in {timeout:.0f} s")
+            await asyncio.sleep(POLL_SECONDS)
+    finally:
+        bar.close()
+
+
+def summary(report: dict[str, Any]) -> str:
+    load = report.get("initial_load") or {}
+    by_state = (report.get("skus") or {}).get("by_state") or {}
+    lines = [
+        f"store {report.get('store')}: {load.get('listed', 0)} SKUs in the trade policy, "
+        f"{load.get('processed', 0)} evaluated",
+        *(f"  {state:<16} {count}" for state, count in sorted(by_state.items())),
+        f"feeds sent today: {(report.get('feeds') or {}).get('sent_today', 0)}, "
+        f"feed quota left: {(report.get('feeds') or {}).get('quota_left')}",
+    ]
+    waiting = (report.get("pending") or {}).get("waiting_on_mapping")
+    if waiting:
+        lines.append(f"  {waiting} SKUs wait for a mapping (E4): map them and they go out")
+    return "\n".join(lines)
+
+
+async def load_remote(base_url: str, settings: Settings, store_id: str, timeout: float) -> int:
+    auth = aiohttp.encode_basic_auth(settings.admin_user, settings.admin_password)
+    async with aiohttp.ClientSession(headers={"Authorization": auth}) as http:
+        async with http.post(f"{base_url}/api/stores/{store_id}/load") as response:
+            if response.status != 202:
+                print(f"the service refused the load ({response.status}): {await response.text()}")
+                return 2
+
+        async def report() -> dict[str, Any] | None:
+            async with http.get(f"{base_url}/api/stores/{store_id}/status") as response:
+                response.raise_for_status()
+                return await response.json()
+
+        final = await follow(report, timeout=timeout)
+    print(summary(final))
+    return 0
+
+
+async def load_in_process(settings: Settings, store_id: str, timeout: float) -> int:
+    from app.runtime import open_runtime
+    from app.worker import Worker
+    from handlers.consumers import CONSUMERS
+    from handlers.store_status import start_load, status_report
+
+    async with open_runtime(settings) as runtime:
+        store = await runtime.stores.get(store_id)
+        if store is None:
+            print(f"no store {store_id!r}; import it first (vtex-linio import)")
+            return 2
+        worker = Worker(runtime, CONSUMERS)
+        await worker.start()
+        try:
+            await start_load(store_id, runtime.loads, runtime.broker)
+
+            async def report() -> dict[str, Any] | None:
+                return await status_report(store, **runtime.resources())
+
+            final = await follow(report, timeout=timeout)
+        finally:
+            await worker.stop()
+    print(summary(final))
+    return 0
+
+
+async def run_load(settings: Settings, store_id: str, *, timeout: float = 3600.0) -> int:
+    base = service_url(settings)
+    if await service_running(base):
+        print(f"a service is running at {base}: the load goes through its admin API")
+        return await load_remote(base, settings, store_id, timeout)
+    return await load_in_process(settings, store_id, timeout)

@@ -1,0 +1,411 @@
+"""Category, brand and attribute mappings, the reference data they point at, and who waits.
+
+Three collections hold what a seller mapped (CSV import, the VTEX Mapper route, the
+dashboard; `source` says which), one document per store and VTEX key:
+
+- `category_map`: `{store_id, vtex_id, linio_id, source, updated_at}`: VTEX category id →
+  Linio PrimaryCategory id;
+- `brand_map`: `{store_id, vtex_id, linio_id, linio_name?, source, updated_at}`: VTEX brand
+  id → Linio brand (Seller Center's feeds take the brand *name*; a CSV gives its id, the
+  name is then read from GetBrands);
+- `attribute_map`: `{store_id, category, vtex_field, linio_field, values: [{vtex, linio}],
+  source, updated_at}`: a VTEX specification feeding a Linio attribute (FeedName) in one
+  Linio category (`category` = its id, or `*` for every category), with VTEX value → Linio
+  option translations.
+
+Who waits (spec §2.4 g, issue 9): a SKU whose validation found a missing mapping (E4) keeps
+`waiting_on` (keys `category:<vtex id>`, `brand:<vtex id>`, `attributes:<linio category>`)
+in its state document; saving a mapping re-publishes those SKUs as `SkuWork(upsert)` by
+themselves, with no new notification.
+
+`ReferenceCache` keeps what the platforms answer slowly and rarely change (Linio's
+GetCategoryAttributes and GetBrands, VTEX's required specifications per category) in the
+`reference_cache` collection for `REFERENCE_TTL_SECONDS` (a TTL index drops older ones).
+
+`mapper_tree(categories)` is the VTEX Mapper's marketplace tree built from GetCategoryTree
+(OpenAPI "External Marketplace Mapper", `sendCategoryMappingToVtexMapper`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any, Literal
+
+from pymongo import UpdateOne
+from pymongo.asynchronous.database import AsyncDatabase
+
+from app.broker import Broker, queue_name
+from app.storage import (
+    ATTRIBUTE_MAP,
+    BRAND_MAP,
+    CATEGORY_MAP,
+    MAPPER_REGISTRATIONS,
+    REFERENCE_CACHE,
+    REFERENCE_TTL_SECONDS,
+    SKU_STATES,
+)
+from clients.linio.models import Attribute, AttributeOption, Brand, Category
+from domain.catalog.snapshot import AttributeMapping
+from domain.work import SkuWork
+
+MappingKind = Literal["category", "brand"]
+Source = Literal["csv", "mapper", "dashboard", "sandbox"]
+ANY_CATEGORY = "*"
+_COLLECTIONS: dict[str, str] = {"category": CATEGORY_MAP, "brand": BRAND_MAP}
+
+
+def category_key(vtex_category_id: str) -> str:
+    return f"category:{vtex_category_id}"
+
+
+def brand_key(vtex_brand_id: str) -> str:
+    return f"brand:{vtex_brand_id}"
+
+
+def attributes_key(linio_category: str) -> str:
+    return f"attributes:{linio_category}"
+
+
+def parent_key(parent_seller_sku: str) -> str:
+    """A variation waits for its parent SellerSku to be handed to the feed scheduler."""
+    return f"parent:{parent_seller_sku}"
+
+
+class Mappings:
+    """The mapping collections of every store, and the release of SKUs waiting on them.
+
+    `broker` publishes the released SKUs; without one (a CLI run with no service) the SKUs
+    keep waiting and are released by `release_all` or the next initial load.
+    """
+
+    def __init__(self, db: AsyncDatabase, broker: Broker | None = None) -> None:
+        self._db = db
+        self._broker = broker
+        self._states = db[SKU_STATES]
+
+    # --- reading ------------------------------------------------------------------------
+
+    async def category(self, store_id: str, vtex_category_id: str | None) -> str | None:
+        """The Linio category id mapped to a VTEX category, or None."""
+        if not vtex_category_id:
+            return None
+        doc = await self._db[CATEGORY_MAP].find_one(
+            {"store_id": store_id, "vtex_id": str(vtex_category_id)}
+        )
+        return str(doc["linio_id"]) if doc and doc.get("linio_id") else None
+
+    async def brand(self, store_id: str, vtex_brand_id: str | None) -> dict[str, Any] | None:
+        """`{"linio_id", "linio_name"?}` mapped to a VTEX brand, or None."""
+        if not vtex_brand_id:
+            return None
+        doc = await self._db[BRAND_MAP].find_one(
+            {"store_id": store_id, "vtex_id": str(vtex_brand_id)}
+        )
+        return doc if doc and (doc.get("linio_id") or doc.get("linio_name")) else None
+
+    async def attributes(self, store_id: str, linio_category: str) -> dict[str, AttributeMapping]:
+        """Linio FeedName → `AttributeMapping` for one Linio category (category-specific
+        mappings win over the ones for every category)."""
+        cursor = self._db[ATTRIBUTE_MAP].find(
+            {"store_id": store_id, "category": {"$in": [ANY_CATEGORY, str(linio_category)]}}
+        )
+        docs = sorted([d async for d in cursor], key=lambda d: d["category"] != ANY_CATEGORY)
+        return {
+            str(d["linio_field"]): AttributeMapping(
+                str(d["vtex_field"]),
+                {str(v["vtex"]): str(v["linio"]) for v in d.get("values") or []},
+            )
+            for d in docs
+        }
+
+    async def counts(self, store_id: str) -> dict[str, int]:
+        return {
+            "categories": await self._db[CATEGORY_MAP].count_documents({"store_id": store_id}),
+            "brands": await self._db[BRAND_MAP].count_documents({"store_id": store_id}),
+            "attributes": await self._db[ATTRIBUTE_MAP].count_documents({"store_id": store_id}),
+        }
+
+    # --- writing ------------------------------------------------------------------------
+
+    async def save(
+        self,
+        kind: MappingKind,
+        store_ids: Iterable[str],
+        mapping: Mapping[str, str],
+        *,
+        source: Source,
+        names: Mapping[str, str] | None = None,
+    ) -> int:
+        """Save VTEX id → Linio id pairs (`names`: Linio brand names by VTEX id) for each
+        store, then release the SKUs waiting on them. Returns how many SKUs were released."""
+        stores = list(store_ids)
+        if not mapping or not stores:
+            return 0
+        now = dt.datetime.now(dt.UTC)
+        operations = []
+        for store_id in stores:
+            for vtex_id, linio_id in mapping.items():
+                fields: dict[str, Any] = {"linio_id": str(linio_id), "source": source}
+                if names and vtex_id in names:
+                    fields["linio_name"] = names[vtex_id]
+                operations.append(
+                    UpdateOne(
+                        {"store_id": store_id, "vtex_id": str(vtex_id)},
+                        {"$set": {**fields, "updated_at": now}},
+                        upsert=True,
+                    )
+                )
+        await self._db[_COLLECTIONS[kind]].bulk_write(operations, ordered=False)
+        key = category_key if kind == "category" else brand_key
+        released = 0
+        for store_id in stores:
+            released += await self.release(store_id, [key(str(v)) for v in mapping])
+        return released
+
+    async def save_attribute(
+        self,
+        store_id: str,
+        *,
+        vtex_field: str,
+        linio_field: str,
+        category: str = ANY_CATEGORY,
+        values: Mapping[str, str] | None = None,
+        source: Source = "dashboard",
+    ) -> int:
+        """Map a VTEX specification onto a Linio attribute (and its values) and release the
+        SKUs of that Linio category (every category for `*`) waiting on attributes."""
+        await self._db[ATTRIBUTE_MAP].update_one(
+            {"store_id": store_id, "category": category, "vtex_field": vtex_field},
+            {
+                "$set": {
+                    "linio_field": linio_field,
+                    "values": [{"vtex": k, "linio": v} for k, v in (values or {}).items()],
+                    "source": source,
+                    "updated_at": dt.datetime.now(dt.UTC),
+                }
+            },
+            upsert=True,
+        )
+        if category == ANY_CATEGORY:
+            return await self.release_matching(store_id, lambda key: key.startswith("attributes:"))
+        return await self.release(store_id, [attributes_key(category)])
+
+    # --- who waits ----------------------------------------------------------------------
+
+    async def wait(self, store_id: str, sku_id: str, keys: Iterable[str]) -> None:
+        """The SKU is pending (E4) until one of these mappings is saved."""
+        await self._states.update_one(
+            {"store_id": store_id, "sku_id": sku_id},
+            {
+                "$set": {"waiting_on": sorted(set(keys)), "waiting_since": dt.datetime.now(dt.UTC)},
+                "$setOnInsert": {"published": False, "created_at": dt.datetime.now(dt.UTC)},
+            },
+            upsert=True,
+        )
+
+    async def any_saved(self, store_id: str, keys: Iterable[str]) -> bool:
+        """True when a category or brand mapping named by `keys` exists now: a mapping saved
+        between a SKU's read and its `wait` would otherwise never wake it."""
+        for key in keys:
+            kind, _, vtex_id = key.partition(":")
+            if kind == "category" and await self.category(store_id, vtex_id):
+                return True
+            if kind == "brand" and await self.brand(store_id, vtex_id):
+                return True
+        return False
+
+    async def stop_waiting(self, store_id: str, sku_id: str) -> None:
+        await self._states.update_one(
+            {"store_id": store_id, "sku_id": sku_id, "waiting_on": {"$exists": True}},
+            {"$unset": {"waiting_on": "", "waiting_since": ""}},
+        )
+
+    async def waiting(self, store_id: str) -> int:
+        """SKUs of the store waiting on a mapping (E4)."""
+        return await self._states.count_documents(
+            {"store_id": store_id, "status": "pending_mapping"}
+        )
+
+    async def release(self, store_id: str, keys: Iterable[str]) -> int:
+        """Re-publish (catalog queue) every SKU of the store waiting on one of `keys`."""
+        wanted = set(keys)
+        if not wanted:
+            return 0
+        return await self.release_matching(store_id, wanted.__contains__)
+
+    async def release_all(self, store_id: str) -> int:
+        """Re-publish every waiting SKU of the store (after mappings saved with no broker)."""
+        return await self.release_matching(store_id, lambda _: True)
+
+    async def release_matching(self, store_id: str, wanted: Callable[[str], bool]) -> int:
+        """Re-publish the store's waiting SKUs with a key `wanted` accepts."""
+        if self._broker is None:
+            return 0
+        cursor = self._states.find(
+            {"store_id": store_id, "waiting_on.0": {"$exists": True}},
+            {"sku_id": 1, "product_id": 1, "waiting_on": 1},
+        )
+        docs = [d async for d in cursor if any(wanted(k) for k in d["waiting_on"])]
+        if not docs:
+            return 0
+        works = [
+            SkuWork(store_id, sku_id=str(d["sku_id"]), product_id=d.get("product_id")) for d in docs
+        ]
+        queue = queue_name("catalog", store_id)
+        for start in range(0, len(works), 500):
+            chunk = works[start : start + 500]
+            await self._broker.publish_many(
+                [(queue, w.to_body()) for w in chunk],
+                dedupe_keys=[w.dedupe_key() for w in chunk],
+            )
+        await self._states.update_many(
+            {"store_id": store_id, "sku_id": {"$in": [d["sku_id"] for d in docs]}},
+            {"$unset": {"waiting_on": "", "waiting_since": ""}},
+        )
+        return len(docs)
+
+
+# --- reference data cache --------------------------------------------------------------------
+
+
+def _attribute_from(doc: dict[str, Any]) -> Attribute:
+    options = tuple(AttributeOption(**o) for o in doc.get("options") or ())
+    return Attribute(**{**doc, "options": options})
+
+
+class ReferenceCache:
+    """Slow-changing platform answers cached in MongoDB for `REFERENCE_TTL_SECONDS`.
+
+    Keys are per store (a Seller Center account's categories and brands are its country's).
+    A fetch error propagates (the caller's message is retried); nothing is cached then.
+    """
+
+    def __init__(self, db: AsyncDatabase, ttl_seconds: float = REFERENCE_TTL_SECONDS) -> None:
+        self._collection = db[REFERENCE_CACHE]
+        self._ttl = dt.timedelta(seconds=ttl_seconds)
+
+    async def _get(self, key: str, fetch: Callable[[], Awaitable[Any]]) -> Any:
+        doc = await self._collection.find_one({"_id": key})
+        if doc is not None:
+            fetched = doc["fetched_at"]
+            fetched = fetched if fetched.tzinfo else fetched.replace(tzinfo=dt.UTC)
+            if dt.datetime.now(dt.UTC) - fetched < self._ttl:
+                return doc["value"]
+        value = await fetch()
+        await self._collection.update_one(
+            {"_id": key},
+            {"$set": {"value": value, "fetched_at": dt.datetime.now(dt.UTC)}},
+            upsert=True,
+        )
+        return value
+
+    async def category_attributes(
+        self,
+        store_id: str,
+        linio_category: str,
+        fetch: Callable[[str], Awaitable[list[Attribute]]],
+    ) -> tuple[Attribute, ...]:
+        """GetCategoryAttributes of a Linio category (`fetch` is the store's client call)."""
+
+        async def load() -> list[dict[str, Any]]:
+            return [dataclasses.asdict(a) for a in await fetch(linio_category)]
+
+        docs = await self._get(f"linio-attributes:{store_id}:{linio_category}", load)
+        return tuple(_attribute_from(d) for d in docs)
+
+    async def brands(
+        self, store_id: str, fetch: Callable[[], Awaitable[list[Brand]]]
+    ) -> dict[str, str]:
+        """Linio brand id → name (GetBrands)."""
+
+        async def load() -> dict[str, str]:
+            return {b.brand_id: b.name for b in await fetch()}
+
+        return dict(await self._get(f"linio-brands:{store_id}", load))
+
+    async def required_specifications(
+        self,
+        store_id: str,
+        vtex_category_id: str,
+        fetch: Callable[[str], Awaitable[tuple[str, ...]]],
+    ) -> tuple[str, ...]:
+        """VTEX product specifications the category requires (`IsRequired`)."""
+
+        async def load() -> list[str]:
+            return list(await fetch(vtex_category_id))
+
+        return tuple(await self._get(f"vtex-required-specs:{store_id}:{vtex_category_id}", load))
+
+
+# --- VTEX Mapper ----------------------------------------------------------------------------
+
+
+def mapper_tree(categories: Iterable[Category], *, name: str = "Linio") -> dict[str, Any]:
+    """The Mapper's marketplace tree (`id`, `name`, `categories`: each node `id`, `name`,
+    `children`, `specifications`) from Linio's GetCategoryTree. Specifications are sent
+    empty: attribute mappings are made per Linio category (dashboard, CSV), since reading
+    GetCategoryAttributes for every leaf would spend the seller's request budget."""
+
+    def node(category: Category) -> dict[str, Any]:
+        return {
+            "id": category.category_id,
+            "name": category.name,
+            "children": [node(c) for c in category.children],
+            "specifications": [],
+        }
+
+    return {"id": name.lower(), "name": name, "categories": [node(c) for c in categories]}
+
+
+def parse_mapper_mapping(payload: Any) -> dict[str, str]:
+    """VTEX category id → Linio category id from a Mapper push to our `mappingEndPoint`.
+
+    VTEX does not document this payload (spec §7 item 10); we read `categories` (or
+    `mappings`, or a bare list) of objects naming the VTEX category (`vtexCategoryId`,
+    `categoryId` or `vtexId`) and the marketplace's (`marketplaceCategoryId`,
+    `mappedCategoryId` or `marketplaceId`). Raises ValueError when nothing can be read."""
+    items = payload
+    if isinstance(payload, dict):
+        items = payload.get("categories", payload.get("mappings"))
+    if not isinstance(items, list):
+        raise ValueError("the mapping must carry a list of categories")
+    found: dict[str, str] = {}
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        vtex = next(
+            (item[k] for k in ("vtexCategoryId", "categoryId", "vtexId") if item.get(k)), None
+        )
+        linio = next(
+            (
+                item[k]
+                for k in ("marketplaceCategoryId", "mappedCategoryId", "marketplaceId")
+                if item.get(k)
+            ),
+            None,
+        )
+        if vtex is not None and linio is not None:
+            found[str(vtex)] = str(linio)
+    if not found:
+        raise ValueError("no category pair (vtexCategoryId, marketplaceCategoryId) found")
+    return found
+
+
+class MapperRegistrations:
+    """`mapper_registrations`: per store the Mapper id, the seller's mapping page and the
+    hash of the tree last sent (an unchanged tree is not sent again, spec §2.10 step 2)."""
+
+    def __init__(self, db: AsyncDatabase) -> None:
+        self._collection = db[MAPPER_REGISTRATIONS]
+
+    async def get(self, store_id: str) -> dict[str, Any] | None:
+        return await self._collection.find_one({"_id": store_id})
+
+    async def save(self, store_id: str, **fields: Any) -> None:
+        await self._collection.update_one(
+            {"_id": store_id},
+            {"$set": {**fields, "updated_at": dt.datetime.now(dt.UTC)}},
+            upsert=True,
+        )

@@ -1,0 +1,516 @@
+"""The catalog consumer of `catalog.<store>` queues (spec §2.3–2.5, §2.9; issue 9).
+
+`SkuWork(action="upsert")`, for one SKU:
+
+1. coalesce: `SkuStates.begin_processing` — a read that started after this message was
+   asked for already saw the change, so the message is acknowledged without work;
+2. read VTEX: Get SKU and context (`stockkeepingunitbyid?sc=` the store's trade policy), the
+   product's SKU list (ParentSku/Variation), the simulation to the store's destination
+   (`Store.simulation_destination`), the category's required specifications (cached);
+3. read the mappings (`domain.mappings`) and the Linio category's attributes
+   (GetCategoryAttributes, cached), build the `SkuSnapshot` and `prepare()` it: every
+   problem at once;
+4. write the seller log: A2, A1, E4, E1, A3 (catalogue texts, spec §4.4), one entry each
+   listing all its problems;
+5. publishable: hand the Linio product to the feed scheduler (`FeedScheduler.stage`):
+   ProductCreate content for a SKU Linio lacks, ProductUpdate content for one it has (an
+   existing SellerSku found with GetProducts is adopted, never created twice:
+   CLARIFICATIONS §6), the images after it; waiting on a mapping (E4): the SKU is recorded
+   as waiting and goes out by itself when the mapping is saved; inactive or out of the
+   trade policy while on Linio: deactivated there.
+
+`SkuWork(action="deactivate")`: stock 0 and inactive on Linio (when Linio has it).
+`StoreWork(action="initial_load")` (also `reconcile`): one GetProducts census of Seller
+Center, then the trade policy's SKU ids paged and one SkuWork each (a SKU's failure is its
+own message's: the load goes on), progress on the store (`domain.catalog.loads`).
+`StoreWork(action="deactivate_store")`: every SKU Linio has is deactivated.
+
+Price and stock work (`price.<store>`, `stock.<store>`) is not this consumer's.
+The SKU state's `status` after an evaluation: `staged` (handed to the feed scheduler),
+`pending_mapping` (E4), `pending_parent` (a variation waiting for its parent to be
+handed over first), `invalid` (E1), `skipped` (A1/A2), `deactivated`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import structlog
+
+from app.broker import Broker, Message, queue_name
+from app.client_pool import ClientPool
+from clients.errors import NotFoundError
+from clients.vtex import SimulationItem
+from clients.vtex.models import SkuContext
+from domain.catalog.feeds import FeedScheduler, version_now
+from domain.catalog.loads import InitialLoads
+from domain.catalog.problems import Problem, by_log_code, render_list, waits_for_mapping
+from domain.catalog.snapshot import SkuSnapshot, StoreRules
+from domain.catalog.states import SkuStates
+from domain.catalog.transform import LinioProduct, render_defaults
+from domain.catalog.validate import prepare
+from domain.mappings import (
+    MapperRegistrations,
+    Mappings,
+    ReferenceCache,
+    attributes_key,
+    brand_key,
+    category_key,
+    parent_key,
+)
+from domain.seller_log import LogEntry, SellerLog
+from domain.stores import Store, StoreRepository
+from domain.work import SkuWork, StoreWork, parse_work
+
+log = structlog.get_logger(__name__)
+
+OPERATION, DIRECTION = "Catalog change", "VTEX to Marketplace"
+DEACTIVATION = {"Quantity": "0", "Status": "inactive"}
+PUBLISH_CHUNK = 500
+CENSUS_PAGE = 1000
+
+
+def _at(work: SkuWork) -> dt.datetime:
+    try:
+        at = dt.datetime.fromisoformat(work.at)
+    except ValueError:
+        return dt.datetime.now(dt.UTC)
+    return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+
+
+class CatalogConsumer:
+    """See the module docstring. Errors propagate to the broker's retry decision: a VTEX or
+    Seller Center outage retries the message without using its attempts."""
+
+    def __init__(
+        self,
+        *,
+        stores: StoreRepository,
+        clients: ClientPool,
+        seller_log: SellerLog,
+        broker: Broker,
+        sku_states: SkuStates,
+        mappings: Mappings,
+        reference_cache: ReferenceCache,
+        feed_scheduler: FeedScheduler,
+        loads: InitialLoads,
+        registrations: MapperRegistrations,
+    ) -> None:
+        self._stores = stores
+        self._clients = clients
+        self._log = seller_log
+        self._broker = broker
+        self._states = sku_states
+        self._mappings = mappings
+        self._reference = reference_cache
+        self._scheduler = feed_scheduler
+        self._loads = loads
+        self._registrations = registrations
+
+    async def __call__(self, message: Message) -> None:
+        work = parse_work(message.body)  # MalformedWork: dead-lettered at once
+        store = await self._stores.get(work.store_id)
+        if store is None:
+            log.warning("catalog_work_for_unknown_store", store=work.store_id)
+            return
+        if isinstance(work, StoreWork):
+            if work.action == "deactivate_store":
+                await self.deactivate_store(store)
+            else:
+                await self.initial_load(store)
+        elif isinstance(work, SkuWork):
+            if work.action == "upsert":
+                await self.upsert(store, work)
+            elif work.action == "deactivate":
+                await self.deactivate(store, work.sku_id)
+
+    # --- one SKU --------------------------------------------------------------------------
+
+    async def upsert(self, store: Store, work: SkuWork) -> None:
+        sid, sku_id = store.store_id, work.sku_id
+        if not await self._states.begin_processing(sid, sku_id, "catalog", _at(work)):
+            return  # a later read already saw this change
+        version = version_now()  # taken before reading: orders this SKU's changes
+        vtex = self._clients.vtex(store)
+        try:
+            sku = await vtex.sku_context(sku_id, store.sales_channel)
+        except NotFoundError:
+            await self.deactivate(store, sku_id)  # removed from VTEX's catalog
+            return
+        await self._states.stamp(sid, sku_id, "read")
+        snapshot = await self._snapshot(store, sku)
+        prepared = prepare(snapshot)
+        await self._states.stamp(sid, sku_id, "validated")
+        await self._write_logs(store, snapshot, prepared.problems, prepared.product)
+        state = await self._states.get(sid, sku_id) or {}
+        product = prepared.product
+        if product is not None:
+            parent = product.parent_sku
+            if (
+                parent
+                and parent != product.seller_sku
+                and not await self._parent_ready(sid, parent)
+            ):
+                await self._wait_for_parent(store, snapshot, sku_id, parent)
+                return
+            await self._mappings.stop_waiting(sid, sku_id)
+            child = parent not in (None, product.seller_sku)
+            # A variation's changes are newer than its parent's, so they go out after it.
+            await self._stage(store, sku_id, product, state, version_now() if child else version)
+            await self._evaluated(sid, sku_id, "staged", parent_sku=parent, problems=[])
+            if parent == product.seller_sku:  # its variations may go now
+                await self._mappings.release(sid, [parent_key(parent)])
+            return
+        groups = by_log_code(prepared.problems)
+        reasons = [
+            {"log": p.log_code, "code": p.code, "linio": p.linio_field}
+            for p in prepared.problems
+            if p.blocking
+        ]
+        if waits_for_mapping(prepared.problems):
+            keys = _waiting_keys(snapshot, groups["E4"])
+            await self._mappings.wait(sid, sku_id, keys)
+            await self._evaluated(sid, sku_id, "pending_mapping", problems=reasons)
+            if await self._mappings.any_saved(sid, keys):  # mapped meanwhile: no lost wake-up
+                await self._mappings.release(sid, keys)
+            return
+        status = "invalid" if "E1" in groups else "skipped"
+        if status == "skipped" and state.get("on_linio"):
+            await self._deactivate_on_linio(store, sku_id, state, version)
+        await self._evaluated(sid, sku_id, status, problems=reasons)
+
+    async def _parent_ready(self, store_id: str, parent_sku: str) -> bool:
+        """The variation's parent is on Linio or handed to the scheduler already: a child
+        created before its parent is refused by Seller Center ("the parent product does
+        not exist"), so a child waits for its parent's staging and is staged after it
+        (newer version: the parent's create goes first, in the same feed or an earlier)."""
+        parent = await self._states.by_seller_sku(store_id, parent_sku)
+        return bool(parent) and (parent.get("on_linio") or parent.get("status") == "staged")
+
+    async def _wait_for_parent(
+        self, store: Store, snapshot: SkuSnapshot, sku_id: str, parent_sku: str
+    ) -> None:
+        sid = store.store_id
+        await self._mappings.wait(sid, sku_id, [parent_key(parent_sku)])
+        await self._evaluated(sid, sku_id, "pending_parent")
+        if await self._parent_ready(sid, parent_sku):  # staged meanwhile: no lost wake-up
+            await self._mappings.release(sid, [parent_key(parent_sku)])
+            return
+        parent_id = next(
+            (
+                other
+                for other, ref in snapshot.siblings.items()
+                if snapshot.seller_sku_of(other, ref) == parent_sku
+            ),
+            None,
+        )
+        if parent_id is not None:  # make sure the parent is evaluated (dedupe absorbs repeats)
+            work = SkuWork(sid, sku_id=parent_id, product_id=snapshot.sku.product_id)
+            await self._broker.publish_many(
+                [(queue_name("catalog", sid), work.to_body())], dedupe_keys=[work.dedupe_key()]
+            )
+
+    async def _snapshot(self, store: Store, sku: SkuContext) -> SkuSnapshot:
+        sid = store.store_id
+        vtex, linio = self._clients.vtex(store), self._clients.linio(store)
+        postal, country = store.simulation_destination()
+        simulation = await vtex.simulate(
+            [SimulationItem(sku.sku_id, 1, store.vtex_seller_id)],
+            sales_channel=store.sales_channel,
+            affiliate_id=store.affiliate_id,
+            postal_code=postal,
+            country=country,
+        )
+        siblings = await vtex.product_skus(sku.product_id) if sku.product_id else {}
+        category_id = sku.category_id
+        linio_category = await self._mappings.category(sid, category_id)
+        linio_brand = await self._brand_name(store, sku.brand_id)
+        attributes: tuple[Any, ...] = ()
+        attribute_mappings = {}
+        if linio_category:
+            attributes = await self._reference.category_attributes(
+                sid, linio_category, linio.get_category_attributes
+            )
+            attribute_mappings = await self._mappings.attributes(sid, linio_category)
+        required = (
+            await self._reference.required_specifications(
+                sid, category_id, vtex.required_specifications
+            )
+            if category_id
+            else ()
+        )
+        state = await self._states.get(sid, sku.sku_id) or {}
+        names = sku.raw.get("ProductCategories") or {}
+        return SkuSnapshot(
+            sku=sku,
+            rules=StoreRules.for_country(store.country),
+            sales_channel=store.sales_channel,
+            now=dt.datetime.now(dt.UTC),
+            simulation=simulation.items.get(sku.sku_id),
+            product_skus=siblings,
+            known_parent_sku=state.get("parent_sku"),
+            linio_category=linio_category,
+            vtex_category_name=str(names.get(category_id or "", "")),
+            linio_brand=linio_brand,
+            attribute_mappings=attribute_mappings,
+            category_attributes=attributes,
+            required_specifications=required,
+        )
+
+    async def _brand_name(self, store: Store, vtex_brand_id: str | None) -> str | None:
+        mapped = await self._mappings.brand(store.store_id, vtex_brand_id)
+        if mapped is None:
+            return None
+        if mapped.get("linio_name"):
+            return str(mapped["linio_name"])
+        linio = self._clients.linio(store)
+        names = await self._reference.brands(store.store_id, linio.get_brands)
+        return names.get(str(mapped["linio_id"]))
+
+    async def _stage(
+        self,
+        store: Store,
+        sku_id: str,
+        product: LinioProduct,
+        state: dict[str, Any],
+        version: int,
+    ) -> None:
+        """Hand the product to the feed scheduler: a create for a SKU Linio lacks, content
+        (and the offer, for an adopted listing) for one it has; images after either."""
+        sid, seller_sku = store.store_id, product.seller_sku
+        on_linio = bool(state.get("on_linio")) and state.get("seller_sku") == seller_sku
+        adopted = False
+        checked = state.get("linio_checked") and state.get("seller_sku") in (None, seller_sku)
+        if not on_linio and not checked:
+            found = await self._clients.linio(store).get_products(skus=[seller_sku])
+            match = next((p for p in found if p.seller_sku == seller_sku), None)
+            adopted = on_linio = match is not None
+            await self._states.link(
+                sid,
+                sku_id,
+                seller_sku,
+                on_linio=True if match else None,
+                shop_sku=match.shop_sku if match else None,
+            )
+        elif state.get("seller_sku") != seller_sku:
+            await self._states.link(sid, sku_id, seller_sku)
+        elif "catalog_hash" not in state:
+            # On Linio but never handed over by us (found by the load's census), or taken
+            # off by a deactivation: send everything, the offer included.
+            adopted = True
+        fields = {k: v for k, v in product.fields.items() if k != "SellerSku"}
+        content_hash = product.content_hash()
+        unchanged = state.get("catalog_hash") == content_hash and not adopted
+        if not on_linio:
+            await self._scheduler.stage(sid, seller_sku, "create", fields, version, sku_id=sku_id)
+        elif adopted:
+            offer = product.offer_fields()
+            offer.pop("SellerSku", None)
+            content = {k: v for k, v in product.content_fields().items() if k != "SellerSku"}
+            await self._scheduler.stage(sid, seller_sku, "content", content, version, sku_id=sku_id)
+            prices = {k: v for k, v in offer.items() if k != "Quantity"}
+            await self._scheduler.stage(sid, seller_sku, "price", prices, version, sku_id=sku_id)
+            stock = {"Quantity": offer.get("Quantity", "0")}
+            await self._scheduler.stage(sid, seller_sku, "stock", stock, version, sku_id=sku_id)
+        elif not unchanged:
+            content = {k: v for k, v in product.content_fields().items() if k != "SellerSku"}
+            await self._scheduler.stage(sid, seller_sku, "content", content, version, sku_id=sku_id)
+        if product.images and not unchanged:
+            await self._scheduler.stage(
+                sid, seller_sku, "image", {"Images": list(product.images)}, version, sku_id=sku_id
+            )
+        found_on_linio = adopted and not state.get("feed_ids")
+        extra = {"adopted": True} if found_on_linio else {}
+        await self._states_set(sid, sku_id, catalog_hash=content_hash, **extra)
+
+    async def deactivate(self, store: Store, sku_id: str) -> None:
+        """Stock 0 and inactive on Linio, when Linio has the SKU; the state says so."""
+        version = version_now()
+        state = await self._states.get(store.store_id, sku_id) or {}
+        if state.get("on_linio"):
+            await self._deactivate_on_linio(store, sku_id, state, version)
+        await self._mappings.stop_waiting(store.store_id, sku_id)
+        await self._evaluated(store.store_id, sku_id, "deactivated")
+
+    async def _deactivate_on_linio(
+        self, store: Store, sku_id: str, state: dict[str, Any], version: int
+    ) -> None:
+        seller_sku = str(state.get("seller_sku") or sku_id)
+        await self._scheduler.stage(
+            store.store_id, seller_sku, "deactivate", dict(DEACTIVATION), version, sku_id=sku_id
+        )
+        await self._states_set(store.store_id, sku_id, catalog_hash=None)
+
+    # --- the store ------------------------------------------------------------------------
+
+    async def initial_load(self, store: Store) -> None:
+        """Census of Seller Center, then one SkuWork per SKU id of the trade policy."""
+        sid = store.store_id
+        current = await self._loads.current(sid)
+        if current is None or current.get("listing_done"):
+            await self._loads.start(sid)
+        await self._census(store)
+        queue = queue_name("catalog", sid)
+        listed = queued = 0
+        chunk: list[SkuWork] = []
+
+        async def flush() -> None:
+            nonlocal queued
+            if not chunk:
+                return
+            await self._states.checked(sid, [w.sku_id for w in chunk])
+            await self._broker.publish_many(
+                [(queue, w.to_body()) for w in chunk],
+                dedupe_keys=[f"load:{w.dedupe_key()}" for w in chunk],
+            )
+            queued += len(chunk)
+            chunk.clear()
+            await self._loads.listed(sid, listed, queued, done=False)
+
+        try:
+            async for sku_id in self._clients.vtex(store).sku_ids(store.sales_channel):
+                listed += 1
+                chunk.append(SkuWork(sid, sku_id=sku_id, action="upsert"))
+                if len(chunk) >= PUBLISH_CHUNK:
+                    await flush()
+            await flush()
+        except Exception as exc:
+            await self._loads.failed(sid, f"{type(exc).__name__}: {exc}")
+            raise  # retried: the listing starts over, the queued SKUs coalesce
+        await self._loads.listed(sid, listed, queued, done=True)
+        log.info("initial_load_listed", store=sid, skus=listed)
+
+    async def _census(self, store: Store) -> None:
+        """Which SellerSkus Seller Center already has (adoption, CLARIFICATIONS §6), read
+        once for the whole load instead of one GetProducts per SKU. SellerSku equals the
+        VTEX SKU id under the default `seller_sku_source`; the SKUs found are linked."""
+        linio = self._clients.linio(store)
+        found: list[tuple[str, str | None]] = []
+        async for product in linio.iter_products(page_size=CENSUS_PAGE):
+            found.append((product.seller_sku, product.shop_sku))
+        await self._states.mark_census(store.store_id, found)
+
+    async def deactivate_store(self, store: Store) -> None:
+        """Every SKU Linio has goes inactive with stock 0 (spec §2.9 scenario 2)."""
+        version = version_now()
+        for state in await self._states.published(store.store_id):
+            await self._deactivate_on_linio(store, state["sku_id"], state, version)
+            await self._evaluated(store.store_id, state["sku_id"], "deactivated")
+
+    # --- logs and state -------------------------------------------------------------------
+
+    async def _write_logs(
+        self,
+        store: Store,
+        snapshot: SkuSnapshot,
+        problems: list[Problem],
+        product: LinioProduct | None,
+    ) -> None:
+        sku = snapshot.sku
+        groups = by_log_code(problems)
+        entries: list[LogEntry] = []
+        for code, found in groups.items():
+            if code == "A3":
+                continue
+            params: dict[str, Any] = {"problems": render_list(found, "en")}
+            if code in ("A1", "A2"):
+                params["sku_id"] = sku.sku_id
+            if code == "E4":
+                params |= {
+                    "category": snapshot.category_label or "—",
+                    "sku": f"{sku.name} ({sku.sku_id})",
+                    "mapper_link": await self._mapper_link(store),
+                }
+            entries.append(self._entry(store, sku, code, params, found))
+        adjusted = list(groups.get("A3", []))
+        defaults = list(product.defaults) if product is not None else []
+        if product is not None and (adjusted or defaults):
+            lines = [render_defaults(defaults)] if defaults else []
+            lines += [p.render("en") for p in adjusted]
+            entries.append(self._entry(store, sku, "A3", {"fields": "\n".join(lines)}, adjusted))
+        for entry in entries:
+            await self._log.write(entry, secrets=store.secrets())
+
+    def _entry(
+        self,
+        store: Store,
+        sku: SkuContext,
+        code: str,
+        params: dict[str, Any],
+        problems: Iterable[Problem],
+    ) -> LogEntry:
+        found = list(problems)
+        return LogEntry(
+            store_id=store.store_id,
+            operation=OPERATION,
+            direction=DIRECTION,
+            code=code,
+            params=params,
+            flow="catalog",
+            sku_id=sku.sku_id,
+            content_source={"sku_id": sku.sku_id, "product_id": sku.product_id},
+            extra={
+                "problems": [
+                    {"code": p.code, "row": p.row, "linio": p.linio_field, "vtex": p.vtex_field}
+                    for p in found
+                ],
+                "problems_es": render_list(found, "es"),
+            },
+        )
+
+    async def _mapper_link(self, store: Store) -> str:
+        registration = await self._registrations.get(store.store_id)
+        if registration and registration.get("endpoint"):
+            return str(registration["endpoint"])
+        return "/admin"
+
+    async def _evaluated(self, store_id: str, sku_id: str, status: str, **fields: Any) -> None:
+        await self._states_set(
+            store_id, sku_id, status=status, evaluated_at=dt.datetime.now(dt.UTC), **fields
+        )
+
+    async def _states_set(self, store_id: str, sku_id: str, **fields: Any) -> None:
+        await self._states.set_fields(store_id, sku_id, fields)
+
+
+def _waiting_keys(snapshot: SkuSnapshot, problems: list[Problem]) -> list[str]:
+    keys: list[str] = []
+    for problem in problems:
+        if problem.code == "catalog.category_unmapped":
+            keys.append(category_key(snapshot.sku.category_id or ""))
+        elif problem.code == "catalog.brand_unmapped":
+            keys.append(brand_key(snapshot.sku.brand_id or ""))
+        elif snapshot.linio_category:
+            keys.append(attributes_key(snapshot.linio_category))
+    return keys
+
+
+def make_catalog_consumer(
+    *,
+    stores: StoreRepository,
+    clients: ClientPool,
+    seller_log: SellerLog,
+    broker: Broker,
+    sku_states: SkuStates,
+    mappings: Mappings,
+    reference_cache: ReferenceCache,
+    feed_scheduler: FeedScheduler,
+    loads: InitialLoads,
+    storage: Any,
+    **_: Any,
+) -> CatalogConsumer:
+    """The worker's consumer of `catalog.<store>` queues."""
+    return CatalogConsumer(
+        stores=stores,
+        clients=clients,
+        seller_log=seller_log,
+        broker=broker,
+        sku_states=sku_states,
+        mappings=mappings,
+        reference_cache=reference_cache,
+        feed_scheduler=feed_scheduler,
+        loads=loads,
+        registrations=MapperRegistrations(storage.db),
+    )

@@ -1,0 +1,128 @@
+"""Store status and initial load for scripts, monitoring and the CLI (dashboard credentials;
+HTTP Basic accepted, like every non-public route).
+
+- `GET /api/stores/{store}/status`: JSON with the store's SKU counts per state (the catalog
+  consumer's `status` refined by the feed result: `live`, `rejected`, `in_flight`,
+  `staged`, `pending_mapping`, `invalid`, `skipped`, `deactivated`, `pending`) and the SKUs
+  held back with their reasons (the log code and problem codes; details in the seller
+  log), the work
+  pending per queue (`broker.depth`), staged changes and feeds in flight, SKUs waiting on a
+  mapping, feeds sent on the seller's local day and the feed quota left (tokens of the
+  free-call bucket when the feed owner last saved it), and the initial load's progress.
+- `POST /api/stores/{store}/load`: start an initial load (a `StoreWork`), answers 202 with
+  the load record; `vtex-linio load` calls it when a service is running (CLARIFICATIONS §2).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from aiohttp import web
+
+from app.broker import Broker, queue_name
+from app.broker.names import CONTEXTS
+from app.client_pool import ClientPool
+from app.http_errors import ApiError
+from app.storage import Storage
+from app.web_keys import (
+    BROKER,
+    CLIENTS,
+    FEED_SCHEDULER,
+    LOADS,
+    MAPPINGS,
+    SKU_STATES,
+    STORAGE,
+    STORES,
+)
+from domain.catalog.feeds import FeedQuotaLedger, FeedScheduler
+from domain.catalog.loads import InitialLoads
+from domain.catalog.states import SkuStates
+from domain.mappings import Mappings
+from domain.stores import Store
+from domain.work import StoreWork
+
+
+async def _store(request: web.Request) -> Store:
+    store = await request.app[STORES].get(request.match_info["store"])
+    if store is None:
+        raise ApiError("not_found")
+    return store
+
+
+async def status_report(
+    store: Store,
+    *,
+    sku_states: SkuStates,
+    broker: Broker,
+    feed_scheduler: FeedScheduler,
+    storage: Storage,
+    clients: ClientPool,
+    mappings: Mappings,
+    loads: InitialLoads,
+    **_: Any,
+) -> dict[str, Any]:
+    """The status document (see the module docstring); also what `vtex-linio load` prints
+    when it runs in-process."""
+    sid = store.store_id
+    by_state = await sku_states.counts(sid)
+    queues = {context: await broker.depth(queue_name(context, sid)) for context in CONTEXTS}
+    quota = await FeedQuotaLedger(storage.db).snapshot(sid, country=store.country)
+    tokens = quota.get("tokens")
+    free_calls = clients.linio(store).quota.free_calls
+    return {
+        "store": sid,
+        "active": store.active,
+        "skus": {
+            "total": sum(by_state.values()),
+            "by_state": by_state,
+            "held_back": await sku_states.needing_attention(sid),
+        },
+        "pending": {
+            "queues": queues,
+            "staged_changes": await feed_scheduler.staging.count(sid),
+            "feeds_in_flight": len(await feed_scheduler.records.in_flight(sid)),
+            "waiting_on_mapping": await mappings.waiting(sid),
+        },
+        "feeds": {
+            "day": quota["day"],
+            "sent_today": quota["feeds_today"],
+            "quota_left": free_calls if tokens is None else max(0, math.floor(tokens)),
+        },
+        "initial_load": await loads.progress(sid),
+    }
+
+
+async def store_status(request: web.Request) -> web.Response:
+    store = await _store(request)
+    app = request.app
+    report = await status_report(
+        store,
+        sku_states=app[SKU_STATES],
+        broker=app[BROKER],
+        feed_scheduler=app[FEED_SCHEDULER],
+        storage=app[STORAGE],
+        clients=app[CLIENTS],
+        mappings=app[MAPPINGS],
+        loads=app[LOADS],
+    )
+    return web.json_response(report)
+
+
+async def start_load(store_id: str, loads: InitialLoads, broker: Broker) -> dict[str, Any]:
+    """Record a new initial load and queue it (`StoreWork(initial_load)`)."""
+    record = await loads.start(store_id)
+    await broker.publish_work(StoreWork(store_id, action="initial_load"))
+    return record
+
+
+async def store_load(request: web.Request) -> web.Response:
+    store = await _store(request)
+    record = await start_load(store.store_id, request.app[LOADS], request.app[BROKER])
+    return web.json_response(
+        {
+            "store": store.store_id,
+            "initial_load": {**record, "started_at": str(record["started_at"])},
+        },
+        status=202,
+    )

@@ -1,0 +1,321 @@
+"""The catalog pipeline end to end: both simulators, the real worker (catalog consumer and
+feed owner), SecantusDB, the in-process broker and RabbitMQ.
+
+What is asserted is read on the simulators (GetProducts on the Seller Center simulator,
+the VTEX simulator's deliveries) and in the seller log, never only in our own tables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from aiohttp.test_utils import TestServer
+
+from app.runtime import Runtime, open_runtime
+from app.sandbox import DEMO_UNMAPPED_CATEGORY, DEMO_UNMAPPED_TARGET, seed_demo_mappings
+from app.settings import Settings
+from app.web import create_app
+from app.worker import Worker
+from clients.linio.client import LinioClient
+from clients.linio.models import Product
+from domain.catalog.feeds import FeedRecords
+from domain.mappings import MapperRegistrations
+from domain.stores import Store, StoreCredentials
+from domain.work import SkuWork, StoreWork
+from handlers.consumers import CONSUMERS
+from handlers.vtex_mapper import register_store
+from simulators.linio import LinioSimulator, SimSeller
+from simulators.linio.connect import sample_product, sandbox_client
+from simulators.vtex import DEFAULT_APP_TOKEN, VtexSimulator
+from simulators.vtex.catalog import SkuFault
+from tests.conftest import _drop, acme_store
+
+SELLER = SimSeller(user_id="ops@acme.mx", api_key="KEY-catalog", seller_id="ACME01", country="MX")
+
+# The log each fault kind of the VTEX simulator's catalog must end with.
+EXPECTED_LOG = {
+    SkuFault.INACTIVE: "A2",
+    SkuFault.OUTSIDE_TRADE_POLICY: "A1",
+    SkuFault.NO_PRICE: "A1",
+    SkuFault.UNMAPPED_CATEGORY: "E4",
+    SkuFault.MISSING_SPECIFICATION: "E1",
+    SkuFault.NAME_TOO_LONG: "E1",
+}
+
+
+async def until(
+    condition: Callable[[], Awaitable[bool]], timeout: float = 120.0, what: str = ""
+) -> None:
+    """Wait for a condition with a generous deadline (never a timing assertion)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not await condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"not reached in time: {what}")
+        await asyncio.sleep(0.1)
+
+
+@dataclass
+class Pipeline:
+    runtime: Runtime
+    vtex: VtexSimulator
+    linio: LinioSimulator
+    store: Store
+    http: aiohttp.ClientSession
+    base_url: str
+
+    @property
+    def sid(self) -> str:
+        return self.store.store_id
+
+    def client(self) -> LinioClient:
+        return sandbox_client(self.linio.url, self.http, SELLER, backoff=0.01)
+
+    async def on_linio(self) -> dict[str, Product]:
+        """Every product GetProducts returns, by SellerSku."""
+        found = {}
+        async for product in self.client().iter_products(page_size=500):
+            found[product.seller_sku] = product
+        return found
+
+    async def load(self) -> None:
+        await self.runtime.loads.start(self.sid)
+        await self.runtime.broker.publish_work(StoreWork(self.sid, action="initial_load"))
+
+    async def settled(self) -> bool:
+        progress = await self.runtime.loads.progress(self.sid)
+        if not progress or progress["status"] != "done":
+            return False
+        return await self.quiet()
+
+    async def quiet(self) -> bool:
+        staged = await self.runtime.feed_scheduler.staging.count(self.sid)
+        flying = await FeedRecords(self.runtime.storage.db).in_flight(self.sid)
+        depth = await self.runtime.broker.depth(f"catalog.{self.sid}")
+        return staged == 0 and not flying and depth == 0
+
+    async def logs(self, sku_id: str | None = None) -> list[dict[str, Any]]:
+        entries = await self.runtime.seller_log.find(store_id=self.sid, limit=5000)
+        return [e for e in entries if sku_id is None or e.get("sku_id") == sku_id]
+
+
+@asynccontextmanager
+async def pipeline(
+    settings: Settings,
+    *,
+    n_skus: int = 60,
+    faulty_share: float = 0.2,
+    vtex_latency: float = 0.0,
+    with_worker: bool = True,
+) -> AsyncIterator[Pipeline]:
+    settings = settings.with_(feed_poll_interval=0.2)
+    async with (
+        open_runtime(settings) as runtime,
+        VtexSimulator("acme", seed=7, latency=vtex_latency) as vtex,
+        LinioSimulator([SELLER], feed_delay=0.05, qc_delay=0.05) as linio,
+        aiohttp.ClientSession() as http,
+    ):
+        vtex.catalog.generate(n_skus=n_skus, faulty_share=faulty_share)
+        store = acme_store(
+            store_id=f"acme-{uuid.uuid4().hex[:8]}",
+            sales_channel=vtex.catalog.trade_policy,
+            linio_user_id=SELLER.user_id,
+            linio_seller_id=SELLER.seller_id,
+            vtex_base_url=vtex.url,
+            linio_base_url=linio.url,
+            credentials=StoreCredentials(
+                linio_api_key=SELLER.api_key,
+                vtex_app_key=vtex.app_key,
+                vtex_app_token=DEFAULT_APP_TOKEN,
+            ),
+        )
+        await runtime.stores.upsert(store)
+        await seed_demo_mappings(runtime.mappings, store.store_id, vtex.catalog)
+        server = TestServer(create_app(settings, runtime=runtime))
+        await server.start_server()
+        worker = Worker(runtime, CONSUMERS, sync_interval=0.2)
+        if with_worker:
+            await worker.start()
+        try:
+            yield Pipeline(runtime, vtex, linio, store, http, str(server.make_url("")))
+        finally:
+            if with_worker:
+                await worker.stop()
+            await server.close()
+    await _drop(settings)
+
+
+async def test_initial_load_publishes_the_valid_catalog_and_logs_each_fault(
+    broker_settings: Settings,
+) -> None:
+    async with pipeline(broker_settings) as p:
+        catalog = p.vtex.catalog
+        # One SKU with two problems at once: its E1 must list both.
+        [long_name, *_] = catalog.skus_with(SkuFault.NAME_TOO_LONG)
+        product = catalog.product_of(catalog.skus[long_name])
+        product.specifications = product.specifications[1:]
+        await p.load()
+        await until(p.settled, what="initial load settled")
+        # SKUs outside the trade policy are not in its SKU list: VTEX notifies them.
+        for sku_id in catalog.skus_with(SkuFault.OUTSIDE_TRADE_POLICY):
+            await p.runtime.broker.publish_work(SkuWork(p.sid, sku_id=str(sku_id)))
+        outside = {str(s) for s in catalog.skus_with(SkuFault.OUTSIDE_TRADE_POLICY)}
+
+        async def evaluated() -> bool:
+            return outside <= {e["sku_id"] for e in await p.logs() if e["code"] == "A1"}
+
+        await until(evaluated, what="notified SKUs evaluated")
+
+        products = await p.on_linio()
+        healthy = {str(s) for s in catalog.healthy_sku_ids()}
+        assert set(products) == healthy  # every valid SKU, nothing faulty
+        for sku in healthy:
+            item = products[sku]
+            assert item.price is not None and item.price > 0
+            assert item.quantity is not None
+            assert item.images and item.images[0].startswith("https://")
+        logs = await p.logs()
+        s1 = {e["sku_id"] for e in logs if e["code"] == "S1"}
+        assert healthy <= s1
+
+        for fault, code in EXPECTED_LOG.items():
+            for sku_id in map(str, catalog.skus_with(fault)):
+                codes = [e["code"] for e in await p.logs(sku_id)]
+                assert code in codes, (fault, sku_id, codes)
+                assert "S1" not in codes
+        e1 = [e for e in await p.logs(str(long_name)) if e["code"] == "E1"]
+        assert len(e1) == 1
+        problem_codes = {x["code"] for x in e1[0]["extra"]["problems"]}
+        assert {"catalog.name_too_long", "catalog.attribute_missing"} <= problem_codes
+
+        # The products with three SKUs: one parent, three variations.
+        families: dict[int, list[str]] = {}
+        for sku_id in healthy:
+            families.setdefault(catalog.skus[int(sku_id)].product_id, []).append(sku_id)
+        trio = next(ids for ids in families.values() if len(ids) == 3)
+        assert {products[s].parent_sku for s in trio} == {min(trio, key=int)}
+        assert len({products[s].variation for s in trio}) == 3
+
+        status = await p.runtime.sku_states.counts(p.sid)
+        assert status.get("live") == len(healthy)
+        assert status.get("pending_mapping") == len(catalog.skus_with(SkuFault.UNMAPPED_CATEGORY))
+
+
+async def test_an_unmapped_category_goes_out_once_mapped_in_the_mapper(
+    settings: Settings,
+) -> None:
+    async with pipeline(settings, n_skus=30, faulty_share=0.2) as p:
+        waiting = {str(s) for s in p.vtex.catalog.skus_with(SkuFault.UNMAPPED_CATEGORY)}
+        assert waiting
+        await p.load()
+        await until(p.settled, what="initial load settled")
+        assert not waiting & set(await p.on_linio())
+        e4 = [e for e in await p.logs() if e["code"] == "E4"]
+        assert {e["sku_id"] for e in e4} == waiting
+        assert "Sin clasificar" in e4[0]["BusinessMessage"]
+
+        registration = await register_store(
+            p.store,
+            p.runtime.clients,
+            MapperRegistrations(p.runtime.storage.db),
+            base_url=p.base_url,
+        )
+        assert registration["tree_sent"] and p.vtex.mapper.only().trees_received == 1
+        assert DEMO_UNMAPPED_TARGET in p.vtex.mapper.leaf_ids()
+        notified_before = len(p.vtex.deliveries)
+        status = await p.vtex.mapper.map_category(DEMO_UNMAPPED_CATEGORY, DEMO_UNMAPPED_TARGET)
+        assert status == 200
+
+        async def published() -> bool:
+            return waiting <= set(await p.on_linio()) and await p.quiet()
+
+        await until(published, what="released SKUs on Linio")
+        assert len(p.vtex.deliveries) == notified_before  # no new notification
+        s1 = {e["sku_id"] for e in await p.logs() if e["code"] == "S1"}
+        assert waiting <= s1
+        assert await p.runtime.mappings.waiting(p.sid) == 0
+
+
+async def test_linio_down_mid_load_loses_nothing(settings: Settings) -> None:
+    async with pipeline(settings, n_skus=40, faulty_share=0.0, vtex_latency=0.02) as p:
+        await p.load()
+        total = {str(s) for s in p.vtex.catalog.healthy_sku_ids()}
+
+        async def some_published() -> bool:
+            return len(p.linio.products(SELLER.user_id)) > 0
+
+        await until(some_published, what="first products on Linio")
+        p.linio.faults.fail_next(100_000, status=503)  # Seller Center goes down mid-load
+        before = set(p.linio.products(SELLER.user_id))
+        assert before < total  # the load was not over
+        await asyncio.sleep(2.0)
+        p.linio.faults.clear()  # …and comes back
+        await until(p.settled, what="load settled after recovery")
+        assert set(await p.on_linio()) == total
+        assert await p.runtime.dead_letters.count(store_id=p.sid) == 0
+
+
+async def test_a_listing_already_on_linio_is_adopted_not_created_twice(settings: Settings) -> None:
+    async with pipeline(settings, n_skus=12, faulty_share=0.0) as p:
+        healthy = sorted(str(s) for s in p.vtex.catalog.healthy_sku_ids())
+        existing = healthy[0]  # made by hand (or by Linio's plugin) before the connector
+        await p.client().product_create([sample_product(existing, Name="Hecho a mano")])
+
+        async def created() -> bool:
+            return existing in p.linio.products(SELLER.user_id)
+
+        await until(created, what="hand-made listing on Linio")
+        await p.load()
+        await until(p.settled, what="load settled")
+        feeds = list(p.linio.feeds(SELLER.user_id).values())
+        created_by_us = [
+            r["SellerSku"] for f in feeds[1:] if f.action == "ProductCreate" for r in f.records
+        ]
+        assert existing not in created_by_us
+        updated = [r for f in feeds if f.action == "ProductUpdate" for r in f.records]
+        assert any(r["SellerSku"] == existing for r in updated)
+        products = await p.on_linio()
+        assert set(products) == set(healthy)
+        assert products[existing].name != "Hecho a mano"  # linked, then updated from VTEX
+        state = await p.runtime.sku_states.get(p.sid, existing)
+        assert state is not None and state["on_linio"] is True and state.get("adopted") is True
+
+
+async def test_a_deactivated_sku_goes_to_stock_zero_and_inactive(settings: Settings) -> None:
+    async with pipeline(settings, n_skus=6, faulty_share=0.0) as p:
+        await p.load()
+        await until(p.settled, what="load settled")
+        sku_id = str(p.vtex.catalog.healthy_sku_ids()[0])
+        await p.runtime.broker.publish_work(SkuWork(p.sid, sku_id=sku_id, action="deactivate"))
+
+        async def inactive() -> bool:
+            product = p.linio.products(SELLER.user_id)[sku_id]
+            return str(product.get("Status")) == "inactive" and int(product["Quantity"]) == 0
+
+        await until(inactive, what="deactivated on Linio")
+        state = await p.runtime.sku_states.get(p.sid, sku_id)
+        assert state is not None and state["status"] == "deactivated"
+
+
+async def test_deactivating_the_store_takes_every_published_sku_off_linio(
+    settings: Settings,
+) -> None:
+    async with pipeline(settings, n_skus=8, faulty_share=0.0) as p:
+        await p.load()
+        await until(p.settled, what="load settled")
+        await p.runtime.broker.publish_work(StoreWork(p.sid, action="deactivate_store"))
+
+        async def all_inactive() -> bool:
+            products = p.linio.products(SELLER.user_id).values()
+            return all(str(x.get("Status")) == "inactive" for x in products)
+
+        await until(all_inactive, what="every SKU inactive on Linio")
+        assert len(p.linio.products(SELLER.user_id)) == len(p.vtex.catalog.healthy_sku_ids())
+        counts = await p.runtime.sku_states.counts(p.sid)
+        assert counts.get("deactivated") == len(p.vtex.catalog.healthy_sku_ids())
