@@ -41,7 +41,7 @@ import structlog
 
 from app.broker import Broker, Message, queue_name
 from app.client_pool import ClientPool
-from clients.errors import NotFoundError
+from clients.errors import ClientError, NotFoundError
 from clients.vtex import SimulationItem
 from clients.vtex.models import SkuContext
 from domain.catalog.feeds import FeedScheduler, version_now
@@ -122,15 +122,19 @@ class CatalogConsumer:
                 await self.initial_load(store)
         elif isinstance(work, SkuWork):
             if work.action == "upsert":
-                await self.upsert(store, work)
+                retried = message.attempt > 1 or message.waits > 0
+                await self.upsert(store, work, retried=retried)
             elif work.action == "deactivate":
                 await self.deactivate(store, work.sku_id)
 
     # --- one SKU --------------------------------------------------------------------------
 
-    async def upsert(self, store: Store, work: SkuWork) -> None:
+    async def upsert(self, store: Store, work: SkuWork, *, retried: bool = False) -> None:
+        """`retried`: this message failed before; its own earlier start must not count as
+        the later read that makes it redundant."""
         sid, sku_id = store.store_id, work.sku_id
-        if not await self._states.begin_processing(sid, sku_id, "catalog", _at(work)):
+        fresh = await self._states.begin_processing(sid, sku_id, "catalog", _at(work))
+        if not fresh and not retried:
             return  # a later read already saw this change
         version = version_now()  # taken before reading: orders this SKU's changes
         vtex = self._clients.vtex(store)
@@ -351,7 +355,7 @@ class CatalogConsumer:
         current = await self._loads.current(sid)
         if current is None or current.get("listing_done"):
             await self._loads.start(sid)
-        await self._census(store)
+        census = await self._census(store)
         queue = queue_name("catalog", sid)
         listed = queued = 0
         chunk: list[SkuWork] = []
@@ -360,7 +364,8 @@ class CatalogConsumer:
             nonlocal queued
             if not chunk:
                 return
-            await self._states.checked(sid, [w.sku_id for w in chunk])
+            if census:
+                await self._states.checked(sid, [w.sku_id for w in chunk])
             await self._broker.publish_many(
                 [(queue, w.to_body()) for w in chunk],
                 dedupe_keys=[f"load:{w.dedupe_key()}" for w in chunk],
@@ -382,15 +387,22 @@ class CatalogConsumer:
         await self._loads.listed(sid, listed, queued, done=True)
         log.info("initial_load_listed", store=sid, skus=listed)
 
-    async def _census(self, store: Store) -> None:
+    async def _census(self, store: Store) -> bool:
         """Which SellerSkus Seller Center already has (adoption, CLARIFICATIONS §6), read
         once for the whole load instead of one GetProducts per SKU. SellerSku equals the
         VTEX SKU id under the default `seller_sku_source`; the SKUs found are linked."""
         linio = self._clients.linio(store)
         found: list[tuple[str, str | None]] = []
-        async for product in linio.iter_products(page_size=CENSUS_PAGE):
-            found.append((product.seller_sku, product.shop_sku))
+        try:
+            async for product in linio.iter_products(page_size=CENSUS_PAGE):
+                found.append((product.seller_sku, product.shop_sku))
+        except ClientError as exc:
+            # Seller Center unavailable: the load goes on; each SKU then checks for itself
+            # (GetProducts) before a create, retried until Seller Center is back.
+            log.warning("initial_load_census_skipped", store=store.store_id, error=str(exc))
+            return False
         await self._states.mark_census(store.store_id, found)
+        return True
 
     async def deactivate_store(self, store: Store) -> None:
         """Every SKU Linio has goes inactive with stock 0 (spec §2.9 scenario 2)."""

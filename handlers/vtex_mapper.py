@@ -1,7 +1,7 @@
 """The VTEX Mapper's routes on our side (spec §2.10; OpenAPI "External Marketplace Mapper").
 
 - `GET /vtex/{token}/mapper/categories` (the registration's `categoryTreeEndPoint`): Linio's
-  category tree in the Mapper's format, read through the store's Seller Center client.
+  category tree in the Mapper's format, as last read from GetCategoryTree and sent.
 - `POST /vtex/{token}/mapper/mapping` (the registration's `mappingEndPoint`): the seller's
   category mapping pushed by the Mapper; saved (source `mapper`), which releases the SKUs
   waiting on those categories (E4) with no new notification. Answers 200 with how many
@@ -32,9 +32,13 @@ from handlers.store_auth import store_for_token
 
 
 async def mapper_categories(request: web.Request) -> web.Response:
+    """The tree last sent to the Mapper (kept with the registration): a thin route never
+    waits on Seller Center; no registration yet answers 404."""
     store = await store_for_token(request)
-    categories = await request.app[CLIENTS].linio(store).get_category_tree()
-    return web.json_response(mapper_tree(categories))
+    record = await MapperRegistrations(request.app[STORAGE].db).get(store.store_id)
+    if not record or not record.get("tree"):
+        raise ApiError("not_found")
+    return web.json_response(record["tree"])
 
 
 async def mapper_mapping(request: web.Request) -> web.Response:
@@ -81,8 +85,13 @@ async def register_store(
     sent = digest != record.get("tree_hash")
     if sent:
         await vtex.mapper_send_tree(record["mapper_id"], tree)
-    await registrations.save(store.store_id, tree_hash=digest, tree_checked=True)
-    return {**record, "tree_hash": digest, "tree_sent": sent}
+    await registrations.save(store.store_id, tree_hash=digest, tree=tree)
+    return {
+        "mapper_id": record["mapper_id"],
+        "endpoint": record.get("endpoint", ""),
+        "tree_hash": digest,
+        "tree_sent": sent,
+    }
 
 
 async def mapper_register(request: web.Request) -> web.Response:

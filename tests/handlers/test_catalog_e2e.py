@@ -227,6 +227,10 @@ async def test_an_unmapped_category_goes_out_once_mapped_in_the_mapper(
             base_url=p.base_url,
         )
         assert registration["tree_sent"] and p.vtex.mapper.only().trees_received == 1
+        tree_url = f"{p.base_url.rstrip('/')}/vtex/{p.store.notification_token}/mapper/categories"
+        async with p.http.get(tree_url) as answer:  # the registration's categoryTreeEndPoint
+            assert answer.status == 200
+            assert (await answer.json()) == p.vtex.mapper.only().tree
         assert DEMO_UNMAPPED_TARGET in p.vtex.mapper.leaf_ids()
         notified_before = len(p.vtex.deliveries)
         status = await p.vtex.mapper.map_category(DEMO_UNMAPPED_CATEGORY, DEMO_UNMAPPED_TARGET)
@@ -243,21 +247,26 @@ async def test_an_unmapped_category_goes_out_once_mapped_in_the_mapper(
 
 
 async def test_linio_down_mid_load_loses_nothing(settings: Settings) -> None:
-    async with pipeline(settings, n_skus=40, faulty_share=0.0, vtex_latency=0.02) as p:
-        await p.load()
+    async with pipeline(settings, n_skus=40, faulty_share=0.0) as p:
         total = {str(s) for s in p.vtex.catalog.healthy_sku_ids()}
+        p.linio.faults.fail_next(100_000, status=503)  # Seller Center down during the load
+        await p.load()
 
-        async def some_published() -> bool:
-            return len(p.linio.products(SELLER.user_id)) > 0
+        async def listed_and_tried() -> bool:
+            progress = await p.runtime.loads.progress(p.sid)
+            tried = await p.runtime.sku_states.counts(p.sid)
+            return bool(progress and progress.get("listing_done")) and bool(tried)
 
-        await until(some_published, what="first products on Linio")
-        p.linio.faults.fail_next(100_000, status=503)  # Seller Center goes down mid-load
-        before = set(p.linio.products(SELLER.user_id))
-        assert before < total  # the load was not over
-        await asyncio.sleep(2.0)
+        await until(listed_and_tried, what="load listed while Seller Center is down")
+        await asyncio.sleep(2.0)  # VTEX is read, Seller Center refuses every call meanwhile
+        assert p.linio.products(SELLER.user_id) == {}
+        assert await p.runtime.dead_letters.count(store_id=p.sid) == 0
         p.linio.faults.clear()  # …and comes back
         await until(p.settled, what="load settled after recovery")
-        assert set(await p.on_linio()) == total
+        assert set(await p.on_linio()) == total  # nothing lost…
+        feeds = p.linio.feeds(SELLER.user_id).values()
+        created = [r["SellerSku"] for f in feeds if f.action == "ProductCreate" for r in f.records]
+        assert sorted(created) == sorted(total)  # …and nothing created twice
         assert await p.runtime.dead_letters.count(store_id=p.sid) == 0
 
 
