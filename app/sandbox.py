@@ -13,7 +13,7 @@ flow end to end. It also publishes the demo catalog by itself (issue 9):
   require (`seed_demo_mappings`);
 - the connector registered in the simulated VTEX Mapper, Linio's tree sent;
 - an initial load: every valid SKU ends live on the Seller Center simulator, every faulty
-  one with its reason in the seller log, all counted by `GET /api/stores/{store}/status`. (Catalog pipeline (issue 9): mappings and who waits on them, VTEX Mapper (our routes and the simulator's side), catalog consumer (upsert, deactivate, initial load with a census, store deactivation), status and load admin API, vtex-linio load, the sandbox publishes the demo catalog; e2e tests on both brokers)
+  one with its reason in the seller log, all counted by `GET /api/stores/{store}/status`.
 """
 
 from __future__ import annotations
