@@ -17,6 +17,7 @@ from pymongo.errors import PyMongoError
 
 from app.embedded_mongo import EmbeddedMongoError
 from app.http_server import HardenedAppRunner
+from app.admin_auth import hash_password
 from app.log_setup import configure_logging
 from app.runtime import Runtime, open_runtime
 from app.settings import ENV_VARS, Settings, SettingsError
@@ -72,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(3 consonants; default per country, e.g. LMX for Mexico)",
     )
     imp.add_argument("--store", help="existing store id for mappings when there is no seller.csv")
+    sub.add_parser(
+        "hash-password",
+        help="read a dashboard password from stdin and print its scrypt hash",
+        description="Prints the hash to put in ADMIN_PASSWORD or SUPPORT_PASSWORD, so the "
+        "plain password never sits in the environment.",
+    )
     return parser
 
 
@@ -159,6 +166,13 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "hash-password":
+        password = sys.stdin.readline().rstrip("\n")
+        if len(password) < 8:
+            print("the password must have at least 8 characters", file=sys.stderr)
+            return 2
+        print(hash_password(password))
+        return 0
     try:
         settings = Settings.from_env()
     except SettingsError as exc:

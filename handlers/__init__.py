@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from handlers import (
-    admin_pages,
     catalog_notification,
     health,
     linio_feed_webhook,
@@ -20,6 +19,18 @@ from handlers import (
     order_callbacks,
     store_config,
     vtex_logs,
+)
+from handlers.admin import (
+    auth,
+    dead_letters,
+    logs,
+    mappings,
+    metrics,
+    orders,
+    overview,
+    skus,
+    stores,
+    tables,
 )
 
 RouteHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -44,7 +55,35 @@ ROUTE_HANDLERS: dict[str, RouteHandler] = {
     "cancel_pub": order_callbacks.cancel,
     "linio_webhook": linio_webhook.linio_webhook,
     "vtex_logs": vtex_logs.vtex_logs,
-    "admin_stores": admin_pages.stores_page,
-    "admin_rotate_token": admin_pages.rotate_token,
     "linio_feed_webhook": linio_feed_webhook.feed_webhook,
+    # --- the seller's dashboard (handlers/admin/) ---
+    "login_page": auth.login_page,
+    "login": auth.login,
+    "logout": auth.logout,
+    "admin_overview": overview.overview,
+    "admin_api_overview": overview.overview_json,
+    "admin_logs": logs.logs_page,
+    "admin_logs_csv": logs.logs_csv,
+    "admin_skus": skus.skus_page,
+    "admin_skus_bulk_retry": skus.skus_bulk_retry,
+    "admin_sku": skus.sku_page,
+    "admin_sku_retry": skus.sku_retry,
+    "admin_orders": orders.orders_page,
+    "admin_order_retry": orders.order_retry,
+    "admin_order": orders.order_page,
+    "admin_order_document": orders.order_document,
+    "admin_dead_letters": dead_letters.dead_letters_page,
+    "admin_dead_letters_replay": dead_letters.dead_letters_replay,
+    "admin_mappings": mappings.mappings_page,
+    "admin_mapping_save": mappings.mapping_save,
+    "admin_mappings_import": mappings.mappings_import,
+    "admin_mappings_export": mappings.mappings_export,
+    "admin_stores": stores.stores_page,
+    "admin_store_active": stores.store_active,
+    "admin_store_load": stores.store_load,
+    "admin_store_webhook": stores.store_webhook,
+    "admin_rotate_token": stores.store_rotate_token,
+    "tables_fields": tables.fields_table,
+    "tables_errors": tables.errors_table,
+    "metrics": metrics.metrics,
 }
