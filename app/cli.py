@@ -15,9 +15,9 @@ from aio_pika.exceptions import AMQPError
 from aiohttp import web
 from pymongo.errors import PyMongoError
 
+from app.admin_auth import hash_password
 from app.embedded_mongo import EmbeddedMongoError
 from app.http_server import HardenedAppRunner
-from app.admin_auth import hash_password
 from app.log_setup import configure_logging
 from app.runtime import Runtime, open_runtime
 from app.settings import ENV_VARS, Settings, SettingsError

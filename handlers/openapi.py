@@ -328,8 +328,17 @@ ROUTE_DOCS: dict[str, dict[str, dict[str, Any]]] = {
 }
 
 
-def _page(summary: str, method: str = "GET", errors: tuple[int, ...] = (401,)) -> dict[str, Any]:
-    return {method: _op(summary, errors=errors)}
+def _page(
+    summary: str,
+    method: str = "GET",
+    errors: tuple[int, ...] = (401,),
+    path: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in path
+    ]
+    return {method: _op(summary, errors=errors, parameters=parameters or None)}
 
 
 # The seller's dashboard (handlers/admin/): HTML pages behind /login, form actions (session,
@@ -344,34 +353,47 @@ DASHBOARD_DOCS: dict[str, dict[str, dict[str, Any]]] = {
     "admin_logs_csv": _page("Seller log's filtered view as CSV, personal data masked"),
     "admin_skus": _page("SKU states table (HTML)"),
     "admin_skus_bulk_retry": _page("Retry every SKU of a filter (form)", "POST", (401, 403)),
-    "admin_sku": _page("One SKU: timeline, problems, logs (HTML)", errors=(401, 404)),
+    "admin_sku": _page(
+        "One SKU: timeline, problems, logs (HTML)", errors=(401, 404), path=("store_id", "sku_id")
+    ),
     "admin_sku_retry": _page("Retry or resend one SKU (form)", "POST", (401, 403, 404)),
     "admin_orders": _page("Order ledger (HTML)"),
     "admin_order_retry": _page("Read a Linio order again (form)", "POST", (401, 403, 404)),
-    "admin_order": _page("One order: timeline across both systems (HTML)", errors=(401, 404)),
-    "admin_order_document": _page("A document stored with the order", errors=(401, 404)),
+    "admin_order": _page(
+        "One order: timeline across both systems (HTML)",
+        errors=(401, 404),
+        path=("store_id", "order_id"),
+    ),
+    "admin_order_document": _page(
+        "A document stored with the order", errors=(401, 404), path=("store_id", "order_id", "name")
+    ),
     "admin_dead_letters": _page("Dead letters (HTML)"),
     "admin_dead_letters_replay": _page("Replay one or a filtered set (form)", "POST", (401, 403)),
     "admin_mappings": _page("Category, brand and attribute mappings (HTML)"),
     "admin_mapping_save": _page("Save one mapping row (form)", "POST", (400, 401, 403)),
     "admin_mappings_import": _page("Import the plugin's CSV (multipart)", "POST", (400, 401, 403)),
-    "admin_mappings_export": _page("Export the plugin's CSV", errors=(401, 404)),
+    "admin_mappings_export": _page("Export the plugin's CSV", errors=(401, 404), path=("kind",)),
     "admin_stores": _page("Stores: settings without secrets, URLs to paste (HTML)"),
-    "admin_store_active": _page("Activate or deactivate a store (form)", "POST", (401, 403)),
-    "admin_store_load": _page("Initial load of a store (form)", "POST", (401, 403)),
-    "admin_store_webhook": _page("Register the Seller Center webhook (form)", "POST", (401, 403)),
+    "admin_store_active": _page(
+        "Activate or deactivate a store (form)", "POST", (401, 403), path=("store_id",)
+    ),
+    "admin_store_load": _page(
+        "Initial load of a store (form)", "POST", (401, 403), path=("store_id",)
+    ),
+    "admin_store_webhook": _page(
+        "Register the Seller Center webhook (form)", "POST", (401, 403), path=("store_id",)
+    ),
     "admin_rotate_token": _page(
-        "Give a store a new token; its URLs change (form)", "POST", (401, 403, 404)
+        "Give a store a new token; its URLs change (form)",
+        "POST",
+        (401, 403, 404),
+        path=("store_id",),
     ),
     "tables_fields": _page("Mandatory-field table (HTML or JSON by Accept)", errors=()),
     "tables_errors": _page("Error-action table (HTML or JSON by Accept)", errors=()),
     "metrics": _page("Prometheus metrics (Authorization: Bearer METRICS_TOKEN)"),
 }
 ROUTE_DOCS.update(DASHBOARD_DOCS)
-
-
-def openapi_path(manifest_path: str) -> str:
-    return _PARAM.sub(r"{\1}", manifest_path)
 
 
 def build_openapi(manifest: Manifest) -> dict[str, Any]:
