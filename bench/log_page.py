@@ -27,6 +27,7 @@ from app.settings import Settings
 from app.storage import LOGS
 from app.web import create_app
 from bench.common import summary_ms, throwaway_mongo, write_report
+from domain.stores import Store
 
 STORES = ("acme-mx", "acme-cl", "bolt-co")
 FLOWS = ("catalog", "price", "stock", "order", "order-status")
@@ -91,6 +92,18 @@ async def run(total: int, repeat: int) -> dict[str, Any]:
             async with open_runtime(settings) as runtime:
                 db = runtime.storage.db
                 await db[LOGS].delete_many({})
+                for store_id, affiliate in zip(STORES, ("LMX", "LCL", "LCB"), strict=True):
+                    account, country = store_id.split("-")
+                    await runtime.stores.upsert(
+                        Store(
+                            store_id=store_id,
+                            account=account,
+                            affiliate_id=affiliate,
+                            sales_channel="1",
+                            country=country.upper(),
+                            linio_user_id=f"ops@{account}.example",
+                        )
+                    )
                 now = dt.datetime.now(dt.UTC)
                 started = time.perf_counter()
                 docs = entries(total, now)
@@ -142,6 +155,12 @@ async def run(total: int, repeat: int) -> dict[str, Any]:
                             "bytes": size,
                             **summary_ms(latencies),
                         }
+                        latencies, size = await timed(session, base + "/admin", max(2, repeat // 3))
+                        results["overview page (3 stores, 14-day chart)"] = {
+                            "path": "/admin",
+                            "bytes": size,
+                            **summary_ms(latencies),
+                        }
                         csv_path = "/admin/logs.csv?store=acme-mx&status=error"
                         latencies, size = await timed(session, base + csv_path, max(2, repeat // 3))
                         results["CSV export, store + status error"] = {
@@ -151,7 +170,6 @@ async def run(total: int, repeat: int) -> dict[str, Any]:
                         }
                 finally:
                     await runner.cleanup()
-                await db[LOGS].delete_many({})
     return {
         "entries": total,
         "repeat": repeat,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -149,6 +150,9 @@ class LogPage:
     next_cursor: str | None
 
 
+SERIES_TTL = 60.0
+_SERIES_CACHE: dict[tuple[int, str, int, dt.date], tuple[float, list[dict[str, Any]]]] = {}
+
 WINDOWS = (
     dt.timedelta(hours=1),
     dt.timedelta(hours=6),
@@ -159,7 +163,22 @@ WINDOWS = (
     dt.timedelta(days=90),
 )
 """Growing time windows a log page is read through, newest first (see `log_page`)."""
-CLOCK_SKEW = dt.timedelta(days=1)
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def log_index(query: Mapping[str, Any]) -> list[tuple[str, int]]:
+    """The index a log query should walk (given as a hint: SecantusDB does not pick among
+    several compound indexes by itself and scans the collection). With a store: the index
+    of its most selective other field (a SKU, an order, a code, an error status, a flow),
+    else (`store_id`, `at`); without one: `at` (the retention index)."""
+    if "store_id" not in query:
+        return [("at", 1)]
+    ranked = ["sku_id", "order_id", "code"]
+    ranked += ["flow", "Status"] if query.get("Status") == "success" else ["Status", "flow"]
+    for field in ranked:
+        if field in query:
+            return [("store_id", 1), (field, 1), ("at", -1)]
+    return [("store_id", 1), ("at", -1)]
 
 
 class DashboardReader:
@@ -203,6 +222,7 @@ class DashboardReader:
                 await self.db[LOGS]
                 .find({**base, "at": at})
                 .sort([("at", -1), ("_id", -1)])
+                .hint(log_index(base))
                 .limit(size + 1 + (1 if inclusive else 0) * size)
                 .to_list(None)
             )
@@ -223,44 +243,42 @@ class DashboardReader:
             yield doc
 
     async def log_series(self, store: str, days: int = 14) -> list[dict[str, Any]]:
-        """Per UTC day of the last `days`: successes and errors (the overview's chart)."""
-        start = dt.datetime.combine(
-            dt.datetime.now(dt.UTC).date() - dt.timedelta(days=days - 1), dt.time.min, dt.UTC
+        """Per UTC day of the last `days`: successes and errors of `store` (the overview's
+        chart). Read from the (`store_id`, `at`) index and kept `SERIES_TTL` seconds per
+        store in this process, so a dashboard left open does not re-read two weeks."""
+        today = dt.datetime.now(dt.UTC).date()
+        key = (id(self.db), store, days, today)
+        cached = _SERIES_CACHE.get(key)
+        if cached is not None and time.monotonic() - cached[0] < SERIES_TTL:
+            return cached[1]
+        start = dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time.min, dt.UTC)
+        query = {"store_id": store, "at": {"$gte": start}}
+        cursor = (
+            self.db[LOGS]
+            .find(query, {"_id": 0, "at": 1, "Status": 1})
+            .hint([("store_id", 1), ("at", -1)])
         )
-        match: dict[str, Any] = {"at": {"$gte": start}}
-        if store:
-            match["store_id"] = store
-        rows = await (
-            await self.db[LOGS].aggregate(
-                [
-                    {"$match": match},
-                    {
-                        "$group": {
-                            "_id": {
-                                "day": {"$dateToString": {"format": "%Y-%m-%d", "date": "$at"}},
-                                "status": "$Status",
-                            },
-                            "n": {"$sum": 1},
-                        }
-                    },
-                ]
-            )
-        ).to_list(None)
         by_day: dict[str, dict[str, int]] = {}
-        for row in rows:
-            key = row["_id"]
-            by_day.setdefault(key["day"], {})[key["status"]] = row["n"]
-        series = []
-        for n in range(days):
-            day = (start + dt.timedelta(days=n)).date().isoformat()
-            counts = by_day.get(day, {})
-            series.append(
-                {
-                    "day": day,
-                    "success": counts.get("success", 0),
-                    "error": counts.get("error", 0) + counts.get("alert", 0),
-                }
-            )
+        async for doc in cursor:
+            day = doc["at"].date().isoformat()
+            status = "error" if doc.get("Status") in ("error", "alert") else doc.get("Status")
+            counts = by_day.setdefault(day, {})
+            counts[status] = counts.get(status, 0) + 1
+        series = [
+            {
+                "day": (start + dt.timedelta(days=n)).date().isoformat(),
+                "success": by_day.get((start + dt.timedelta(days=n)).date().isoformat(), {}).get(
+                    "success", 0
+                ),
+                "error": by_day.get((start + dt.timedelta(days=n)).date().isoformat(), {}).get(
+                    "error", 0
+                ),
+            }
+            for n in range(days)
+        ]
+        if len(_SERIES_CACHE) > 1000:
+            _SERIES_CACHE.clear()
+        _SERIES_CACHE[key] = (time.monotonic(), series)
         return series
 
     async def last_success(
