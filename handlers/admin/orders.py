@@ -66,8 +66,23 @@ def events(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def documents(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Stored documents (`documents`: [{name, content_type, data (bytes or base64)}])."""
-    return [d for d in doc.get("documents") or [] if isinstance(d, Mapping) and d.get("name")]
+    """Stored documents as {name, content_type, data}: the order consumer keeps Seller
+    Center's GetDocument answers as `documents: [{type, mime_type, file (base64), items,
+    at}]` (shipping label, Linio's invoice); each gets a stable name `<type>-<n>`."""
+    shown = []
+    for n, item in enumerate(doc.get("documents") or [], 1):
+        if not isinstance(item, Mapping):
+            continue
+        kind = str(item.get("type") or "document")
+        shown.append(
+            {
+                "name": str(item.get("name") or f"{kind}-{n}"),
+                "content_type": item.get("content_type") or item.get("mime_type"),
+                "data": item.get("data") if item.get("data") is not None else item.get("file"),
+                "at": item.get("at"),
+            }
+        )
+    return shown
 
 
 @page

@@ -47,11 +47,13 @@ async def test_order_ledger_timeline_documents_and_retry(
                         "state": "approved",
                     },
                 ],
-                "documents": [
+                "documents": [  # as the order consumer keeps GetDocument's answer
                     {
-                        "name": "invoice-9001.pdf",
-                        "content_type": "application/pdf",
-                        "data": base64.b64encode(b"%PDF-1.4 fake").decode(),
+                        "type": "shippingLabel",
+                        "mime_type": "application/pdf",
+                        "file": base64.b64encode(b"%PDF-1.4 fake").decode(),
+                        "items": ["1", "2"],
+                        "at": T0,
                     }
                 ],
             },
@@ -71,9 +73,9 @@ async def test_order_ledger_timeline_documents_and_retry(
     ) == 1
     page = await (await service.get("/admin/orders/acme-mx/9001")).text()
     assert page.index("linio_seen") < page.index("vtex_answered") < page.index("state_changed")
-    assert "SOI001" in page and "invoice-9001.pdf" in page
+    assert "SOI001" in page and "shippingLabel-1" in page
     assert "Ana Lucía" not in page and "5512345678" not in page
-    document = await service.get("/admin/orders/acme-mx/9001/documents/invoice-9001.pdf")
+    document = await service.get("/admin/orders/acme-mx/9001/documents/shippingLabel-1")
     assert document.status == 200 and await document.read() == b"%PDF-1.4 fake"
     assert document.headers["Content-Type"] == "application/pdf"
     missing = await service.get("/admin/orders/acme-mx/9001/documents/label.pdf")
