@@ -30,6 +30,7 @@ from app.storage import (
     LOGS,
     ORDERS,
     SKU_STATES,
+    STORES,
 )
 
 PAGE_SIZE = 50
@@ -264,18 +265,13 @@ class DashboardReader:
             status = "error" if doc.get("Status") in ("error", "alert") else doc.get("Status")
             counts = by_day.setdefault(day, {})
             counts[status] = counts.get(status, 0) + 1
-        series = [
-            {
-                "day": (start + dt.timedelta(days=n)).date().isoformat(),
-                "success": by_day.get((start + dt.timedelta(days=n)).date().isoformat(), {}).get(
-                    "success", 0
-                ),
-                "error": by_day.get((start + dt.timedelta(days=n)).date().isoformat(), {}).get(
-                    "error", 0
-                ),
-            }
-            for n in range(days)
-        ]
+        series = []
+        for n in range(days):
+            day = (start + dt.timedelta(days=n)).date().isoformat()
+            counts = by_day.get(day, {})
+            series.append(
+                {"day": day, "success": counts.get("success", 0), "error": counts.get("error", 0)}
+            )
         if len(_SERIES_CACHE) > 1000:
             _SERIES_CACHE.clear()
         _SERIES_CACHE[key] = (time.monotonic(), series)
@@ -531,3 +527,35 @@ class DeadLetterFilter:
         if self.code:
             query["headers.x-error-code"] = self.code
         return query
+
+
+class DashboardNotes:
+    """The few writes the dashboard's actions make beside publishing work: what a seller
+    asked for, kept where the pages read it back."""
+
+    def __init__(self, db: AsyncDatabase) -> None:
+        self.db = db
+
+    async def forget_sent(self, skus: list[Mapping[str, Any]]) -> None:
+        """Forget what was last sent for these SKUs (content hash, price, stock), so the
+        next feed sends every field again (the SKU page's "resend")."""
+        if skus:
+            await self.db[SKU_STATES].update_many(
+                {"$or": [{"store_id": d["store_id"], "sku_id": d["sku_id"]} for d in skus]},
+                {"$unset": {"content_hash": "", "last_price": "", "last_stock": ""}},
+            )
+
+    async def released(
+        self, store: str, sku_ids: list[str], kind: str, vtex_ids: list[str]
+    ) -> None:
+        """These SKUs were published again because a mapping they waited on was saved."""
+        if sku_ids:
+            await self.db[SKU_STATES].update_many(
+                {"store_id": store, "sku_id": {"$in": sku_ids}},
+                {"$set": {"released_by": {"kind": kind, "vtex_ids": vtex_ids}}},
+            )
+
+    async def store_note(self, store_id: str, field: str, value: Mapping[str, Any]) -> None:
+        """Keep on the store's document what the seller asked for (`initial_load`,
+        `linio_webhook`), for the stores page."""
+        await self.db[STORES].update_one({"store_id": store_id}, {"$set": {field: dict(value)}})

@@ -13,9 +13,8 @@ from aiohttp import web
 from app.admin_auth import action, api, page
 from app.broker import queue_name
 from app.http_errors import ApiError
-from app.storage import SKU_STATES
 from app.web_keys import BROKER, STORAGE, STORES
-from domain.dashboard import MAPPING_KINDS
+from domain.dashboard import MAPPING_KINDS, DashboardNotes
 from domain.importer import ImportFailed, import_directory
 from domain.mappings import ID_KINDS, InvalidMapping, Mappings, parse_values
 from domain.work import SkuWork
@@ -63,13 +62,8 @@ async def release(request: web.Request, store: str, kind: str, vtex_ids: list[st
             [(queue_name(w.queue_context, w.store_id), w.to_body()) for w in works],
             dedupe_keys=[w.dedupe_key() for w in works],
         )
-        await (
-            request.app[STORAGE]
-            .db[SKU_STATES]
-            .update_many(
-                {"store_id": store, "sku_id": {"$in": [w.sku_id for w in works]}},
-                {"$set": {"released_by": {"kind": kind, "vtex_ids": vtex_ids}}},
-            )
+        await DashboardNotes(request.app[STORAGE].db).released(
+            store, [w.sku_id for w in works], kind, vtex_ids
         )
     return len(works)
 

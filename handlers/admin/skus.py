@@ -14,7 +14,7 @@ from app.broker import queue_name
 from app.http_errors import ApiError
 from app.storage import SKU_STATES
 from app.web_keys import BROKER, STORAGE
-from domain.dashboard import STAGES, LogFilter, SkuFilter
+from domain.dashboard import STAGES, DashboardNotes, LogFilter, SkuFilter
 from domain.errors import CATALOGUE
 from domain.work import SkuAction, SkuWork
 from handlers.admin.common import flash, language, local_path, reader, render, store_ids, url
@@ -120,14 +120,7 @@ async def _publish(request: web.Request, docs: list[Mapping[str, Any]], resend: 
     if not works:
         return 0
     if resend:  # forget what was last sent, so the feed sends every field again
-        await (
-            request.app[STORAGE]
-            .db[SKU_STATES]
-            .update_many(
-                {"$or": [{"store_id": d["store_id"], "sku_id": d["sku_id"]} for d in docs]},
-                {"$unset": {"content_hash": "", "last_price": "", "last_stock": ""}},
-            )
-        )
+        await DashboardNotes(request.app[STORAGE].db).forget_sent(docs)
     await request.app[BROKER].publish_many(
         [(queue_name(w.queue_context, w.store_id), w.to_body()) for w in works],
         dedupe_keys=[w.dedupe_key() for w in works],

@@ -19,6 +19,7 @@ from app.storage import STORES as STORES_COLLECTION
 from app.web_keys import BROKER, CLIENTS, DEAD_LETTERS, SETTINGS, STORAGE, STORES
 from clients.errors import ClientError
 from clients.redact import mask_text
+from domain.dashboard import DashboardNotes
 from domain.stores import Store
 from domain.work import StoreWork
 from handlers.admin.common import flash, reader, render
@@ -97,13 +98,8 @@ async def store_load(request: web.Request) -> web.StreamResponse:
     store = await _get(request, request.match_info["store_id"])
     work = StoreWork(store.store_id, action="initial_load")
     await request.app[BROKER].publish_work(work)
-    await (
-        request.app[STORAGE]
-        .db[STORES_COLLECTION]
-        .update_one(
-            {"store_id": store.store_id},
-            {"$set": {"initial_load": {"requested_at": dt.datetime.now(dt.UTC), "at": work.at}}},
-        )
+    await DashboardNotes(request.app[STORAGE].db).store_note(
+        store.store_id, "initial_load", {"requested_at": dt.datetime.now(dt.UTC), "at": work.at}
     )
     await flash(request, key="stores.load_requested", store=store.store_id)
     raise web.HTTPFound("/admin/stores")
@@ -120,20 +116,10 @@ async def store_webhook(request: web.Request) -> web.StreamResponse:
         detail = mask_text(str(exc), store.secrets())[:300]
         await flash(request, code="webhook_failed", detail=detail)
         raise web.HTTPFound("/admin/stores") from None
-    await (
-        request.app[STORAGE]
-        .db[STORES_COLLECTION]
-        .update_one(
-            {"store_id": store.store_id},
-            {
-                "$set": {
-                    "linio_webhook": {
-                        "id": webhook_id,
-                        "registered_at": dt.datetime.now(dt.UTC),
-                    }
-                }
-            },
-        )
+    await DashboardNotes(request.app[STORAGE].db).store_note(
+        store.store_id,
+        "linio_webhook",
+        {"id": webhook_id, "registered_at": dt.datetime.now(dt.UTC)},
     )
     await flash(request, key="stores.webhook_registered", store=store.store_id, id=webhook_id)
     raise web.HTTPFound("/admin/stores")
