@@ -152,7 +152,17 @@ class LogPage:
 
 
 SERIES_TTL = 60.0
-_SERIES_CACHE: dict[tuple[int, str, int, dt.date], tuple[float, list[dict[str, Any]]]] = {}
+
+
+@dataclass
+class LogSummary:
+    """`series`: [{day, success, error}] oldest first; `last_success`: flow → UTC time."""
+
+    series: list[dict[str, Any]]
+    last_success: dict[str, dt.datetime]
+
+
+_SERIES_CACHE: dict[tuple[str, str, int, dt.date], tuple[float, LogSummary]] = {}
 
 WINDOWS = (
     dt.timedelta(hours=1),
@@ -212,7 +222,9 @@ class DashboardReader:
             top, tie = min(top, cursor[0]), cursor
         found: list[dict[str, Any]] = []
         upper, inclusive = top, tie is not None
-        for window in (*WINDOWS, None):
+        # a SKU's or an order's entries are few: one query over their own index
+        windows = (None,) if {"sku_id", "order_id"} & set(base) else (*WINDOWS, None)
+        for window in windows:
             lower = top - window if window is not None else None
             if floor is not None and (lower is None or lower < floor):
                 lower = floor
@@ -243,28 +255,35 @@ class DashboardReader:
         async for doc in cursor:
             yield doc
 
-    async def log_series(self, store: str, days: int = 14) -> list[dict[str, Any]]:
-        """Per UTC day of the last `days`: successes and errors of `store` (the overview's
-        chart). Read from the (`store_id`, `at`) index and kept `SERIES_TTL` seconds per
-        store in this process, so a dashboard left open does not re-read two weeks."""
+    async def log_summary(self, store: str, days: int = 14) -> LogSummary:
+        """The overview's chart (per UTC day of the last `days`: successes and errors) and
+        the last success per flow within those days, from one read of the store's
+        (`store_id`, `at`) index, kept `SERIES_TTL` seconds per store in this process so a
+        dashboard left open does not re-read two weeks."""
         today = dt.datetime.now(dt.UTC).date()
-        key = (id(self.db), store, days, today)
+        key = (self.db.name, store, days, today)
         cached = _SERIES_CACHE.get(key)
         if cached is not None and time.monotonic() - cached[0] < SERIES_TTL:
             return cached[1]
         start = dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time.min, dt.UTC)
-        query = {"store_id": store, "at": {"$gte": start}}
         cursor = (
             self.db[LOGS]
-            .find(query, {"_id": 0, "at": 1, "Status": 1})
+            .find(
+                {"store_id": store, "at": {"$gte": start}},
+                {"_id": 0, "at": 1, "Status": 1, "flow": 1},
+            )
             .hint([("store_id", 1), ("at", -1)])
         )
         by_day: dict[str, dict[str, int]] = {}
+        last: dict[str, dt.datetime] = {}
         async for doc in cursor:
-            day = doc["at"].date().isoformat()
+            at: dt.datetime = doc["at"]
             status = "error" if doc.get("Status") in ("error", "alert") else doc.get("Status")
-            counts = by_day.setdefault(day, {})
-            counts[status] = counts.get(status, 0) + 1
+            counts = by_day.setdefault(at.date().isoformat(), {})
+            counts[str(status)] = counts.get(str(status), 0) + 1
+            flow = str(doc.get("flow") or "?")
+            if status == "success" and (flow not in last or at > last[flow]):
+                last[flow] = at
         series = []
         for n in range(days):
             day = (start + dt.timedelta(days=n)).date().isoformat()
@@ -272,22 +291,11 @@ class DashboardReader:
             series.append(
                 {"day": day, "success": counts.get("success", 0), "error": counts.get("error", 0)}
             )
+        summary = LogSummary(series=series, last_success=last)
         if len(_SERIES_CACHE) > 1000:
             _SERIES_CACHE.clear()
-        _SERIES_CACHE[key] = (time.monotonic(), series)
-        return series
-
-    async def last_success(
-        self, store: str, flows: tuple[str, ...] = FLOWS
-    ) -> dict[str, dt.datetime]:
-        """Per flow, when its last successful seller-log entry was written (one windowed
-        read per flow, see `log_page`)."""
-        found = {}
-        for flow in flows:
-            page = await self.log_page(LogFilter(store=store, flow=flow, status="success"), size=1)
-            if page.entries:
-                found[flow] = page.entries[0]["at"]
-        return found
+        _SERIES_CACHE[key] = (time.monotonic(), summary)
+        return summary
 
     # --- SKUs ----------------------------------------------------------------------------
 

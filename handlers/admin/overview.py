@@ -29,6 +29,7 @@ async def store_overview(request: web.Request, store_id: str) -> dict[str, Any]:
 
     depths = await asyncio.gather(*(depth(c) for c in CONTEXTS))
     client = request.app[CLIENTS].linio_clients().get(store_id)
+    summary = await read.log_summary(store_id)
     return {
         "store_id": store_id,
         "skus": await read.count_by(SKU_STATES, "status", store_id),
@@ -36,8 +37,8 @@ async def store_overview(request: web.Request, store_id: str) -> dict[str, Any]:
         "queues": dict(zip(CONTEXTS, depths, strict=True)),
         "dead_letters": await request.app[DEAD_LETTERS].count(store_id=store_id),
         "seller_center": client.health() if client is not None else None,
-        "last_success": await read.last_success(store_id),
-        "series": await read.log_series(store_id),
+        "last_success": summary.last_success,
+        "series": summary.series,
     }
 
 
