@@ -31,6 +31,7 @@ reliability: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.notification_endpoint
+	$(BIN)/python -m bench.log_page
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -16,6 +16,7 @@ from aio_pika.exceptions import AMQPError
 from aiohttp import web
 from pymongo.errors import PyMongoError
 
+from app.admin_auth import hash_password
 from app.embedded_mongo import EmbeddedMongoError
 from app.http_server import HardenedAppRunner
 from app.log_setup import configure_logging
@@ -84,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("store", help="store id (e.g. acme-mx)")
     load.add_argument(
         "--timeout", type=float, default=3600.0, help="seconds to wait (default: 3600)"
+    )
+    sub.add_parser(
+        "hash-password",
+        help="read a dashboard password from stdin and print its scrypt hash",
+        description="Prints the hash to put in ADMIN_PASSWORD or SUPPORT_PASSWORD, so the "
+        "plain password never sits in the environment.",
     )
     return parser
 
@@ -175,6 +182,13 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "hash-password":
+        password = sys.stdin.readline().rstrip("\n")
+        if len(password) < 8:
+            print("the password must have at least 8 characters", file=sys.stderr)
+            return 2
+        print(hash_password(password))
+        return 0
     try:
         settings = Settings.from_env()
     except SettingsError as exc:

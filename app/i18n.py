@@ -1,7 +1,7 @@
 """Seller-facing texts in Spanish (Linio sellers' language, the default) and English.
 
 Templates call `t("key")`; the language comes from `?lang=` or the Accept-Language header.
-A key missing in one language is a bug, caught by tests/test_dashboard.py.
+A key missing in one language is a bug, caught by tests/handlers/admin/test_pages.py.
 """
 
 from __future__ import annotations
@@ -9,43 +9,276 @@ from __future__ import annotations
 LANGUAGES = ("es", "en")
 DEFAULT_LANGUAGE = "es"
 
+
+def _t(es: str, en: str) -> dict[str, str]:
+    return {"es": es, "en": en}
+
+
 TEXTS: dict[str, dict[str, str]] = {
-    "app.title": {"es": "Conector VTEX – Linio", "en": "VTEX – Linio connector"},
-    "nav.stores": {"es": "Tiendas", "en": "Stores"},
-    "stores.heading": {"es": "Tiendas conectadas", "en": "Connected stores"},
-    "stores.empty": {
-        "es": "Todavía no hay tiendas. Impórtalas con «vtex-linio import» o desde la app de VTEX.",
-        "en": "No stores yet. Import them with `vtex-linio import` or from the VTEX app.",
-    },
-    "stores.store": {"es": "Tienda", "en": "Store"},
-    "stores.account": {"es": "Cuenta VTEX", "en": "VTEX account"},
-    "stores.country": {"es": "País", "en": "Country"},
-    "stores.affiliate": {"es": "Afiliado", "en": "Affiliate"},
-    "stores.policy": {"es": "Política comercial", "en": "Trade policy"},
-    "stores.status": {"es": "Estado", "en": "Status"},
-    "stores.active": {"es": "Activa", "en": "Active"},
-    "stores.inactive": {"es": "Desactivada", "en": "Switched off"},
-    "stores.endpoint": {
-        "es": "Search Endpoint para el afiliado en VTEX (cópialo tal cual):",
-        "en": "Search Endpoint for the VTEX affiliate (copy it as is):",
-    },
-    "stores.connector": {
-        "es": "Connector endpoint (app de configuración, Channel Order API y servicios del "
+    "app.title": _t("Conector VTEX – Linio", "VTEX – Linio connector"),
+    "app.read_only": _t(
+        "Usuario de solo lectura: puedes mirar todo, pero no cambiar nada.",
+        "Read-only user: you can see everything but change nothing.",
+    ),
+    "lang.switch": _t("English", "Español"),
+    # navigation
+    "nav.overview": _t("Resumen", "Overview"),
+    "nav.logs": _t("Registros", "Logs"),
+    "nav.skus": _t("SKUs", "SKUs"),
+    "nav.orders": _t("Pedidos", "Orders"),
+    "nav.dead_letters": _t("Mensajes fallidos", "Dead letters"),
+    "nav.mappings": _t("Mapeos", "Mappings"),
+    "nav.stores": _t("Tiendas", "Stores"),
+    "nav.fields": _t("Campos obligatorios", "Mandatory fields"),
+    "nav.errors": _t("Errores y acciones", "Errors and actions"),
+    "nav.logout": _t("Salir ({user})", "Sign out ({user})"),
+    # login
+    "login.heading": _t("Iniciar sesión", "Sign in"),
+    "login.user": _t("Usuario", "User"),
+    "login.password": _t("Contraseña", "Password"),
+    "login.submit": _t("Entrar", "Sign in"),
+    # filters and pages
+    "filter.store": _t("Tienda", "Store"),
+    "filter.flow": _t("Flujo", "Flow"),
+    "filter.status": _t("Estado", "Status"),
+    "filter.state": _t("Estado", "State"),
+    "filter.code": _t("Código", "Code"),
+    "filter.since": _t("Desde", "From"),
+    "filter.until": _t("Hasta", "To"),
+    "filter.all": _t("Todos", "All"),
+    "filter.apply": _t("Filtrar", "Filter"),
+    "pager.first": _t("Primera página", "First page"),
+    "pager.next": _t("Siguiente", "Next"),
+    "pager.previous": _t("Anterior", "Previous"),
+    # overview
+    "overview.heading": _t("Resumen por tienda", "Overview per store"),
+    "overview.skus": _t("SKUs por estado", "SKUs by state"),
+    "overview.orders": _t("Pedidos por estado", "Orders by state"),
+    "overview.queues": _t("Colas (mensajes en espera)", "Queues (messages waiting)"),
+    "overview.dead_letters": _t("Mensajes fallidos", "Dead letters"),
+    "overview.seller_center": _t("Seller Center", "Seller Center"),
+    "overview.quota_left": _t("Cuota de feeds disponible", "Feed quota left"),
+    "overview.next_slot": _t("Próximo feed libre en", "Next free feed slot in"),
+    "overview.window": _t("Llamadas en la ventana de 3 s", "Calls in the 3-s window"),
+    "overview.no_calls": _t(
+        "Este proceso aún no llamó a Seller Center para la tienda.",
+        "This process has not called Seller Center for the store yet.",
+    ),
+    "overview.last_success": _t("Última sincronización correcta", "Last successful sync"),
+    "overview.chart": _t("Éxitos y errores, últimos 14 días", "Successes and errors, last 14 days"),
+    "overview.successes": _t("éxitos", "successes"),
+    "overview.errors": _t("errores", "errors"),
+    "overview.none": _t("Nada todavía.", "Nothing yet."),
+    # logs
+    "logs.heading": _t("Registros para el vendedor", "Seller logs"),
+    "logs.at": _t("Fecha (UTC)", "Date (UTC)"),
+    "logs.subject": _t("SKU / pedido", "SKU / order"),
+    "logs.order": _t("Pedido", "Order"),
+    "logs.message": _t("Mensaje", "Message"),
+    "logs.action": _t("Qué hacer", "What to do"),
+    "logs.vtex_fields": _t("Campos para VTEX", "VTEX fields"),
+    "logs.csv": _t("Exportar CSV", "Export CSV"),
+    "logs.empty": _t("No hay registros con este filtro.", "No entries match this filter."),
+    # SKUs
+    "skus.heading": _t("Tabla de estados de SKUs", "SKU states table"),
+    "skus.state": _t("Estado", "State"),
+    "skus.problem": _t("Problema (código)", "Problem (code)"),
+    "skus.last_stage": _t("Última etapa", "Last stage"),
+    "skus.last_result": _t("Último resultado", "Last result"),
+    "skus.retry": _t("Reintentar", "Retry"),
+    "skus.resend": _t("Reenviar todo", "Resend everything"),
+    "skus.bulk_retry": _t("Reintentar todos los SKUs del filtro", "Retry every SKU of the filter"),
+    "skus.timeline": _t("Línea de tiempo", "Timeline"),
+    "skus.problems": _t("Problemas", "Problems"),
+    "skus.no_problems": _t("Sin problemas registrados.", "No problems recorded."),
+    "skus.waiting": _t("Espera el mapeo de", "Waits for the mapping of"),
+    "skus.empty": _t("No hay SKUs con este filtro.", "No SKUs match this filter."),
+    "skus.price_guard": _t("Aprobaciones del control de precios", "Price-guard approvals"),
+    "skus.price_guard_detail": _t("Detalle", "Detail"),
+    "skus.price_guard_none": _t(
+        "Ningún SKU retenido por el control de precios.", "No SKU is held by the price guard."
+    ),
+    "skus.retried": _t("SKU {sku} encolado de nuevo.", "SKU {sku} queued again."),
+    "skus.resent": _t(
+        "SKU {sku} encolado para reenviar todos sus campos.",
+        "SKU {sku} queued to send all its fields again.",
+    ),
+    "skus.bulk_retried": _t("{count} SKUs encolados de nuevo.", "{count} SKUs queued again."),
+    # orders
+    "orders.heading": _t("Pedidos (libro de pedidos)", "Orders (order ledger)"),
+    "orders.search": _t("Id o número de pedido", "Order id or number"),
+    "orders.vtex_order": _t("Pedido VTEX", "VTEX order"),
+    "orders.updated": _t("Actualizado", "Updated"),
+    "orders.ledger": _t("Datos del pedido", "Order data"),
+    "orders.timeline": _t("Línea de tiempo (Linio y VTEX)", "Timeline (Linio and VTEX)"),
+    "orders.documents": _t("Documentos", "Documents"),
+    "orders.no_documents": _t("Sin documentos guardados.", "No documents stored."),
+    "orders.retry": _t("Leer de nuevo y reintentar", "Read again and retry"),
+    "orders.retried": _t("Pedido {order} encolado de nuevo.", "Order {order} queued again."),
+    "orders.empty": _t("No hay pedidos con este filtro.", "No orders match this filter."),
+    # dead letters
+    "dead.heading": _t("Mensajes fallidos", "Dead letters"),
+    "dead.intro": _t(
+        "Trabajo que falló definitivamente: por qué, qué hacer, y reenviarlo.",
+        "Work that failed for good: why, what to do, and replay it.",
+    ),
+    "dead.queue": _t("Cola", "Queue"),
+    "dead.kind": _t("Tipo de fallo", "Failure kind"),
+    "dead.when": _t("Cuándo", "When"),
+    "dead.why": _t("Por qué y qué hacer", "Why and what to do"),
+    "dead.message": _t("Mensaje", "Message"),
+    "dead.attempts": _t("{n} intentos", "{n} attempts"),
+    "dead.replay": _t("Reenviar", "Replay"),
+    "dead.replay_all": _t("Reenviar los {n} del filtro", "Replay the {n} of the filter"),
+    "dead.replayed": _t("{count} mensajes reenviados.", "{count} messages replayed."),
+    "dead.empty": _t("No hay mensajes fallidos.", "No dead letters."),
+    # mappings
+    "mappings.heading": _t("Mapeos", "Mappings"),
+    "mappings.kind": _t("Tipo", "Kind"),
+    "mappings.waiting": _t("SKUs esperando un mapeo", "SKUs waiting on a mapping"),
+    "mappings.none_waiting": _t("Ningún SKU espera un mapeo.", "No SKU waits on a mapping."),
+    "mappings.skus": _t("SKUs", "SKUs"),
+    "mappings.map_it": _t("Mapear", "Map it"),
+    "mappings.edit": _t("Agregar o editar", "Add or edit"),
+    "mappings.edit_row": _t("Editar", "Edit"),
+    "mappings.vtex_id": _t("Id en VTEX", "VTEX id"),
+    "mappings.linio_id": _t("Id en Seller Center", "Seller Center id"),
+    "mappings.vtex_category": _t("Categoría VTEX", "VTEX category"),
+    "mappings.vtex_field": _t("Especificación VTEX", "VTEX specification"),
+    "mappings.linio_attribute": _t("Atributo de Linio", "Linio attribute"),
+    "mappings.values": _t(
+        "Valores (VTEX = Linio, uno por línea)", "Values (VTEX = Linio, one per line)"
+    ),
+    "mappings.source": _t("Origen", "Source"),
+    "mappings.save": _t("Guardar", "Save"),
+    "mappings.export": _t("Exportar CSV (formato del plugin)", "Export CSV (plugin format)"),
+    "mappings.import": _t("Importar CSV (formato del plugin)", "Import CSV (plugin format)"),
+    "mappings.upload": _t("Subir", "Upload"),
+    "mappings.empty": _t("Sin mapeos todavía.", "No mappings yet."),
+    "mappings.saved": _t(
+        "Mapeo guardado; {released} SKUs liberados.", "Mapping saved; {released} SKUs released."
+    ),
+    "mappings.imported": _t(
+        "{count} filas importadas; {released} SKUs liberados.",
+        "{count} rows imported; {released} SKUs released.",
+    ),
+    # stores
+    "stores.heading": _t("Tiendas conectadas", "Connected stores"),
+    "stores.empty": _t(
+        "Todavía no hay tiendas. Impórtalas con «vtex-linio import» o desde la app de VTEX.",
+        "No stores yet. Import them with `vtex-linio import` or from the VTEX app.",
+    ),
+    "stores.active": _t("Activa", "Active"),
+    "stores.inactive": _t("Desactivada", "Switched off"),
+    "stores.endpoint": _t(
+        "Search Endpoint para el afiliado en VTEX (cópialo tal cual):",
+        "Search Endpoint for the VTEX affiliate (copy it as is):",
+    ),
+    "stores.connector": _t(
+        "Connector endpoint (app de configuración, Channel Order API y servicios del "
         "marketplace para facturas, seguimiento y cancelaciones):",
-        "en": "Connector endpoint (settings app, Channel Order API and marketplace services "
+        "Connector endpoint (settings app, Channel Order API and marketplace services "
         "endpoint for invoices, tracking and cancellations):",
-    },
-    "stores.legacy": {
-        "es": "VTEX aún llama a la URL antigua (?token=). Reemplácela por la Search Endpoint "
-        "de arriba.",
-        "en": "VTEX still calls the old URL (?token=). Replace it with the Search Endpoint above.",
-    },
-    "stores.rotate": {
-        "es": "Cambiar el token (las URL actuales dejan de funcionar)",
-        "en": "Rotate the token (the current URLs stop working)",
-    },
-    "stores.dead_letters": {"es": "Mensajes fallidos", "en": "Failed messages"},
-    "lang.switch": {"es": "English", "en": "Español"},
+    ),
+    "stores.legacy": _t(
+        "VTEX aún llama a la URL antigua (?token=). Reemplácela por la Search Endpoint de arriba.",
+        "VTEX still calls the old URL (?token=). Replace it with the Search Endpoint above.",
+    ),
+    "stores.rotate": _t(
+        "Cambiar el token (las URL actuales dejan de funcionar)",
+        "Rotate the token (the current URLs stop working)",
+    ),
+    "stores.rotated": _t(
+        "Token de {store} cambiado: pega las URL nuevas en VTEX y Seller Center.",
+        "Token of {store} rotated: paste the new URLs into VTEX and Seller Center.",
+    ),
+    "stores.webhook_url": _t("URL del webhook de Seller Center:", "Seller Center webhook URL:"),
+    "stores.register_webhook": _t("Registrar webhook en Seller Center", "Register the webhook"),
+    "stores.webhook_registered_at": _t(
+        "Registrado (id {id}) el {at}", "Registered (id {id}) on {at}"
+    ),
+    "stores.webhook_registered": _t(
+        "Webhook de {store} registrado en Seller Center (id {id}).",
+        "Webhook of {store} registered in Seller Center (id {id}).",
+    ),
+    "stores.activate": _t("Activar", "Activate"),
+    "stores.deactivate": _t("Desactivar", "Deactivate"),
+    "stores.activated": _t("Tienda {store} activada.", "Store {store} activated."),
+    "stores.deactivated": _t("Tienda {store} desactivada.", "Store {store} switched off."),
+    "stores.initial_load": _t("Carga inicial", "Initial load"),
+    "stores.load_requested": _t(
+        "Carga inicial de {store} encolada.", "Initial load of {store} queued."
+    ),
+    "stores.load_progress": _t(
+        "Carga inicial pedida el {at}. Avance:", "Initial load requested on {at}. Progress:"
+    ),
+    "stores.config": _t("Configuración", "Settings"),
+    "stores.secret_set": _t("guardada (oculta)", "stored (hidden)"),
+    "stores.secret_missing": _t("falta", "missing"),
+    "stores.rules": _t("Reglas de la tienda", "Store rules"),
+    "stores.no_rules": _t(
+        "Sin reglas (margen, stock de seguridad, control de precios).",
+        "No rules (markup, safety stock, price guard).",
+    ),
+    "stores.dead_letters": _t("Mensajes fallidos", "Dead letters"),
+    # public tables
+    "tables.fields": _t("Tabla de campos obligatorios", "Mandatory-field table"),
+    "tables.fields_intro": _t(
+        "Cómo llena el conector cada campo de Linio a partir de VTEX; la misma tabla que usan "
+        "la validación y la transformación.",
+        "How the connector fills each Linio field from VTEX; the same table validation and "
+        "transformation use.",
+    ),
+    "tables.category_attributes": _t(
+        "Atributos obligatorios por categoría de Linio", "Mandatory attributes per Linio category"
+    ),
+    "tables.no_category_cache": _t(
+        "Aparecerán aquí cuando el conector lea los atributos de las categorías mapeadas "
+        "(GetCategoryAttributes de Seller Center); aún no se leyó ninguna.",
+        "They appear here once the connector reads the attributes of the mapped categories "
+        "(Seller Center's GetCategoryAttributes); none has been read yet.",
+    ),
+    "tables.no_mandatory": _t(
+        "Sin atributos obligatorios propios.", "No mandatory attributes of its own."
+    ),
+    "tables.errors": _t("Tabla de errores y acciones", "Error-action table"),
+    "tables.errors_intro": _t(
+        "Cada código que el conector puede mostrar: cuándo ocurre, el mensaje y qué hacer.",
+        "Every code the connector can show: when it happens, the message and what to do.",
+    ),
+    "tables.code": _t("Código", "Code"),
+    "tables.flow": _t("Flujo", "Flow"),
+    "tables.http_status": _t("Respuesta HTTP", "HTTP status"),
+    "tables.log_status": _t("Estado del registro", "Log status"),
+    "tables.when": _t("Cuándo", "When"),
+    "tables.message": _t("Mensaje", "Message"),
+    "tables.action": _t("Acción", "Action"),
+    # labels of values (shown raw when a flow adds one not listed here)
+    "status.success": _t("Éxito", "Success"),
+    "status.error": _t("Error", "Error"),
+    "status.warning": _t("Aviso", "Warning"),
+    "status.alert": _t("Alerta", "Alert"),
+    "status.pending": _t("Pendiente", "Pending"),
+    "state.pending": _t("Pendiente", "Pending"),
+    "state.pending_mapping": _t("Espera un mapeo", "Pending mapping"),
+    "state.live": _t("Publicado", "Live"),
+    "state.error": _t("Con error", "Error"),
+    "state.inactive": _t("Inactivo", "Inactive"),
+    "state.held": _t("Retenido por precio", "Held by the price guard"),
+    "state.unknown": _t("Sin estado", "No state"),
+    "stage.notified": _t("Notificado", "Notified"),
+    "stage.read": _t("Leído de VTEX", "Read from VTEX"),
+    "stage.validated": _t("Validado", "Validated"),
+    "stage.sent": _t("Enviado", "Sent"),
+    "stage.confirmed": _t("Confirmado por Seller Center", "Confirmed by Seller Center"),
+    "stage.live": _t("Publicado", "Live"),
+    "stage.qc": _t("Control de calidad", "Quality control"),
+    "kind.category": _t("Categorías", "Categories"),
+    "kind.brand": _t("Marcas", "Brands"),
+    "kind.attribute": _t("Valores de atributos", "Attribute values"),
+    "side.linio": _t("Linio", "Linio"),
+    "side.vtex": _t("VTEX", "VTEX"),
+    "side.connector": _t("Conector", "Connector"),
 }
 
 

@@ -67,7 +67,21 @@ ENV_VARS: tuple[EnvVar, ...] = (
         "ADMIN_PASSWORD",
         None,
         "change-me-please",
-        "dashboard password; unset = generated once into DATA_DIR/admin.password",
+        "dashboard password (plain or a `vtex-linio hash-password` hash); "
+        "unset = generated once into DATA_DIR/admin.password",
+    ),
+    EnvVar("SUPPORT_USER", None, "support", "optional read-only dashboard user (support staff)"),
+    EnvVar(
+        "SUPPORT_PASSWORD",
+        None,
+        "scrypt$16384$8$1$…",
+        "password of SUPPORT_USER (plain or hashed); the user exists only when both are set",
+    ),
+    EnvVar(
+        "METRICS_TOKEN",
+        None,
+        "a-long-random-token",
+        "bearer token for GET /metrics; unset = generated once into DATA_DIR/metrics.token",
     ),
     EnvVar("LOG_LEVEL", "INFO", "DEBUG", "one of DEBUG, INFO, WARNING, ERROR"),
     EnvVar("LOG_FORMAT", "console", "json", "console (readable) or json (production)"),
@@ -116,6 +130,9 @@ class Settings:
     secret_key: str = field(default="", repr=False)
     admin_user: str = "admin"
     admin_password: str = field(default="", repr=False)
+    support_user: str | None = None
+    support_password: str = field(default="", repr=False)
+    metrics_token: str = field(default="", repr=False)
     log_level: str = "INFO"
     log_format: str = "console"
     log_retention_days: int = 90
@@ -138,9 +155,14 @@ class Settings:
         return self.amqp_url is None
 
     def secret_values(self) -> list[str]:
-        """The service's own secrets, for masking: SECRET_KEY, ADMIN_PASSWORD and the
-        passwords inside MONGODB_URI and AMQP_URL."""
-        values = [self.secret_key, self.admin_password]
+        """The service's own secrets, for masking: SECRET_KEY, ADMIN_PASSWORD,
+        SUPPORT_PASSWORD, METRICS_TOKEN and the passwords inside MONGODB_URI and AMQP_URL."""
+        values = [
+            self.secret_key,
+            self.admin_password,
+            self.support_password,
+            self.metrics_token,
+        ]
         for url in (self.mongodb_uri, self.amqp_url):
             if url:
                 password = urlsplit(url).password
@@ -181,6 +203,15 @@ class Settings:
         password = raw["ADMIN_PASSWORD"] or _generated(data_dir, "admin.password", 18)
         if len(password) < 8:
             raise SettingsError("ADMIN_PASSWORD is too short: use at least 8 characters")
+        support_user = raw["SUPPORT_USER"] or None
+        support_password = raw["SUPPORT_PASSWORD"] or ""
+        if bool(support_user) != bool(support_password):
+            raise SettingsError("SUPPORT_USER and SUPPORT_PASSWORD go together: set both or none")
+        if support_user and support_user == (raw["ADMIN_USER"] or "admin"):
+            raise SettingsError("SUPPORT_USER must differ from ADMIN_USER")
+        metrics_token = raw["METRICS_TOKEN"] or _generated(data_dir, "metrics.token", 32)
+        if len(metrics_token) < 16:
+            raise SettingsError("METRICS_TOKEN is too short: use at least 16 random characters")
         attempts = _int(raw, "RETRY_MAX_ATTEMPTS", 10, 1000)
         return cls(
             host=host,
@@ -193,6 +224,9 @@ class Settings:
             secret_key=secret,
             admin_user=raw["ADMIN_USER"] or "admin",
             admin_password=password,
+            support_user=support_user,
+            support_password=support_password,
+            metrics_token=metrics_token,
             log_level=level,
             log_format=fmt,
             log_retention_days=_int(raw, "LOG_RETENTION_DAYS", 1, 3650),

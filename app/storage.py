@@ -76,6 +76,11 @@ def index_plan(settings: Settings) -> dict[str, list[IndexModel]]:
         ],
         LOGS: [
             IndexModel([("store_id", ASCENDING), ("at", DESCENDING)]),
+            # the dashboard's log filters, each ending in the page order (keyset on `at`)
+            *(
+                IndexModel([("store_id", ASCENDING), (field, ASCENDING), ("at", DESCENDING)])
+                for field in ("flow", "Status", "code", "sku_id", "order_id")
+            ),
             IndexModel([("at", ASCENDING)], expireAfterSeconds=ttl, name="logs_ttl"),
         ],
         DEAD_LETTERS: [

@@ -10,15 +10,27 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
+from urllib.parse import quote
 
 import aiohttp_jinja2
 import jinja2
 import structlog
 from aiohttp import web
+from aiohttp_session import session_middleware
 from pymongo.errors import ConnectionFailure
 
 from app import web_keys as keys
-from app.admin_auth import LoginThrottle, is_admin
+from app.admin_auth import (
+    ACCOUNTS,
+    THROTTLE,
+    VIEWER_KEY,
+    Accounts,
+    LoginThrottle,
+    access,
+    csrf_valid,
+    identify,
+    session_storage,
+)
 from app.http_errors import ApiError, error_response, from_http_exception
 from app.manifest import Manifest, Route, load_manifest, path_template
 from app.runtime import Runtime, open_runtime
@@ -111,16 +123,26 @@ SECURITY_HEADERS = {
 
 @web.middleware
 async def security_headers(request: web.Request, handler: RouteHandler) -> web.StreamResponse:
-    response = await handler(request)
-    for name, value in SECURITY_HEADERS.items():
-        if name == "Cache-Control" and name in response.headers:
-            continue
-        response.headers.setdefault(name, value)
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:  # redirects (to /login) carry them too
+        _secure(exc.headers)
+        raise
+    _secure(response.headers)
     return response
 
 
+def _secure(headers: Mapping[str, str]) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        headers.setdefault(name, value)  # type: ignore[attr-defined]
+
+
 def admin_auth(settings: Settings) -> web.Middleware:
-    throttle = LoginThrottle()
+    """Private routes need a viewer (session or HTTP Basic, `app.admin_auth.identify`).
+
+    Without one, pages redirect to /login and APIs answer 401. Form actions need a session
+    (never Basic), its CSRF token and the admin role. Wrong Basic passwords are throttled
+    per address like wrong logins."""
 
     @web.middleware
     async def middleware(request: web.Request, handler: RouteHandler) -> web.StreamResponse:
@@ -128,18 +150,34 @@ def admin_auth(settings: Settings) -> web.Middleware:
         public = getattr(route, PUBLIC_ROUTE, False) or request.match_info.http_exception
         if public:
             return await handler(request)
+        kind = access(request.match_info.handler)
         client = request.remote or "unknown"
-        wait = throttle.retry_after(client)
-        if wait:
-            raise ApiError("too_many_attempts", headers={"Retry-After": str(wait)}, seconds=wait)
-        if is_admin(request, settings):
-            return await handler(request)
+        throttle = request.app[THROTTLE]
         if "Authorization" in request.headers:
-            throttle.failed(client)
-        raise ApiError(
-            "unauthorized",
-            headers={"WWW-Authenticate": 'Basic realm="vtex-linio", charset="UTF-8"'},
-        )
+            wait = throttle.retry_after(client)
+            if wait:
+                raise ApiError(
+                    "too_many_attempts", headers={"Retry-After": str(wait)}, seconds=wait
+                )
+        who = await identify(request)
+        if who is None:
+            if "Authorization" in request.headers:
+                throttle.failed(client)
+            if kind != "api" and "Authorization" not in request.headers:
+                raise web.HTTPFound(f"/login?next={quote(request.path_qs, safe='')}")
+            raise ApiError(
+                "unauthorized",
+                headers={"WWW-Authenticate": 'Basic realm="vtex-linio", charset="UTF-8"'},
+            )
+        if kind in ("action", "own_action"):
+            if who.via != "session":
+                raise ApiError("session_required")
+            if not await csrf_valid(request):
+                raise ApiError("csrf_failed")
+            if kind == "action" and not who.may_act:
+                raise ApiError("read_only")
+        request[VIEWER_KEY] = who
+        return await handler(request)
 
     return middleware
 
@@ -155,11 +193,22 @@ def create_app(
     manifest = manifest or load_manifest()
     app = web.Application(
         client_max_size=settings.max_request_bytes,
-        middlewares=[security_headers, request_context, json_errors, admin_auth(settings)],
+        middlewares=[
+            security_headers,
+            request_context,
+            json_errors,
+            session_middleware(session_storage(settings)),
+            admin_auth(settings),
+        ],
     )
     app[SETTINGS] = settings
+    app[ACCOUNTS] = Accounts(settings)
+    app[THROTTLE] = LoginThrottle()
     aiohttp_jinja2.setup(
-        app, loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=jinja2.select_autoescape()
+        app,
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.ChainableUndefined,
     )
     register_routes(app, manifest, handlers)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from pymongo.asynchronous.database import AsyncDatabase
 
 from clients.redact import mask_text
-from domain.mappings import Mappings
+from domain.mappings import MAPPING_COLUMNS, Mappings
 from domain.stores import (
     COUNTRIES,
     DEFAULT_AFFILIATES,
@@ -41,7 +41,6 @@ SELLER_COLUMNS = (
     "has_automatic_guide",
     "trade_policy_id",
 )
-MAPPING_COLUMNS = ("id_seller_center", "id_vtex")
 TRUE_WORDS = {"1", "true", "yes", "si", "sí", "y", "s"}
 FALSE_WORDS = {"0", "false", "no", "n", ""}
 

@@ -28,8 +28,10 @@ GetCategoryAttributes and GetBrands, VTEX's required specifications per category
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
+import io
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, Literal
 
@@ -50,7 +52,39 @@ from clients.linio.models import Attribute, AttributeOption, Brand, Category
 from domain.catalog.snapshot import AttributeMapping
 from domain.work import SkuWork
 
+
+class InvalidMapping(ValueError):
+    """A row the seller must correct; the message names the field (English, the `detail`
+    of the catalogue's `invalid_mapping`)."""
+
+
+def parse_values(text: str) -> dict[str, str]:
+    """`VTEX value = Linio value` per line (the dashboard's form) → mapping; blank lines
+    ignored; `InvalidMapping` names the line that does not read that way."""
+    values: dict[str, str] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        vtex, sep, linio = line.partition("=")
+        if not sep or not vtex.strip() or not linio.strip():
+            raise InvalidMapping(f"values line {n} must read 'VTEX value = Linio value'")
+        values[vtex.strip()] = linio.strip()
+    return values
+
+
+def checked_ids(vtex_id: str, linio_id: str) -> tuple[str, str]:
+    """A dashboard row's ids, stripped; both must be whole numbers (`InvalidMapping`)."""
+    vtex_id, linio_id = vtex_id.strip(), linio_id.strip()
+    if not vtex_id.isdigit():
+        raise InvalidMapping(f"VTEX id {vtex_id!r} must be a number")
+    if not linio_id.isdigit():
+        raise InvalidMapping(f"Seller Center id {linio_id!r} must be a number")
+    return vtex_id, linio_id
+
+
 MappingKind = Literal["category", "brand"]
+MAPPING_COLUMNS = ("id_seller_center", "id_vtex")
+"""Columns of the plugin's categories.csv and brands.csv."""
 Source = Literal["csv", "mapper", "dashboard", "sandbox"]
 ANY_CATEGORY = "*"
 _COLLECTIONS: dict[str, str] = {"category": CATEGORY_MAP, "brand": BRAND_MAP}
@@ -191,6 +225,17 @@ class Mappings:
         if category == ANY_CATEGORY:
             return await self.release_matching(store_id, lambda key: key.startswith("attributes:"))
         return await self.release(store_id, [attributes_key(category)])
+
+    async def export_csv(self, kind: MappingKind, store_id: str) -> str:
+        """The plugin's `categories.csv` / `brands.csv` for this store (`id_seller_center,
+        id_vtex`), so a file exported here imports there and back unchanged."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(MAPPING_COLUMNS)
+        cursor = self._db[_COLLECTIONS[kind]].find({"store_id": store_id}).sort("vtex_id", 1)
+        async for doc in cursor:
+            writer.writerow([doc.get("linio_id", ""), doc.get("vtex_id", "")])
+        return out.getvalue()
 
     # --- who waits ----------------------------------------------------------------------
 

@@ -386,28 +386,6 @@ ROUTE_DOCS: dict[str, dict[str, dict[str, Any]]] = {
             errors=(404,),
         )
     },
-    "admin_stores": {
-        "GET": {
-            "summary": "Dashboard: stores and the URLs to paste into VTEX",
-            "responses": {
-                "200": {"description": "HTML page", "content": {"text/html": {}}},
-                "401": {"description": "error", "content": {"application/json": {"schema": ERROR}}},
-            },
-        }
-    },
-    "admin_rotate_token": {
-        "POST": {
-            "summary": "Dashboard: give a store a new token (its URLs change)",
-            "parameters": [
-                {"name": "storeId", "in": "path", "required": True, "schema": {"type": "string"}}
-            ],
-            "responses": {
-                "303": {"description": "back to the dashboard"},
-                "401": {"description": "error", "content": {"application/json": {"schema": ERROR}}},
-                "404": {"description": "error", "content": {"application/json": {"schema": ERROR}}},
-            },
-        }
-    },
     "vtex_logs": {
         "GET": _op(
             "Seller-facing logs in VTEX's format",
@@ -427,6 +405,74 @@ ROUTE_DOCS: dict[str, dict[str, dict[str, Any]]] = {
         )
     },
 }
+
+
+def _page(
+    summary: str,
+    method: str = "GET",
+    errors: tuple[int, ...] = (401,),
+    path: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in path
+    ]
+    return {method: _op(summary, errors=errors, parameters=parameters or None)}
+
+
+# The seller's dashboard (handlers/admin/): HTML pages behind /login, form actions (session,
+# CSRF token, admin role), JSON/CSV reads (session or HTTP Basic) and the public tables.
+DASHBOARD_DOCS: dict[str, dict[str, dict[str, Any]]] = {
+    "login_page": _page("Dashboard sign-in form (HTML)", errors=()),
+    "login": _page("Sign in (form: user, password, csrf_token)", "POST", (401, 403, 429)),
+    "logout": _page("Sign out (form: csrf_token)", "POST", (401, 403)),
+    "admin_overview": _page("Dashboard overview per store (HTML)"),
+    "admin_api_overview": _page("Overview per store as JSON (session or HTTP Basic)"),
+    "admin_logs": _page("Seller log, filtered and paginated (HTML)"),
+    "admin_logs_csv": _page("Seller log's filtered view as CSV, personal data masked"),
+    "admin_skus": _page("SKU states table (HTML)"),
+    "admin_skus_bulk_retry": _page("Retry every SKU of a filter (form)", "POST", (401, 403)),
+    "admin_sku": _page(
+        "One SKU: timeline, problems, logs (HTML)", errors=(401, 404), path=("store_id", "sku_id")
+    ),
+    "admin_sku_retry": _page("Retry or resend one SKU (form)", "POST", (401, 403, 404)),
+    "admin_orders": _page("Order ledger (HTML)"),
+    "admin_order_retry": _page("Read a Linio order again (form)", "POST", (401, 403, 404)),
+    "admin_order": _page(
+        "One order: timeline across both systems (HTML)",
+        errors=(401, 404),
+        path=("store_id", "order_id"),
+    ),
+    "admin_order_document": _page(
+        "A document stored with the order", errors=(401, 404), path=("store_id", "order_id", "name")
+    ),
+    "admin_dead_letters": _page("Dead letters (HTML)"),
+    "admin_dead_letters_replay": _page("Replay one or a filtered set (form)", "POST", (401, 403)),
+    "admin_mappings": _page("Category, brand and attribute mappings (HTML)"),
+    "admin_mapping_save": _page("Save one mapping row (form)", "POST", (400, 401, 403)),
+    "admin_mappings_import": _page("Import the plugin's CSV (multipart)", "POST", (400, 401, 403)),
+    "admin_mappings_export": _page("Export the plugin's CSV", errors=(401, 404), path=("kind",)),
+    "admin_stores": _page("Stores: settings without secrets, URLs to paste (HTML)"),
+    "admin_store_active": _page(
+        "Activate or deactivate a store (form)", "POST", (401, 403), path=("store_id",)
+    ),
+    "admin_store_load": _page(
+        "Initial load of a store (form)", "POST", (401, 403), path=("store_id",)
+    ),
+    "admin_store_webhook": _page(
+        "Register the Seller Center webhook (form)", "POST", (401, 403), path=("store_id",)
+    ),
+    "admin_rotate_token": _page(
+        "Give a store a new token; its URLs change (form)",
+        "POST",
+        (401, 403, 404),
+        path=("store_id",),
+    ),
+    "tables_fields": _page("Mandatory-field table (HTML or JSON by Accept)", errors=()),
+    "tables_errors": _page("Error-action table (HTML or JSON by Accept)", errors=()),
+    "metrics": _page("Prometheus metrics (Authorization: Bearer METRICS_TOKEN)"),
+}
+ROUTE_DOCS.update(DASHBOARD_DOCS)
 
 
 def build_openapi(manifest: Manifest) -> dict[str, Any]:

@@ -32,6 +32,7 @@ COMPOSITION_ROOT = (
 PURE = (
     "domain/errors/",
     "domain/work.py",
+    "domain/personal_data.py",
     "domain/catalog/fields.py",
     "domain/catalog/snapshot.py",
     "domain/catalog/problems.py",

@@ -523,4 +523,175 @@ ENTRIES: dict[str, ErrorEntry] = entries(
             en="Open the dashboard at PUBLIC_BASE_URL and repeat the action there.",
         ),
     ),
+    # --- dashboard ------------------------------------------------------------------------
+    _api(
+        "login_failed",
+        401,
+        B(
+            es="Usuario o contraseña equivocados al iniciar sesión en el panel.",
+            en="Wrong user or password when signing in to the dashboard.",
+        ),
+        B(es="Usuario o contraseña incorrectos.", en="Wrong user or password."),
+        B(
+            es="Revisa ADMIN_USER / ADMIN_PASSWORD (o SUPPORT_USER) en la configuración.",
+            en="Check ADMIN_USER / ADMIN_PASSWORD (or SUPPORT_USER) in the settings.",
+        ),
+    ),
+    _api(
+        "csrf_failed",
+        403,
+        B(
+            es="Un formulario enviado sin el token CSRF de la sesión (o con uno viejo).",
+            en="A form sent without the session's CSRF token (or with a stale one).",
+        ),
+        B(
+            es="El formulario caducó o no salió de este panel.",
+            en="The form expired or did not come from this dashboard.",
+        ),
+        B(
+            es="Recarga la página y vuelve a enviar el formulario.",
+            en="Reload the page and send the form again.",
+        ),
+    ),
+    _api(
+        "session_required",
+        403,
+        B(
+            es="Una acción del panel con HTTP Basic en lugar de una sesión.",
+            en="A dashboard action sent with HTTP Basic instead of a session.",
+        ),
+        B(
+            es="Las acciones del panel piden una sesión iniciada en /login.",
+            en="Dashboard actions need a session started at /login.",
+        ),
+        B(
+            es="Inicia sesión en /login y usa los botones del panel.",
+            en="Sign in at /login and use the dashboard's buttons.",
+        ),
+    ),
+    _api(
+        "read_only",
+        403,
+        B(
+            es="El usuario de soporte (solo lectura) intenta una acción.",
+            en="The support user (read-only) tries an action.",
+        ),
+        B(
+            es="Tu usuario es de solo lectura: no puede hacer cambios.",
+            en="Your user is read-only: it cannot make changes.",
+        ),
+        B(
+            es="Pide a un administrador del panel que haga la acción.",
+            en="Ask a dashboard administrator to do it.",
+        ),
+    ),
+    _api(
+        "metrics_unauthorized",
+        401,
+        B(
+            es="GET /metrics sin el token de métricas.",
+            en="GET /metrics without the metrics token.",
+        ),
+        B(
+            es="Las métricas piden el token METRICS_TOKEN.",
+            en="Metrics need the METRICS_TOKEN token.",
+        ),
+        B(
+            es="Configura Prometheus con «Authorization: Bearer <METRICS_TOKEN>».",
+            en="Configure Prometheus with `Authorization: Bearer <METRICS_TOKEN>`.",
+        ),
+    ),
+    _api(
+        "unknown_sku",
+        404,
+        B(
+            es="Una página o acción sobre un SKU que el conector no conoce.",
+            en="A page or action about a SKU the connector does not know.",
+        ),
+        B(
+            es="El SKU {sku_id} de la tienda {store} no está en la tabla de estados.",
+            en="SKU {sku_id} of store {store} is not in the states table.",
+        ),
+        B(
+            es="Busca el SKU en la lista de SKUs; llega con la próxima notificación de VTEX.",
+            en="Look the SKU up in the SKU list; it arrives with VTEX's next notification.",
+        ),
+    ),
+    _api(
+        "unknown_dead_letter",
+        404,
+        B(
+            es="Reenviar un mensaje fallido que ya no espera.",
+            en="Replaying a failed message that no longer waits.",
+        ),
+        B(
+            es="El mensaje {message_id} ya fue reenviado o no existe.",
+            en="Message {message_id} was already replayed or does not exist.",
+        ),
+        B(
+            es="Recarga la lista de mensajes fallidos.",
+            en="Reload the list of failed messages.",
+        ),
+    ),
+    _api(
+        "unknown_document",
+        404,
+        B(
+            es="Descargar un documento que el pedido no tiene guardado.",
+            en="Downloading a document the order has not stored.",
+        ),
+        B(
+            es="El pedido {order_id} no tiene el documento {name}.",
+            en="Order {order_id} has no document {name}.",
+        ),
+        B(
+            es="Espera a que el conector lo descargue de Seller Center y recarga la página.",
+            en="Wait for the connector to fetch it from Seller Center and reload the page.",
+        ),
+    ),
+    _api(
+        "invalid_mapping",
+        400,
+        B(
+            es="Guardar una fila de mapeo con valores inválidos.",
+            en="Saving a mapping row with invalid values.",
+        ),
+        B(es="El mapeo no es válido: {detail}", en="The mapping is not valid: {detail}"),
+        B(
+            es="Corrige el valor indicado; los ids de VTEX y Seller Center son números.",
+            en="Fix the value named; VTEX and Seller Center ids are numbers.",
+        ),
+    ),
+    _api(
+        "import_failed",
+        400,
+        B(
+            es="Un CSV de mapeos con filas inválidas (no se importó nada).",
+            en="A mapping CSV with invalid rows (nothing was imported).",
+        ),
+        B(
+            es="No se importó nada: {detail}",
+            en="Nothing was imported: {detail}",
+        ),
+        B(
+            es="Corrige las filas indicadas (archivo:línea) y vuelve a subir el archivo.",
+            en="Fix the rows named (file:line) and upload the file again.",
+        ),
+    ),
+    _api(
+        "webhook_failed",
+        502,
+        B(
+            es="Seller Center no aceptó el registro del webhook (CreateWebhook).",
+            en="Seller Center did not accept the webhook registration (CreateWebhook).",
+        ),
+        B(
+            es="Seller Center no registró el webhook: {detail}",
+            en="Seller Center did not register the webhook: {detail}",
+        ),
+        B(
+            es="Revisa las credenciales de Seller Center de la tienda y vuelve a intentarlo.",
+            en="Check the store's Seller Center credentials and try again.",
+        ),
+    ),
 )

@@ -16,6 +16,7 @@ from app.runtime import Runtime
 from app.storage import ORDERS, SKU_STATES
 from domain.seller_log import LogEntry
 from domain.stores import Store, StoreCredentials
+from tests.handlers.admin.conftest import login, post_form
 
 APP_KEY, APP_TOKEN = "vtexappkey-acme-ABC", "APPTOKEN-0123456789-SECRET"
 
@@ -237,10 +238,9 @@ async def test_tokens_are_hashed_at_rest_and_rotate(
     assert store.notification_token not in json.dumps(doc, default=str)
     assert doc["token_hash"] and doc["token_encrypted"]
     old = store.notification_token
-    admin = {"Authorization": encode_basic_auth("admin", "test-admin-password")}
-    rotated = await client.post(
-        "/admin/stores/acme-mx/rotate-token", headers=admin, allow_redirects=False
-    )
+    # A dashboard action: a signed-in session and its CSRF token (tests/handlers/admin).
+    csrf = await login(client)
+    rotated = await post_form(client, "/admin/stores/acme-mx/rotate-token", csrf)
     assert rotated.status == 303
     new = (await runtime.stores.get("acme-mx")).notification_token
     assert new != old
@@ -248,12 +248,14 @@ async def test_tokens_are_hashed_at_rest_and_rotate(
     assert gone.status == 404
     works = await client.post(f"/vtex/{new}/catalog/notification", json=notification())
     assert works.status == 200
-    cross_site = await client.post(
-        "/admin/stores/acme-mx/rotate-token",
-        headers={**admin, "Origin": "https://evil.example"},
-        allow_redirects=False,
-    )
+    # A cross-site form carries the cookie but not the token: refused.
+    cross_site = await post_form(client, "/admin/stores/acme-mx/rotate-token", None)
     assert cross_site.status == 403
+    admin = {"Authorization": encode_basic_auth("admin", "test-admin-password")}
+    basic = await client.post(
+        "/admin/stores/acme-mx/rotate-token", headers=admin, allow_redirects=False
+    )
+    assert basic.status == 403  # HTTP Basic never authorises a form action
     assert (await runtime.stores.get("acme-mx")).notification_token == new
 
 

@@ -86,7 +86,7 @@ async def test_no_output_of_the_running_service_carries_a_secret(tmp_path: Path)
                     headers={"Content-Type": "application/json", **headers},
                 ) as response:
                     answers.append((path, response.status, await response.text()))
-            async with http.get(f"{base}/admin", headers={"Authorization": admin}) as page:
+            async with http.get(f"{base}/admin/stores", headers={"Authorization": admin}) as page:
                 admin_page = await page.text()
             async with http.get(
                 f"{base}/_v/vtexlinio/vtex-linio/config",

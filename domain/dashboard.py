@@ -1,0 +1,550 @@
+"""What the seller's dashboard reads: filters as Mongo queries, pages, counts per state.
+
+The dashboard reads the collections the flows write (`logs`, `sku_states`, `orders`,
+`dead_letters`, the mapping collections) and tolerates fields it does not know yet:
+documents grow as the catalog, price/stock and order flows add to them, and a page shows
+what is there. Filters come from the query string (`LogFilter.from_query` …) so a filtered
+view is a URL a seller can bookmark, and the same filter drives the page, its CSV export
+and the bulk actions.
+
+Log pages are keyset-paginated on (`at`, `_id`) descending over indexes that start with
+`store_id` (see `app/storage.py`), so page 2,000 costs what page 1 costs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from app.storage import (
+    ATTRIBUTE_MAP,
+    BRAND_MAP,
+    CATEGORY_MAP,
+    DEAD_LETTERS,
+    LOGS,
+    ORDERS,
+    SKU_STATES,
+    STORES,
+)
+
+PAGE_SIZE = 50
+FLOWS = ("catalog", "price", "stock", "feed", "order", "order-status", "platform")
+"""The flows a seller-log entry belongs to (`logs.flow`)."""
+EXPORT_CAP = 100_000
+BULK_CAP = 5_000
+
+STAGES = ("notified", "read", "validated", "sent", "confirmed", "live", "qc")
+"""The SKU timeline's stages, in the order they normally happen (`sku_states.stages.*`;
+`qc` is Seller Center's quality control, after live: CLARIFICATIONS §7)."""
+
+MAPPING_KINDS = {"category": CATEGORY_MAP, "brand": BRAND_MAP, "attribute": ATTRIBUTE_MAP}
+
+_ID = re.compile(r"^[\w.:@-]{1,128}$")
+
+
+def _clean(value: str | None) -> str:
+    """A filter value: trimmed, and only the characters ids and codes use (else empty)."""
+    value = (value or "").strip()
+    return value if _ID.match(value) else ""
+
+
+def _day(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """Logs by store, flow, status, code, period (UTC days, inclusive), SKU and order."""
+
+    store: str = ""
+    flow: str = ""
+    status: str = ""
+    code: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+    sku: str = ""
+    order: str = ""
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> LogFilter:
+        return cls(
+            store=_clean(query.get("store")),
+            flow=_clean(query.get("flow")),
+            status=_clean(query.get("status")),
+            code=_clean(query.get("code")),
+            since=_day(query.get("since")),
+            until=_day(query.get("until")),
+            sku=_clean(query.get("sku")),
+            order=_clean(query.get("order")),
+        )
+
+    def as_query(self) -> dict[str, str]:
+        """The filter as query-string values (links, CSV export, next page)."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value:
+                out[f.name] = value.isoformat() if isinstance(value, dt.date) else value
+        return out
+
+    def mongo(self) -> dict[str, Any]:
+        query: dict[str, Any] = {}
+        for name, key in (
+            ("store", "store_id"),
+            ("flow", "flow"),
+            ("status", "Status"),
+            ("code", "code"),
+            ("sku", "sku_id"),
+            ("order", "order_id"),
+        ):
+            value = getattr(self, name)
+            if value:
+                query[key] = value
+        period: dict[str, Any] = {}
+        if self.since:
+            period["$gte"] = dt.datetime.combine(self.since, dt.time.min, tzinfo=dt.UTC)
+        if self.until:
+            period["$lt"] = dt.datetime.combine(
+                self.until + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC
+            )
+        if period:
+            query["at"] = period
+        return query
+
+
+def encode_cursor(doc: Mapping[str, Any]) -> str:
+    """The position after `doc` in a log page: `<epoch microseconds>~<id>`."""
+    at: dt.datetime = doc["at"]
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.UTC)
+    micros = int(at.timestamp() * 1_000_000)
+    return f"{micros}~{doc['_id']}"
+
+
+def _at_or_after(doc: Mapping[str, Any], tie: tuple[dt.datetime, str]) -> bool:
+    """True for entries at or before the cursor in page order (already shown)."""
+    at = doc["at"] if doc["at"].tzinfo else doc["at"].replace(tzinfo=dt.UTC)
+    return at > tie[0] or (at == tie[0] and str(doc["_id"]) >= tie[1])
+
+
+def decode_cursor(raw: str | None) -> tuple[dt.datetime, str] | None:
+    try:
+        micros, log_id = (raw or "").split("~", 1)
+        at = dt.datetime.fromtimestamp(int(micros) / 1_000_000, dt.UTC)
+    except (ValueError, OverflowError):
+        return None
+    return (at, log_id) if _ID.match(log_id) else None
+
+
+@dataclass
+class LogPage:
+    entries: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+SERIES_TTL = 60.0
+
+
+@dataclass
+class LogSummary:
+    """`series`: [{day, success, error}] oldest first; `last_success`: flow → UTC time."""
+
+    series: list[dict[str, Any]]
+    last_success: dict[str, dt.datetime]
+
+
+_SERIES_CACHE: dict[tuple[str, str, int, dt.date], tuple[float, LogSummary]] = {}
+
+WINDOWS = (
+    dt.timedelta(hours=1),
+    dt.timedelta(hours=6),
+    dt.timedelta(days=1),
+    dt.timedelta(days=3),
+    dt.timedelta(days=7),
+    dt.timedelta(days=30),
+    dt.timedelta(days=90),
+)
+"""Growing time windows a log page is read through, newest first (see `log_page`)."""
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def log_index(query: Mapping[str, Any]) -> list[tuple[str, int]]:
+    """The index a log query should walk (given as a hint: SecantusDB does not pick among
+    several compound indexes by itself and scans the collection). With a store: the index
+    of its most selective other field (a SKU, an order, a code, an error status, a flow),
+    else (`store_id`, `at`); without one: `at` (the retention index)."""
+    if "store_id" not in query:
+        return [("at", 1)]
+    ranked = ["sku_id", "order_id", "code"]
+    ranked += ["flow", "Status"] if query.get("Status") == "success" else ["Status", "flow"]
+    for field in ranked:
+        if field in query:
+            return [("store_id", 1), (field, 1), ("at", -1)]
+    return [("store_id", 1), ("at", -1)]
+
+
+class DashboardReader:
+    """Read-only queries of the dashboard over the flows' collections."""
+
+    def __init__(self, db: AsyncDatabase) -> None:
+        self.db = db
+
+    # --- logs ----------------------------------------------------------------------------
+
+    async def log_page(
+        self, flt: LogFilter, *, after: str | None = None, size: int = PAGE_SIZE
+    ) -> LogPage:
+        """One page of the filtered view, newest first (`at`, then `_id`, descending).
+
+        The page is read through growing time windows (1 h, 6 h, 1 d … 90 d, then the rest)
+        below the cursor: each query is an index range on (`store_id`, filter field, `at`),
+        so its cost is the entries of that window, not of the whole collection (MongoDB
+        would walk the index in order; SecantusDB sorts what the range returns). A busy
+        store fills the page from the first window; a rare filter walks a few windows of
+        few entries each.
+        """
+        base = flt.mongo()
+        bounds = dict(base.pop("at", {}))
+        floor: dt.datetime | None = bounds.get("$gte")
+        cursor = decode_cursor(after)
+        top = bounds.get("$lt") or dt.datetime.now(dt.UTC) + CLOCK_SKEW
+        tie: tuple[dt.datetime, str] | None = None
+        if cursor is not None:
+            top, tie = min(top, cursor[0]), cursor
+        found: list[dict[str, Any]] = []
+        upper, inclusive = top, tie is not None
+        # a SKU's or an order's entries are few: one query over their own index
+        windows = (None,) if {"sku_id", "order_id"} & set(base) else (*WINDOWS, None)
+        for window in windows:
+            lower = top - window if window is not None else None
+            if floor is not None and (lower is None or lower < floor):
+                lower = floor
+            at: dict[str, Any] = {"$lte" if inclusive else "$lt": upper}
+            if lower is not None:
+                at["$gte"] = lower
+            docs = (
+                await self.db[LOGS]
+                .find({**base, "at": at})
+                .sort([("at", -1), ("_id", -1)])
+                .hint(log_index(base))
+                .limit(size + 1 + (1 if inclusive else 0) * size)
+                .to_list(None)
+            )
+            if inclusive and tie is not None:
+                docs = [d for d in docs if not _at_or_after(d, tie)]
+            found += docs
+            if len(found) > size or lower is None or lower == floor:
+                break
+            upper, inclusive = lower, False
+        page = found[:size]
+        more = len(found) > size
+        return LogPage(entries=page, next_cursor=encode_cursor(page[-1]) if more else None)
+
+    async def iter_logs(self, flt: LogFilter) -> AsyncIterator[dict[str, Any]]:
+        """Every entry of the filtered view, newest first, up to `EXPORT_CAP` (CSV export)."""
+        cursor = self.db[LOGS].find(flt.mongo()).sort([("at", -1), ("_id", -1)]).limit(EXPORT_CAP)
+        async for doc in cursor:
+            yield doc
+
+    async def log_summary(self, store: str, days: int = 14) -> LogSummary:
+        """The overview's chart (per UTC day of the last `days`: successes and errors) and
+        the last success per flow within those days, from one read of the store's
+        (`store_id`, `at`) index, kept `SERIES_TTL` seconds per store in this process so a
+        dashboard left open does not re-read two weeks."""
+        today = dt.datetime.now(dt.UTC).date()
+        key = (self.db.name, store, days, today)
+        cached = _SERIES_CACHE.get(key)
+        if cached is not None and time.monotonic() - cached[0] < SERIES_TTL:
+            return cached[1]
+        start = dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time.min, dt.UTC)
+        cursor = (
+            self.db[LOGS]
+            .find(
+                {"store_id": store, "at": {"$gte": start}},
+                {"_id": 0, "at": 1, "Status": 1, "flow": 1},
+            )
+            .hint([("store_id", 1), ("at", -1)])
+        )
+        by_day: dict[str, dict[str, int]] = {}
+        last: dict[str, dt.datetime] = {}
+        async for doc in cursor:
+            at: dt.datetime = doc["at"]
+            status = "error" if doc.get("Status") in ("error", "alert") else doc.get("Status")
+            counts = by_day.setdefault(at.date().isoformat(), {})
+            counts[str(status)] = counts.get(str(status), 0) + 1
+            flow = str(doc.get("flow") or "?")
+            if status == "success" and (flow not in last or at > last[flow]):
+                last[flow] = at
+        series = []
+        for n in range(days):
+            day = (start + dt.timedelta(days=n)).date().isoformat()
+            counts = by_day.get(day, {})
+            series.append(
+                {"day": day, "success": counts.get("success", 0), "error": counts.get("error", 0)}
+            )
+        summary = LogSummary(series=series, last_success=last)
+        if len(_SERIES_CACHE) > 1000:
+            _SERIES_CACHE.clear()
+        _SERIES_CACHE[key] = (time.monotonic(), summary)
+        return summary
+
+    # --- SKUs ----------------------------------------------------------------------------
+
+    async def count_by(self, collection: str, field: str, store: str = "") -> dict[str, int]:
+        """`field` value → number of documents (of `store`, or every store)."""
+        match = {"store_id": store} if store else {}
+        rows = await (
+            await self.db[collection].aggregate(
+                [{"$match": match}, {"$group": {"_id": f"${field}", "n": {"$sum": 1}}}]
+            )
+        ).to_list(None)
+        return {str(row["_id"] or "unknown"): row["n"] for row in rows}
+
+    async def count_by_store(
+        self, collection: str, field: str, match: dict[str, Any] | None = None
+    ) -> dict[tuple[str, str], int]:
+        """(store, `field` value) → number of documents (matching `match`), for metrics."""
+        rows = await (
+            await self.db[collection].aggregate(
+                [
+                    {"$match": match or {}},
+                    {
+                        "$group": {
+                            "_id": {"store": "$store_id", "value": f"${field}"},
+                            "n": {"$sum": 1},
+                        }
+                    },
+                ]
+            )
+        ).to_list(None)
+        return {
+            (str(row["_id"].get("store") or ""), str(row["_id"].get("value") or "unknown")): row[
+                "n"
+            ]
+            for row in rows
+        }
+
+    async def skus(
+        self, flt: SkuFilter, *, page: int = 1, size: int = PAGE_SIZE
+    ) -> tuple[list[dict[str, Any]], bool]:
+        docs = (
+            await self.db[SKU_STATES]
+            .find(flt.mongo())
+            .sort([("store_id", 1), ("sku_id", 1)])
+            .skip((page - 1) * size)
+            .limit(size + 1)
+            .to_list(size + 1)
+        )
+        return docs[:size], len(docs) > size
+
+    async def sku_ids(self, flt: SkuFilter) -> list[dict[str, Any]]:
+        """(store, SKU, product) of every SKU of the filter, up to `BULK_CAP` (bulk retry)."""
+        cursor = (
+            self.db[SKU_STATES]
+            .find(flt.mongo(), {"store_id": 1, "sku_id": 1, "product_id": 1})
+            .limit(BULK_CAP)
+        )
+        return [doc async for doc in cursor]
+
+    async def sku(self, store: str, sku_id: str) -> dict[str, Any] | None:
+        return await self.db[SKU_STATES].find_one({"store_id": store, "sku_id": sku_id})
+
+    async def price_guard_held(self, store: str = "") -> list[dict[str, Any]]:
+        """SKUs the price guard holds (`status` held, or `price_guard.held`), if any."""
+        query: dict[str, Any] = {"$or": [{"status": "held"}, {"price_guard.held": True}]}
+        if store:
+            query["store_id"] = store
+        return await self.db[SKU_STATES].find(query).limit(200).to_list(200)
+
+    async def waiting_summary(self, store: str) -> list[dict[str, Any]]:
+        """Missing mappings and the SKUs waiting on each, most-waited first (the catalog
+        consumer keeps `waiting_on` keys `category:<id>`, `brand:<id>`,
+        `attributes:<linio category>` on a SKU held with E4; `domain/mappings.py`)."""
+        match: dict[str, Any] = {"waiting_on.0": {"$exists": True}}
+        if store:
+            match["store_id"] = store
+        docs = await self.db[SKU_STATES].find(match, {"waiting_on": 1, "sku_id": 1}).to_list(None)
+        counts: dict[tuple[str, str], list[str]] = {}
+        for doc in docs:
+            for key in doc.get("waiting_on") or []:
+                kind, _, vtex_id = str(key).partition(":")
+                counts.setdefault((kind, vtex_id), []).append(str(doc.get("sku_id")))
+        return [
+            {"kind": kind, "vtex_id": vtex_id, "skus": skus}
+            for (kind, vtex_id), skus in sorted(counts.items(), key=lambda kv: -len(kv[1]))
+        ]
+
+    async def sync_lags(self, since: dt.datetime) -> list[tuple[str, float]]:
+        """(store, seconds from VTEX's notification to live on Linio) of the SKUs that went
+        live since `since` (stage timestamps `stages.notified` and `stages.live`)."""
+        cursor = self.db[SKU_STATES].find(
+            {"stages.live": {"$gte": since}},
+            {"store_id": 1, "stages.notified": 1, "stages.live": 1},
+        )
+        lags = []
+        async for doc in cursor.limit(50_000):
+            stages = doc.get("stages") or {}
+            notified, live = stages.get("notified"), stages.get("live")
+            if isinstance(notified, dt.datetime) and isinstance(live, dt.datetime):
+                lags.append(
+                    (str(doc.get("store_id", "")), max((live - notified).total_seconds(), 0.0))
+                )
+        return lags
+
+    # --- orders --------------------------------------------------------------------------
+
+    async def orders(
+        self, flt: OrderFilter, *, page: int = 1, size: int = PAGE_SIZE
+    ) -> tuple[list[dict[str, Any]], bool]:
+        docs = (
+            await self.db[ORDERS]
+            .find(flt.mongo())
+            .sort([("created_at", -1), ("_id", -1)])
+            .skip((page - 1) * size)
+            .limit(size + 1)
+            .to_list(size + 1)
+        )
+        return docs[:size], len(docs) > size
+
+    async def order(self, store: str, linio_order_id: str) -> dict[str, Any] | None:
+        return await self.db[ORDERS].find_one({"store_id": store, "linio_order_id": linio_order_id})
+
+    # --- dead letters --------------------------------------------------------------------
+
+    async def dead_letters(self, flt: DeadLetterFilter, limit: int = 200) -> list[dict[str, Any]]:
+        cursor = self.db[DEAD_LETTERS].find(flt.mongo()).sort("dead_at", -1).limit(limit)
+        return [doc async for doc in cursor]
+
+    # --- mappings ------------------------------------------------------------------------
+
+    async def mappings(self, kind: str, store: str) -> list[dict[str, Any]]:
+        collection = MAPPING_KINDS[kind]
+        sort = [("category", 1), ("vtex_field", 1)] if kind == "attribute" else [("vtex_id", 1)]
+        return await self.db[collection].find({"store_id": store}).sort(sort).to_list(5000)
+
+
+@dataclass(frozen=True)
+class SkuFilter:
+    store: str = ""
+    status: str = ""
+    sku: str = ""
+    problem: str = ""
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> SkuFilter:
+        return cls(
+            store=_clean(query.get("store")),
+            status=_clean(query.get("status")),
+            sku=_clean(query.get("sku")),
+            problem=_clean(query.get("problem")),
+        )
+
+    def as_query(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+
+    def mongo(self) -> dict[str, Any]:
+        query: dict[str, Any] = {}
+        if self.store:
+            query["store_id"] = self.store
+        if self.status:
+            query["status"] = self.status
+        if self.sku:
+            query["$or"] = [{"sku_id": self.sku}, {"seller_sku": self.sku}]
+        if self.problem:
+            query["problems.code"] = self.problem
+        return query
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    store: str = ""
+    state: str = ""
+    order: str = ""
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> OrderFilter:
+        return cls(
+            store=_clean(query.get("store")),
+            state=_clean(query.get("state")),
+            order=_clean(query.get("order")),
+        )
+
+    def as_query(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+
+    def mongo(self) -> dict[str, Any]:
+        query: dict[str, Any] = {}
+        if self.store:
+            query["store_id"] = self.store
+        if self.state:
+            query["state"] = self.state
+        if self.order:
+            query["$or"] = [
+                {"linio_order_id": self.order},
+                {"linio_order_number": self.order},
+                {"vtex_order_id": self.order},
+            ]
+        return query
+
+
+@dataclass(frozen=True)
+class DeadLetterFilter:
+    store: str = ""
+    context: str = ""
+    kind: str = ""
+    code: str = ""
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> DeadLetterFilter:
+        return cls(
+            store=_clean(query.get("store")),
+            context=_clean(query.get("context")),
+            kind=_clean(query.get("kind")),
+            code=_clean(query.get("code")),
+        )
+
+    def as_query(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+
+    def mongo(self) -> dict[str, Any]:
+        query: dict[str, Any] = {"status": "dead"}
+        if self.store:
+            query["store_id"] = self.store
+        if self.context:
+            query["context"] = self.context
+        if self.kind:
+            query["headers.x-failure-kind"] = self.kind
+        if self.code:
+            query["headers.x-error-code"] = self.code
+        return query
+
+
+class DashboardNotes:
+    """The few writes the dashboard's actions make beside publishing work: what a seller
+    asked for, kept where the pages read it back."""
+
+    def __init__(self, db: AsyncDatabase) -> None:
+        self.db = db
+
+    async def forget_sent(self, skus: list[Mapping[str, Any]]) -> None:
+        """Forget what was last sent for these SKUs (content hash, price, stock), so the
+        next feed sends every field again (the SKU page's "resend")."""
+        if skus:
+            await self.db[SKU_STATES].update_many(
+                {"$or": [{"store_id": d["store_id"], "sku_id": d["sku_id"]} for d in skus]},
+                {"$unset": {"content_hash": "", "last_price": "", "last_stock": ""}},
+            )
+
+    async def store_note(self, store_id: str, field: str, value: Mapping[str, Any]) -> None:
+        """Keep on the store's document what the seller asked for (`initial_load`,
+        `linio_webhook`), for the stores page."""
+        await self.db[STORES].update_one({"store_id": store_id}, {"$set": {field: dict(value)}})

@@ -1,0 +1,136 @@
+"""`/admin/stores`: each store's configuration without secrets, the URLs to paste into VTEX,
+the Seller Center webhook URL and a button that registers it (CreateWebhook through the
+store's pooled client), store rules, activate / deactivate, and the initial load (a
+`StoreWork(action="initial_load")`) with its progress read from the SKU states."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+from urllib.parse import quote
+
+from aiohttp import web
+
+from app.admin_auth import action, page
+from app.http_errors import ApiError
+from app.storage import SKU_STATES
+from app.storage import STORES as STORES_COLLECTION
+from app.web_keys import BROKER, CLIENTS, DEAD_LETTERS, SETTINGS, STORAGE, STORES
+from clients.errors import ClientError
+from clients.redact import mask_text
+from domain.dashboard import DashboardNotes
+from domain.stores import Store
+from domain.work import StoreWork
+from handlers.admin.common import flash, reader, render
+
+HIDDEN_FIELDS = frozenset({"credentials", "notification_token", "vtex_base_url", "linio_base_url"})
+RULE_FIELDS = ("markup", "rounding", "safety_stock", "price_guard")
+
+
+def webhook_url(store: Store, base_url: str) -> str:
+    """Where Seller Center sends this store's webhooks (`/linio/{token}/webhook`,
+    CLARIFICATIONS §1)."""
+    return f"{base_url}/linio/{quote(store.notification_token, safe='')}/webhook"
+
+
+def config(store: Store) -> dict[str, Any]:
+    """The store's settings a seller may read: no credentials, no token."""
+    values = {
+        f.name: getattr(store, f.name)
+        for f in dataclasses.fields(store)
+        if f.name not in HIDDEN_FIELDS
+    }
+    values["credentials"] = {k: bool(v) for k, v in dataclasses.asdict(store.credentials).items()}
+    return values
+
+
+async def _get(request: web.Request, store_id: str) -> Store:
+    store = await request.app[STORES].get(store_id)
+    if store is None:
+        raise ApiError("unknown_store", account=store_id)
+    return store
+
+
+@page
+async def stores_page(request: web.Request) -> web.Response:
+    base = request.app[SETTINGS].public_base_url
+    db = request.app[STORAGE].db
+    read = reader(request)
+    rows = []
+    for store in await request.app[STORES].list():
+        search, connector = store.endpoints(base)
+        raw = await db[STORES_COLLECTION].find_one({"store_id": store.store_id}) or {}
+        rows.append(
+            {
+                "store": store,
+                "config": config(store),
+                "rules": {k: raw[k] for k in RULE_FIELDS if k in raw}
+                | dict(raw.get("rules") or {}),
+                "search_endpoint": search,
+                "connector_endpoint": connector,
+                "webhook_url": webhook_url(store, base),
+                "webhook": raw.get("linio_webhook"),
+                "initial_load": raw.get("initial_load"),
+                "skus": await read.count_by(SKU_STATES, "status", store.store_id),
+                "dead_letters": await request.app[DEAD_LETTERS].count(store_id=store.store_id),
+            }
+        )
+    return await render(request, "stores.html", stores=rows)
+
+
+@action
+async def store_active(request: web.Request) -> web.StreamResponse:
+    store = await _get(request, request.match_info["store_id"])
+    active = (await request.post()).get("active") == "1"
+    await request.app[STORES].set_active(store.store_id, active)
+    if not active:
+        request.app[CLIENTS].forget(store.store_id)
+    await flash(
+        request, key="stores.activated" if active else "stores.deactivated", store=store.store_id
+    )
+    raise web.HTTPFound("/admin/stores")
+
+
+@action
+async def store_load(request: web.Request) -> web.StreamResponse:
+    """Ask for the initial load of the store's catalog; progress shows on the page."""
+    store = await _get(request, request.match_info["store_id"])
+    work = StoreWork(store.store_id, action="initial_load")
+    await request.app[BROKER].publish_work(work)
+    await DashboardNotes(request.app[STORAGE].db).store_note(
+        store.store_id, "initial_load", {"requested_at": dt.datetime.now(dt.UTC), "at": work.at}
+    )
+    await flash(request, key="stores.load_requested", store=store.store_id)
+    raise web.HTTPFound("/admin/stores")
+
+
+@action
+async def store_webhook(request: web.Request) -> web.StreamResponse:
+    """Register the store's webhook URL in Seller Center (CreateWebhook, every event)."""
+    store = await _get(request, request.match_info["store_id"])
+    target = webhook_url(store, request.app[SETTINGS].public_base_url)
+    try:
+        webhook_id = await request.app[CLIENTS].linio(store).create_webhook(target)
+    except ClientError as exc:
+        detail = mask_text(str(exc), store.secrets())[:300]
+        await flash(request, code="webhook_failed", detail=detail)
+        raise web.HTTPFound("/admin/stores") from None
+    await DashboardNotes(request.app[STORAGE].db).store_note(
+        store.store_id,
+        "linio_webhook",
+        {"id": webhook_id, "registered_at": dt.datetime.now(dt.UTC)},
+    )
+    await flash(request, key="stores.webhook_registered", store=store.store_id, id=webhook_id)
+    raise web.HTTPFound("/admin/stores")
+
+
+@action
+async def store_rotate_token(request: web.Request) -> web.StreamResponse:
+    """A new secret for the store's URLs (the old ones stop working at once); the page then
+    shows the new URLs to paste into VTEX and Seller Center."""
+    store = await request.app[STORES].rotate_token(request.match_info["store_id"])
+    if store is None:
+        raise ApiError("unknown_store", account=request.match_info["store_id"])
+    await flash(request, key="stores.rotated", store=store.store_id)
+    raise web.HTTPSeeOther("/admin/stores")

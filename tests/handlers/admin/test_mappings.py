@@ -1,0 +1,142 @@
+"""Mappings: edit a row (saving releases the SKUs waiting on it), import and export the
+plugin's CSV files, waiting SKUs listed, invalid rows refused with the catalogue's text."""
+
+from __future__ import annotations
+
+from aiohttp import FormData
+from aiohttp.test_utils import TestClient
+
+from app.broker import queue_name
+from app.runtime import Runtime
+from app.storage import ATTRIBUTE_MAP, BRAND_MAP, CATEGORY_MAP, SKU_STATES
+from domain.mappings import InvalidMapping, parse_values
+from domain.work import parse_work
+from tests.handlers.admin.conftest import login, post_form, published
+
+
+def test_attribute_values_are_one_pair_per_line() -> None:
+    assert parse_values("Rojo = Rojo\n\n Azul marino=Azul ") == {
+        "Rojo": "Rojo",
+        "Azul marino": "Azul",
+    }
+    try:
+        parse_values("Rojo")
+    except InvalidMapping as exc:
+        assert "line 1" in str(exc)
+    else:
+        raise AssertionError("a line without '=' must be refused")
+
+
+async def _waiting(runtime: Runtime) -> None:
+    await runtime.storage.db[SKU_STATES].insert_many(
+        [
+            {
+                "store_id": "acme-mx",
+                "sku_id": "7",
+                "product_id": "70",
+                "status": "pending_mapping",
+                "waiting_on": ["category:42"],
+            },
+            {
+                "store_id": "acme-mx",
+                "sku_id": "8",
+                "status": "pending_mapping",
+                "waiting_on": ["brand:5"],
+            },
+        ]
+    )
+
+
+async def test_saving_a_category_mapping_releases_the_skus_waiting_on_it(
+    service: TestClient, runtime: Runtime, make_store: object
+) -> None:
+    await runtime.stores.upsert(make_store())  # type: ignore[operator]
+    await _waiting(runtime)
+    csrf = await login(service)
+    page = await (await service.get("/admin/mappings?store=acme-mx")).text()
+    assert 'id="waiting"' in page and "42" in page and "Categorías" in page
+    response = await post_form(
+        service,
+        "/admin/mappings",
+        csrf,
+        {"store": "acme-mx", "kind": "category", "vtex_id": "42", "linio_id": "1234"},
+    )
+    assert response.status == 302
+    row = await runtime.storage.db[CATEGORY_MAP].find_one({"store_id": "acme-mx"})
+    assert row is not None and (row["vtex_id"], row["linio_id"]) == ("42", "1234")
+    [body] = await published(runtime.broker, queue_name("catalog", "acme-mx"), 1)
+    work = parse_work(body)
+    assert (work.sku_id, work.product_id, work.action) == ("7", "70", "upsert")  # type: ignore[attr-defined]
+    released = await runtime.sku_states.get("acme-mx", "7")
+    still_waiting = await runtime.sku_states.get("acme-mx", "8")
+    assert released is not None and "waiting_on" not in released  # released: waits no more
+    assert still_waiting is not None and still_waiting["waiting_on"] == ["brand:5"]
+    done = await (await service.get(response.headers["Location"])).text()
+    assert "Mapeo guardado; 1 SKUs liberados." in done
+
+
+async def test_invalid_rows_are_refused_and_attributes_are_saved(
+    service: TestClient, runtime: Runtime, make_store: object
+) -> None:
+    await runtime.stores.upsert(make_store())  # type: ignore[operator]
+    csrf = await login(service)
+    bad = await post_form(
+        service,
+        "/admin/mappings",
+        csrf,
+        {"store": "acme-mx", "kind": "brand", "vtex_id": "x1", "linio_id": "9"},
+    )
+    assert bad.status == 400
+    error = (await bad.json())["error"]
+    assert error["code"] == "invalid_mapping" and "'x1' must be a number" in error["message"]
+    ok = await post_form(
+        service,
+        "/admin/mappings",
+        csrf,
+        {
+            "store": "acme-mx",
+            "kind": "attribute",
+            "category": "42",
+            "vtex_field": "Color",
+            "linio_attribute": "color_family",
+            "values": "Rojo = Red\nAzul = Blue",
+        },
+    )
+    assert ok.status == 302
+    row = await runtime.storage.db[ATTRIBUTE_MAP].find_one({"store_id": "acme-mx"})
+    assert row is not None and row["linio_field"] == "color_family"
+    assert row["values"] == [{"vtex": "Rojo", "linio": "Red"}, {"vtex": "Azul", "linio": "Blue"}]
+    page = await (await service.get("/admin/mappings?store=acme-mx&kind=attribute")).text()
+    assert "color_family" in page and "Rojo → Red" in page
+
+
+async def test_import_and_export_use_the_plugin_csv_format(
+    service: TestClient, runtime: Runtime, make_store: object
+) -> None:
+    await runtime.stores.upsert(make_store())  # type: ignore[operator]
+    await _waiting(runtime)
+    csrf = await login(service)
+    form = FormData()
+    form.add_field("csrf_token", csrf)
+    form.add_field("store", "acme-mx")
+    form.add_field("kind", "brand")
+    form.add_field("file", b"id_seller_center,id_vtex\n901,5\n902,6\n", filename="brands.csv")
+    response = await service.post("/admin/mappings/import", data=form, allow_redirects=False)
+    assert response.status == 302, await response.text()
+    assert await runtime.storage.db[BRAND_MAP].count_documents({"store_id": "acme-mx"}) == 2
+    [body] = await published(runtime.broker, queue_name("catalog", "acme-mx"), 1)
+    assert parse_work(body).sku_id == "8"  # type: ignore[attr-defined]
+    export = await service.get("/admin/mappings/brand.csv?store=acme-mx")
+    assert export.status == 200
+    assert await export.text() == "id_seller_center,id_vtex\n901,5\n902,6\n"
+
+    broken = FormData()
+    broken.add_field("csrf_token", csrf)
+    broken.add_field("store", "acme-mx")
+    broken.add_field("kind", "category")
+    broken.add_field("file", b"id_seller_center,id_vtex\nabc,5\n", filename="x.csv")
+    refused = await service.post("/admin/mappings/import", data=broken)
+    assert refused.status == 400
+    error = (await refused.json())["error"]
+    assert error["code"] == "import_failed" and "categories.csv:2" in error["message"]
+    assert await runtime.storage.db[CATEGORY_MAP].count_documents({}) == 0
