@@ -1,0 +1,233 @@
+"""The four scenarios of issue 13, each against a running `Service` and the simulators.
+
+Every scenario returns one JSON object with at least `skus`, `wall_s`,
+`notification_p99_ms`, `cpu_ms_per_sku`, `lost` and `duplicated` (None where the scenario
+does not measure it) plus what it measured in its own terms. Lost and duplicated are counted
+on the simulators (orders in VTEX, products on Seller Center), never in our own tables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import importlib.util
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from bench.common import summary_ms
+from bench.harness import Service
+from bench.notification_endpoint import generate_load
+from domain.stores import Store, StoreCredentials
+from simulators.linio import LinioSimulator, SimSeller
+from simulators.vtex import DEFAULT_APP_TOKEN, VtexSimulator
+
+# Simulator settings (CLARIFICATIONS §7): stated in every report.
+SIMULATOR_SETTINGS: dict[str, Any] = {
+    "vtex_latency_s": 0.05,
+    "linio_rate_limit": "30 requests / 3 s per seller",
+    "linio_feed_quota": "50 feeds, refilled over 120 s (token bucket per seller)",
+    "linio_feed_delay_s": 2.0,
+    "linio_feed_delay_per_product_s": 0.002,
+    "linio_qc_delay_s": 5.0,
+    "faulty_sku_share": 0.1,
+}
+
+
+@dataclass(frozen=True)
+class Size:
+    """How big a run is: the full benchmark or the reduced one CI runs."""
+
+    notifications: int = 5000
+    sustained_s: float = 30.0
+    rate: int = 500
+    skus: int = 5000
+    changes: int = 5000
+    orders: int = 500
+    timeout_s: float = 180.0
+
+
+FULL = Size()
+QUICK = Size(
+    notifications=300, sustained_s=5.0, skus=300, changes=300, orders=50, timeout_s=90.0
+)
+
+
+def notify_store(run_id: str) -> Store:
+    """The store the notification load is addressed to (An=bench, IdAffiliate=LMX)."""
+    return Store(
+        store_id=f"bench-notify-{run_id}",
+        account="bench",
+        affiliate_id="LMX",
+        sales_channel="1",
+        country="MX",
+        linio_user_id="notify@bench.mx",
+        credentials=StoreCredentials(linio_api_key="bench-key"),
+    )
+
+
+def flow_store(run_id: str, vtex: VtexSimulator, linio: LinioSimulator, seller: SimSeller) -> Store:
+    """The store wired to both simulators (catalog, prices and stock, orders)."""
+    return Store(
+        store_id=f"bench-flow-{run_id}",
+        account=vtex.account,
+        affiliate_id="LMX",
+        sales_channel=vtex.catalog.trade_policy,
+        country="MX",
+        name="Bench",
+        linio_user_id=seller.user_id,
+        linio_seller_id=seller.seller_id,
+        email="bench@example.com",
+        vtex_base_url=vtex.url,
+        linio_base_url=linio.url,
+        credentials=StoreCredentials(
+            linio_api_key=seller.api_key,
+            vtex_app_key=vtex.app_key,
+            vtex_app_token=DEFAULT_APP_TOKEN,
+        ),
+    )
+
+
+def _base(name: str, skus: int) -> dict[str, Any]:
+    return {
+        "scenario": name,
+        "skus": skus,
+        "wall_s": None,
+        "notification_p99_ms": None,
+        "cpu_ms_per_sku": None,
+        "lost": None,
+        "duplicated": None,
+        "simulators": SIMULATOR_SETTINGS,
+    }
+
+
+def not_run(name: str, skus: int, reason: str) -> dict[str, Any]:
+    return {**_base(name, skus), "status": f"not run: {reason}"}
+
+
+async def _load(url: str, rate: int, seconds: float, skus: int) -> tuple[list[float], dict, float]:
+    loop = asyncio.get_running_loop()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        return await loop.run_in_executor(pool, generate_load, url, rate, seconds, skus)
+
+
+# --- 1. notification response time -------------------------------------------------------------
+
+
+async def notifications(service: Service, store: Store, size: Size) -> dict[str, Any]:
+    """Open-loop POSTs at `size.rate`/s: first one notification per SKU (`size.notifications`),
+    then `size.sustained_s` seconds of repeated ones. Latency seen by the client (VTEX)."""
+    url, _ = store.endpoints(service.url)
+    phases: dict[str, Any] = {}
+    all_latencies: list[float] = []
+    errors: collections.Counter[str] = collections.Counter()
+    cpu_before = service.cpu()
+    began = time.perf_counter()
+    for phase, seconds in (
+        ("initial", size.notifications / size.rate),
+        ("sustained", size.sustained_s),
+    ):
+        latencies, phase_errors, elapsed = await _load(url, size.rate, seconds, size.notifications)
+        all_latencies += latencies
+        errors.update(phase_errors)
+        phases[phase] = {
+            "requests": len(latencies),
+            "achieved_rate": round(len(latencies) / elapsed, 1),
+            "errors": phase_errors,
+            "latency": summary_ms(latencies),
+        }
+    wall = time.perf_counter() - began
+    cpu_after = service.cpu()
+    requests = len(all_latencies)
+    connector_cpu = cpu_after["connector"] - cpu_before["connector"]
+    summary = summary_ms(all_latencies)
+    return {
+        **_base("notifications", size.notifications),
+        "status": "ok",
+        "rate_target": size.rate,
+        "requests": requests,
+        "wall_s": round(wall, 2),
+        "errors": dict(errors),
+        "notification_p50_ms": summary["p50_ms"],
+        "notification_p95_ms": summary["p95_ms"],
+        "notification_p99_ms": summary["p99_ms"],
+        "notification_max_ms": summary["max_ms"],
+        "phases": phases,
+        "cpu_ms_per_request": round(1000 * connector_cpu / max(requests, 1), 3),
+        "database_cpu_ms_per_request": round(
+            1000 * (cpu_after["database"] - cpu_before["database"]) / max(requests, 1), 3
+        ),
+        "budget_met": summary["p99_ms"] < 20 and not errors,
+    }
+
+
+# --- 4. orders ---------------------------------------------------------------------------------
+
+
+def orders_available() -> bool:
+    return importlib.util.find_spec("handlers.consumers_orders") is not None
+
+
+async def orders(
+    service: Service, store: Store, vtex: VtexSimulator, linio: LinioSimulator, seller: SimSeller,
+    size: Size,
+) -> dict[str, Any]:
+    """`size.orders` paid Linio orders of sellable SKUs, made at once; done when VTEX holds
+    an order for each. Counted in the VTEX simulator: one order per Linio order (lost: none
+    for it; duplicated: more than one, or more than one accepted placement call)."""
+    if not orders_available():
+        return not_run("orders", size.orders, "order flow not on main")
+    from simulators.linio.connect import sandbox_client
+
+    async with __import__("aiohttp").ClientSession() as http:
+        await sandbox_client(linio.url, http, seller).create_webhook(
+            f"{service.url}/linio/{store.notification_token}/webhook",
+            ["onOrderCreated", "onOrderItemsStatusChanged"],
+        )
+    catalog = vtex.catalog
+    sellable = []
+    for sku_id in catalog.healthy_sku_ids():
+        price, _ = catalog.availability(catalog.sku(sku_id), catalog.trade_policy)
+        if price is not None:
+            sellable.append((str(sku_id), Decimal(price.price) / 100))
+    made: list[str] = []
+    cpu_before = service.cpu()
+    began = time.perf_counter()
+    for n in range(size.orders):
+        sku, price = sellable[n % len(sellable)]
+        made.append(linio.add_order(seller.user_id, [(sku, 1, price)], paid=True).order_id)
+    expected = set(made)
+    deadline = began + size.timeout_s
+    in_vtex: collections.Counter[str] = collections.Counter()
+    while time.perf_counter() < deadline:
+        in_vtex = collections.Counter(o.marketplace_order_id for o in vtex.orders)
+        if expected <= set(in_vtex):
+            break
+        await asyncio.sleep(0.1)
+    wall = time.perf_counter() - began
+    cpu = service.cpu()["connector"] - cpu_before["connector"]
+    lost = len(expected - set(in_vtex))
+    duplicated = sum(c - 1 for m, c in in_vtex.items() if m in expected and c > 1)
+    return {
+        **_base("orders", size.orders),
+        "status": "ok" if not lost else f"timed out after {size.timeout_s:.0f} s",
+        "orders": size.orders,
+        "wall_s": round(wall, 2),
+        "orders_per_s": round(len(set(in_vtex) & expected) / wall, 1),
+        "cpu_ms_per_order": round(1000 * cpu / size.orders, 3),
+        "lost": lost,
+        "duplicated": duplicated,
+        "vtex_calls": len(vtex.requests),
+        "linio_calls": len(linio.requests),
+    }
+
+
+# --- 2 and 3. catalog ---------------------------------------------------------------------------
+
+
+def catalog_pipeline_available() -> bool:
+    return importlib.util.find_spec("handlers.consumers_catalog") is not None
