@@ -109,7 +109,7 @@ class Service:
     settings: Settings
     connector_pids: list[int]
     database_pids: list[int]
-    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    processes: list[asyncio.subprocess.Process] = field(default_factory=list)
 
     def cpu(self) -> dict[str, float]:
         """CPU seconds so far: the connector's processes, the database's."""
@@ -122,7 +122,7 @@ class Service:
         return round(sum(peak_rss_mib(p) for p in self.connector_pids), 1)
 
     def alive(self) -> bool:
-        return all(p.poll() is None for p in self.processes)
+        return all(p.returncode is None for p in self.processes)
 
 
 def _env(settings_env: dict[str, str]) -> dict[str, str]:
@@ -130,12 +130,12 @@ def _env(settings_env: dict[str, str]) -> dict[str, str]:
     return {**keep, **settings_env}
 
 
-async def _wait_ready(url: str, processes: Sequence[subprocess.Popen[bytes]]) -> None:
+async def _wait_ready(url: str, processes: Sequence[asyncio.subprocess.Process]) -> None:
     deadline = time.monotonic() + 90
     async with aiohttp.ClientSession() as session:
         while time.monotonic() < deadline:
             for process in processes:
-                if process.poll() is not None:
+                if process.returncode is not None:
                     raise RuntimeError(f"service process exited with {process.returncode}")
             try:
                 async with session.get(f"{url}/ready") as response:
@@ -173,7 +173,7 @@ async def run_service(
         "ALLOW_LOOPBACK": "1",
     }
     database: EmbeddedMongo | None = None
-    processes: list[subprocess.Popen[bytes]] = []
+    processes: list[asyncio.subprocess.Process] = []
     command = [sys.executable, "-m", "app"]
     log = (data_dir / "service.log").open("wb")
     try:
@@ -188,8 +188,8 @@ async def run_service(
         roles = ["serve"] if setup == "embedded" else ["web"] + ["worker"] * workers
         for role in roles:
             processes.append(
-                subprocess.Popen(
-                    [*command, role], env=_env(env), stdout=log, stderr=subprocess.STDOUT
+                await asyncio.create_subprocess_exec(
+                    *command, role, env=_env(env), stdout=log, stderr=subprocess.STDOUT
                 )
             )
         await _wait_ready(url, processes)
@@ -201,13 +201,14 @@ async def run_service(
         yield Service(setup, url, settings, connector, db_pids, processes)
     finally:
         for process in processes:
-            if process.poll() is None:
+            if process.returncode is None:
                 process.send_signal(signal.SIGTERM)
         for process in processes:
             try:
-                await asyncio.to_thread(process.wait, 20)
-            except subprocess.TimeoutExpired:
+                await asyncio.wait_for(process.wait(), 20)
+            except TimeoutError:
                 process.kill()
+                await process.wait()
         if database is not None:
             await database.stop()
         log.close()

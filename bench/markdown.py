@@ -29,9 +29,7 @@ def _cell(value: Any) -> str:
 def _table(results: list[dict[str, Any]]) -> str:
     head = "| " + " | ".join(title for _, title in COLUMNS) + " |"
     rule = "|" + "---|" * len(COLUMNS)
-    rows = [
-        "| " + " | ".join(_cell(r.get(key)) for key, _ in COLUMNS) + " |" for r in results
-    ]
+    rows = ["| " + " | ".join(_cell(r.get(key)) for key, _ in COLUMNS) + " |" for r in results]
     return "\n".join([head, rule, *rows])
 
 

@@ -51,9 +51,7 @@ class Size:
 
 
 FULL = Size()
-QUICK = Size(
-    notifications=300, sustained_s=5.0, skus=300, changes=300, orders=50, timeout_s=90.0
-)
+QUICK = Size(notifications=300, sustained_s=5.0, skus=300, changes=300, orders=50, timeout_s=90.0)
 
 
 def notify_store(run_id: str) -> Store:
@@ -173,7 +171,11 @@ def orders_available() -> bool:
 
 
 async def orders(
-    service: Service, store: Store, vtex: VtexSimulator, linio: LinioSimulator, seller: SimSeller,
+    service: Service,
+    store: Store,
+    vtex: VtexSimulator,
+    linio: LinioSimulator,
+    seller: SimSeller,
     size: Size,
 ) -> dict[str, Any]:
     """`size.orders` paid Linio orders of sellable SKUs, made at once; done when VTEX holds

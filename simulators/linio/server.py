@@ -66,9 +66,10 @@ class LinioSimulator:
         errors_with_http_200: bool = False,
     ) -> None:
         """`feed_delay` + `feed_delay_per_product` × records: seconds a feed takes from
-        Queued to Finished (half queued, half processing). `qc_delay`: seconds a created product stays QC `pending` before approved or
-        rejected (`reject_qc`). `basic_auth`: (user, password) a staging host asks for with
-        HTTP Basic before anything else (401 HTML page otherwise). `errors_with_http_200`:
+        Queued to Finished (half queued, half processing). `qc_delay`: seconds a created
+        product stays QC `pending` before approved or rejected (`reject_qc`). `basic_auth`:
+        (user, password) a staging host asks for with HTTP Basic before anything else (401
+        HTML page otherwise). `errors_with_http_200`:
         ErrorResponses with HTTP 200, as the GFG platform sends them (429 and 5xx keep
         theirs)."""
         self.states = {s.user_id: SellerState(s, feed_quota) for s in sellers}
