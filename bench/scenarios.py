@@ -47,7 +47,7 @@ class Size:
     skus: int = 5000
     changes: int = 5000
     orders: int = 500
-    timeout_s: float = 180.0
+    timeout_s: float = 300.0
 
 
 FULL = Size()
@@ -201,7 +201,8 @@ async def orders(
     began = time.perf_counter()
     for n in range(size.orders):
         sku, price = sellable[n % len(sellable)]
-        made.append(linio.add_order(seller.user_id, [(sku, 1, price)], paid=True).order_id)
+        # OrderNumber is VTEX's marketplaceOrderId
+        made.append(linio.add_order(seller.user_id, [(sku, 1, price)], paid=True).order_number)
     expected = set(made)
     deadline = began + size.timeout_s
     in_vtex: collections.Counter[str] = collections.Counter()
@@ -224,6 +225,7 @@ async def orders(
         "lost": lost,
         "duplicated": duplicated,
         "vtex_calls": len(vtex.requests),
+        "vtex_calls_by_status": dict(collections.Counter(str(r.status) for r in vtex.requests)),
         "linio_calls": len(linio.requests),
     }
 
