@@ -110,6 +110,12 @@ class Service:
     connector_pids: list[int]
     database_pids: list[int]
     processes: list[asyncio.subprocess.Process] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+
+    def cpu_by_process(self) -> dict[str, float]:
+        """CPU seconds so far per connector process ("serve", "web", "worker-1", …)."""
+        pids = zip(self.roles, self.connector_pids, strict=True)
+        return {role: cpu_seconds(pid) for role, pid in pids}
 
     def cpu(self) -> dict[str, float]:
         """CPU seconds so far: the connector's processes, the database's."""
@@ -198,7 +204,8 @@ async def run_service(
             db_pids = [database.pid]
         else:  # the embedded database is the serve process's child
             db_pids = [c for p in connector for c in children(p)]
-        yield Service(setup, url, settings, connector, db_pids, processes)
+        names = [r if roles.count(r) == 1 else f"{r}-{i}" for i, r in enumerate(roles)]
+        yield Service(setup, url, settings, connector, db_pids, processes, names)
     finally:
         for process in processes:
             if process.returncode is None:

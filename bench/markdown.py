@@ -50,10 +50,14 @@ def _notifications(r: dict[str, Any]) -> str:
             f"{sum(p['errors'].values())} | {lat['p50_ms']} | {lat['p95_ms']} | "
             f"{lat['p99_ms']} | {lat['max_ms']} |"
         )
+    by_process = ", ".join(
+        f"{role} {ms}" for role, ms in r.get("cpu_ms_per_request_by_process", {}).items()
+    )
     lines += [
         "",
-        f"Connector CPU {r['cpu_ms_per_request']} ms per request (database "
-        f"{r['database_cpu_ms_per_request']} ms). Budget p99 < 20 ms at 500/s with 0 errors: "
+        f"CPU per request: connector {r['cpu_ms_per_request']} ms ({by_process}), database "
+        f"{r['database_cpu_ms_per_request']} ms, load generator "
+        f"{r.get('load_generator_cpu_ms_per_request', '—')} ms. Budget p99 < 20 ms at 500/s with 0 errors: "
         f"**{'met' if r['budget_met'] else 'not met'}** (p99 {r['notification_p99_ms']} ms).",
     ]
     return "\n".join(lines)
