@@ -57,7 +57,8 @@ def _notifications(r: dict[str, Any]) -> str:
         "",
         f"CPU per request: connector {r['cpu_ms_per_request']} ms ({by_process}), database "
         f"{r['database_cpu_ms_per_request']} ms, load generator "
-        f"{r.get('load_generator_cpu_ms_per_request', '—')} ms. Budget p99 < 20 ms at 500/s with 0 errors: "
+        f"{r.get('load_generator_cpu_ms_per_request', '—')} ms. "
+        "Budget p99 < 20 ms at 500/s with 0 errors: "
         f"**{'met' if r['budget_met'] else 'not met'}** (p99 {r['notification_p99_ms']} ms).",
     ]
     return "\n".join(lines)
