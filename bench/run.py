@@ -30,24 +30,27 @@ SETUPS = ("embedded", "rabbitmq")
 async def run_setup(setup: str, size: scenarios.Size, amqp_url: str) -> list[dict[str, Any]]:
     settings = scenarios.SIMULATOR_SETTINGS
     run_id = secrets.token_hex(4)
-    seller = SimSeller(
-        user_id=f"bench-{run_id}@example.com",
-        api_key=secrets.token_urlsafe(24),
-        seller_id=f"BENCH{run_id}".upper(),
-        country="MX",
+    seller, notify_seller = (
+        SimSeller(
+            user_id=f"{name}-{run_id}@example.com",
+            api_key=secrets.token_urlsafe(24),
+            seller_id=f"{name}{run_id}".upper(),
+            country="MX",
+        )
+        for name in ("bench", "notify")
     )
     results: list[dict[str, Any]] = []
     async with (
         VtexSimulator("benchstore", seed=13, latency=settings["vtex_latency_s"]) as vtex,
         LinioSimulator(
-            [seller],
+            [seller, notify_seller],
             feed_delay=settings["linio_feed_delay_s"],
             feed_delay_per_product=settings["linio_feed_delay_per_product_s"],
             qc_delay=settings["linio_qc_delay_s"],
         ) as linio,
     ):
         vtex.catalog.generate(n_skus=size.skus, faulty_share=settings["faulty_sku_share"])
-        notify = scenarios.notify_store(run_id)
+        notify = scenarios.notify_store(run_id, linio, notify_seller)
         flow = scenarios.flow_store(run_id, vtex, linio, seller)
         async with run_service(setup, [notify, flow], amqp_url=amqp_url) as service:
             search_endpoint, _ = flow.endpoints(service.url)

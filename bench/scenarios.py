@@ -54,16 +54,19 @@ FULL = Size()
 QUICK = Size(notifications=300, sustained_s=5.0, skus=300, changes=300, orders=50, timeout_s=90.0)
 
 
-def notify_store(run_id: str) -> Store:
-    """The store the notification load is addressed to (An=bench, IdAffiliate=LMX)."""
+def notify_store(run_id: str, linio: LinioSimulator, seller: SimSeller) -> Store:
+    """The store the notification load is addressed to (An=bench, IdAffiliate=LMX), with
+    its own simulated seller so its order poller has a Seller Center to ask."""
     return Store(
         store_id=f"bench-notify-{run_id}",
         account="bench",
         affiliate_id="LMX",
         sales_channel="1",
         country="MX",
-        linio_user_id="notify@bench.mx",
-        credentials=StoreCredentials(linio_api_key="bench-key"),
+        linio_user_id=seller.user_id,
+        linio_seller_id=seller.seller_id,
+        linio_base_url=linio.url,
+        credentials=StoreCredentials(linio_api_key=seller.api_key),
     )
 
 
@@ -172,6 +175,7 @@ async def notifications(service: Service, store: Store, size: Size) -> dict[str,
         "notification_max_ms": summary["max_ms"],
         "phases": phases,
         "cpu_ms_per_request": round(1000 * connector_cpu / max(requests, 1), 3),
+        "cpu_ms_per_sku": round(1000 * connector_cpu / max(requests, 1), 3),  # per notification
         "cpu_ms_per_request_by_process": {
             role: round(1000 * (cpu - by_process[role]) / max(requests, 1), 3)
             for role, cpu in service.cpu_by_process().items()
@@ -233,6 +237,7 @@ async def orders(
             break
         await asyncio.sleep(0.1)
     wall = time.perf_counter() - began
+    done_at = time.monotonic()
     cpu = service.cpu()["connector"] - cpu_before["connector"]
     lost = len(expected - set(in_vtex))
     duplicated = sum(c - 1 for m, c in in_vtex.items() if m in expected and c > 1)
@@ -243,11 +248,13 @@ async def orders(
         "wall_s": round(wall, 2),
         "orders_per_s": round(len(set(in_vtex) & expected) / wall, 1),
         "cpu_ms_per_order": round(1000 * cpu / size.orders, 3),
+        "cpu_ms_per_sku": round(1000 * cpu / size.orders, 3),  # per order (one SKU each)
         "lost": lost,
         "duplicated": duplicated,
         "vtex_calls": len(vtex.requests),
         "vtex_calls_by_status": dict(collections.Counter(str(r.status) for r in vtex.requests)),
         "linio_calls": len(linio.requests),
+        "linio_calls_until_done": sum(1 for r in linio.requests if r.at <= done_at),
     }
 
 
