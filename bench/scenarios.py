@@ -47,7 +47,7 @@ class Size:
     skus: int = 5000
     changes: int = 5000
     orders: int = 500
-    timeout_s: float = 300.0
+    timeout_s: float = 200.0
 
 
 FULL = Size()
@@ -255,6 +255,7 @@ async def orders(
         "vtex_calls_by_status": dict(collections.Counter(str(r.status) for r in vtex.requests)),
         "linio_calls": len(linio.requests),
         "linio_calls_until_done": sum(1 for r in linio.requests if r.at <= done_at),
+        "linio_calls_by_status": dict(collections.Counter(str(r.status) for r in linio.requests)),
     }
 
 
