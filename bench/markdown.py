@@ -129,13 +129,19 @@ def reading(report: dict[str, Any]) -> str:
             calls = r.get("linio_calls_until_done", r["linio_calls"])
             throttled = r.get("linio_calls_by_status", {}).get("429", 0)
             if r.get("lost"):
+                cause = (
+                    ": each process keeps its own request window per seller (no shared "
+                    "window on main yet, CLARIFICATIONS §2), so the processes together "
+                    "overrun the 30-per-3-s limit and back off"
+                    if throttled and r["setup"] == "rabbitmq"
+                    else ""
+                )
                 lines.append(
                     f"- {where}: **did not finish**: {r['lost']} of {r['orders']} orders were "
-                    f"not in VTEX after {r['wall_s']} s (counted as lost; none duplicated). "
-                    f"The connector made {r['linio_calls']} Seller Center calls, {throttled} "
-                    f"of them refused as throttled (429): the processes do not share one "
-                    f"request window per seller yet, so the worker processes together "
-                    f"overrun the 30-per-3-s limit and back off (CLARIFICATIONS §2)."
+                    f"not in VTEX after {r['wall_s']} s (counted as lost; "
+                    f"{r['duplicated']} duplicated). The connector made {r['linio_calls']} "
+                    f"Seller Center calls, {throttled} of them refused as throttled "
+                    f"(429){cause}."
                 )
                 continue
             floor = max(calls - 30, 0) / 10  # 30 requests per 3 s: a burst of 30, then 10/s
