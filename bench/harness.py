@@ -16,6 +16,7 @@ their CPU is never counted as the connector's; the connector's CPU and memory ar
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import os
 import secrets
 import shutil
@@ -95,6 +96,12 @@ def children(pid: int) -> list[int]:
         except OSError:
             continue
     return found
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the benchmark dies (no orphaned services)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
 # --- the service -------------------------------------------------------------------------------
@@ -195,7 +202,12 @@ async def run_service(
         for role in roles:
             processes.append(
                 await asyncio.create_subprocess_exec(
-                    *command, role, env=_env(env), stdout=log, stderr=subprocess.STDOUT
+                    *command,
+                    role,
+                    env=_env(env),
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    preexec_fn=_die_with_parent,
                 )
             )
         await _wait_ready(url, processes)
