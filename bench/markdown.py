@@ -136,12 +136,17 @@ def reading(report: dict[str, Any]) -> str:
                     if throttled and r["setup"] == "rabbitmq"
                     else ""
                 )
+                rate = r["linio_calls"] / max(r["wall_s"], 0.1)
                 lines.append(
                     f"- {where}: **did not finish**: {r['lost']} of {r['orders']} orders were "
                     f"not in VTEX after {r['wall_s']} s (counted as lost; "
                     f"{r['duplicated']} duplicated). The connector made {r['linio_calls']} "
                     f"Seller Center calls, {throttled} of them refused as throttled "
-                    f"(429){cause}."
+                    f"(429){cause}: {rate:.1f} calls/s where Seller Center allows 10/s, so the "
+                    f"bound is on our side of the limit — the request window the connector "
+                    f"keeps per seller (`app/seller_window.py`: a slot is held from the call "
+                    f"until its answer plus 3 s, taken and freed through the database) — "
+                    f"and the CPU the connector got on this loaded machine."
                 )
                 continue
             floor = max(calls - 30, 0) / 10  # 30 requests per 3 s: a burst of 30, then 10/s
