@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +33,7 @@ from pathlib import Path
 import aiohttp
 
 from app.embedded_mongo import EmbeddedMongo, free_port
-from app.runtime import open_runtime
+from app.runtime import Runtime, open_runtime
 from app.settings import Settings
 from domain.stores import Store
 
@@ -160,18 +160,31 @@ async def _wait_ready(url: str, processes: Sequence[asyncio.subprocess.Process])
     raise TimeoutError(f"the service at {url} was not ready within 90 s")
 
 
-async def _seed(settings: Settings, stores: Sequence[Store]) -> None:
+Prepare = Callable[[Runtime, str], Awaitable[None]]
+
+
+async def _seed(
+    settings: Settings, stores: Sequence[Store], prepare: Prepare | None, url: str
+) -> None:
     async with open_runtime(settings, start_broker=False) as runtime:
         for store in stores:
             await runtime.stores.upsert(store)
+        if prepare is not None:
+            await prepare(runtime, url)
 
 
 @asynccontextmanager
 async def run_service(
-    setup: str, stores: Sequence[Store], *, amqp_url: str = DEFAULT_AMQP_URL, workers: int = 2
+    setup: str,
+    stores: Sequence[Store],
+    *,
+    amqp_url: str = DEFAULT_AMQP_URL,
+    workers: int = 2,
+    prepare: Prepare | None = None,
 ) -> AsyncIterator[Service]:
     """Start the connector in `setup` ("embedded" or "rabbitmq") with `stores` in its
-    database; stop it (SIGTERM, then SIGKILL after 20 s) and delete its data afterwards."""
+    database (and whatever `prepare(runtime, service_url)` writes before it starts); stop
+    it (SIGTERM, then SIGKILL after 20 s) and delete its data afterwards."""
     data_dir = Path(tempfile.mkdtemp(prefix=f"vtex-linio-bench-{setup}-"))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -197,7 +210,7 @@ async def run_service(
         elif setup != "embedded":
             raise ValueError(f"unknown setup {setup!r}")
         settings = Settings.from_env(env)
-        await _seed(settings, stores)
+        await _seed(settings, stores, prepare, url)
         roles = ["serve"] if setup == "embedded" else ["web"] + ["worker"] * workers
         for role in roles:
             processes.append(

@@ -188,6 +188,21 @@ async def notifications(service: Service, store: Store, size: Size) -> dict[str,
     }
 
 
+async def register_webhook(
+    service: Service, store: Store, linio: LinioSimulator, seller: SimSeller
+) -> None:
+    """Our one Seller Center webhook for every event (orders, feeds, QC), once per store."""
+    import aiohttp
+
+    from simulators.linio.connect import sandbox_client
+
+    url = f"{service.url}/linio/{store.notification_token}/webhook"
+    async with aiohttp.ClientSession() as http:
+        client = sandbox_client(linio.url, http, seller)
+        if not any(w.callback_url == url for w in await client.get_webhooks()):
+            await client.create_webhook(url)
+
+
 # --- 4. orders ---------------------------------------------------------------------------------
 
 
@@ -208,13 +223,8 @@ async def orders(
     for it; duplicated: more than one, or more than one accepted placement call)."""
     if not orders_available():
         return not_run("orders", size.orders, "order flow not on main")
-    from simulators.linio.connect import sandbox_client
 
-    async with __import__("aiohttp").ClientSession() as http:
-        await sandbox_client(linio.url, http, seller).create_webhook(
-            f"{service.url}/linio/{store.notification_token}/webhook",
-            ["onOrderCreated", "onOrderItemsStatusChanged"],
-        )
+    await register_webhook(service, store, linio, seller)
     catalog = vtex.catalog
     sellable = []
     for sku_id in catalog.healthy_sku_ids():
@@ -264,3 +274,93 @@ async def orders(
 
 def catalog_pipeline_available() -> bool:
     return importlib.util.find_spec("handlers.consumers_catalog") is not None
+
+
+def catalog_prepare(store: Store, vtex: VtexSimulator) -> Any:
+    """What the service's database needs before an initial load (as the sandbox does):
+    the demo mappings between the two simulators' catalogs and the Mapper registration.
+    None when the catalog pipeline is not there."""
+    if not catalog_pipeline_available():
+        return None
+
+    async def prepare(runtime: Any, url: str) -> None:
+        from domain.mappings import MapperRegistrations
+        from handlers.vtex_mapper import register_store
+
+        from app.sandbox import seed_demo_mappings
+
+        await seed_demo_mappings(runtime.mappings, store.store_id, vtex.catalog)
+        registrations = MapperRegistrations(runtime.storage.db)
+        await register_store(store, runtime.clients, registrations, base_url=url)
+
+    return prepare
+
+
+UNSETTLED = ("pending", "in_flight", "staged")
+
+
+async def initial_load(
+    service: Service,
+    store: Store,
+    vtex: VtexSimulator,
+    linio: LinioSimulator,
+    seller: SimSeller,
+    size: Size,
+    admin: tuple[str, str],
+) -> dict[str, Any]:
+    """Every SKU of the generated catalog from `POST /api/stores/{store}/load` until the
+    status API shows the load done and no SKU unsettled. Counted on Seller Center: a SKU
+    the service calls live but the simulator does not hold is lost; a SellerSku created by
+    more than one ProductCreate record is duplicated."""
+    import aiohttp
+
+    auth = aiohttp.BasicAuth(*admin)
+    state = linio.states[seller.user_id]
+    vtex_before, linio_before = len(vtex.requests), len(linio.requests)
+    cpu_before = service.cpu()["connector"]
+    began = time.perf_counter()
+    status: dict[str, Any] = {}
+    async with aiohttp.ClientSession(auth=auth) as http:
+        async with http.post(f"{service.url}/api/stores/{store.store_id}/load") as answer:
+            answer.raise_for_status()
+        deadline = began + size.timeout_s
+        while time.perf_counter() < deadline:
+            async with http.get(f"{service.url}/api/stores/{store.store_id}/status") as answer:
+                status = await answer.json()
+            by_state = status["skus"]["by_state"]
+            load = status.get("initial_load") or {}
+            settled = not any(by_state.get(s) for s in UNSETTLED)
+            if (
+                load.get("status") == "done"
+                and settled
+                and not status["pending"]["feeds_in_flight"]
+            ):
+                break
+            await asyncio.sleep(0.5)
+    wall = time.perf_counter() - began
+    cpu = service.cpu()["connector"] - cpu_before
+    by_state = status.get("skus", {}).get("by_state", {})
+    live = by_state.get("live", 0)
+    accounted = sum(v for k, v in by_state.items() if k not in UNSETTLED)
+    creates = collections.Counter(
+        str(r.get("SellerSku"))
+        for feed in state.feeds.values()
+        if feed.action == "ProductCreate"
+        for r in feed.records
+    )
+    return {
+        **_base("initial_load", size.skus),
+        "status": "ok" if accounted >= size.skus else f"timed out after {size.timeout_s:.0f} s",
+        "wall_s": round(wall, 2),
+        "skus_per_s": round(accounted / wall, 1),
+        "by_state": by_state,
+        "live": live,
+        "on_seller_center": len(state.products),
+        "lost": max(0, size.skus - accounted) + max(0, live - len(state.products)),
+        "duplicated": sum(c - 1 for c in creates.values() if c > 1),
+        "cpu_ms_per_sku": round(1000 * cpu / max(accounted, 1), 3),
+        "feeds_used": len(state.feeds),
+        "linio_calls": len(linio.requests) - linio_before,
+        "vtex_calls": len(vtex.requests) - vtex_before,
+        "peak_memory_mib": service.peak_memory_mib(),
+    }
