@@ -284,10 +284,9 @@ def catalog_prepare(store: Store, vtex: VtexSimulator) -> Any:
         return None
 
     async def prepare(runtime: Any, url: str) -> None:
+        from app.sandbox import seed_demo_mappings
         from domain.mappings import MapperRegistrations
         from handlers.vtex_mapper import register_store
-
-        from app.sandbox import seed_demo_mappings
 
         await seed_demo_mappings(runtime.mappings, store.store_id, vtex.catalog)
         registrations = MapperRegistrations(runtime.storage.db)
@@ -296,7 +295,8 @@ def catalog_prepare(store: Store, vtex: VtexSimulator) -> Any:
     return prepare
 
 
-UNSETTLED = ("pending", "in_flight", "staged")
+# A SKU's final state: live (feed result accepted) or held back with its reason.
+FINAL = ("live", "rejected", "invalid", "skipped", "pending_mapping", "deactivated")
 
 
 async def initial_load(
@@ -329,7 +329,7 @@ async def initial_load(
                 status = await answer.json()
             by_state = status["skus"]["by_state"]
             load = status.get("initial_load") or {}
-            settled = not any(by_state.get(s) for s in UNSETTLED)
+            settled = all(s in FINAL for s, n in by_state.items() if n)
             if (
                 load.get("status") == "done"
                 and settled
@@ -341,7 +341,7 @@ async def initial_load(
     cpu = service.cpu()["connector"] - cpu_before
     by_state = status.get("skus", {}).get("by_state", {})
     live = by_state.get("live", 0)
-    accounted = sum(v for k, v in by_state.items() if k not in UNSETTLED)
+    accounted = sum(v for k, v in by_state.items() if k in FINAL)
     creates = collections.Counter(
         str(r.get("SellerSku"))
         for feed in state.feeds.values()
