@@ -30,7 +30,7 @@ reliability: $(VENV)/.installed
 	$(BIN)/pytest tests/reliability
 
 bench: $(VENV)/.installed
-	$(BIN)/python -m bench.notification_endpoint
+	$(BIN)/vtex-linio bench
 	$(BIN)/python -m bench.log_page
 
 clean:

@@ -92,6 +92,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Prints the hash to put in ADMIN_PASSWORD or SUPPORT_PASSWORD, so the "
         "plain password never sits in the environment.",
     )
+    bench = sub.add_parser(
+        "bench",
+        help="run the homologation benchmark (bench/REPORT.md) against the simulators",
+        description="Starts both simulators and the service (embedded defaults; RabbitMQ "
+        "with web + 2 workers), measures the scenarios of issue 13 and writes "
+        "bench/report.json and bench/REPORT.md. Exits 1 when anything is lost or duplicated.",
+    )
+    from bench.run import add_arguments
+
+    add_arguments(bench)
     return parser
 
 
@@ -203,6 +213,10 @@ def main(argv: list[str] | None = None) -> int:
             from app.load_command import run_load
 
             return asyncio.run(run_load(settings, args.store, timeout=args.timeout))
+        if args.command == "bench":
+            from bench.run import main as bench_main
+
+            return bench_main(args)
         roles = {"serve": (True, True), "web": (True, False), "worker": (False, True)}
         web_role, worker_role = roles[args.command]
         asyncio.run(_serve(settings, web_role=web_role, worker_role=worker_role))

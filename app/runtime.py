@@ -68,7 +68,9 @@ async def open_runtime(settings: Settings, *, start_broker: bool = True) -> Asyn
             timeout=aiohttp.ClientTimeout(total=30, connect=5),
             headers={"User-Agent": f"vtex-linio/{manifest.version}"},
         )
-        outbound = manifest.outbound_policy(allow_loopback=settings.sandbox)
+        outbound = manifest.outbound_policy(
+            allow_loopback=settings.sandbox or settings.allow_loopback
+        )
         sku_states = SkuStates(storage.db)
         intake = NotificationIntake(sku_states, broker)
         stores = StoreRepository(storage.db, SecretBox(settings.secret_key))

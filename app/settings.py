@@ -115,6 +115,12 @@ ENV_VARS: tuple[EnvVar, ...] = (
         "1",
         "1 = `serve` starts the VTEX and Linio simulators and a demo store wired to them",
     ),
+    EnvVar(
+        "ALLOW_LOOPBACK",
+        "0",
+        "0",
+        "1 = stores may point at 127.0.0.1 (simulators: sandbox, `vtex-linio bench`)",
+    ),
 )
 
 
@@ -145,6 +151,8 @@ class Settings:
     order_poll_interval: float = 60.0
     feed_poll_interval: float = 10.0
     sandbox: bool = False
+    allow_loopback: bool = False
+    """Outbound calls to loopback hosts (the simulators); always on in sandbox mode."""
 
     @property
     def embedded_mongo(self) -> bool:
@@ -239,6 +247,7 @@ class Settings:
             order_poll_interval=_float(raw, "ORDER_POLL_INTERVAL", 1, 86400),
             feed_poll_interval=_float(raw, "FEED_POLL_INTERVAL", 0.01, 3600),
             sandbox=_bool(raw, "SANDBOX"),
+            allow_loopback=_bool(raw, "ALLOW_LOOPBACK"),
         )
 
 

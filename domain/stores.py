@@ -7,6 +7,7 @@ shows no secret.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 import secrets
@@ -189,6 +190,8 @@ class StoreRepository:
         self._cache_seconds = cache_seconds
         self._cache: dict[tuple[str, str | None], tuple[float, list[Store]]] = {}
         self._token_cache: dict[str, tuple[float, Store | None]] = {}
+        self._token_lookups: dict[str, asyncio.Future[Store | None]] = {}
+        self._token_generation = 0
 
     async def cached_by_account(self, account: str, affiliate_id: str | None = None) -> list[Store]:
         """`by_account` for hot paths (notifications): a few seconds of staleness at most,
@@ -247,12 +250,17 @@ class StoreRepository:
             migrated += 1
         if migrated:
             self._cache.clear()
-            self._token_cache.clear()
+            self._forget_tokens()
         return migrated
 
     async def by_token(self, token: str) -> Store | None:
         """The store whose secret is `token`, found by its keyed hash (a few seconds of
-        cache on this hot path; none for changes made through this process)."""
+        cache on this hot path; none for changes made through this process).
+
+        Under a storm of notifications the cache must not stampede: one lookup per token is
+        in flight at a time (the others wait for it), and an entry that just expired is
+        still served while that one lookup refreshes it — never one older than twice the
+        cache time."""
         if not token:
             return None
         digest = self._box.digest(token)
@@ -260,12 +268,28 @@ class StoreRepository:
         hit = self._token_cache.get(digest)
         if hit is not None and now - hit[0] < self._cache_seconds:
             return hit[1]
+        lookup = self._token_lookups.get(digest)
+        if lookup is None:
+            lookup = asyncio.ensure_future(self._look_up_token(digest))
+            self._token_lookups[digest] = lookup
+            lookup.add_done_callback(lambda _: self._token_lookups.pop(digest, None))
+        if hit is not None and now - hit[0] < 2 * self._cache_seconds:
+            return hit[1]
+        return await asyncio.shield(lookup)
+
+    async def _look_up_token(self, digest: str) -> Store | None:
+        generation, now = self._token_generation, time.monotonic()
         doc = await self._collection.find_one({"token_hash": digest})
         store = self.from_document(doc) if doc else None
-        if len(self._token_cache) > 10_000:  # unknown tokens must not grow memory forever
-            self._token_cache.clear()
-        self._token_cache[digest] = (now, store)
+        if generation == self._token_generation:  # no change through this process meanwhile
+            if len(self._token_cache) > 10_000:  # unknown tokens must not grow memory forever
+                self._token_cache.clear()
+            self._token_cache[digest] = (now, store)
         return store
+
+    def _forget_tokens(self) -> None:
+        self._token_cache.clear()
+        self._token_generation += 1
 
     async def rotate_token(self, store_id: str) -> Store | None:
         """Give the store a new secret; every URL with the old one stops working at once."""
@@ -286,7 +310,7 @@ class StoreRepository:
             },
         )
         self._cache.clear()
-        self._token_cache.clear()
+        self._forget_tokens()
         store.notification_token = token
         store.legacy_endpoint_used = False
         KNOWN_SECRETS.add([token])
@@ -333,7 +357,7 @@ class StoreRepository:
         except DuplicateKeyError:
             raise AffiliateInUse(store.affiliate_id) from None
         self._cache.clear()
-        self._token_cache.clear()
+        self._forget_tokens()
         return True
 
     async def get(self, store_id: str) -> Store | None:
@@ -370,7 +394,7 @@ class StoreRepository:
 
     async def set_active(self, store_id: str, active: bool) -> None:
         self._cache.clear()
-        self._token_cache.clear()
+        self._forget_tokens()
         await self._collection.update_one(
             {"store_id": store_id},
             {"$set": {"active": active, "updated_at": dt.datetime.now(dt.UTC)}},

@@ -9,7 +9,12 @@ operations instead of thousands of small ones.
 Coalescing here is only ever safe: a notification is dropped when an identical message
 (same store, SKU and queue) is still waiting undelivered, because the consumer has not read
 VTEX yet and will see the newer change too. Marking SKUs pending for the dashboard happens
-after the answer, merged per SKU.
+after the answer, merged per SKU, in small chunks (a mark costs the embedded database about
+1 ms per SKU, and a large bulk would hold the next batch's journal write behind it). A
+notification whose every message was coalesced finds its SKU already pending: its mark (the
+count and the latest notification) is merged in memory and written at most every
+`LAZY_MARK_SECONDS`, so a storm of repeats costs the database nothing per request
+(bench/REPORT.md).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 
 import structlog
@@ -28,7 +34,11 @@ from domain.catalog.states import SkuStates, work_for
 log = structlog.get_logger(__name__)
 
 MAX_BATCH = 1000
-MARK_CHUNK = 500
+MARK_CHUNK = 20
+LAZY_MARK_SECONDS = 5.0
+
+# (store, last notification, received at, count) per (store, SKU)
+Note = tuple[str, CatalogNotification, dt.datetime, int]
 MARK_ATTEMPTS = 5
 
 
@@ -60,8 +70,11 @@ class NotificationIntake:
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         # SKU -> (store, last notification, received at, count), written in the background
-        self._to_mark: dict[tuple[str, str], tuple[str, CatalogNotification, dt.datetime, int]]
-        self._to_mark = {}
+        self._to_mark: dict[tuple[str, str], Note] = {}
+        # the same for notifications that were entirely coalesced: written every few seconds
+        self._lazy_marks: dict[tuple[str, str], Note] = {}
+        self._lazy_since = time.monotonic()
+        self._lazy_due = asyncio.Event()
         self._marker: asyncio.Task[None] | None = None
 
     async def submit(self, store_id: str, notification: CatalogNotification) -> Intake:
@@ -74,7 +87,13 @@ class NotificationIntake:
 
     async def flush(self) -> None:
         """Wait until every accepted notification is also marked pending (tests, shutdown)."""
-        while self._pending or self._to_mark or (self._marker and not self._marker.done()):
+        while (
+            self._pending
+            or self._to_mark
+            or self._lazy_marks
+            or (self._marker and not self._marker.done())
+        ):
+            self._promote_lazy_marks()
             if self._marker is not None and not self._marker.done():
                 await asyncio.wait({self._marker})
             elif self._to_mark:
@@ -130,25 +149,42 @@ class NotificationIntake:
             target.append(context)
         for pending, outcome in zip(batch, outcomes, strict=True):
             key = (pending.store_id, pending.notification.sku_id)
-            count = self._to_mark[key][3] + 1 if key in self._to_mark else 1
-            self._to_mark[key] = (
-                pending.store_id,
-                pending.notification,
-                pending.received_at,
-                count,
-            )
+            note = (pending.store_id, pending.notification, pending.received_at, 1)
+            lazy = bool(outcome.coalesced) and not outcome.queued
+            _merge(self._lazy_marks if lazy else self._to_mark, key, note)
             if not pending.future.done():
                 pending.future.set_result(outcome)
+        if time.monotonic() - self._lazy_since >= LAZY_MARK_SECONDS:
+            self._promote_lazy_marks()
         self._start_marker()
 
+    def _promote_lazy_marks(self) -> None:
+        for key, note in self._lazy_marks.items():
+            _merge(self._to_mark, key, note)
+        self._lazy_marks.clear()
+        self._lazy_since = time.monotonic()
+        self._lazy_due.set()
+
     def _start_marker(self) -> None:
-        if self._to_mark and (self._marker is None or self._marker.done()):
+        wanted = self._to_mark or self._lazy_marks
+        if wanted and (self._marker is None or self._marker.done()):
             self._marker = asyncio.create_task(self._mark(), name="mark-pending")
 
     async def _mark(self) -> None:
         """Write pending marks in chunks. A chunk that fails is retried one SKU at a time,
         so one poison record fails alone: only a SKU whose own write failed MARK_ATTEMPTS
         times is dropped (its message is durable; the consumer still processes it)."""
+        while True:
+            await self._mark_now()
+            if not self._lazy_marks:
+                return
+            self._lazy_due.clear()
+            wait = LAZY_MARK_SECONDS - (time.monotonic() - self._lazy_since)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._lazy_due.wait(), timeout=max(0.0, wait))
+            self._promote_lazy_marks()
+
+    async def _mark_now(self) -> None:
         failures: dict[tuple[str, str], int] = {}
         while self._to_mark:
             # Small chunks, so the next batch's publish is never stuck behind a big write.
@@ -173,6 +209,19 @@ class NotificationIntake:
                             attempts=failures[key],
                         )
                         continue
-                    self._to_mark.setdefault(key, note)  # keep newer notes that arrived
+                    _merge(self._to_mark, key, note, newer=False)  # keep newer notes
             if self._to_mark:
                 await asyncio.sleep(0.05 * max(failures.values(), default=1))
+
+
+def _merge(
+    marks: dict[tuple[str, str], Note], key: tuple[str, str], note: Note, *, newer: bool = True
+) -> None:
+    """Add `note` to the SKU's mark: counts add up, the latest notification wins (`note` is
+    the newer one unless `newer` is False)."""
+    held = marks.get(key)
+    if held is None:
+        marks[key] = note
+        return
+    latest = note if newer else held
+    marks[key] = (latest[0], latest[1], latest[2], held[3] + note[3])

@@ -55,6 +55,7 @@ class LinioSimulator:
         sellers: Sequence[SimSeller],
         *,
         feed_delay: float = 0.05,
+        feed_delay_per_product: float = 0.0,
         rate_limit: tuple[int, float] = (30, 3.0),
         feed_quota: tuple[int, float] = (50, 120.0),
         timestamp_tolerance: float = 600.0,
@@ -64,13 +65,16 @@ class LinioSimulator:
         basic_auth: tuple[str, str] | None = None,
         errors_with_http_200: bool = False,
     ) -> None:
-        """`qc_delay`: seconds a created product stays QC `pending` before approved or
-        rejected (`reject_qc`). `basic_auth`: (user, password) a staging host asks for with
-        HTTP Basic before anything else (401 HTML page otherwise). `errors_with_http_200`:
+        """`feed_delay` + `feed_delay_per_product` × records: seconds a feed takes from
+        Queued to Finished (half queued, half processing). `qc_delay`: seconds a created
+        product stays QC `pending` before approved or rejected (`reject_qc`). `basic_auth`:
+        (user, password) a staging host asks for with HTTP Basic before anything else (401
+        HTML page otherwise). `errors_with_http_200`:
         ErrorResponses with HTTP 200, as the GFG platform sends them (429 and 5xx keep
         theirs)."""
         self.states = {s.user_id: SellerState(s, feed_quota) for s in sellers}
         self.feed_delay = feed_delay
+        self.feed_delay_per_product = feed_delay_per_product
         self.rate_limit = rate_limit
         self.timestamp_tolerance = timestamp_tolerance
         self.webhook_retry_delays = tuple(webhook_retry_delays)
@@ -251,13 +255,15 @@ class LinioSimulator:
         user_id = state.seller.user_id
         fails = self.faults.take_feed_error()
 
+        delay = self.feed_delay + self.feed_delay_per_product * len(feed.records)
+
         async def run() -> None:
             async with state.feed_lock:
-                await asyncio.sleep(self.feed_delay / 2)
+                await asyncio.sleep(delay / 2)
                 if feed.status == "Canceled":
                     return
                 feed.status = "Processing"
-                await asyncio.sleep(self.feed_delay / 2)
+                await asyncio.sleep(delay / 2)
                 if fails:
                     state.fail(feed)
                     return

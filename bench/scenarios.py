@@ -1,0 +1,366 @@
+"""The four scenarios of issue 13, each against a running `Service` and the simulators.
+
+Every scenario returns one JSON object with at least `skus`, `wall_s`,
+`notification_p99_ms`, `cpu_ms_per_sku`, `lost` and `duplicated` (None where the scenario
+does not measure it) plus what it measured in its own terms. Lost and duplicated are counted
+on the simulators (orders in VTEX, products on Seller Center), never in our own tables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import importlib.util
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from bench.common import summary_ms
+from bench.harness import Service
+from bench.notification_endpoint import generate_load
+from domain.stores import Store, StoreCredentials
+from simulators.linio import LinioSimulator, SimSeller
+from simulators.vtex import DEFAULT_APP_TOKEN, VtexSimulator
+
+# Simulator settings (CLARIFICATIONS §7): stated in every report.
+SIMULATOR_SETTINGS: dict[str, Any] = {
+    "vtex_latency_s": 0.05,
+    "linio_rate_limit": "30 requests / 3 s per seller",
+    "linio_feed_quota": "50 feeds, refilled over 120 s (token bucket per seller)",
+    "linio_feed_delay_s": 2.0,
+    "linio_feed_delay_per_product_s": 0.002,
+    "linio_qc_delay_s": 5.0,
+    "faulty_sku_share": 0.1,
+}
+
+
+@dataclass(frozen=True)
+class Size:
+    """How big a run is: the full benchmark or the reduced one CI runs."""
+
+    notifications: int = 5000
+    sustained_s: float = 30.0
+    rate: int = 500
+    skus: int = 5000
+    changes: int = 5000
+    orders: int = 500
+    timeout_s: float = 200.0
+
+
+FULL = Size()
+QUICK = Size(notifications=300, sustained_s=5.0, skus=300, changes=300, orders=50, timeout_s=90.0)
+
+
+def notify_store(run_id: str, linio: LinioSimulator, seller: SimSeller) -> Store:
+    """The store the notification load is addressed to (An=bench, IdAffiliate=LMX), with
+    its own simulated seller so its order poller has a Seller Center to ask."""
+    return Store(
+        store_id=f"bench-notify-{run_id}",
+        account="bench",
+        affiliate_id="LMX",
+        sales_channel="1",
+        country="MX",
+        linio_user_id=seller.user_id,
+        linio_seller_id=seller.seller_id,
+        linio_base_url=linio.url,
+        credentials=StoreCredentials(linio_api_key=seller.api_key),
+    )
+
+
+def flow_store(run_id: str, vtex: VtexSimulator, linio: LinioSimulator, seller: SimSeller) -> Store:
+    """The store wired to both simulators (catalog, prices and stock, orders)."""
+    return Store(
+        store_id=f"bench-flow-{run_id}",
+        account=vtex.account,
+        affiliate_id="LMX",
+        sales_channel=vtex.catalog.trade_policy,
+        country="MX",
+        name="Bench",
+        linio_user_id=seller.user_id,
+        linio_seller_id=seller.seller_id,
+        email="bench@example.com",
+        vtex_base_url=vtex.url,
+        linio_base_url=linio.url,
+        credentials=StoreCredentials(
+            linio_api_key=seller.api_key,
+            vtex_app_key=vtex.app_key,
+            vtex_app_token=DEFAULT_APP_TOKEN,
+        ),
+    )
+
+
+def _base(name: str, skus: int) -> dict[str, Any]:
+    return {
+        "scenario": name,
+        "skus": skus,
+        "wall_s": None,
+        "notification_p99_ms": None,
+        "cpu_ms_per_sku": None,
+        "lost": None,
+        "duplicated": None,
+        "simulators": SIMULATOR_SETTINGS,
+    }
+
+
+def not_run(name: str, skus: int, reason: str) -> dict[str, Any]:
+    return {**_base(name, skus), "status": f"not run: {reason}"}
+
+
+def timed_load(
+    url: str, rate: int, seconds: float, skus: int
+) -> tuple[list[float], dict[str, int], float, float]:
+    """`generate_load` in the load generator's own process, plus that process's CPU seconds
+    (the generator shares the 2 cores with the service: its cost is part of the picture)."""
+    cpu = time.process_time()
+    latencies, errors, elapsed = generate_load(url, rate, seconds, skus)
+    return latencies, errors, elapsed, time.process_time() - cpu
+
+
+async def _load(
+    url: str, rate: int, seconds: float, skus: int
+) -> tuple[list[float], dict[str, int], float, float]:
+    loop = asyncio.get_running_loop()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        return await loop.run_in_executor(pool, timed_load, url, rate, seconds, skus)
+
+
+# --- 1. notification response time -------------------------------------------------------------
+
+
+async def notifications(service: Service, store: Store, size: Size) -> dict[str, Any]:
+    """Open-loop POSTs at `size.rate`/s: first one notification per SKU (`size.notifications`),
+    then `size.sustained_s` seconds of repeated ones. Latency seen by the client (VTEX)."""
+    url, _ = store.endpoints(service.url)
+    phases: dict[str, Any] = {}
+    all_latencies: list[float] = []
+    load_cpu = 0.0
+    errors: collections.Counter[str] = collections.Counter()
+    cpu_before, by_process = service.cpu(), service.cpu_by_process()
+    began = time.perf_counter()
+    for phase, seconds in (
+        ("initial", size.notifications / size.rate),
+        ("sustained", size.sustained_s),
+    ):
+        latencies, phase_errors, elapsed, generator_cpu = await _load(
+            url, size.rate, seconds, size.notifications
+        )
+        load_cpu += generator_cpu
+        all_latencies += latencies
+        errors.update(phase_errors)
+        phases[phase] = {
+            "requests": len(latencies),
+            "achieved_rate": round(len(latencies) / elapsed, 1),
+            "errors": phase_errors,
+            "latency": summary_ms(latencies),
+        }
+    wall = time.perf_counter() - began
+    cpu_after = service.cpu()
+    requests = len(all_latencies)
+    connector_cpu = cpu_after["connector"] - cpu_before["connector"]
+    summary = summary_ms(all_latencies)
+    return {
+        **_base("notifications", size.notifications),
+        "status": "ok",
+        "rate_target": size.rate,
+        "requests": requests,
+        "wall_s": round(wall, 2),
+        "errors": dict(errors),
+        "notification_p50_ms": summary["p50_ms"],
+        "notification_p95_ms": summary["p95_ms"],
+        "notification_p99_ms": summary["p99_ms"],
+        "notification_max_ms": summary["max_ms"],
+        "phases": phases,
+        "cpu_ms_per_request": round(1000 * connector_cpu / max(requests, 1), 3),
+        "cpu_ms_per_sku": round(1000 * connector_cpu / max(requests, 1), 3),  # per notification
+        "cpu_ms_per_request_by_process": {
+            role: round(1000 * (cpu - by_process[role]) / max(requests, 1), 3)
+            for role, cpu in service.cpu_by_process().items()
+        },
+        "load_generator_cpu_ms_per_request": round(1000 * load_cpu / max(requests, 1), 3),
+        "database_cpu_ms_per_request": round(
+            1000 * (cpu_after["database"] - cpu_before["database"]) / max(requests, 1), 3
+        ),
+        "budget_met": summary["p99_ms"] < 20 and not errors,
+    }
+
+
+async def register_webhook(
+    service: Service, store: Store, linio: LinioSimulator, seller: SimSeller
+) -> None:
+    """Our one Seller Center webhook for every event (orders, feeds, QC), once per store."""
+    import aiohttp
+
+    from simulators.linio.connect import sandbox_client
+
+    url = f"{service.url}/linio/{store.notification_token}/webhook"
+    async with aiohttp.ClientSession() as http:
+        client = sandbox_client(linio.url, http, seller)
+        if not any(w.callback_url == url for w in await client.get_webhooks()):
+            await client.create_webhook(url)
+
+
+# --- 4. orders ---------------------------------------------------------------------------------
+
+
+def orders_available() -> bool:
+    return importlib.util.find_spec("handlers.consumers_orders") is not None
+
+
+async def orders(
+    service: Service,
+    store: Store,
+    vtex: VtexSimulator,
+    linio: LinioSimulator,
+    seller: SimSeller,
+    size: Size,
+) -> dict[str, Any]:
+    """`size.orders` paid Linio orders of sellable SKUs, made at once; done when VTEX holds
+    an order for each. Counted in the VTEX simulator: one order per Linio order (lost: none
+    for it; duplicated: more than one, or more than one accepted placement call)."""
+    if not orders_available():
+        return not_run("orders", size.orders, "order flow not on main")
+
+    await register_webhook(service, store, linio, seller)
+    catalog = vtex.catalog
+    sellable = []
+    for sku_id in catalog.healthy_sku_ids():
+        price, _ = catalog.availability(catalog.sku(sku_id), catalog.trade_policy)
+        if price is not None:
+            sellable.append((str(sku_id), Decimal(price.price) / 100))
+    made: list[str] = []
+    cpu_before = service.cpu()
+    began = time.perf_counter()
+    for n in range(size.orders):
+        sku, price = sellable[n % len(sellable)]
+        # OrderNumber is VTEX's marketplaceOrderId
+        made.append(linio.add_order(seller.user_id, [(sku, 1, price)], paid=True).order_number)
+    expected = set(made)
+    deadline = began + size.timeout_s
+    in_vtex: collections.Counter[str] = collections.Counter()
+    while time.perf_counter() < deadline:
+        in_vtex = collections.Counter(o.marketplace_order_id for o in vtex.orders)
+        if expected <= set(in_vtex):
+            break
+        await asyncio.sleep(0.1)
+    wall = time.perf_counter() - began
+    done_at = time.monotonic()
+    cpu = service.cpu()["connector"] - cpu_before["connector"]
+    lost = len(expected - set(in_vtex))
+    duplicated = sum(c - 1 for m, c in in_vtex.items() if m in expected and c > 1)
+    return {
+        **_base("orders", size.orders),
+        "status": "ok" if not lost else f"timed out after {size.timeout_s:.0f} s",
+        "orders": size.orders,
+        "wall_s": round(wall, 2),
+        "orders_per_s": round(len(set(in_vtex) & expected) / wall, 1),
+        "cpu_ms_per_order": round(1000 * cpu / size.orders, 3),
+        "cpu_ms_per_sku": round(1000 * cpu / size.orders, 3),  # per order (one SKU each)
+        "lost": lost,
+        "duplicated": duplicated,
+        "vtex_calls": len(vtex.requests),
+        "vtex_calls_by_status": dict(collections.Counter(str(r.status) for r in vtex.requests)),
+        "linio_calls": len(linio.requests),
+        "linio_calls_until_done": sum(1 for r in linio.requests if r.at <= done_at),
+        "linio_calls_by_status": dict(collections.Counter(str(r.status) for r in linio.requests)),
+    }
+
+
+# --- 2 and 3. catalog ---------------------------------------------------------------------------
+
+
+def catalog_pipeline_available() -> bool:
+    return importlib.util.find_spec("handlers.consumers_catalog") is not None
+
+
+def catalog_prepare(store: Store, vtex: VtexSimulator) -> Any:
+    """What the service's database needs before an initial load (as the sandbox does):
+    the demo mappings between the two simulators' catalogs and the Mapper registration.
+    None when the catalog pipeline is not there."""
+    if not catalog_pipeline_available():
+        return None
+
+    async def prepare(runtime: Any, url: str) -> None:
+        from app.sandbox import seed_demo_mappings
+        from domain.mappings import MapperRegistrations
+        from handlers.vtex_mapper import register_store
+
+        await seed_demo_mappings(runtime.mappings, store.store_id, vtex.catalog)
+        registrations = MapperRegistrations(runtime.storage.db)
+        await register_store(store, runtime.clients, registrations, base_url=url)
+
+    return prepare
+
+
+# A SKU's final state: live (feed result accepted) or held back with its reason.
+FINAL = ("live", "rejected", "invalid", "skipped", "pending_mapping", "deactivated")
+
+
+async def initial_load(
+    service: Service,
+    store: Store,
+    vtex: VtexSimulator,
+    linio: LinioSimulator,
+    seller: SimSeller,
+    size: Size,
+    admin: tuple[str, str],
+) -> dict[str, Any]:
+    """Every SKU of the generated catalog from `POST /api/stores/{store}/load` until the
+    status API shows the load done and no SKU unsettled. Counted on Seller Center: a SKU
+    the service calls live but the simulator does not hold is lost; a SellerSku created by
+    more than one ProductCreate record is duplicated."""
+    import aiohttp
+
+    auth = aiohttp.BasicAuth(*admin)
+    state = linio.states[seller.user_id]
+    vtex_before, linio_before = len(vtex.requests), len(linio.requests)
+    cpu_before = service.cpu()["connector"]
+    began = time.perf_counter()
+    status: dict[str, Any] = {}
+    async with aiohttp.ClientSession(auth=auth) as http:
+        async with http.post(f"{service.url}/api/stores/{store.store_id}/load") as answer:
+            answer.raise_for_status()
+        deadline = began + size.timeout_s
+        while time.perf_counter() < deadline:
+            async with http.get(f"{service.url}/api/stores/{store.store_id}/status") as answer:
+                status = await answer.json()
+            by_state = status["skus"]["by_state"]
+            load = status.get("initial_load") or {}
+            settled = all(s in FINAL for s, n in by_state.items() if n)
+            if (
+                load.get("status") == "done"
+                and settled
+                and not status["pending"]["feeds_in_flight"]
+            ):
+                break
+            await asyncio.sleep(0.5)
+    wall = time.perf_counter() - began
+    cpu = service.cpu()["connector"] - cpu_before
+    by_state = status.get("skus", {}).get("by_state", {})
+    live = by_state.get("live", 0)
+    accounted = sum(v for k, v in by_state.items() if k in FINAL)
+    creates = collections.Counter(
+        str(r.get("SellerSku"))
+        for feed in state.feeds.values()
+        if feed.action == "ProductCreate"
+        for r in feed.records
+    )
+    return {
+        **_base("initial_load", size.skus),
+        "status": "ok" if accounted >= size.skus else f"timed out after {size.timeout_s:.0f} s",
+        "wall_s": round(wall, 2),
+        "skus_per_s": round(accounted / wall, 1),
+        "by_state": by_state,
+        "live": live,
+        "on_seller_center": len(state.products),
+        "lost": max(0, size.skus - accounted) + max(0, live - len(state.products)),
+        "duplicated": sum(c - 1 for c in creates.values() if c > 1),
+        "cpu_ms_per_sku": round(1000 * cpu / max(accounted, 1), 3),
+        "feeds_used": len(state.feeds),
+        "linio_calls": len(linio.requests) - linio_before,
+        "vtex_calls": len(vtex.requests) - vtex_before,
+        "peak_memory_mib": service.peak_memory_mib(),
+    }
