@@ -1,0 +1,325 @@
+"""Price and stock flows end to end: the VTEX simulator, the Seller Center simulator, real
+SecantusDB, the feed owner, and (for the queue path) both brokers.
+
+SKUs are put on Linio WITHOUT the catalog consumer: the test stages a ProductCreate through
+`FeedScheduler` directly (content from `sample_product`, the offer the VTEX simulator has)
+and links the VTEX SKU to its SellerSku in the states table.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from app.broker import queue_name
+from app.runtime import Runtime, open_runtime
+from app.settings import Settings
+from app.storage import LOGS
+from domain.catalog.feeds import FeedRecords, version_now
+from domain.stores import Store, StoreCredentials
+from domain.work import SkuWork
+from handlers.consumers_feeds import FeedOwner, OwnerTimings, pool_clients
+from handlers.consumers_price_stock import (
+    PriceStockConsumer,
+    PriceStockFlows,
+    SimulationBatcher,
+    make_flows,
+)
+from simulators.linio import LinioSimulator, SimSeller
+from simulators.linio.connect import sample_product
+from simulators.vtex import VtexSimulator
+
+SELLER = SimSeller(user_id="ops@acme.mx", api_key="KEY-prices", seller_id="ACME01", country="MX")
+FAST = OwnerTimings(poll_interval=0.2, hint_every=0.05, outage_cap=0.5, max_run=120.0)
+
+
+async def until(condition: Callable[[], Awaitable[bool]], timeout: float = 60.0) -> None:
+    """Wait for a condition with a generous deadline (never a timing assertion)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not await condition():
+        if loop.time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.05)
+
+
+@dataclass
+class World:
+    runtime: Runtime
+    vtex: VtexSimulator
+    linio: LinioSimulator
+    store: Store
+    flows: PriceStockFlows
+
+    @property
+    def sid(self) -> str:
+        return self.store.store_id
+
+    def on_linio(self, seller_sku: str) -> dict[str, Any]:
+        return self.linio.products(SELLER.user_id).get(seller_sku) or {}
+
+    async def start_owner(self) -> None:
+        owner = FeedOwner(
+            self.runtime.storage.db,
+            self.runtime.feed_scheduler,
+            stores=self.runtime.stores.get,
+            client_for=pool_clients(self.runtime.clients),
+            states=self.runtime.sku_states,
+            seller_log=self.runtime.seller_log,
+            timings=FAST,
+        )
+        await self.runtime.broker.consume(queue_name("feed", self.sid), owner, prefetch=1)
+        await self.runtime.feed_scheduler.nudge(self.sid, "test")
+
+    async def idle(self) -> bool:
+        staged = await self.runtime.feed_scheduler.staging.count(self.sid)
+        flying = await FeedRecords(self.runtime.storage.db).in_flight(self.sid)
+        return staged == 0 and not flying
+
+    async def publish(self, *, price: int = 10000, list_price: int | None = None, stock: int = 10):
+        """A VTEX SKU in the store's trade policy, created on Linio by a staged create."""
+        sku = self.vtex.catalog.add_sku(
+            price=price,
+            list_price=list_price,
+            stock=stock,
+            sales_channel=self.store.sales_channel,
+        )
+        sku_id = str(sku.id)
+        await self.runtime.sku_states.link(self.sid, sku_id, sku_id)
+        fields = sample_product(sku_id, Price=Decimal(price).scaleb(-2), Quantity=stock)
+        fields.pop("SellerSku")
+        await self.runtime.feed_scheduler.stage(self.sid, sku_id, "create", fields, version_now())
+        return sku
+
+    async def live(self, sku_id: str) -> None:
+        async def ready() -> bool:
+            state = await self.runtime.sku_states.get(self.sid, sku_id) or {}
+            return bool(state.get("on_linio")) and await self.idle()
+
+        await until(ready)
+
+
+@pytest.fixture
+async def world_factory(
+    runtime: Runtime,
+) -> AsyncIterator[Callable[..., Awaitable[World]]]:
+    stack: list[Any] = []
+
+    async def make(runtime: Runtime = runtime, **rules: Any) -> World:
+        vtex = VtexSimulator("acme", seed=5)
+        await vtex.__aenter__()
+        linio = LinioSimulator([SELLER], feed_delay=0.05)
+        await linio.__aenter__()
+        stack.extend([vtex, linio])
+        store = Store(
+            store_id=f"acme-{uuid.uuid4().hex[:8]}",
+            account="acme",
+            affiliate_id="LMX",
+            sales_channel=vtex.catalog.trade_policy,
+            country="MX",
+            linio_user_id=SELLER.user_id,
+            linio_seller_id=SELLER.seller_id,
+            vtex_base_url=vtex.url,
+            linio_base_url=linio.url,
+            credentials=StoreCredentials(
+                linio_api_key=SELLER.api_key,
+                vtex_app_key=vtex.app_key,
+                vtex_app_token=vtex.auth_headers()["X-VTEX-API-AppToken"],
+            ),
+            **rules,
+        )
+        await runtime.stores.upsert(store)
+        world = World(runtime, vtex, linio, store, make_flows(**runtime.resources()))
+        await world.start_owner()
+        return world
+
+    yield make
+    for sim in reversed(stack):
+        await sim.__aexit__(None, None, None)
+
+
+async def test_a_stock_change_in_vtex_reaches_linio_through_the_queue(
+    broker_settings: Settings, world_factory: Callable[..., Awaitable[World]]
+) -> None:
+    async with open_runtime(broker_settings) as runtime:
+        w = await world_factory(runtime)
+        sku = await w.publish(stock=10)
+        await w.live(str(sku.id))
+        consumer = PriceStockConsumer(w.flows, SimulationBatcher(w.flows, window=0.05))
+        await runtime.broker.consume(queue_name("stock", w.sid), consumer, prefetch=50)
+        sku.stock[w.store.sales_channel] = 3
+        await runtime.broker.publish_work(
+            SkuWork(store_id=w.sid, sku_id=str(sku.id), action="stock")
+        )
+
+        async def three() -> bool:
+            return str(w.on_linio(str(sku.id)).get("Quantity")) == "3"
+
+        await until(three)
+        await runtime.broker.stop_consuming(queue_name("stock", w.sid))
+        await runtime.broker.stop_consuming(queue_name("feed", w.sid))
+        assert w.linio.max_in_window(SELLER.user_id) <= 30
+
+
+async def test_messages_arriving_together_share_one_simulation(
+    world_factory: Callable[..., Awaitable[World]],
+) -> None:
+    w = await world_factory()
+    skus = [await w.publish(stock=5) for _ in range(12)]
+    await until(w.idle)
+    for sku in skus:
+        sku.stock[w.store.sales_channel] = 1
+    before = len(w.vtex.requests_to("/api/fulfillment"))
+    batcher = SimulationBatcher(w.flows, max_batch=12, window=60.0)  # flushes on size
+    outcomes = await asyncio.gather(*(batcher.submit(w.store, str(s.id), "stock") for s in skus))
+    assert len(w.vtex.requests_to("/api/fulfillment")) - before == 1
+    assert {o.result for o in outcomes} == {"staged"}
+
+    async def all_one() -> bool:
+        return all(str(w.on_linio(str(s.id)).get("Quantity")) == "1" for s in skus)
+
+    await until(all_one)
+
+
+async def test_hundred_price_changes_end_with_the_last_price_in_one_feed_entry(
+    world_factory: Callable[..., Awaitable[World]],
+) -> None:
+    w = await world_factory()
+    sku = await w.publish(price=10000)
+    sid, sku_id = w.sid, str(sku.id)
+    await w.live(sku_id)
+    # Hold the feed owner: nothing consumes feed.<store> while the 100 reads are staged.
+    await w.runtime.broker.stop_consuming(queue_name("feed", sid))
+    feeds_before = len(await FeedRecords(w.runtime.storage.db).for_store(sid))
+    for i in range(100):
+        sku.prices[w.store.sales_channel].price = 20000 + i
+        sku.prices[w.store.sales_channel].list_price = 20000 + i
+        await w.flows.refresh(w.store, [sku_id], "price")
+    await w.start_owner()  # release
+    await until(w.idle)
+    assert Decimal(str(w.on_linio(sku_id)["Price"])) == Decimal("200.99")
+    docs = (await FeedRecords(w.runtime.storage.db).for_store(sid))[feeds_before:]
+    entries = [e for d in docs for e in d["entries"] if e["seller_sku"] == sku_id]
+    assert len(entries) == 1
+
+
+async def test_a_sku_removed_from_the_trade_policy_goes_to_stock_zero_with_an_a1_log(
+    world_factory: Callable[..., Awaitable[World]],
+) -> None:
+    w = await world_factory()
+    sku = await w.publish(stock=10)
+    await w.live(str(sku.id))
+    product = w.vtex.catalog.products[sku.product_id]
+    product.sales_channels = [c for c in product.sales_channels if c != w.store.sales_channel]
+    [outcome] = await w.flows.refresh(w.store, [str(sku.id)], "stock")
+    assert outcome.result == "zero"
+    await until(w.idle)
+    assert str(w.on_linio(str(sku.id))["Quantity"]) == "0"
+    logs = await w.runtime.storage.db[LOGS].find({"store_id": w.sid}).to_list(None)
+    assert any(entry.get("code") == "A1" for entry in logs), logs
+
+
+async def test_a_price_drop_over_the_guard_is_held_until_approved(
+    world_factory: Callable[..., Awaitable[World]],
+) -> None:
+    w = await world_factory(price_drop_guard_percent="20")
+    sku = await w.publish(price=10000)
+    sku_id = str(sku.id)
+    await w.live(sku_id)
+    sku.prices[w.store.sales_channel].price = 9000  # -10 %: allowed
+    sku.prices[w.store.sales_channel].list_price = 9000
+    await w.flows.refresh(w.store, [sku_id])
+    await until(w.idle)
+    assert Decimal(str(w.on_linio(sku_id)["Price"])) == Decimal("90.00")
+    sku.prices[w.store.sales_channel].price = 4500  # -50 %: held
+    sku.prices[w.store.sales_channel].list_price = 4500
+    [outcome] = await w.flows.refresh(w.store, [sku_id])
+    assert outcome.result == "held"
+    await until(w.idle)
+    assert Decimal(str(w.on_linio(sku_id)["Price"])) == Decimal("90.00")
+    held = await w.flows.offers.held(w.sid)
+    assert held[0]["price_hold"]["new"] == "45.00"
+    logs = await w.runtime.storage.db[LOGS].find({"store_id": w.sid}).to_list(None)
+    assert any(entry.get("code") == "E1" for entry in logs)
+    assert await w.flows.approve_price(w.sid, sku_id)
+
+    async def released() -> bool:
+        return Decimal(str(w.on_linio(sku_id).get("Price"))) == Decimal("45.00")
+
+    await until(released)
+    assert await w.flows.offers.held(w.sid) == []
+    [again] = await w.flows.refresh(w.store, [sku_id])  # the approved price is not re-held
+    assert again.result != "held"
+
+
+async def test_markup_rounding_and_safety_stock_apply(
+    world_factory: Callable[..., Awaitable[World]],
+) -> None:
+    w = await world_factory(markup_percent="10", markup_fixed="5", safety_stock=2)
+    sku = await w.publish(price=10000, stock=10)
+    sku_id = str(sku.id)
+    await w.live(sku_id)
+    sku.prices[w.store.sales_channel].price = 12345
+    sku.prices[w.store.sales_channel].list_price = 12345
+    await w.flows.refresh(w.store, [sku_id])
+    await until(w.idle)
+    shown = w.on_linio(sku_id)
+    assert Decimal(str(shown["Price"])) == Decimal("140.80")  # 123.45 * 1.10 + 5, rounded
+    assert str(shown["Quantity"]) == "8"
+
+
+async def test_stock_changed_behind_our_back_is_healed_by_reconciliation(
+    world_factory: Callable[..., Awaitable[World]],
+) -> None:
+    w = await world_factory()
+    sku = await w.publish(stock=10)
+    sku_id = str(sku.id)
+    await w.live(sku_id)
+    await w.flows.refresh(w.store, [sku_id])
+    await until(w.idle)
+    w.linio.products(SELLER.user_id)[sku_id]["Quantity"] = 99  # someone edits Seller Center
+    outcomes = await w.flows.reconcile(w.store)
+    assert [o.staged for o in outcomes] == [("stock",)]
+
+    async def healed() -> bool:
+        return str(w.on_linio(sku_id).get("Quantity")) == "10"
+
+    await until(healed)
+    assert w.linio.max_in_window(SELLER.user_id) <= 30
+
+
+async def test_a_promotion_ending_without_notification_is_cleared_by_reconciliation(
+    world_factory: Callable[..., Awaitable[World]],
+) -> None:
+    w = await world_factory()
+    sku = await w.publish(price=15000, list_price=20000)
+    sku_id = str(sku.id)
+    await w.live(sku_id)
+    await w.flows.refresh(w.store, [sku_id])
+    await until(w.idle)
+    assert Decimal(str(w.on_linio(sku_id)["SalePrice"])) == Decimal("150.00")
+    assert Decimal(str(w.on_linio(sku_id)["Price"])) == Decimal("200.00")
+    sku.prices[w.store.sales_channel].price = 20000  # the promotion ends; VTEX says nothing
+    await w.flows.reconcile(w.store)
+
+    async def cleared() -> bool:
+        return w.on_linio(sku_id).get("SalePrice") in ("", None)
+
+    await until(cleared)
+    assert Decimal(str(w.on_linio(sku_id)["Price"])) == Decimal("200.00")
+
+
+async def test_a_sku_linio_lacks_goes_to_the_catalog_queue(
+    world_factory: Callable[..., Awaitable[World]],
+) -> None:
+    w = await world_factory()
+    sku = w.vtex.catalog.add_sku(price=1000, sales_channel=w.store.sales_channel)
+    [outcome] = await w.flows.refresh(w.store, [str(sku.id)], "price")
+    assert outcome.result == "upsert"
+    assert await w.runtime.broker.depth(queue_name("catalog", w.sid)) == 1
