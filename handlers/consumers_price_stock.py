@@ -173,9 +173,11 @@ class PriceStockFlows:
         last sent."""
         sid = store.store_id
         state = await self.sku_states.get(sid, sku_id) or {}
+        if state.get("status") == "deactivated":
+            # Taken offline by the catalog flow (inactive, removed from the affiliate, store
+            # off): only its upsert brings the offer back.
+            return Outcome(sku_id, "ignored")
         if not state.get("on_linio"):
-            if state.get("status") == "deactivated":
-                return Outcome(sku_id, "ignored")
             await self.broker.publish_work(SkuWork(store_id=sid, sku_id=sku_id, action="upsert"))
             return Outcome(sku_id, "upsert")
         seller_sku = str(state.get("seller_sku") or sku_id)
@@ -193,6 +195,12 @@ class PriceStockFlows:
                 wanted["stock"] = "changed"
         if not offered(item) and "stock" in wanted:
             await self._log_a1(store, sku_id, context)
+            if linio is not None and (linio.status or "active") == "active":
+                # Not offered by VTEX yet live on Linio (inactive SKU, notification never
+                # sent): the catalog flow re-reads it and deactivates it if so.
+                await self.broker.publish_work(
+                    SkuWork(store_id=sid, sku_id=sku_id, action="upsert")
+                )
         result = "unchanged"
         if "price" in wanted:
             prices = {k: fields[k] for k in PRICE_KEYS if k in fields}

@@ -16,6 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from aiohttp import encode_basic_auth
+from aiohttp.test_utils import TestClient
 
 from app.broker import queue_name
 from app.runtime import Runtime, open_runtime
@@ -226,7 +228,7 @@ async def test_a_sku_removed_from_the_trade_policy_goes_to_stock_zero_with_an_a1
 
 
 async def test_a_price_drop_over_the_guard_is_held_until_approved(
-    world_factory: Callable[..., Awaitable[World]],
+    world_factory: Callable[..., Awaitable[World]], service: TestClient
 ) -> None:
     w = await world_factory(price_drop_guard_percent="20")
     sku = await w.publish(price=10000)
@@ -247,7 +249,12 @@ async def test_a_price_drop_over_the_guard_is_held_until_approved(
     assert held[0]["price_hold"]["new"] == "45.00"
     logs = await w.runtime.storage.db[LOGS].find({"store_id": w.sid}).to_list(None)
     assert any(entry.get("code") == "E1" for entry in logs)
-    assert await w.flows.approve_price(w.sid, sku_id)
+    url = f"/api/stores/{w.sid}/skus/{sku_id}/approve-price"
+    assert (await service.post(url)).status == 401  # dashboard credentials only
+    admin = {"Authorization": encode_basic_auth("admin", "test-admin-password")}
+    response = await service.post(url, headers=admin)
+    assert response.status == 200, await response.text()
+    assert (await service.post(url, headers=admin)).status == 404  # nothing held any more
 
     async def released() -> bool:
         return Decimal(str(w.on_linio(sku_id).get("Price"))) == Decimal("45.00")
