@@ -59,6 +59,7 @@ ROUTE_HANDLERS: dict[str, RouteHandler] = {
     "linio_webhook": linio_webhook.linio_webhook,
     "vtex_logs": vtex_logs.vtex_logs,
     "admin_approve_price": price_approval.approve_price,
+    "admin_reconcile": price_approval.reconcile,
     "linio_feed_webhook": linio_feed_webhook.feed_webhook,
     "mapper_categories": vtex_mapper.mapper_categories,
     "mapper_mapping": vtex_mapper.mapper_mapping,

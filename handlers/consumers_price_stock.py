@@ -351,6 +351,15 @@ class PriceStockFlows:
         return outcomes
 
 
+def report_of(outcomes: Sequence[Outcome]) -> dict[str, int]:
+    """`{checked, healed, held}` of a pass (CLI and admin API)."""
+    return {
+        "checked": len(outcomes),
+        "healed": sum(1 for o in outcomes if o.staged),
+        "held": sum(1 for o in outcomes if o.result == "held"),
+    }
+
+
 # --- batching -------------------------------------------------------------------------------
 
 

@@ -397,6 +397,23 @@ ROUTE_DOCS: dict[str, dict[str, dict[str, Any]]] = {
             errors=(401, 404),
         )
     },
+    "admin_reconcile": {
+        "POST": _op(
+            "Dashboard: one reconciliation pass of a store's published SKUs now",
+            parameters=[
+                {"name": "storeId", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            ok={
+                "type": "object",
+                "properties": {
+                    "checked": {"type": "integer"},
+                    "healed": {"type": "integer"},
+                    "held": {"type": "integer"},
+                },
+            },
+            errors=(401, 404),
+        )
+    },
     "vtex_logs": {
         "GET": _op(
             "Seller-facing logs in VTEX's format",

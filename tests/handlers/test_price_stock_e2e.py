@@ -20,6 +20,7 @@ from aiohttp import encode_basic_auth
 from aiohttp.test_utils import TestClient
 
 from app.broker import queue_name
+from app.reconcile_command import reconcile_in_process
 from app.runtime import Runtime, open_runtime
 from app.settings import Settings
 from app.storage import LOGS
@@ -282,7 +283,7 @@ async def test_markup_rounding_and_safety_stock_apply(
 
 
 async def test_stock_changed_behind_our_back_is_healed_by_reconciliation(
-    world_factory: Callable[..., Awaitable[World]],
+    world_factory: Callable[..., Awaitable[World]], service: TestClient
 ) -> None:
     w = await world_factory()
     sku = await w.publish(stock=10)
@@ -291,8 +292,9 @@ async def test_stock_changed_behind_our_back_is_healed_by_reconciliation(
     await w.flows.refresh(w.store, [sku_id])
     await until(w.idle)
     w.linio.products(SELLER.user_id)[sku_id]["Quantity"] = 99  # someone edits Seller Center
-    outcomes = await w.flows.reconcile(w.store)
-    assert [o.staged for o in outcomes] == [("stock",)]
+    admin = {"Authorization": encode_basic_auth("admin", "test-admin-password")}
+    response = await service.post(f"/api/stores/{w.sid}/reconcile", headers=admin)
+    assert await response.json() == {"checked": 1, "healed": 1, "held": 0}
 
     async def healed() -> bool:
         return str(w.on_linio(sku_id).get("Quantity")) == "10"
@@ -330,3 +332,18 @@ async def test_a_sku_linio_lacks_goes_to_the_catalog_queue(
     [outcome] = await w.flows.refresh(w.store, [str(sku.id)], "price")
     assert outcome.result == "upsert"
     assert await w.runtime.broker.depth(queue_name("catalog", w.sid)) == 1
+
+
+async def test_the_cli_reconciles_in_process_when_no_service_runs(
+    settings: Settings, world_factory: Callable[..., Awaitable[World]]
+) -> None:
+    """`vtex-linio reconcile STORE` without a service: its own runtime and worker send the
+    healing feed (the test's feed owner is stopped first)."""
+    w = await world_factory()
+    sku = await w.publish(stock=6)
+    sku_id = str(sku.id)
+    await w.live(sku_id)
+    await w.runtime.broker.stop_consuming(queue_name("feed", w.sid))
+    w.linio.products(SELLER.user_id)[sku_id]["Quantity"] = 0  # stuck at zero on Linio
+    assert await reconcile_in_process(settings, w.sid, timeout=120.0) == 0
+    assert str(w.on_linio(sku_id).get("Quantity")) == "6"
