@@ -30,7 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -44,7 +44,8 @@ from clients.linio.models import Product as LinioProduct
 from clients.vtex import SimulationItem
 from clients.vtex.models import SimulatedItem
 from domain.catalog.feeds import FeedScheduler, version_now
-from domain.catalog.offers import OfferStates
+from domain.catalog.lots import Entry
+from domain.catalog.offers import MAX_READBACK_HEALS, OfferStates
 from domain.catalog.prices import CLEAR, PriceStock, offered, price_drop_guard, price_stock
 from domain.catalog.problems import Problem, render_list
 from domain.catalog.states import SkuStates
@@ -104,6 +105,30 @@ def drift(offer: PriceStock, product: LinioProduct) -> dict[str, str]:
             out["price"] = f"SalePrice {product.sale_price} ≠ {offer.sale_price}"
     if product.quantity is None or product.quantity != offer.quantity:
         out["stock"] = f"Quantity {product.quantity} ≠ {offer.quantity}"
+    return out
+
+
+def intended_drift(
+    state: dict[str, Any], product: LinioProduct, versions: Mapping[str, int]
+) -> dict[str, tuple[dict[str, Any], int]]:
+    """What to send again after a feed: kind → (fields as last sent, the feed's version),
+    for the fields the feed carried (`versions`) that Linio shows otherwise."""
+    out: dict[str, tuple[dict[str, Any], int]] = {}
+    last_stock = state.get("last_stock")
+    if "Quantity" in versions and last_stock is not None:
+        if product.quantity is None or str(product.quantity) != str(last_stock):
+            out["stock"] = ({"Quantity": str(last_stock)}, versions["Quantity"])
+    last_price = state.get("last_price") or {}
+    carried = [k for k in PRICE_KEYS if k in versions]
+    if carried and last_price:
+        wrong = _decimal(last_price.get("Price")) not in (None, product.price)
+        if "SalePrice" in last_price and _decimal(last_price.get("SalePrice")) != (
+            product.sale_price
+        ):
+            wrong = True
+        if wrong:
+            fields = {k: ("" if v is None else v) for k, v in last_price.items()}
+            out["price"] = (fields, max(versions[k] for k in carried))
     return out
 
 
@@ -219,7 +244,11 @@ class PriceStockFlows:
         if staged and result != "held":
             result = "zero" if not offered(item) else "staged"
         if linio is not None and staged:
-            log.info("offer_drift_healed", store=sid, sku=sku_id, drift=wanted)
+            await self._log_drift(
+                store,
+                sku_id,
+                {k: ({k: wanted[k]}, version) for k in staged if k in wanted},
+            )
         return Outcome(sku_id, result, tuple(staged))
 
     async def _guard_allows(
@@ -334,6 +363,60 @@ class PriceStockFlows:
                 )
             await self.offers.checked(store.store_id, chunk)
         return outcomes
+
+    async def verify(self, store: Store, entries: Sequence[tuple[Entry, str]]) -> list[str]:
+        """Read-back after a ProductUpdate feed ("trust but verify"): GetProducts for its
+        accepted entries (one call per 100) and compare Price, SalePrice and the Quantity we
+        set (not Available) with what the feed carried (`last_price`, `last_stock` of the
+        state). A difference is staged again with the feed's own versions — so a newer
+        change already staged still wins — and logged (`catalog.offer_drift`). Returns the
+        VTEX sku_ids healed."""
+        healed: list[str] = []
+        linio = self.clients.linio(store)
+        for start in range(0, len(entries), GET_PRODUCTS_PAGE):
+            chunk = list(entries[start : start + GET_PRODUCTS_PAGE])
+            products = await linio.get_products(
+                skus=[e.seller_sku for e, _ in chunk], limit=GET_PRODUCTS_PAGE
+            )
+            shown = {p.seller_sku: p for p in products}
+            for entry, sku_id in chunk:
+                product = shown.get(entry.seller_sku)
+                if product is None:
+                    continue
+                state = await self.sku_states.get(store.store_id, sku_id) or {}
+                fixes = intended_drift(state, product, entry.versions)
+                count = await self.offers.note_readback(store.store_id, sku_id, healed=bool(fixes))
+                if not fixes:
+                    continue
+                if count > MAX_READBACK_HEALS:
+                    log.warning("read_back_gave_up", store=store.store_id, sku=sku_id)
+                    continue
+                for kind, (fields, version) in fixes.items():
+                    await self.feed_scheduler.stage(
+                        store.store_id, entry.seller_sku, kind, fields, version, sku_id=sku_id
+                    )
+                await self._log_drift(store, sku_id, fixes)
+                healed.append(sku_id)
+        return healed
+
+    async def _log_drift(
+        self, store: Store, sku_id: str, fixes: dict[str, tuple[dict[str, Any], int]]
+    ) -> None:
+        described = ", ".join(f"{k}={v}" for fields, _ in fixes.values() for k, v in fields.items())
+        context = "stock" if set(fixes) == {"stock"} else "price"
+        operation, direction = CONTEXT_OPERATIONS[context]
+        await self.seller_log.write(
+            LogEntry(
+                store_id=store.store_id,
+                operation=operation,
+                direction=direction,
+                code="catalog.offer_drift",
+                params={"sku_id": sku_id, "fields": described},
+                flow=context,
+                sku_id=sku_id,
+            ),
+            secrets=store.secrets(),
+        )
 
     async def reconcile(self, store: Store, budget: int | None = None) -> list[Outcome]:
         """One reconciliation pass of a store: `budget` (default the store's

@@ -9,6 +9,9 @@ Lives in the states table (`sku_states`, see `domain.catalog.states`) beside the
   strings in currency units; `at` UTC).
 - `price_approved`: the effective price (decimal string) the seller approved; the guard lets
   exactly that price through until another is sent.
+- `readback_heals`: how many read-backs in a row found Linio different and sent the
+  values again (reset by a read-back that matches); past `MAX_READBACK_HEALS` the SKU is
+  left for reconciliation, so a field Seller Center will not take never loops feeds.
 - `offer_checked_at`: UTC datetime of the last simulation of the SKU by the price/stock
   flows (reconciliation reads the stalest first); `units_sold`: Linio units sold (most sold
   first), counted by the order flow when it has them (0 otherwise).
@@ -24,6 +27,8 @@ from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from app.storage import SKU_STATES
+
+MAX_READBACK_HEALS = 2
 
 
 class OfferStates:
@@ -81,3 +86,17 @@ class OfferStates:
             {"store_id": store_id, "on_linio": True}, {"sku_id": 1, "_id": 0}
         )
         return [doc["sku_id"] async for doc in cursor]
+
+    async def note_readback(self, store_id: str, sku_id: str, *, healed: bool) -> int:
+        """Count a read-back that healed (returns the count in a row) or reset it (0)."""
+        if not healed:
+            await self._collection.update_one(
+                {"store_id": store_id, "sku_id": sku_id}, {"$set": {"readback_heals": 0}}
+            )
+            return 0
+        doc = await self._collection.find_one_and_update(
+            {"store_id": store_id, "sku_id": sku_id},
+            {"$inc": {"readback_heals": 1}},
+            return_document=True,
+        )
+        return int((doc or {}).get("readback_heals") or 0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,7 @@ from app.runtime import Runtime, open_runtime
 from app.settings import Settings
 from app.storage import LOGS
 from domain.catalog.feeds import FeedRecords, version_now
+from domain.catalog.lots import Entry
 from domain.stores import Store, StoreCredentials
 from domain.work import SkuWork
 from handlers.consumers_feeds import FeedOwner, OwnerTimings, pool_clients
@@ -60,6 +61,14 @@ class World:
     store: Store
     flows: PriceStockFlows
 
+    read_backs: list[list[str]] = field(default_factory=list)
+
+    async def read_back(self, store: Store, entries: list[tuple[Entry, str]]) -> list[str]:
+        """The feed owner's read-back hook, as `feed_consumer` wires it, observed."""
+        healed = await self.flows.verify(store, entries)
+        self.read_backs.append(healed)
+        return healed
+
     @property
     def sid(self) -> str:
         return self.store.store_id
@@ -76,6 +85,7 @@ class World:
             states=self.runtime.sku_states,
             seller_log=self.runtime.seller_log,
             timings=FAST,
+            read_back=self.read_back,
         )
         await self.runtime.broker.consume(queue_name("feed", self.sid), owner, prefetch=1)
         await self.runtime.feed_scheduler.nudge(self.sid, "test")
@@ -347,3 +357,33 @@ async def test_the_cli_reconciles_in_process_when_no_service_runs(
     w.linio.products(SELLER.user_id)[sku_id]["Quantity"] = 0  # stuck at zero on Linio
     assert await reconcile_in_process(settings, w.sid, timeout=120.0) == 0
     assert str(w.on_linio(sku_id).get("Quantity")) == "6"
+
+
+async def test_read_back_after_a_feed_heals_what_linio_shows_otherwise(
+    world_factory: Callable[..., Awaitable[World]],
+) -> None:
+    w = await world_factory()
+    sku = await w.publish(stock=10)
+    sku_id = str(sku.id)
+    await w.live(sku_id)
+    sku.stock[w.store.sales_channel] = 4
+    await w.flows.refresh(w.store, [sku_id], "stock")
+    async def read_back() -> bool:
+        return len(w.read_backs) == 1
+
+    await until(read_back)
+    assert w.read_backs == [[]]  # the owner read the ProductUpdate back: it matched
+    assert str(w.on_linio(sku_id)["Quantity"]) == "4"
+    # Seller Center changes it behind our back; the read-back of that feed sees it.
+    w.linio.products(SELLER.user_id)[sku_id]["Quantity"] = 40
+    state = await w.runtime.sku_states.get(w.sid, sku_id) or {}
+    version = int(state.get("offer_checked_at").timestamp() * 1e9)
+    healed = await w.flows.verify(w.store, [(Entry(sku_id, {}, {"Quantity": version}), sku_id)])
+    assert healed == [sku_id]
+
+    async def back_to_four() -> bool:
+        return str(w.on_linio(sku_id).get("Quantity")) == "4"
+
+    await until(back_to_four)
+    logs = await w.runtime.storage.db[LOGS].find({"store_id": w.sid}).to_list(None)
+    assert any(entry.get("code") == "catalog.offer_drift" for entry in logs)
