@@ -19,7 +19,7 @@ import pytest
 from aiohttp import encode_basic_auth
 from aiohttp.test_utils import TestClient
 
-from app.broker import queue_name
+from app.broker import Message, queue_name
 from app.reconcile_command import reconcile_in_process
 from app.runtime import Runtime, open_runtime
 from app.settings import Settings
@@ -32,6 +32,7 @@ from handlers.consumers_feeds import FeedOwner, OwnerTimings, pool_clients
 from handlers.consumers_price_stock import (
     PriceStockConsumer,
     PriceStockFlows,
+    Reconciler,
     SimulationBatcher,
     make_flows,
 )
@@ -41,6 +42,10 @@ from simulators.vtex import VtexSimulator
 
 SELLER = SimSeller(user_id="ops@acme.mx", api_key="KEY-prices", seller_id="ACME01", country="MX")
 FAST = OwnerTimings(poll_interval=0.2, hint_every=0.05, outage_cap=0.5, max_run=120.0)
+
+
+def _message(work: SkuWork) -> Message:
+    return Message(uuid.uuid4().hex, queue_name(work.queue_context, work.store_id), work.to_body())
 
 
 async def until(condition: Callable[[], Awaitable[bool]], timeout: float = 60.0) -> None:
@@ -368,6 +373,7 @@ async def test_read_back_after_a_feed_heals_what_linio_shows_otherwise(
     await w.live(sku_id)
     sku.stock[w.store.sales_channel] = 4
     await w.flows.refresh(w.store, [sku_id], "stock")
+
     async def read_back() -> bool:
         return len(w.read_backs) == 1
 
@@ -387,3 +393,54 @@ async def test_read_back_after_a_feed_heals_what_linio_shows_otherwise(
     await until(back_to_four)
     logs = await w.runtime.storage.db[LOGS].find({"store_id": w.sid}).to_list(None)
     assert any(entry.get("code") == "catalog.offer_drift" for entry in logs)
+
+
+async def test_reconciliation_spends_its_budget_on_the_most_sold_and_stalest_first(
+    world_factory: Callable[..., Awaitable[World]],
+) -> None:
+    """150 published SKUs, a budget of 100: one simulation (chunked by the client) and one
+    GetProducts page; the SKU with sales and the never-checked ones go first; Seller Center's
+    window is never exceeded."""
+    w = await world_factory(reconcile_budget=100)
+    skus = [await w.publish(stock=3) for _ in range(150)]
+    await until(w.idle)
+    await w.flows.offers.checked(w.sid, [str(s.id) for s in skus[:100]])  # fresh
+    best = str(skus[10].id)
+    await w.runtime.storage.db["sku_states"].update_one(
+        {"store_id": w.sid, "sku_id": best}, {"$set": {"units_sold": 7}}
+    )
+    before = [r for r in w.linio.requests if r.action == "GetProducts"]
+    outcomes = await w.flows.reconcile(w.store)
+    checked = [o.sku_id for o in outcomes]
+    assert len(checked) == 100
+    assert best in checked
+    assert {str(s.id) for s in skus[100:]} <= set(checked)  # never checked: first
+    after = [r for r in w.linio.requests if r.action == "GetProducts"]
+    assert len(after) - len(before) == 1
+    assert w.linio.max_in_window(SELLER.user_id) <= 30
+
+
+async def test_a_store_switched_off_gets_no_price_or_stock_work(
+    world_factory: Callable[..., Awaitable[World]],
+) -> None:
+    """Taking the SKUs offline is the catalog flow's (`StoreWork(action="deactivate_store")`,
+    published by the store-config route); the price and stock flows must not bring them
+    back: an inactive store's messages are dropped and reconciliation skips it, and a SKU
+    the catalog flow deactivated is left alone."""
+    w = await world_factory()
+    sku = await w.publish(stock=5)
+    sku_id = str(sku.id)
+    await w.live(sku_id)
+    await w.runtime.sku_states._collection.update_one(
+        {"store_id": w.sid, "sku_id": sku_id}, {"$set": {"status": "deactivated"}}
+    )
+    sku.stock[w.store.sales_channel] = 9
+    [outcome] = await w.flows.refresh(w.store, [sku_id], "stock")
+    assert outcome.result == "ignored"
+    await w.runtime.stores.set_active(w.sid, False)
+    consumer = PriceStockConsumer(w.flows, SimulationBatcher(w.flows, max_batch=1))
+    before = len(w.vtex.requests_to("/api/fulfillment"))
+    await consumer(_message(SkuWork(store_id=w.sid, sku_id=sku_id, action="stock")))
+    assert len(w.vtex.requests_to("/api/fulfillment")) == before
+    assert await Reconciler(w.flows).round() == 0
+    assert await w.runtime.feed_scheduler.staging.count(w.sid) == 0
