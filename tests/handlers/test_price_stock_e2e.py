@@ -27,7 +27,8 @@ from app.storage import LOGS
 from domain.catalog.feeds import FeedRecords, version_now
 from domain.catalog.lots import Entry
 from domain.stores import Store, StoreCredentials
-from domain.work import SkuWork
+from domain.work import SkuWork, StoreWork
+from handlers.consumers_catalog import make_catalog_consumer
 from handlers.consumers_feeds import FeedOwner, OwnerTimings, pool_clients
 from handlers.consumers_price_stock import (
     PriceStockConsumer,
@@ -444,3 +445,29 @@ async def test_a_store_switched_off_gets_no_price_or_stock_work(
     assert len(w.vtex.requests_to("/api/fulfillment")) == before
     assert await Reconciler(w.flows).round() == 0
     assert await w.runtime.feed_scheduler.staging.count(w.sid) == 0
+
+
+async def test_a_store_switched_off_takes_its_products_offline_on_linio(
+    world_factory: Callable[..., Awaitable[World]],
+) -> None:
+    """The catalog consumer's `deactivate_store` (queued by the store-config route when
+    `active` turns false) with the price and stock flows around it: every published SKU
+    ends inactive with stock 0 on Seller Center, and a later stock message does not bring
+    it back."""
+    w = await world_factory()
+    skus = [await w.publish(stock=5) for _ in range(3)]
+    await until(w.idle)
+    for sku in skus:
+        await w.live(str(sku.id))
+    await w.runtime.stores.set_active(w.sid, False)
+    catalog = make_catalog_consumer(**w.runtime.resources())
+    work = StoreWork(store_id=w.sid, action="deactivate_store")
+    await catalog(Message(uuid.uuid4().hex, queue_name("catalog", w.sid), work.to_body()))
+
+    async def offline() -> bool:
+        shown = [w.on_linio(str(s.id)) for s in skus]
+        return all(p.get("Status") == "inactive" and str(p.get("Quantity")) == "0" for p in shown)
+
+    await until(offline)
+    [outcome] = await w.flows.refresh(w.store, [str(skus[0].id)], "stock")
+    assert outcome.result == "ignored"
