@@ -102,6 +102,16 @@ def build_parser() -> argparse.ArgumentParser:
     from bench.run import add_arguments
 
     add_arguments(bench)
+    rec = sub.add_parser(
+        "reconcile",
+        help="re-read a store's published SKUs from VTEX and heal what drifted on Linio",
+        description="One reconciliation pass now (most sold and stalest SKUs first, within the "
+        "store's budget): price, sale and stock Linio shows are compared with VTEX and sent "
+        "again where they differ. Goes through the running service's admin API when one "
+        "answers at HOST:PORT; runs in-process otherwise.",
+    )
+    rec.add_argument("store", help="store id (e.g. acme-mx)")
+    rec.add_argument("--timeout", type=float, default=600.0, help="seconds to wait (default: 600)")
     return parser
 
 
@@ -217,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench.run import main as bench_main
 
             return bench_main(args)
+        if args.command == "reconcile":
+            from app.reconcile_command import run_reconcile
+
+            return asyncio.run(run_reconcile(settings, args.store, timeout=args.timeout))
         roles = {"serve": (True, True), "web": (True, False), "worker": (False, True)}
         web_role, worker_role = roles[args.command]
         asyncio.run(_serve(settings, web_role=web_role, worker_role=worker_role))

@@ -13,6 +13,7 @@ import re
 import secrets
 import time
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -25,6 +26,7 @@ from clients.linio.account import COUNTRY_TLDS
 from clients.redact import KNOWN_SECRETS, MASK
 from clients.secret_compare import secrets_match
 from clients.vtex.inbound import AFFILIATE_ID
+from domain.catalog.snapshot import StoreRules
 
 COUNTRIES = tuple(COUNTRY_TLDS)  # the Linio countries: one list, in clients/linio/account.py
 ACCOUNT = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
@@ -126,6 +128,18 @@ class Store:
     # Set when VTEX still calls the old `?token=` Search Endpoint: the dashboard asks for
     # the new URL to be pasted.
     legacy_endpoint_used: bool = False
+    # Price and stock rules (CLARIFICATIONS §4, issue 10), see `StoreRules`: markup percent
+    # and fixed amount (decimal strings, currency units), rounding mode, safety stock
+    # (units), price-drop guard percent ("" = no guard).
+    markup_percent: str = "0"
+    markup_fixed: str = "0"
+    rounding: str = "half_up"
+    safety_stock: int = 0
+    price_drop_guard_percent: str = ""
+    # Reconciliation (issue 10): seconds between passes (0 = off) and the most SKUs one pass
+    # re-reads (it spends one Seller Center GetProducts per 100 and at most one feed).
+    reconcile_interval: int = 3600
+    reconcile_budget: int = 500
     credentials: StoreCredentials = field(default_factory=StoreCredentials, repr=False)
 
     def validate(self) -> list[str]:
@@ -152,7 +166,43 @@ class Store:
                 f"simulation country {self.simulation_country!r} must be a 3-letter ISO code "
                 "(e.g. MEX)"
             )
+        problems += self._rule_problems()
         return problems
+
+    def _rule_problems(self) -> list[str]:
+        problems = []
+        for name in ("markup_percent", "markup_fixed", "price_drop_guard_percent"):
+            value = getattr(self, name)
+            if name == "price_drop_guard_percent" and value == "":
+                continue
+            try:
+                number = Decimal(str(value))
+            except InvalidOperation:
+                problems.append(f"{name.replace('_', ' ')} {value!r} must be a number")
+                continue
+            if not number.is_finite() or (name != "markup_fixed" and number < 0):
+                problems.append(f"{name.replace('_', ' ')} {value!r} must be zero or more")
+        if self.rounding not in ("half_up", "up", "down"):
+            problems.append("rounding must be half_up, up or down")
+        if self.safety_stock < 0:
+            problems.append("safety stock must be zero or more units")
+        if self.reconcile_interval < 0 or self.reconcile_budget < 0:
+            problems.append("reconciliation interval and budget must be zero or more")
+        return problems
+
+    def rules(self) -> StoreRules:
+        """The store's catalog rules for the pure core (`domain.catalog.snapshot.StoreRules`):
+        the country's zone and currency decimals, the seller's markup, rounding, safety stock
+        and price-drop guard."""
+        guard = self.price_drop_guard_percent
+        return StoreRules.for_country(
+            self.country,
+            markup_percent=Decimal(str(self.markup_percent or "0")),
+            markup_fixed=Decimal(str(self.markup_fixed or "0")),
+            rounding=self.rounding,
+            safety_stock=int(self.safety_stock),
+            price_drop_guard_percent=Decimal(str(guard)) if guard not in ("", None) else None,
+        )
 
     def simulation_destination(self) -> tuple[str | None, str | None]:
         """(postal code, ISO alpha-3 country) to pass to the fulfillment simulation."""

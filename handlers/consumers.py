@@ -17,6 +17,7 @@ from app.settings import Settings
 from handlers import consumers_orders
 from handlers.consumers_catalog import make_catalog_consumer
 from handlers.consumers_feeds import feed_consumer
+from handlers.consumers_price_stock import price_stock_consumer, reconciler
 
 ConsumerFactory = Callable[..., Handler]
 
@@ -41,6 +42,7 @@ def _order_poller(*, settings: Settings, **resources: Any) -> Schedule:
 # Periodic jobs by name; factories take resources by keyword like the consumers.
 SCHEDULES: dict[str, ScheduleFactory] = {
     "order-poll": _order_poller,
+    "reconcile": reconciler,
 }
 
 CONSUMERS: dict[str, ConsumerFactory] = {
@@ -48,4 +50,6 @@ CONSUMERS: dict[str, ConsumerFactory] = {
     "order": consumers_orders.order_consumer,
     "order-status": consumers_orders.order_status_consumer,
     "feed": feed_consumer,
+    "price": price_stock_consumer,
+    "stock": price_stock_consumer,
 }

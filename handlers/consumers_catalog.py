@@ -47,7 +47,7 @@ from clients.vtex.models import SkuContext
 from domain.catalog.feeds import FeedScheduler, version_now
 from domain.catalog.loads import InitialLoads
 from domain.catalog.problems import Problem, by_log_code, render_list, waits_for_mapping
-from domain.catalog.snapshot import SkuSnapshot, StoreRules
+from domain.catalog.snapshot import SkuSnapshot
 from domain.catalog.states import SkuStates
 from domain.catalog.transform import LinioProduct, render_defaults
 from domain.catalog.validate import prepare
@@ -249,7 +249,7 @@ class CatalogConsumer:
         names = sku.raw.get("ProductCategories") or {}
         return SkuSnapshot(
             sku=sku,
-            rules=StoreRules.for_country(store.country),
+            rules=store.rules(),  # the seller's markup, rounding, safety stock, guard
             sales_channel=store.sales_channel,
             now=dt.datetime.now(dt.UTC),
             simulation=simulation.items.get(sku.sku_id),

@@ -36,7 +36,7 @@ from typing import Any
 import structlog
 from pymongo.asynchronous.database import AsyncDatabase
 
-from app.broker import Message
+from app.broker import Broker, Message
 from app.client_pool import ClientPool
 from app.settings import Settings
 from app.storage import Storage
@@ -74,11 +74,15 @@ from domain.catalog.states import SentSku, SkuResult, SkuStates
 from domain.seller_log import LogEntry, SellerLog
 from domain.stores import Store, StoreRepository
 from domain.work import parse_work
+from handlers.consumers_price_stock import make_flows
 
 log = structlog.get_logger(__name__)
 
 ClientFor = Callable[[Store], Awaitable[LinioClient]]
 StoreLookup = Callable[[str], Awaitable[Store | None]]
+ReadBack = Callable[[Store, list[tuple[Entry, str]]], Awaitable[Any]]
+"""Called after a ProductUpdate feed settled, with its accepted entries (Entry with the
+versions it carried, VTEX sku_id): the price/stock flows read them back (issue 10)."""
 
 
 @dataclass(frozen=True)
@@ -148,8 +152,10 @@ class FeedOwner:
         states: SkuStates,
         seller_log: SellerLog,
         timings: OwnerTimings | None = None,
+        read_back: ReadBack | None = None,
     ) -> None:
         self.scheduler = scheduler
+        self._read_back = read_back
         self.staging = scheduler.staging
         self.feeds = FeedRecords(db)
         self.quota_ledger = FeedQuotaLedger(db)
@@ -340,6 +346,14 @@ class FeedOwner:
                 ],
             },
         )
+        if self._read_back is not None and action == "ProductUpdate":
+            accepted = {r.seller_sku for r in results if r.result == "accepted"}
+            done = [(e, sku_id) for e, sku_id in entries if e.seller_sku in accepted]
+            if done:
+                try:
+                    await self._read_back(store, done)
+                except ClientError as exc:  # a read-back is a check: the next pass retries
+                    log.warning("read_back_failed", store=store_id, error=str(exc))
         log.info(
             "feed_settled",
             store=store_id,
@@ -534,6 +548,7 @@ def feed_consumer(
     sku_states: SkuStates,
     seller_log: SellerLog,
     settings: Settings,
+    broker: Broker,
     **_: Any,
 ) -> FeedOwner:
     """The worker's consumer of `feed.<store>` queues (see the module docstring)."""
@@ -545,4 +560,12 @@ def feed_consumer(
         states=sku_states,
         seller_log=seller_log,
         timings=OwnerTimings(poll_interval=settings.feed_poll_interval),
+        read_back=make_flows(
+            stores=stores,
+            clients=clients,
+            sku_states=sku_states,
+            feed_scheduler=feed_scheduler,
+            seller_log=seller_log,
+            broker=broker,
+        ).verify,
     )

@@ -386,6 +386,34 @@ ROUTE_DOCS: dict[str, dict[str, dict[str, Any]]] = {
             errors=(404,),
         )
     },
+    "admin_approve_price": {
+        "POST": _op(
+            "Dashboard: approve a price held by the store's price-drop guard (it is sent)",
+            parameters=[
+                {"name": "storeId", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "skuId", "in": "path", "required": True, "schema": {"type": "string"}},
+            ],
+            ok={"type": "object", "properties": {"approved": {"type": "boolean"}}},
+            errors=(401, 404),
+        )
+    },
+    "admin_reconcile": {
+        "POST": _op(
+            "Dashboard: one reconciliation pass of a store's published SKUs now",
+            parameters=[
+                {"name": "storeId", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            ok={
+                "type": "object",
+                "properties": {
+                    "checked": {"type": "integer"},
+                    "healed": {"type": "integer"},
+                    "held": {"type": "integer"},
+                },
+            },
+            errors=(401, 404),
+        )
+    },
     "vtex_logs": {
         "GET": _op(
             "Seller-facing logs in VTEX's format",

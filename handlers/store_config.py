@@ -37,6 +37,7 @@ async def store_config_notification(request: web.Request) -> web.Response:
         email=config.email or store.email,
         active=config.active,
         allow_franchise_accounts=config.allow_franchise_accounts,
+        **config.rules,
         credentials=dataclasses.replace(
             store.credentials, vtex_cookie=config.cookie or store.credentials.vtex_cookie
         ),

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 AFFILIATE_ID = re.compile(r"^[B-DF-HJ-NP-TV-Z]{3}$")
@@ -284,6 +285,53 @@ class StoreConfig:
     email: str = ""
     cookie: str = field(default="", repr=False)
     allow_franchise_accounts: bool = False
+    # Price and stock rules given in the settings (Store field name → value; absent keys
+    # keep the store's current rule): markup_percent, markup_fixed, price_drop_guard_percent
+    # (decimal strings; "" = no guard), rounding, safety_stock, reconcile_interval (seconds),
+    # reconcile_budget (SKUs per pass).
+    rules: dict[str, Any] = field(default_factory=dict)
+
+
+_RULE_DECIMALS = {
+    "markupPercent": "markup_percent",
+    "markupFixed": "markup_fixed",
+    "priceDropGuardPercent": "price_drop_guard_percent",
+}
+_RULE_WHOLE = {
+    "safetyStock": "safety_stock",
+    "reconcileInterval": "reconcile_interval",
+    "reconcileBudget": "reconcile_budget",
+}
+
+
+def _store_rules(f: _Fields) -> dict[str, Any]:
+    rules: dict[str, Any] = {}
+    for name, key in _RULE_DECIMALS.items():
+        value = f.raw(name)
+        if value is None:
+            continue
+        if value == "" and key == "price_drop_guard_percent":
+            rules[key] = ""  # the guard switched off
+            continue
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise PayloadError(name, "must be a number")
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise PayloadError(name, f"must be a number, got {value!r}") from None
+        if not number.is_finite() or (key != "markup_fixed" and number < 0):
+            raise PayloadError(name, "must be a number, zero or more")
+        rules[key] = format(number, "f")
+    for name, key in _RULE_WHOLE.items():
+        value = f.raw(name)
+        if value is not None and value != "":
+            rules[key] = whole_number(name, value)
+    rounding = f.text("rounding")
+    if rounding is not None:
+        if rounding not in ("half_up", "up", "down"):
+            raise PayloadError("rounding", "must be half_up, up or down")
+        rules["rounding"] = rounding
+    return rules
 
 
 def parse_store_config(data: Any) -> StoreConfig:
@@ -305,6 +353,7 @@ def parse_store_config(data: Any) -> StoreConfig:
         email=email,
         cookie=f.text("cookie", limit=MAX_COOKIE) or "",
         allow_franchise_accounts=f.flag("allowFranchiseAccounts"),
+        rules=_store_rules(f),
     )
 
 

@@ -232,6 +232,22 @@ ENTRIES: dict[str, ErrorEntry] = entries(
         ),
     ),
     _api(
+        "no_held_price",
+        404,
+        B(
+            es="El SKU no tiene un precio retenido por el límite de baja de precio.",
+            en="The SKU has no price held by the price-drop guard.",
+        ),
+        B(
+            es="No hay precio retenido para el SKU {sku_id} de la tienda {store_id}.",
+            en="There is no held price for SKU {sku_id} of store {store_id}.",
+        ),
+        B(
+            es="Recarga el panel: el precio ya se aprobó o VTEX envió otro.",
+            en="Reload the dashboard: the price was already approved or VTEX sent another.",
+        ),
+    ),
+    _api(
         "invalid_token",
         403,
         B(

@@ -617,4 +617,27 @@ PROBLEM_LOG_CODE: dict[str, str] = {
 
 PROBLEM_CODES: tuple[str, ...] = tuple(e.code for e in _PROBLEMS)
 
-ENTRIES: dict[str, ErrorEntry] = entries(*_LOG_CODES, *_PROBLEMS)
+# Read-back and reconciliation (issue 10): Linio showed something other than what was sent.
+_OFFER_DRIFT = _log(
+    "catalog.offer_drift",
+    200,
+    "warning",
+    (
+        "Al leer de vuelta el SKU en Linio tras un feed, o en la reconciliación periódica.",
+        "When the SKU is read back from Linio after a feed, or by the periodic reconciliation.",
+    ),
+    (
+        "Linio mostraba para el SKU {sku_id} otro valor que el esperado ({fields}); se envió "
+        "de nuevo.",
+        "Linio showed SKU {sku_id} with other values than expected ({fields}); they were "
+        "sent again.",
+    ),
+    (
+        "Nada que hacer si ocurre de vez en cuando; si se repite, revisa si alguien edita el "
+        "producto directamente en Seller Center.",
+        "Nothing to do if it happens now and then; if it repeats, check whether someone edits "
+        "the product directly in Seller Center.",
+    ),
+)
+
+ENTRIES: dict[str, ErrorEntry] = entries(*_LOG_CODES, *_PROBLEMS, _OFFER_DRIFT)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -324,6 +325,42 @@ async def test_store_config_bad_input(client: TestClient, runtime: Runtime, stor
     )
     assert in_path.status == 400  # ASCII digits only
     assert (await runtime.stores.get("acme-mx")).sales_channel == "3"
+
+
+async def test_store_config_sets_the_price_and_stock_rules(
+    client: TestClient, runtime: Runtime, store: Store
+) -> None:
+    url = f"/store-config/notification?token={store.notification_token}"
+    base = {"accountName": "acme", "active": True, "affiliateId": "LMX", "salesChannel": "3"}
+    rules = {
+        "markupPercent": 12.5,
+        "markupFixed": "3",
+        "rounding": "up",
+        "safetyStock": 2,
+        "priceDropGuardPercent": "30",
+        "reconcileInterval": 900,
+        "reconcileBudget": "200",
+    }
+    response = await client.post(url, json={**base, **rules})
+    assert response.status == 200, await response.text()
+    saved = await runtime.stores.get("acme-mx")
+    assert saved is not None
+    got = saved.rules()
+    assert (got.markup_percent, got.markup_fixed, got.rounding) == (
+        Decimal("12.5"),
+        Decimal("3"),
+        "up",
+    )
+    assert (got.safety_stock, got.price_drop_guard_percent) == (2, Decimal("30"))
+    assert (saved.reconcile_interval, saved.reconcile_budget) == (900, 200)
+    # Absent keys keep the rules; an empty guard switches it off.
+    await client.post(url, json={**base, "priceDropGuardPercent": ""})
+    saved = await runtime.stores.get("acme-mx")
+    assert saved is not None and saved.rules().price_drop_guard_percent is None
+    assert saved.rules().markup_percent == Decimal("12.5")
+    bad = await client.post(url, json={**base, "markupPercent": "-5"})
+    assert bad.status == 400
+    assert (await bad.json())["error"]["details"]["field"] == "markupPercent"
 
 
 async def test_get_config_template_contract(

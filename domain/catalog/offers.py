@@ -1,0 +1,102 @@
+"""The offer side of a SKU's state (issue 10): a price held by the store's price-drop guard,
+its approval, and which published SKUs reconciliation reads first.
+
+Lives in the states table (`sku_states`, see `domain.catalog.states`) beside the feed side
+(`last_price`, `last_stock`, `on_linio`), under these keys:
+
+- `price_hold`: `{fields: {Price, SalePrice, SaleStartDate, SaleEndDate}, version, previous,
+  new, drop_percent, at}` — a price the guard kept from Seller Center (money as decimal
+  strings in currency units; `at` UTC).
+- `price_approved`: the effective price (decimal string) the seller approved; the guard lets
+  exactly that price through until another is sent.
+- `readback_heals`: how many read-backs in a row found Linio different and sent the
+  values again (reset by a read-back that matches); past `MAX_READBACK_HEALS` the SKU is
+  left for reconciliation, so a field Seller Center will not take never loops feeds.
+- `offer_checked_at`: UTC datetime of the last simulation of the SKU by the price/stock
+  flows (reconciliation reads the stalest first); `units_sold`: Linio units sold (most sold
+  first), counted by the order flow when it has them (0 otherwise).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from pymongo import UpdateOne
+from pymongo.asynchronous.database import AsyncDatabase
+
+from app.storage import SKU_STATES
+
+MAX_READBACK_HEALS = 2
+
+
+class OfferStates:
+    def __init__(self, db: AsyncDatabase) -> None:
+        self._collection = db[SKU_STATES]
+
+    async def hold(self, store_id: str, sku_id: str, hold: dict[str, Any]) -> None:
+        """Keep a price the guard refused (replaces an older hold)."""
+        await self._collection.update_one(
+            {"store_id": store_id, "sku_id": sku_id},
+            {"$set": {"price_hold": {**hold, "at": dt.datetime.now(dt.UTC)}}},
+        )
+
+    async def drop_hold(self, store_id: str, sku_id: str) -> None:
+        await self._collection.update_one(
+            {"store_id": store_id, "sku_id": sku_id}, {"$unset": {"price_hold": ""}}
+        )
+
+    async def take_hold(self, store_id: str, sku_id: str, approved: str) -> dict[str, Any] | None:
+        """Remove and return the held price, remembering `approved` (the effective price)."""
+        return await self._collection.find_one_and_update(
+            {"store_id": store_id, "sku_id": sku_id, "price_hold": {"$exists": True}},
+            {"$unset": {"price_hold": ""}, "$set": {"price_approved": approved}},
+        )
+
+    async def held(self, store_id: str) -> list[dict[str, Any]]:
+        """SKUs with a held price: `{sku_id, seller_sku, price_hold}` (for the dashboard)."""
+        cursor = self._collection.find(
+            {"store_id": store_id, "price_hold": {"$exists": True}},
+            {"sku_id": 1, "seller_sku": 1, "price_hold": 1, "_id": 0},
+        )
+        return [doc async for doc in cursor]
+
+    async def checked(self, store_id: str, sku_ids: Iterable[str]) -> None:
+        now = dt.datetime.now(dt.UTC)
+        updates = [
+            UpdateOne({"store_id": store_id, "sku_id": s}, {"$set": {"offer_checked_at": now}})
+            for s in sku_ids
+        ]
+        if updates:
+            await self._collection.bulk_write(updates, ordered=False)
+
+    async def candidates(self, store_id: str, budget: int) -> list[dict[str, Any]]:
+        """Up to `budget` published SKUs, most sold first, then the stalest (never checked
+        first): the order reconciliation spends its budget in."""
+        cursor = (
+            self._collection.find({"store_id": store_id, "on_linio": True})
+            .sort([("units_sold", -1), ("offer_checked_at", 1), ("sku_id", 1)])
+            .limit(max(0, budget))
+        )
+        return [doc async for doc in cursor]
+
+    async def published_ids(self, store_id: str) -> list[str]:
+        cursor = self._collection.find(
+            {"store_id": store_id, "on_linio": True}, {"sku_id": 1, "_id": 0}
+        )
+        return [doc["sku_id"] async for doc in cursor]
+
+    async def note_readback(self, store_id: str, sku_id: str, *, healed: bool) -> int:
+        """Count a read-back that healed (returns the count in a row) or reset it (0)."""
+        if not healed:
+            await self._collection.update_one(
+                {"store_id": store_id, "sku_id": sku_id}, {"$set": {"readback_heals": 0}}
+            )
+            return 0
+        doc = await self._collection.find_one_and_update(
+            {"store_id": store_id, "sku_id": sku_id},
+            {"$inc": {"readback_heals": 1}},
+            return_document=True,
+        )
+        return int((doc or {}).get("readback_heals") or 0)

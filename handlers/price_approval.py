@@ -1,0 +1,50 @@
+"""Dashboard actions on a store's prices and stock (issue 10), with dashboard credentials
+(HTTP Basic, like every non-public route):
+
+- `POST /api/stores/{storeId}/skus/{skuId}/approve-price`: the seller approves a price the
+  store's price-drop guard held; it is staged for Seller Center as it was read from VTEX.
+  Answers `{"approved": true}`, or 404 (`unknown_store`, `no_held_price`).
+- `POST /api/stores/{storeId}/reconcile`: one reconciliation pass now (the CLI's
+  `vtex-linio reconcile` when a service runs); answers `{checked, healed, held}`.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from app.http_errors import ApiError
+from app.web_keys import BROKER, CLIENTS, FEED_SCHEDULER, SELLER_LOG, SKU_STATES, STORES
+from domain.stores import Store
+from handlers.consumers_price_stock import PriceStockFlows, report_of
+
+
+async def approve_price(request: web.Request) -> web.Response:
+    store = await _store(request.app, request.match_info["storeId"])
+    sku_id = request.match_info["skuId"]
+    if not await _flows(request.app).approve_price(store.store_id, sku_id):
+        raise ApiError("no_held_price", store_id=store.store_id, sku_id=sku_id)
+    return web.json_response({"approved": True})
+
+
+async def reconcile(request: web.Request) -> web.Response:
+    store = await _store(request.app, request.match_info["storeId"])
+    outcomes = await _flows(request.app).reconcile(store)
+    return web.json_response(report_of(outcomes))
+
+
+async def _store(app: web.Application, store_id: str) -> Store:
+    store = await app[STORES].get(store_id)
+    if store is None:
+        raise ApiError("unknown_store", account=store_id)
+    return store
+
+
+def _flows(app: web.Application) -> PriceStockFlows:
+    return PriceStockFlows(
+        app[STORES],
+        app[CLIENTS],
+        app[SKU_STATES],
+        app[FEED_SCHEDULER],
+        app[SELLER_LOG],
+        app[BROKER],
+    )
