@@ -31,7 +31,9 @@ from domain.stores import Store
 from simulators.vtex import VtexSimulator
 
 RABBIT_URL = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
-FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
+TESTS_DIR = Path(__file__).resolve().parent
+REPO_ROOT = TESTS_DIR.parent
+FIXTURES_DIR = TESTS_DIR / "fixtures"
 
 
 def _port_open(host: str, port: int) -> bool:

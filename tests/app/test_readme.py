@@ -1,11 +1,10 @@
 """The README's promises that can drift from the code."""
 
-from pathlib import Path
-
 from app.cli import build_parser
 from app.settings import ENV_VARS
+from tests.conftest import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO_ROOT
 
 
 def test_readme_documents_every_variable_and_command() -> None:

@@ -15,8 +15,9 @@ import pytest
 
 from domain.errors import CATALOGUE, ErrorEntry
 from domain.errors.catalog import PROBLEM_LOG_CODE
+from tests.conftest import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO_ROOT
 VTEX_CATALOG_CODES = ("S1", "A1", "A2", "A3", "E1", "E2", "E3", "E4", "E5")
 
 

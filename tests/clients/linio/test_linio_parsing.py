@@ -13,8 +13,9 @@ import xmltodict
 from clients.errors import ClientError, NotFoundError, PermanentError
 from clients.linio import bodies as build
 from clients.linio import responses as r
+from tests.conftest import FIXTURES_DIR
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "linio"
+FIXTURES = FIXTURES_DIR / "linio"
 
 
 def load(name: str) -> bytes:

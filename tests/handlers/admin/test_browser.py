@@ -22,11 +22,12 @@ from app.broker import queue_name
 from app.runtime import Runtime
 from app.storage import SKU_STATES
 from domain.work import parse_work
+from tests.conftest import TESTS_DIR
 from tests.handlers.admin.conftest import ADMIN, published, write_log
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+ARTIFACTS = TESTS_DIR / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = [
     "--headless",
