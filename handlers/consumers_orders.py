@@ -25,8 +25,6 @@ look-back, page by page; it also retries approvals held for divergence.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -82,6 +80,7 @@ from domain.work import (
     OrderStatusWork,
     parse_work,
 )
+from handlers.periodic import PeriodicJob
 
 log = structlog.get_logger(__name__)
 
@@ -916,15 +915,17 @@ class OrderFlows:
         return found
 
 
-class OrderPoller:
+class OrderPoller(PeriodicJob):
     """Runs `OrderFlows.poll` for every active store every `interval` seconds; the
     watermark is the start of the previous round (the look-back covers clock skew)."""
+
+    name = "order-poller"
 
     def __init__(self, flows: OrderFlows, *, interval: float = 60.0) -> None:
         self.flows = flows
         self.interval = interval
         self._since: dict[str, dt.datetime] = {}
-        self._task: asyncio.Task[None] | None = None
+        super().__init__()
 
     async def round(self) -> int:
         total = 0
@@ -939,20 +940,8 @@ class OrderPoller:
             self._since[store.store_id] = started
         return total
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._forever(), name="order-poller")
-
-    async def _forever(self) -> None:
-        while True:
-            with contextlib.suppress(Exception):
-                await self.round()
-            await asyncio.sleep(self.interval)
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+    def period(self) -> float:
+        return self.interval
 
 
 # --- consumer factories (registered in handlers/consumers.py) ----------------------------------

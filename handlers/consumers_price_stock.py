@@ -28,7 +28,6 @@ few feeds as its quota allows. The same comparison is the read-back (`read_back`
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +51,7 @@ from domain.catalog.states import SkuStates
 from domain.seller_log import CONTEXT_OPERATIONS, LogEntry, SellerLog
 from domain.stores import Store, StoreRepository
 from domain.work import SkuWork, parse_work
+from handlers.periodic import PeriodicJob
 
 log = structlog.get_logger(__name__)
 
@@ -526,15 +526,17 @@ class PriceStockConsumer:
 # --- reconciliation schedule ------------------------------------------------------------------
 
 
-class Reconciler:
+class Reconciler(PeriodicJob):
     """Runs `reconcile` for each active store whose `reconcile_interval` (seconds, 0 = off)
     has passed; checks every `tick` seconds."""
+
+    name = "reconciler"
 
     def __init__(self, flows: PriceStockFlows, *, tick: float = 60.0) -> None:
         self.flows = flows
         self.tick = tick
         self._last: dict[str, float] = {}
-        self._task: asyncio.Task[None] | None = None
+        super().__init__()
 
     async def round(self) -> int:
         loop = asyncio.get_running_loop()
@@ -553,20 +555,8 @@ class Reconciler:
             done += 1
         return done
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._forever(), name="reconciler")
-
-    async def _forever(self) -> None:
-        while True:
-            with contextlib.suppress(Exception):
-                await self.round()
-            await asyncio.sleep(self.tick)
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+    def period(self) -> float:
+        return self.tick
 
 
 # --- factories (registered in handlers/consumers.py) --------------------------------------
