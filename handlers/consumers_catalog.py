@@ -46,11 +46,12 @@ from clients.vtex import SimulationItem
 from clients.vtex.models import SkuContext
 from domain.catalog.feeds import FeedScheduler, version_now
 from domain.catalog.loads import InitialLoads
-from domain.catalog.problems import Problem, by_log_code, render_list, waits_for_mapping
+from domain.catalog.problems import Problem, by_log_code, problem_list, waits_for_mapping
 from domain.catalog.snapshot import SkuSnapshot
 from domain.catalog.states import SkuStates
 from domain.catalog.transform import LinioProduct, render_defaults
 from domain.catalog.validate import prepare
+from domain.errors import Bilingual
 from domain.mappings import (
     MapperRegistrations,
     Mappings,
@@ -426,7 +427,7 @@ class CatalogConsumer:
         for code, found in groups.items():
             if code == "A3":
                 continue
-            params: dict[str, Any] = {"problems": render_list(found, "en")}
+            params: dict[str, Any] = {"problems": problem_list(found)}
             if code in ("A1", "A2"):
                 params["sku_id"] = sku.sku_id
             if code == "E4":
@@ -439,9 +440,16 @@ class CatalogConsumer:
         adjusted = list(groups.get("A3", []))
         defaults = list(product.defaults) if product is not None else []
         if product is not None and (adjusted or defaults):
-            lines = [render_defaults(defaults)] if defaults else []
-            lines += [p.render("en") for p in adjusted]
-            entries.append(self._entry(store, sku, "A3", {"fields": "\n".join(lines)}, adjusted))
+            fields = Bilingual(
+                *(
+                    "\n".join(
+                        ([render_defaults(defaults)] if defaults else [])
+                        + [p.render(lang) for p in adjusted]
+                    )
+                    for lang in ("es", "en")
+                )
+            )
+            entries.append(self._entry(store, sku, "A3", {"fields": fields}, adjusted))
         for entry in entries:
             await self._log.write(entry, secrets=store.secrets())
 
@@ -468,7 +476,6 @@ class CatalogConsumer:
                     {"code": p.code, "row": p.row, "linio": p.linio_field, "vtex": p.vtex_field}
                     for p in found
                 ],
-                "problems_es": render_list(found, "es"),
             },
         )
 

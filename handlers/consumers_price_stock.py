@@ -46,7 +46,7 @@ from domain.catalog.feeds import FeedScheduler, version_now
 from domain.catalog.lots import Entry
 from domain.catalog.offers import MAX_READBACK_HEALS, OfferStates
 from domain.catalog.prices import CLEAR, PriceStock, offered, price_drop_guard, price_stock
-from domain.catalog.problems import Problem, render_list
+from domain.catalog.problems import Problem, problem_list
 from domain.catalog.states import SkuStates
 from domain.seller_log import CONTEXT_OPERATIONS, LogEntry, SellerLog
 from domain.stores import Store, StoreRepository
@@ -322,7 +322,7 @@ class PriceStockFlows:
         self, store: Store, sku_id: str, code: str, problem: Problem, context: str
     ) -> None:
         operation, direction = CONTEXT_OPERATIONS[context if context != "catalog" else "price"]
-        params: dict[str, Any] = {"problems": render_list([problem], "en")}
+        params: dict[str, Any] = {"problems": problem_list([problem])}
         if code == "A1":
             params["sku_id"] = sku_id
         await self.seller_log.write(
@@ -334,7 +334,7 @@ class PriceStockFlows:
                 params=params,
                 flow=context,
                 sku_id=sku_id,
-                extra={"problems": [problem.code], "problems_es": render_list([problem], "es")},
+                extra={"problems": [problem.code]},
             ),
             secrets=store.secrets(),
         )

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from domain.errors import entry
-from domain.errors.base import Language
+from domain.errors.base import Bilingual, Language
 from domain.errors.catalog import PROBLEM_LOG_CODE
 
 LOG_ORDER: tuple[str, ...] = ("A2", "A1", "E4", "E1", "A3")
@@ -85,8 +85,15 @@ def by_log_code(problems: Iterable[Problem]) -> dict[str, list[Problem]]:
 
 
 def render_list(problems: Iterable[Problem], lang: Language = "es") -> str:
-    """The `{problems}` placeholder of E1/E3/E4/A1/A2: one line per problem, each with its
-    action, numbered."""
+    """The `{problems}` placeholder of E1/E3/E4/A1/A2 in one language: one line per
+    problem, each with its action, numbered."""
     return "\n".join(
         f"{n}. {p.render(lang)} → {p.render_action(lang)}" for n, p in enumerate(problems, 1)
     )
+
+
+def problem_list(problems: Iterable[Problem]) -> Bilingual:
+    """The `{problems}` placeholder in both languages, for a `LogEntry`'s params: the
+    Spanish message lists the problems in Spanish, the English one in English."""
+    found = list(problems)
+    return Bilingual(es=render_list(found, "es"), en=render_list(found, "en"))

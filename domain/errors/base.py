@@ -71,16 +71,22 @@ class ErrorEntry:
     def render(self, lang: str = "es", /, **params: Any) -> str:
         """The message in `lang` with its placeholders filled.
 
+        A `Bilingual` value fills its placeholder with its text in `lang` (a list of
+        problems, itself rendered from the catalogue, reads in the message's language).
         Raises `KeyError` naming the placeholder when `params` lacks one: a log without
         its SKU or order id is a bug, not a text to ship half-filled.
         """
-        return self.message.get(lang).format_map(_Strict(params))
+        return self.message.get(lang).format_map(_Strict.of(params, lang))
 
     def render_action(self, lang: str = "es", /, **params: Any) -> str:
-        return self.action.get(lang).format_map(_Strict(params))
+        return self.action.get(lang).format_map(_Strict.of(params, lang))
 
 
 class _Strict(dict[str, Any]):
+    @classmethod
+    def of(cls, params: dict[str, Any], lang: str) -> _Strict:
+        return cls({k: v.get(lang) if isinstance(v, Bilingual) else v for k, v in params.items()})
+
     def __missing__(self, key: str) -> Any:
         raise KeyError(f"placeholder {{{key}}} has no value")
 

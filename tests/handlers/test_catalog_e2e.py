@@ -193,6 +193,15 @@ async def test_initial_load_publishes_the_valid_catalog_and_logs_each_fault(
         assert len(e1) == 1
         problem_codes = {x["code"] for x in e1[0]["extra"]["problems"]}
         assert {"catalog.name_too_long", "catalog.attribute_missing"} <= problem_codes
+        # Each language lists the problems in that language, with their actions.
+        spanish, english = e1[0]["Message"]["es"], e1[0]["Message"]["en"]
+        for line_es, line_en in (
+            ("el nombre tiene", "the name has"),
+            ("atributo obligatorio", "mandatory attribute"),
+        ):
+            assert line_es in spanish and line_en not in spanish, spanish
+            assert line_en in english and line_es not in english, english
+        assert e1[0]["BusinessMessage"] == english
 
         # The products with three SKUs: one parent, three variations.
         families: dict[int, list[str]] = {}
