@@ -213,6 +213,10 @@ class EmbeddedMongo:
                 "WARNING",
                 stdout=self._log_file,
                 stderr=self._log_file,
+                # Its own session: a Ctrl-C in the terminal or a signal to the service's
+                # process group reaches the service only, which drains its work and then
+                # stops the database (`stop()`); PR_SET_PDEATHSIG still ends it with us.
+                start_new_session=True,
             )
         except OSError as exc:  # pragma: no cover - interpreter missing
             raise EmbeddedMongoError(f"cannot start the embedded database: {exc}") from exc

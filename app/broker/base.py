@@ -198,6 +198,9 @@ class Broker(abc.ABC):
     """Publish to and consume from named work queues; retries and dead letters included."""
 
     kind: str = "abstract"
+    drain_timeout: float = 10.0
+    """Seconds `stop_consuming` lets the messages in hand finish before it cancels them
+    (cancelled ones go back to the queue unacknowledged)."""
 
     @abc.abstractmethod
     async def start(self) -> None: ...

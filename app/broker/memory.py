@@ -50,6 +50,8 @@ class InProcessBroker(Broker):
         self._prefetch = prefetch
         self._queues: dict[str, asyncio.Queue[Message]] = {}
         self._workers: dict[str, list[asyncio.Task[None]]] = {}
+        self._delivering: set[asyncio.Task[Any]] = set()  # workers with a message in hand
+        self._stopping: set[str] = set()
         self._timers: set[asyncio.TimerHandle] = set()
         self._waiting: dict[str, str] = {}  # dedupe key -> id of the undelivered message
         self._started = False
@@ -191,20 +193,37 @@ class InProcessBroker(Broker):
         ]
 
     async def stop_consuming(self, queue: str) -> None:
+        """Stop taking messages from `queue`, let the ones in hand finish (up to
+        `drain_timeout` seconds; the rest are cancelled and go back to the queue), as the
+        RabbitMQ broker does."""
         tasks = self._workers.pop(queue, [])
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        self._stopping.add(queue)
+        try:
+            idle = [task for task in tasks if task not in self._delivering]
+            for task in idle:
+                task.cancel()
+            busy = [task for task in tasks if task in self._delivering]
+            if busy:
+                _, unfinished = await asyncio.wait(busy, timeout=self.drain_timeout)
+                for task in unfinished:
+                    task.cancel()
+                if unfinished:
+                    log.warning("consumer_drain_cut", queue=queue, requeued=len(unfinished))
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        finally:
+            self._stopping.discard(queue)
 
     async def _work(self, name: str, handler: Handler) -> None:
         queue = self._queue(name)
-        while True:
+        me = asyncio.current_task()
+        while name not in self._stopping:
             message = await queue.get()
             key = message.headers.get("x-dedupe")
             if key and self._waiting.get(key) == message.id:
                 del self._waiting[key]
+            self._delivering.add(me)
             try:
                 await self._deliver(message, handler)
             except asyncio.CancelledError:
@@ -213,6 +232,8 @@ class InProcessBroker(Broker):
             except Exception as exc:  # the journal write failed: keep the message, try later
                 log.warning("message_settle_failed", queue=name, id=message.id, error=str(exc))
                 self._enqueue(message, self.policy.delay(message.attempt))
+            finally:
+                self._delivering.discard(me)
 
     async def _deliver(self, message: Message, handler: Handler) -> None:
         try:

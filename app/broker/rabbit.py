@@ -13,6 +13,7 @@ client-set `x-death`), cross-checked with the `x-death` count.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -26,6 +27,7 @@ from aio_pika.abc import (
     AbstractRobustConnection,
 )
 from aio_pika.exceptions import AMQPError
+from aiormq.exceptions import ChannelInvalidStateError
 
 from app.broker.base import (
     Broker,
@@ -80,6 +82,7 @@ class RabbitBroker(Broker):
         self._publish_channel: AbstractChannel | None = None
         self._declared: set[str] = set()
         self._consumers: dict[str, list[tuple[AbstractChannel, AbstractQueue, str]]] = {}
+        self._in_flight: dict[str, set[asyncio.Task[Any]]] = {}
         self._lock = asyncio.Lock()
         self.reconnect_timeout = 30.0
 
@@ -195,8 +198,16 @@ class RabbitBroker(Broker):
             queue, durable=True, arguments=queue_arguments(queue)
         )
 
+        in_flight = self._in_flight.setdefault(queue, set())
+
         async def on_work(incoming: AbstractIncomingMessage) -> None:
-            await self._on_message(queue, incoming, handler)
+            task = asyncio.current_task()
+            assert task is not None
+            in_flight.add(task)
+            try:
+                await self._on_message(queue, incoming, handler)
+            finally:
+                in_flight.discard(task)
 
         async def on_dead(incoming: AbstractIncomingMessage) -> None:
             await self._on_dead(queue, incoming)
@@ -212,12 +223,26 @@ class RabbitBroker(Broker):
         ]
 
     async def stop_consuming(self, queue: str) -> None:
-        for channel, amqp_queue, tag in self._consumers.pop(queue, []):
+        """Stop taking messages from `queue`, let the ones in hand finish (up to
+        `drain_timeout` seconds; the rest are cancelled and go back to the queue
+        unacknowledged), then close its channels."""
+        consumers = self._consumers.pop(queue, [])
+        for _, amqp_queue, tag in consumers:
             try:
                 await amqp_queue.cancel(tag)
-                await channel.close()
             except Exception as exc:  # connection already gone: nothing left to cancel
                 log.debug("consumer_cancel_failed", queue=queue, error=str(exc))
+        in_flight = self._in_flight.pop(queue, set())
+        if in_flight:
+            _, unfinished = await asyncio.wait(in_flight, timeout=self.drain_timeout)
+            for task in unfinished:
+                task.cancel()
+            await asyncio.gather(*unfinished, return_exceptions=True)
+            if unfinished:
+                log.warning("consumer_drain_cut", queue=queue, requeued=len(unfinished))
+        for channel, _, _ in consumers:
+            with contextlib.suppress(Exception):
+                await channel.close()
 
     def _to_message(self, queue: str, incoming: AbstractIncomingMessage) -> Message:
         headers = {k: v for k, v in (incoming.headers or {}).items() if k != "x-death"}
@@ -236,7 +261,10 @@ class RabbitBroker(Broker):
         try:
             await handler(message)
         except asyncio.CancelledError:
-            await incoming.nack(requeue=True)
+            # Back to the queue; when the channel is already gone RabbitMQ requeues every
+            # unacknowledged message by itself.
+            with contextlib.suppress(AMQPError, ChannelInvalidStateError):
+                await incoming.nack(requeue=True)
             raise
         except Exception as exc:
             decision = decide(message, exc, self.policy)

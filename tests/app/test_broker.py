@@ -129,6 +129,7 @@ async def test_work_survives_a_worker_restart(broker_settings: Settings, store_i
         await asyncio.sleep(3600)  # the worker dies before acknowledging
 
     async with open_runtime(broker_settings) as first:
+        first.broker.drain_timeout = 0.2
         await first.broker.publish(queue, {"sku": "7"})
         await first.broker.consume(queue, crashing_handler)
         await asyncio.wait_for(started.wait(), 15)
@@ -145,6 +146,76 @@ async def test_work_survives_a_worker_restart(broker_settings: Settings, store_i
         assert received[0].body == {"sku": "7"}
     if broker_settings.amqp_url:
         await _delete_queues(broker_settings.amqp_url, store_id)
+
+
+async def test_stopping_lets_messages_in_hand_finish(
+    broker_runtime: Runtime, store_id: str
+) -> None:
+    """A worker told to stop (SIGTERM, a deploy) finishes what it holds and acknowledges
+    it: nothing comes back and no error is raised on the closed channel."""
+    broker = broker_runtime.broker
+    queue = queue_name("catalog", store_id)
+    started, release = asyncio.Event(), asyncio.Event()
+    finished: list[str] = []
+
+    async def handler(message: Message) -> None:
+        started.set()
+        await release.wait()
+        finished.append(message.body["sku"])
+
+    await broker.publish(queue, {"sku": "1"})
+    await broker.consume(queue, handler)
+    await asyncio.wait_for(started.wait(), 15)
+    stopping = asyncio.create_task(broker.stop_consuming(queue))
+    await asyncio.sleep(0.2)
+    assert not stopping.done()  # waits for the message in hand
+    release.set()
+    await asyncio.wait_for(stopping, 15)
+    assert finished == ["1"]
+
+    again: list[Message] = []
+
+    async def second(message: Message) -> None:
+        again.append(message)
+
+    await broker.publish(queue, {"sku": "2"})
+    await broker.consume(queue, second)
+    await wait_for(lambda: [m.body["sku"] for m in again] == ["2"])
+    await asyncio.sleep(0.3)
+    assert [m.body["sku"] for m in again] == ["2"]  # "1" was acknowledged
+
+
+async def test_stopping_cuts_a_stuck_message_and_requeues_it(
+    broker_runtime: Runtime, store_id: str
+) -> None:
+    broker = broker_runtime.broker
+    broker.drain_timeout = 0.3
+    queue = queue_name("catalog", store_id)
+    started = asyncio.Event()
+    loop_errors: list[dict[str, object]] = []
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda _loop, context: loop_errors.append(context))
+
+    async def stuck(message: Message) -> None:
+        started.set()
+        await asyncio.sleep(3600)
+
+    await broker.publish(queue, {"sku": "9"})
+    await broker.consume(queue, stuck)
+    await asyncio.wait_for(started.wait(), 15)
+    await asyncio.wait_for(broker.stop_consuming(queue), 15)
+
+    received: list[Message] = []
+
+    async def handler(message: Message) -> None:
+        received.append(message)
+
+    await broker.consume(queue, handler)
+    await wait_for(lambda: len(received) == 1)
+    assert received[0].body == {"sku": "9"}
+    await asyncio.sleep(0.2)
+    loop.set_exception_handler(None)
+    assert loop_errors == []
 
 
 async def test_a_busy_store_does_not_starve_another(broker_runtime: Runtime) -> None:

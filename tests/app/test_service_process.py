@@ -37,6 +37,7 @@ def test_serve_starts_on_embedded_defaults_and_stops_cleanly(tmp_path: Path) -> 
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # a group of its own, as in a terminal
     )
     try:
         deadline = time.monotonic() + 60
@@ -54,9 +55,14 @@ def test_serve_starts_on_embedded_defaults_and_stops_cleanly(tmp_path: Path) -> 
         assert body["checks"]["mongodb"]["embedded"] is True
         assert body["checks"]["broker"]["kind"] == "in-process"
     finally:
-        process.send_signal(signal.SIGTERM)
+        # Ctrl-C in a terminal signals the whole foreground process group: the service
+        # must stop in order (workers drained, then its database), not see its database
+        # die under it and restart it on the way out.
+        os.killpg(process.pid, signal.SIGINT)
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
+    assert "embedded_mongo_died" not in err and "embedded_mongo_restarted" not in err, err
+    assert "Traceback" not in err, err
     assert f"http://127.0.0.1:{port}/admin" in out  # the dashboard URL is printed
     assert (tmp_path / "data" / "mongo").is_dir()
     assert "embedded_mongo_stopped" in err
