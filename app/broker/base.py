@@ -14,6 +14,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+import structlog
+
 from app.broker.names import queue_name, split_queue_name
 from clients.errors import (
     AuthError,
@@ -26,6 +28,8 @@ from clients.errors import (
 )
 from clients.redact import KNOWN_SECRETS, mask_text
 from clients.retry import backoff_delay, translate
+
+log = structlog.get_logger(__name__)
 
 
 class Reject(Exception):
@@ -159,6 +163,30 @@ def decide(message: Message, exc: BaseException, policy: RetryPolicy) -> Decisio
             platform=platform,
         )
     return Decision("retry", delay=policy.delay(message.attempt), reason=reason, kind=kind)
+
+
+def log_decision(message: Message, decision: Decision, exc: BaseException, *, attempt: int) -> None:
+    """The one log line of a failed message in both brokers: `message_retry_scheduled`
+    (info) or `message_dead_lettered` (warning) with the failure kind and reason; a failure
+    of kind "bug" (an exception outside our error tree) is logged at error level with its
+    traceback, since nobody can fix it from the reason alone. `attempt` is the number the
+    message carries onward."""
+    fields: dict[str, Any] = {
+        "queue": message.queue,
+        "id": message.id,
+        "attempt": attempt,
+        "kind": decision.kind,
+        "reason": decision.reason,
+    }
+    if decision.action == "retry":
+        fields["delay"] = round(decision.delay, 3)
+    event = "message_retry_scheduled" if decision.action == "retry" else "message_dead_lettered"
+    if decision.kind == "bug":
+        log.error(event, exc_info=exc, **fields)
+    elif decision.action == "retry":
+        log.info(event, **fields)
+    else:
+        log.warning(event, **fields)
 
 
 def failure_headers(message: Message, decision: Decision) -> dict[str, Any]:

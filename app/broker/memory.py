@@ -26,6 +26,7 @@ from app.broker.base import (
     RetryPolicy,
     decide,
     failure_headers,
+    log_decision,
 )
 
 log = structlog.get_logger(__name__)
@@ -253,14 +254,7 @@ class InProcessBroker(Broker):
         decision = decide(message, exc, self.policy)
         headers = {**message.headers, **failure_headers(message, decision)}
         if decision.action == "dead":
-            log.warning(
-                "message_dead_lettered",
-                queue=message.queue,
-                id=message.id,
-                attempt=message.attempt,
-                kind=decision.kind,
-                reason=decision.reason,
-            )
+            log_decision(message, decision, exc, attempt=message.attempt)
             message.headers = headers
             await self._sink(message, decision.reason)
             await self._ack(message)
@@ -272,14 +266,7 @@ class InProcessBroker(Broker):
             attempt=message.attempt + 1 if decision.counts else message.attempt,
             headers=headers,
         )
-        log.info(
-            "message_retry_scheduled",
-            queue=message.queue,
-            id=message.id,
-            attempt=retry.attempt,
-            kind=decision.kind,
-            delay=round(decision.delay, 3),
-        )
+        log_decision(message, decision, exc, attempt=retry.attempt)
         if self._journal is not None:
             await self._journal.update_one(
                 {"_id": message.id},

@@ -37,6 +37,7 @@ from app.broker.base import (
     RetryPolicy,
     decide,
     failure_headers,
+    log_decision,
 )
 from app.broker.names import split_queue_name
 
@@ -278,25 +279,10 @@ class RabbitBroker(Broker):
                     headers,
                     expiration=max(0.001, decision.delay),
                 )
-                log.info(
-                    "message_retry_scheduled",
-                    queue=queue,
-                    id=message.id,
-                    attempt=headers["x-attempt"],
-                    kind=decision.kind,
-                    delay=round(decision.delay, 3),
-                )
             else:
                 headers["x-attempt"] = message.attempt
                 await self._send(f"{queue}.dead", message.body, message.id, headers)
-                log.warning(
-                    "message_dead_lettered",
-                    queue=queue,
-                    id=message.id,
-                    attempt=message.attempt,
-                    kind=decision.kind,
-                    reason=decision.reason,
-                )
+            log_decision(message, decision, exc, attempt=headers["x-attempt"])
             await incoming.ack()
         else:
             await incoming.ack()

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 
 import aio_pika
 import pytest
+import structlog.testing
 
 from app.broker import Message, Reject, queue_name
 from app.broker.dead_letters import AUTO_REPLAY_AFTER
@@ -216,6 +217,31 @@ async def test_stopping_cuts_a_stuck_message_and_requeues_it(
     await asyncio.sleep(0.2)
     loop.set_exception_handler(None)
     assert loop_errors == []
+
+
+async def test_a_bug_is_logged_as_an_error_with_its_traceback(
+    broker_runtime: Runtime, store_id: str
+) -> None:
+    """An exception outside our error tree is retried like a passing fault, but logged at
+    error level with the traceback: its reason alone cannot tell anyone what to fix."""
+    broker = broker_runtime.broker
+    queue = queue_name("catalog", store_id)
+    failed = asyncio.Event()
+
+    async def handler(message: Message) -> None:
+        failed.set()
+        raise KeyError("seller_sku")
+
+    with structlog.testing.capture_logs() as events:
+        await broker.publish(queue, {"sku": "1"})
+        await broker.consume(queue, handler)
+        await asyncio.wait_for(failed.wait(), 15)
+        await wait_for(lambda: any(e["event"] == "message_retry_scheduled" for e in events))
+        await broker.stop_consuming(queue)
+    retry = next(e for e in events if e["event"] == "message_retry_scheduled")
+    assert retry["log_level"] == "error" and retry["kind"] == "bug"
+    assert isinstance(retry["exc_info"], KeyError)
+    assert retry["reason"] == "KeyError: 'seller_sku'" and retry["attempt"] == 2
 
 
 async def test_a_busy_store_does_not_starve_another(broker_runtime: Runtime) -> None:
