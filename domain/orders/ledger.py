@@ -243,9 +243,10 @@ class OrderLedger:
     ) -> dict[str, Any]:
         """Create (state `received`) or refresh the order's Linio side; the document after."""
         now = dt.datetime.now(dt.UTC)
+        key = {"store_id": store_id, "linio_order_id": linio_order_id}
         try:
-            return await self._collection.find_one_and_update(
-                {"store_id": store_id, "linio_order_id": linio_order_id},
+            after = await self._collection.find_one_and_update(
+                key,
                 {
                     "$set": {
                         "linio_order_number": order_number,
@@ -270,6 +271,13 @@ class OrderLedger:
                 source=source,
                 linio=linio,
             )
+        if after is None:
+            # SecantusDB applies an upsert that races another one but may return nothing
+            # (MongoDB returns the document): the update is there, read it.
+            after = await self._collection.find_one(key)
+        if after is None:
+            raise RuntimeError(f"order {linio_order_id} of {store_id} vanished after its upsert")
+        return after
 
     async def reserve_placement(self, doc: dict[str, Any], states: tuple[str, ...]) -> str | None:
         """The placement key when this caller may call VTEX now, else None."""
