@@ -19,7 +19,9 @@
    as waiting and goes out by itself when the mapping is saved; inactive or out of the
    trade policy while on Linio: deactivated there.
 
-`SkuWork(action="deactivate")`: stock 0 and inactive on Linio (when Linio has it).
+`SkuWork(action="deactivate")`: stock 0 and inactive on Linio (when Linio has it), or a
+ProductRemove where the store chose removal (`Store.deactivation`); the next upsert of a
+SKU VTEX offers again restores it (content with `Status=active`, or a new create).
 `StoreWork(action="initial_load")` (also `reconcile`): one GetProducts census of Seller
 Center, then the trade policy's SKU ids paged and one SkuWork each (a SKU's failure is its
 own message's: the load goes on), progress on the store (`domain.catalog.loads`).
@@ -44,6 +46,7 @@ from app.client_pool import ClientPool
 from clients.errors import ClientError, NotFoundError
 from clients.vtex import SimulationItem
 from clients.vtex.models import SkuContext
+from domain.catalog.deactivation import deactivation_change
 from domain.catalog.feeds import FeedScheduler, version_now
 from domain.catalog.loads import InitialLoads
 from domain.catalog.problems import Problem, by_log_code, problem_list, waits_for_mapping
@@ -68,7 +71,6 @@ from domain.work import SkuWork, StoreWork, parse_work
 log = structlog.get_logger(__name__)
 
 OPERATION, DIRECTION = "Catalog change", "VTEX to Marketplace"
-DEACTIVATION = {"Quantity": "0", "Status": "inactive"}
 PUBLISH_CHUNK = 500
 CENSUS_PAGE = 1000
 
@@ -342,9 +344,12 @@ class CatalogConsumer:
     async def _deactivate_on_linio(
         self, store: Store, sku_id: str, state: dict[str, Any], version: int
     ) -> None:
+        """Stage the store's way of taking the SKU off (`domain.catalog.deactivation`):
+        inactive with stock 0, or a ProductRemove (mapping cleaned on Linio's confirmation)."""
         seller_sku = str(state.get("seller_sku") or sku_id)
+        kind, fields = deactivation_change(store.deactivation)
         await self._scheduler.stage(
-            store.store_id, seller_sku, "deactivate", dict(DEACTIVATION), version, sku_id=sku_id
+            store.store_id, seller_sku, kind, fields, version, sku_id=sku_id
         )
         await self._states_set(store.store_id, sku_id, catalog_hash=None)
 

@@ -14,13 +14,14 @@ Lives in the states table (`sku_states`, see `domain.catalog.states`) beside the
   left for reconciliation, so a field Seller Center will not take never loops feeds.
 - `offer_checked_at`: UTC datetime of the last simulation of the SKU by the price/stock
   flows (reconciliation reads the stalest first); `units_sold`: Linio units sold (most sold
-  first), counted by the order flow when it has them (0 otherwise).
+  first), counted once per order by the order flow when VTEX holds the order
+  (`count_sold`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pymongo import UpdateOne
@@ -80,6 +81,18 @@ class OfferStates:
             .limit(max(0, budget))
         )
         return [doc async for doc in cursor]
+
+    async def count_sold(self, store_id: str, units: Mapping[str, int]) -> None:
+        """Add units sold on Linio per VTEX sku_id (`units_sold`, reconciliation's "most
+        sold first"). Not idempotent by itself: the order flow calls it once per order
+        (`OrderLedger.first_time(order, "units_sold")`)."""
+        updates = [
+            UpdateOne({"store_id": store_id, "sku_id": sku_id}, {"$inc": {"units_sold": n}})
+            for sku_id, n in units.items()
+            if n > 0
+        ]
+        if updates:
+            await self._collection.bulk_write(updates, ordered=False)
 
     async def published_ids(self, store_id: str) -> list[str]:
         cursor = self._collection.find(
