@@ -247,6 +247,27 @@ class SkuStates:
             counts[key] = counts.get(key, 0) + int(row["n"])
         return counts
 
+    async def offline_progress(self, store_id: str) -> dict[str, int]:
+        """How far taking SKUs off Linio got (a store switched off, SKUs deactivated):
+        `{deactivated, confirmed, remaining}` — confirmed when Seller Center's feed result
+        accepted the Status inactive we sent, or the SKU is not (any more) on Linio."""
+        base = {"store_id": store_id, "status": "deactivated"}
+        deactivated = await self._collection.count_documents(base)
+        confirmed = await self._collection.count_documents(
+            {
+                **base,
+                "$or": [
+                    {"on_linio": {"$ne": True}},
+                    {"last_status": "inactive", "feed_status": "accepted"},
+                ],
+            }
+        )
+        return {
+            "deactivated": deactivated,
+            "confirmed": confirmed,
+            "remaining": deactivated - confirmed,
+        }
+
     # --- the states table's feed side (issue 9 "States table") ---------------------------
     #
     # Per SKU: `seller_sku` and `shop_sku` (Linio's ids), `on_linio` (Seller Center has the

@@ -39,6 +39,7 @@ from handlers.consumers_price_stock import (
     SimulationBatcher,
     make_flows,
 )
+from handlers.store_status import status_report
 from simulators.linio import LinioSimulator, SimSeller
 from simulators.linio.connect import sample_product
 from simulators.vtex import VtexSimulator
@@ -471,6 +472,9 @@ async def test_a_store_switched_off_takes_its_products_offline_on_linio(
         return all(p.get("Status") == "inactive" and str(p.get("Quantity")) == "0" for p in shown)
 
     await until(offline)
+    await until(w.idle)
+    report = await status_report(w.store, **w.runtime.resources())
+    assert report["offline"] == {"deactivated": 3, "confirmed": 3, "remaining": 0}
     [outcome] = await w.flows.refresh(w.store, [str(skus[0].id)], "stock")
     assert outcome.result == "ignored"
 
