@@ -338,6 +338,20 @@ class CatalogConsumer:
         state = await self._states.get(store.store_id, sku_id) or {}
         if state.get("on_linio"):
             await self._deactivate_on_linio(store, sku_id, state, version)
+            if state.get("status") != "deactivated":  # once, not on every repeat
+                how = "removed" if store.deactivation == "remove" else "inactive"
+                await self._log.write(
+                    LogEntry(
+                        store_id=store.store_id,
+                        operation=OPERATION,
+                        direction=DIRECTION,
+                        code=f"catalog.taken_offline_{how}",
+                        params={"sku_id": sku_id},
+                        flow="catalog",
+                        sku_id=sku_id,
+                    ),
+                    secrets=store.secrets(),
+                )
         await self._mappings.stop_waiting(store.store_id, sku_id)
         await self._evaluated(store.store_id, sku_id, "deactivated")
 

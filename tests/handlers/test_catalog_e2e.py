@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+import pytest
 from aiohttp.test_utils import TestServer
 
 from app.runtime import Runtime, open_runtime
@@ -25,10 +26,12 @@ from app.worker import Worker
 from clients.linio.client import LinioClient
 from clients.linio.models import Product
 from domain.catalog.feeds import FeedRecords
+from domain.catalog.lots import FEED_ACTIONS
 from domain.mappings import MapperRegistrations
 from domain.stores import Store, StoreCredentials
 from domain.work import SkuWork, StoreWork
 from handlers.consumers import CONSUMERS
+from handlers.consumers_price_stock import make_flows
 from handlers.vtex_mapper import register_store
 from simulators.linio import LinioSimulator, SimSeller
 from simulators.linio.connect import sample_product, sandbox_client
@@ -84,6 +87,16 @@ class Pipeline:
             found[product.seller_sku] = product
         return found
 
+    def subscribe(self) -> None:
+        """Register the store as VTEX's affiliate with its Search Endpoint: catalog edits in
+        the VTEX simulator are then notified to the service, as in production."""
+        search, _ = self.store.endpoints(self.base_url.rstrip("/"))
+        self.vtex.register_affiliate(
+            self.store.affiliate_id,
+            sales_channel=self.store.sales_channel,
+            search_uri_endpoint=search,
+        )
+
     async def load(self) -> None:
         await self.runtime.loads.start(self.sid)
         await self.runtime.broker.publish_work(StoreWork(self.sid, action="initial_load"))
@@ -113,6 +126,7 @@ async def pipeline(
     faulty_share: float = 0.2,
     vtex_latency: float = 0.0,
     with_worker: bool = True,
+    **store_settings: Any,
 ) -> AsyncIterator[Pipeline]:
     settings = settings.with_(feed_poll_interval=0.2)
     async with (
@@ -134,6 +148,7 @@ async def pipeline(
                 vtex_app_key=vtex.app_key,
                 vtex_app_token=DEFAULT_APP_TOKEN,
             ),
+            **store_settings,
         )
         await runtime.stores.upsert(store)
         await seed_demo_mappings(runtime.mappings, store.store_id, vtex.catalog)
@@ -337,3 +352,122 @@ async def test_deactivating_the_store_takes_every_published_sku_off_linio(
         assert len(p.linio.products(SELLER.user_id)) == len(p.vtex.catalog.healthy_sku_ids())
         counts = await p.runtime.sku_states.counts(p.sid)
         assert counts.get("deactivated") == len(p.vtex.catalog.healthy_sku_ids())
+
+
+# --- Deactivation and reactivation through VTEX's notifications (issue 10) --------------------
+
+
+async def test_a_sku_removed_from_the_trade_policy_goes_to_stock_zero_and_inactive(
+    settings: Settings,
+) -> None:
+    """The seller takes a product out of the marketplace's trade policy in VTEX: VTEX's
+    notification reaches the service, and on the Seller Center simulator the SKU ends with
+    Quantity 0 AND Status inactive, logged for the seller."""
+    async with pipeline(settings, n_skus=6, faulty_share=0.0) as p:
+        p.subscribe()
+        await p.load()
+        await until(p.settled, what="load settled")
+        sku_id = p.vtex.catalog.healthy_sku_ids()[0]
+        product = p.vtex.catalog.product_of(p.vtex.catalog.skus[sku_id])
+        others = [c for c in product.sales_channels if c != p.store.sales_channel] or ["1"]
+        deliveries = await p.vtex.change_sku(sku_id, sales_channels=others)
+        assert deliveries and all(d.status == 200 for d in deliveries), deliveries
+
+        async def offline() -> bool:
+            shown = (await p.on_linio())[str(sku_id)]
+            return shown.status == "inactive" and shown.quantity == 0
+
+        await until(offline, what="stock 0 and inactive on Linio")
+        codes = [e["code"] for e in await p.logs(str(sku_id))]
+        assert "catalog.taken_offline_inactive" in codes
+
+
+@pytest.mark.parametrize("mode", ["inactive", "remove"])
+async def test_a_deactivated_sku_is_restored_when_vtex_offers_it_again(
+    settings: Settings, mode: str
+) -> None:
+    """IsActive=false in VTEX takes the SKU off Linio the store's way (inactive + stock 0,
+    or ProductRemove with the mapping cleaned on confirmation); IsActive=true again
+    restores it: re-activated with its stock, or created again."""
+    async with pipeline(settings, n_skus=6, faulty_share=0.0, deactivation=mode) as p:
+        p.subscribe()
+        await p.load()
+        await until(p.settled, what="load settled")
+        sku_id = p.vtex.catalog.healthy_sku_ids()[0]
+        sku = str(sku_id)
+        stock = p.vtex.catalog.skus[sku_id].stock[p.store.sales_channel]
+        assert stock > 0
+        await p.vtex.change_sku(sku_id, active=False)
+
+        async def taken_off() -> bool:
+            shown = p.linio.products(SELLER.user_id).get(sku)
+            if mode == "remove":
+                state = await p.runtime.sku_states.get(p.sid, sku) or {}
+                return shown is None and state.get("on_linio") is False
+            return shown is not None and shown.get("Status") == "inactive"
+
+        await until(taken_off, what=f"taken off Linio ({mode})")
+        state = await p.runtime.sku_states.get(p.sid, sku) or {}
+        assert ("seller_sku" in state) is (mode == "inactive")
+        await until(p.quiet, what="quiet after deactivation")
+        await p.vtex.change_sku(sku_id, active=True)
+
+        async def restored() -> bool:
+            shown = (await p.on_linio()).get(sku)
+            return shown is not None and shown.status == "active" and shown.quantity == stock
+
+        await until(restored, what="restored on Linio")
+        actions = [
+            d["action"]
+            for d in await FeedRecords(p.runtime.storage.db).for_store(p.sid)
+            if sku in d.get("skus", [])
+        ]
+        if mode == "remove":
+            assert actions.count("ProductCreate") == 2 and "ProductRemove" in actions
+        else:
+            assert actions.count("ProductCreate") == 1 and "ProductRemove" not in actions
+
+
+# --- Seller Center's limits under price/stock bursts and reconciliation -----------------------
+
+
+async def test_a_price_and_stock_burst_with_reconciliation_stays_within_seller_center_limits(
+    settings: Settings,
+) -> None:
+    """Initial load, then price and stock changes to 80 SKUs notified by VTEX while
+    reconciliation passes run, through the real worker: on the Seller Center simulator's
+    arrival times no 3 s hold more than 30 requests, no request is refused for the rate or
+    the feed quota (E429), and the feeds created stay within the quota."""
+    async with pipeline(settings, n_skus=120, faulty_share=0.0) as p:
+        p.subscribe()
+        started = asyncio.get_running_loop().time()
+        await p.load()
+        await until(p.settled, what="load settled")
+        flows = make_flows(**p.runtime.resources())
+        healthy = p.vtex.catalog.healthy_sku_ids()[:80]
+
+        async def burst() -> None:
+            for n, sku_id in enumerate(healthy):
+                await p.vtex.change_sku(sku_id, price=20000 + n, stock=3 + n % 5)
+
+        async def reconcile() -> None:
+            for _ in range(3):
+                await flows.reconcile(p.store)
+
+        await asyncio.gather(burst(), reconcile())
+
+        async def caught_up() -> bool:
+            if not await p.quiet():
+                return False
+            depths = [await p.runtime.broker.depth(f"{c}.{p.sid}") for c in ("price", "stock")]
+            shown = await p.on_linio()
+            last = healthy[-1]
+            return not any(depths) and shown[str(last)].quantity == 3 + (len(healthy) - 1) % 5
+
+        await until(caught_up, what="burst settled on Linio")
+        elapsed = asyncio.get_running_loop().time() - started
+        requests = [r for r in p.linio.requests if r.user_id == SELLER.user_id]
+        assert p.linio.max_in_window(SELLER.user_id) <= 30
+        assert [r for r in requests if r.status == 429] == []
+        feeds = [r for r in requests if r.action in FEED_ACTIONS]
+        assert 0 < len(feeds) <= 50 + int(elapsed / 120)
