@@ -471,3 +471,28 @@ async def test_a_price_and_stock_burst_with_reconciliation_stays_within_seller_c
         assert [r for r in requests if r.status == 429] == []
         feeds = [r for r in requests if r.action in FEED_ACTIONS]
         assert 0 < len(feeds) <= 50 + int(elapsed / 120)
+
+
+async def test_a_sku_inactive_on_vtex_but_live_on_linio_is_taken_offline_by_reconciliation(
+    settings: Settings,
+) -> None:
+    """VTEX never notifies (the SKU is switched off in the catalog silently): the periodic
+    reconciliation finds it not offered yet live on Linio, hands it to the catalog flow,
+    and it ends inactive with stock 0 on the Seller Center simulator."""
+    async with pipeline(settings, n_skus=6, faulty_share=0.0) as p:
+        await p.load()
+        await until(p.settled, what="load settled")
+        sku_id = p.vtex.catalog.healthy_sku_ids()[0]
+        p.vtex.catalog.skus[sku_id].is_active = False  # no notification
+        deliveries = len(p.vtex.deliveries)
+        outcomes = await make_flows(**p.runtime.resources()).reconcile(p.store)
+        assert len(outcomes) == len(p.vtex.catalog.healthy_sku_ids())
+        assert len(p.vtex.deliveries) == deliveries  # VTEX sent nothing
+
+        async def offline() -> bool:
+            shown = (await p.on_linio())[str(sku_id)]
+            return shown.status == "inactive" and shown.quantity == 0
+
+        await until(offline, what="inactive and stock 0 on Linio")
+        others = await p.on_linio()
+        assert all(others[str(s)].status == "active" for s in p.vtex.catalog.healthy_sku_ids()[1:])
