@@ -356,12 +356,19 @@ class CatalogConsumer:
         await self._evaluated(store.store_id, sku_id, "deactivated")
 
     async def _deactivate_on_linio(
-        self, store: Store, sku_id: str, state: dict[str, Any], version: int
+        self,
+        store: Store,
+        sku_id: str,
+        state: dict[str, Any],
+        version: int,
+        *,
+        mode: str | None = None,
     ) -> None:
         """Stage the store's way of taking the SKU off (`domain.catalog.deactivation`):
-        inactive with stock 0, or a ProductRemove (mapping cleaned on Linio's confirmation)."""
+        inactive with stock 0, or a ProductRemove (mapping cleaned on Linio's confirmation).
+        `mode` overrides the store's choice."""
         seller_sku = str(state.get("seller_sku") or sku_id)
-        kind, fields = deactivation_change(store.deactivation)
+        kind, fields = deactivation_change(mode or store.deactivation)
         await self._scheduler.stage(
             store.store_id, seller_sku, kind, fields, version, sku_id=sku_id
         )
@@ -425,10 +432,13 @@ class CatalogConsumer:
         return True
 
     async def deactivate_store(self, store: Store) -> None:
-        """Every SKU Linio has goes inactive with stock 0 (spec §2.9 scenario 2)."""
+        """Every SKU Linio has goes inactive with stock 0 (spec §2.9 scenario 2) — always
+        inactive, even where the store chose removal for single SKUs: switching a store off
+        is undone by switching it on, and a removal would lose the listings. Progress:
+        `SkuStates.offline_progress`."""
         version = version_now()
         for state in await self._states.published(store.store_id):
-            await self._deactivate_on_linio(store, state["sku_id"], state, version)
+            await self._deactivate_on_linio(store, state["sku_id"], state, version, mode="inactive")
             await self._evaluated(store.store_id, state["sku_id"], "deactivated")
 
     # --- logs and state -------------------------------------------------------------------

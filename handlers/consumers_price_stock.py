@@ -664,27 +664,27 @@ class PriceStockConsumer:
 
 class Reconciler(PeriodicJob):
     """Runs `reconcile` for each active store whose `reconcile_interval` (seconds, 0 = off)
-    has passed; checks every `tick` seconds."""
+    has passed; checks every `tick` seconds. One pass per interval across all worker
+    processes (`OfferStates.claim_pass`); a pass the feed quota's reserve defers is tried
+    again at the next tick."""
 
     name = "reconciler"
 
     def __init__(self, flows: PriceStockFlows, *, tick: float = 60.0) -> None:
         self.flows = flows
         self.tick = tick
-        self._last: dict[str, float] = {}
         super().__init__()
 
     async def round(self) -> int:
-        loop = asyncio.get_running_loop()
         done = 0
         for store in await self.flows.stores.list(active_only=True):
             interval = store.reconcile_interval
-            last = self._last.get(store.store_id)
-            if interval <= 0 or (last is not None and loop.time() - last < interval):
+            if interval <= 0:
                 continue
             if not await self.flows.feed_room(store):
                 continue  # the quota's reserve is live work's: tried again next tick
-            self._last[store.store_id] = loop.time()
+            if not await self.flows.offers.claim_pass(store.store_id, interval):
+                continue  # not due yet, or another worker process runs it
             try:
                 await self.flows.reconcile(store)
             except ClientError as exc:

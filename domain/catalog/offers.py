@@ -26,8 +26,9 @@ from typing import Any
 
 from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
-from app.storage import SKU_STATES
+from app.storage import RECONCILE_PASSES, SKU_STATES
 
 MAX_READBACK_HEALS = 2
 
@@ -35,6 +36,23 @@ MAX_READBACK_HEALS = 2
 class OfferStates:
     def __init__(self, db: AsyncDatabase) -> None:
         self._collection = db[SKU_STATES]
+        self._passes = db[RECONCILE_PASSES]
+
+    async def claim_pass(self, store_id: str, interval: float) -> bool:
+        """Whether this process runs the store's next reconciliation pass: True for exactly
+        one caller per `interval` seconds across every worker process (`reconcile_passes`:
+        `{_id: store_id, next_at}`, UTC), so two workers never reconcile a store twice."""
+        now = dt.datetime.now(dt.UTC)
+        try:
+            claimed = await self._passes.find_one_and_update(
+                {"_id": store_id, "$or": [{"next_at": {"$lte": now}}, {"next_at": None}]},
+                {"$set": {"next_at": now + dt.timedelta(seconds=interval), "claimed_at": now}},
+                upsert=True,
+            )
+        except DuplicateKeyError:  # another process holds the pass
+            return False
+        del claimed  # None: first pass of the store (inserted); else the expired claim
+        return True
 
     async def hold(self, store_id: str, sku_id: str, hold: dict[str, Any]) -> None:
         """Keep a price the guard refused (replaces an older hold)."""

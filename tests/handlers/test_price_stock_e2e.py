@@ -682,3 +682,19 @@ async def test_reconciliation_reads_never_take_the_calls_reserved_for_live_work(
     pages = sorted(r.at for r in w.linio.requests[start:] if r.action == "GetProducts")
     assert len(pages) == 3
     assert max(sum(1 for t in pages if s <= t < s + 3.0) for s in pages) <= 2
+
+
+async def test_two_worker_processes_never_run_the_same_reconciliation_pass(
+    world_factory: Callable[..., Awaitable[World]],
+) -> None:
+    """Each worker process runs the schedule; the pass is claimed in the database, so one
+    interval costs Seller Center one pass, not one per worker."""
+    w = await world_factory(reconcile_interval=3600)
+    sku = await w.publish(stock=2)
+    await w.live(str(sku.id))
+    first = Reconciler(make_flows(**w.runtime.resources()))
+    second = Reconciler(make_flows(**w.runtime.resources()))
+    reads = len([r for r in w.linio.requests if r.action == "GetProducts"])
+    assert await first.round() + await second.round() == 1
+    assert await first.round() + await second.round() == 0  # not due for an hour
+    assert len([r for r in w.linio.requests if r.action == "GetProducts"]) == reads + 1
