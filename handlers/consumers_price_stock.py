@@ -18,11 +18,17 @@ Per SKU (`PriceStockFlows.apply`):
   than the store's guard is held (`OfferStates.hold`, E1 log with the catalogue's
   `catalog.price_drop_held`) until `approve_price`.
 
+Quantity adds the units of Linio orders VTEX already holds that Linio still reserves
+(`OrderLedger.reserved_on_linio`, CLARIFICATIONS §4).
+
 Reconciliation (`reconcile`): the published SKUs, most sold and stalest first, up to the
 store's `reconcile_budget`; each batch of ≤100 costs one GetProducts on Seller Center, and
 every difference between the offer VTEX simulates now and what Linio shows (Price,
-SalePrice, Quantity we set — not Available) is staged again; the feed owner sends them in as
-few feeds as its quota allows. The same comparison is the read-back (`read_back`).
+SalePrice, Quantity we set — not Available —, Status) is staged again; the feed owner sends
+them in as few feeds as its quota allows. The same comparison is `read_back`; `verify` is
+the read-back after a feed. A pass leaves room for live work: deferred while the feed quota
+is within `reconcile_feed_reserve`, and its reads never take `reconcile_call_reserve` of the
+30 calls per 3 s (`reconcile_window`). See docs/prices-and-stock.md.
 """
 
 from __future__ import annotations
