@@ -290,7 +290,15 @@ class CatalogConsumer:
         on_linio = bool(state.get("on_linio")) and state.get("seller_sku") == seller_sku
         adopted = False
         checked = state.get("linio_checked") and state.get("seller_sku") in (None, seller_sku)
-        if not on_linio and not checked:
+        if state.get("removal_at"):
+            # Removed from Linio, or a removal staged or in flight: a full create, newer
+            # than the removal. Still staged, it cancels the removal and goes out as an
+            # update of the listing; in flight, it waits for Linio's answer and goes out as
+            # a ProductCreate once the removal is confirmed.
+            on_linio = False
+            if state.get("seller_sku") != seller_sku:
+                await self._states.link(sid, sku_id, seller_sku)
+        elif not on_linio and not checked:
             found = await self._clients.linio(store).get_products(skus=[seller_sku])
             match = next((p for p in found if p.seller_sku == seller_sku), None)
             adopted = on_linio = match is not None
@@ -330,7 +338,7 @@ class CatalogConsumer:
             )
         found_on_linio = adopted and not state.get("feed_ids")
         extra = {"adopted": True} if found_on_linio else {}
-        await self._states_set(sid, sku_id, catalog_hash=content_hash, **extra)
+        await self._states_set(sid, sku_id, catalog_hash=content_hash, removal_at=None, **extra)
 
     async def deactivate(self, store: Store, sku_id: str) -> None:
         """Stock 0 and inactive on Linio, when Linio has the SKU; the state says so."""
@@ -372,7 +380,8 @@ class CatalogConsumer:
         await self._scheduler.stage(
             store.store_id, seller_sku, kind, fields, version, sku_id=sku_id
         )
-        await self._states_set(store.store_id, sku_id, catalog_hash=None)
+        removal = {"removal_at": dt.datetime.now(dt.UTC)} if kind == "remove" else {}
+        await self._states_set(store.store_id, sku_id, catalog_hash=None, **removal)
 
     # --- the store ------------------------------------------------------------------------
 

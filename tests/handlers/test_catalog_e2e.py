@@ -426,6 +426,14 @@ async def test_a_deactivated_sku_is_restored_when_vtex_offers_it_again(
             assert actions.count("ProductCreate") == 2 and "ProductRemove" in actions
         else:
             assert actions.count("ProductCreate") == 1 and "ProductRemove" not in actions
+        # Switched off and on again at once: whether the deactivation is still staged, in
+        # flight or confirmed when the reactivation comes, the SKU ends live with its stock.
+        await until(p.quiet, what="quiet after reactivation")
+        await p.vtex.change_sku(sku_id, active=False)
+        await p.vtex.change_sku(sku_id, active=True)
+        await until(restored, what="restored after a quick off-and-on")
+        await until(p.quiet, what="quiet after the quick off-and-on")
+        assert await restored()
 
 
 # --- Seller Center's limits under price/stock bursts and reconciliation -----------------------
