@@ -442,10 +442,11 @@ async def test_a_deactivated_sku_is_restored_when_vtex_offers_it_again(
 async def test_a_price_and_stock_burst_with_reconciliation_stays_within_seller_center_limits(
     settings: Settings,
 ) -> None:
-    """Initial load, then price and stock changes to 80 SKUs notified by VTEX while
-    reconciliation passes run, through the real worker: on the Seller Center simulator's
-    arrival times no 3 s hold more than 30 requests, no request is refused for the rate or
-    the feed quota (E429), and the feeds created stay within the quota."""
+    """Initial load, then price and stock changes to 80 SKUs notified by VTEX while ten
+    reconciliation passes and 40 single-SKU read-backs run at once, through the real
+    worker: far more than 30 calls are asked for within seconds, yet on the Seller Center
+    simulator's arrival times no 3 s hold more than 30 requests, no request is refused for
+    the rate or the feed quota (E429), and the feeds created stay within the quota."""
     async with pipeline(settings, n_skus=120, faulty_share=0.0) as p:
         p.subscribe()
         started = asyncio.get_running_loop().time()
@@ -458,11 +459,15 @@ async def test_a_price_and_stock_burst_with_reconciliation_stays_within_seller_c
             for n, sku_id in enumerate(healthy):
                 await p.vtex.change_sku(sku_id, price=20000 + n, stock=3 + n % 5)
 
-        async def reconcile() -> None:
-            for _ in range(3):
-                await flows.reconcile(p.store)
+        async def reconcile() -> None:  # passes as several workers' schedules would run
+            await asyncio.gather(*(flows.reconcile(p.store) for _ in range(10)))
 
-        await asyncio.gather(burst(), reconcile())
+        async def live_reads() -> None:  # read-backs of one SKU each, as after small feeds
+            await asyncio.gather(*(flows.read_back(p.store, [str(s)]) for s in healthy[:40]))
+
+        before = len(p.linio.requests)
+        await asyncio.gather(burst(), reconcile(), live_reads())
+        assert len(p.linio.requests) - before > 60  # far more than one window's 30 asked
 
         async def caught_up() -> bool:
             if not await p.quiet():
