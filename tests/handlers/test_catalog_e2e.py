@@ -509,3 +509,61 @@ async def test_a_sku_inactive_on_vtex_but_live_on_linio_is_taken_offline_by_reco
         await until(offline, what="inactive and stock 0 on Linio")
         others = await p.on_linio()
         assert all(others[str(s)].status == "active" for s in p.vtex.catalog.healthy_sku_ids()[1:])
+
+
+async def test_a_store_switched_off_by_vtex_takes_all_its_products_offline_with_progress(
+    settings: Settings,
+) -> None:
+    """The template app's store-config says `active: false` (as VTEX sends it, over HTTP):
+    every product on the Seller Center simulator goes inactive with stock 0 — even where
+    the store chose removal for single SKUs — and the status API shows the progress; a
+    stock change meanwhile does not bring anything back; `active: true` loads it again."""
+    async with pipeline(settings, n_skus=8, faulty_share=0.0, deactivation="remove") as p:
+        p.subscribe()
+        await p.load()
+        await until(p.settled, what="load settled")
+        healthy = p.vtex.catalog.healthy_sku_ids()
+        _, connector = p.store.endpoints(p.base_url.rstrip("/"))
+        config = {
+            "accountName": p.store.account,
+            "active": False,
+            "affiliateId": p.store.affiliate_id,
+            "salesChannel": p.store.sales_channel,
+            "email": "ops@acme.mx",
+        }
+        async with p.http.post(f"{connector}/store-config/notification", json=config) as r:
+            assert r.status == 200, await r.text()
+        await p.vtex.change_sku(healthy[0], stock=50)  # ignored while the store is off
+
+        async def all_offline() -> bool:
+            products = p.linio.products(SELLER.user_id).values()
+            return (
+                all(
+                    x.get("Status") == "inactive" and int(x.get("Quantity") or 0) == 0
+                    for x in products
+                )
+                and await p.quiet()
+            )
+
+        await until(all_offline, what="every product inactive with stock 0")
+        assert len(p.linio.products(SELLER.user_id)) == len(healthy)  # none removed
+        admin = {"Authorization": aiohttp.encode_basic_auth("admin", "test-admin-password")}
+        async with p.http.get(f"{p.base_url}/api/stores/{p.sid}/status", headers=admin) as r:
+            report = await r.json()
+        assert report["active"] is False
+        assert report["offline"] == {
+            "deactivated": len(healthy),
+            "confirmed": len(healthy),
+            "remaining": 0,
+        }
+
+        async with p.http.post(
+            f"{connector}/store-config/notification", json={**config, "active": True}
+        ) as r:
+            assert r.status == 200, await r.text()
+
+        async def back_online() -> bool:
+            products = p.linio.products(SELLER.user_id).values()
+            return all(x.get("Status") == "active" for x in products) and await p.quiet()
+
+        await until(back_online, what="every product active again")
