@@ -12,6 +12,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import aiohttp
@@ -567,3 +568,26 @@ async def test_a_store_switched_off_by_vtex_takes_all_its_products_offline_with_
             return all(x.get("Status") == "active" for x in products) and await p.quiet()
 
         await until(back_online, what="every product active again")
+
+
+async def test_price_and_stock_changes_notified_by_vtex_reach_linio_with_the_store_rules(
+    settings: Settings,
+) -> None:
+    """The whole path: the VTEX simulator's notification → the service → the price and
+    stock queues → one simulation → the feed owner → the Seller Center simulator, with the
+    store's markup (10 % + 5) and safety stock (2) applied."""
+    async with pipeline(
+        settings, n_skus=6, faulty_share=0.0, markup_percent="10", markup_fixed="5", safety_stock=2
+    ) as p:
+        p.subscribe()
+        await p.load()
+        await until(p.settled, what="load settled")
+        sku_id = p.vtex.catalog.healthy_sku_ids()[0]
+        deliveries = await p.vtex.change_sku(sku_id, price=12345, list_price=12345, stock=9)
+        assert [d.status for d in deliveries] == [200]
+
+        async def arrived() -> bool:
+            shown = (await p.on_linio())[str(sku_id)]
+            return shown.quantity == 7 and shown.price == Decimal("140.80")
+
+        await until(arrived, what="price 140.80 and stock 7 on Linio")
