@@ -50,7 +50,12 @@ from clients.linio.models import Product as LinioProduct
 from clients.rate_limit import SlidingWindowLimiter
 from clients.vtex import SimulationItem
 from clients.vtex.models import SimulatedItem
-from domain.catalog.deactivation import deactivation_change, still_live
+from domain.catalog.deactivation import (
+    deactivation_change,
+    intended_status,
+    status_fix,
+    still_live,
+)
 from domain.catalog.feeds import FeedQuotaLedger, FeedScheduler, version_now
 from domain.catalog.lots import Entry
 from domain.catalog.offers import MAX_READBACK_HEALS, OfferStates
@@ -117,21 +122,6 @@ def drift(offer: PriceStock, product: LinioProduct) -> dict[str, str]:
     if product.quantity is None or product.quantity != offer.quantity:
         out["stock"] = f"Quantity {product.quantity} ≠ {offer.quantity}"
     return out
-
-
-def intended_status(state: Mapping[str, Any]) -> str:
-    """The Status we mean Linio to show: `inactive` once we took the SKU offline (the
-    catalog flow's deactivation, or the last Status sent), else `active`."""
-    if state.get("status") == "deactivated" or state.get("last_status") == "inactive":
-        return "inactive"
-    return "active"
-
-
-def status_fix(status: str) -> tuple[str, dict[str, Any]]:
-    """(change kind, fields) that set this Status again on Linio."""
-    if status == "inactive":
-        return "deactivate", {"Status": "inactive"}
-    return "content", {"Status": "active"}
 
 
 def intended_drift(

@@ -15,6 +15,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 DeactivationMode = Literal["inactive", "remove"]
@@ -34,3 +35,18 @@ def deactivation_change(mode: str) -> tuple[str, dict[str, Any]]:
 def still_live(status: str | None, quantity: int | None) -> bool:
     """A SKU we took offline shows otherwise on Linio: active, or with units to sell."""
     return (status or "active") == "active" or bool(quantity)
+
+
+def intended_status(state: Mapping[str, Any]) -> str:
+    """The Status we mean Linio to show: `inactive` once we took the SKU offline (the
+    catalog flow's deactivation, or the last Status sent), else `active`."""
+    if state.get("status") == "deactivated" or state.get("last_status") == "inactive":
+        return "inactive"
+    return "active"
+
+
+def status_fix(status: str) -> tuple[str, dict[str, Any]]:
+    """(change kind, fields) that set this Status again on Linio."""
+    if status == "inactive":
+        return "deactivate", {"Status": "inactive"}
+    return "content", {"Status": "active"}
