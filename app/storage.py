@@ -29,6 +29,7 @@ NOTIFICATIONS = "notifications"
 FEED_STAGING = "feed_staging"
 FEED_QUOTA = "feed_quota"
 FEED_OWNERS = "feed_owners"
+RECONCILE_PASSES = "reconcile_passes"
 REFERENCE_CACHE = "reference_cache"
 MAPPER_REGISTRATIONS = "mapper_registrations"
 REFERENCE_TTL_SECONDS = 6 * 3600

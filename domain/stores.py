@@ -26,6 +26,7 @@ from clients.linio.account import COUNTRY_TLDS
 from clients.redact import KNOWN_SECRETS, MASK
 from clients.secret_compare import secrets_match
 from clients.vtex.inbound import AFFILIATE_ID
+from domain.catalog.deactivation import DEACTIVATION_MODES
 from domain.catalog.snapshot import StoreRules
 
 COUNTRIES = tuple(COUNTRY_TLDS)  # the Linio countries: one list, in clients/linio/account.py
@@ -140,6 +141,15 @@ class Store:
     # re-reads (it spends one Seller Center GetProducts per 100 and at most one feed).
     reconcile_interval: int = 3600
     reconcile_budget: int = 500
+    # What reconciliation leaves to live changes (CLARIFICATIONS §2, one budget per seller):
+    # calls of Seller Center's 30-per-3-s window its own reads never take, and feeds of the
+    # quota it never brings below (a pass is deferred while the quota holds fewer).
+    reconcile_call_reserve: int = 10
+    reconcile_feed_reserve: int = 10
+    # How a SKU is taken off Linio (`domain.catalog.deactivation`): "inactive" (Status
+    # inactive, stock 0; default) or "remove" (ProductRemove, mapping cleaned on Linio's
+    # confirmation).
+    deactivation: str = "inactive"
     credentials: StoreCredentials = field(default_factory=StoreCredentials, repr=False)
 
     def validate(self) -> list[str]:
@@ -188,6 +198,12 @@ class Store:
             problems.append("safety stock must be zero or more units")
         if self.reconcile_interval < 0 or self.reconcile_budget < 0:
             problems.append("reconciliation interval and budget must be zero or more")
+        if not 0 <= self.reconcile_call_reserve < 30 or self.reconcile_feed_reserve < 0:
+            problems.append(
+                "reconciliation reserves must be 0–29 calls (of 30 per 3 s) and zero or more feeds"
+            )
+        if self.deactivation not in DEACTIVATION_MODES:
+            problems.append(f"deactivation must be one of {', '.join(DEACTIVATION_MODES)}")
         return problems
 
     def rules(self) -> StoreRules:

@@ -19,7 +19,9 @@
    as waiting and goes out by itself when the mapping is saved; inactive or out of the
    trade policy while on Linio: deactivated there.
 
-`SkuWork(action="deactivate")`: stock 0 and inactive on Linio (when Linio has it).
+`SkuWork(action="deactivate")`: stock 0 and inactive on Linio (when Linio has it), or a
+ProductRemove where the store chose removal (`Store.deactivation`); the next upsert of a
+SKU VTEX offers again restores it (content with `Status=active`, or a new create).
 `StoreWork(action="initial_load")` (also `reconcile`): one GetProducts census of Seller
 Center, then the trade policy's SKU ids paged and one SkuWork each (a SKU's failure is its
 own message's: the load goes on), progress on the store (`domain.catalog.loads`).
@@ -44,6 +46,7 @@ from app.client_pool import ClientPool
 from clients.errors import ClientError, NotFoundError
 from clients.vtex import SimulationItem
 from clients.vtex.models import SkuContext
+from domain.catalog.deactivation import deactivation_change
 from domain.catalog.feeds import FeedScheduler, version_now
 from domain.catalog.loads import InitialLoads
 from domain.catalog.problems import Problem, by_log_code, problem_list, waits_for_mapping
@@ -68,7 +71,6 @@ from domain.work import SkuWork, StoreWork, parse_work
 log = structlog.get_logger(__name__)
 
 OPERATION, DIRECTION = "Catalog change", "VTEX to Marketplace"
-DEACTIVATION = {"Quantity": "0", "Status": "inactive"}
 PUBLISH_CHUNK = 500
 CENSUS_PAGE = 1000
 
@@ -288,7 +290,15 @@ class CatalogConsumer:
         on_linio = bool(state.get("on_linio")) and state.get("seller_sku") == seller_sku
         adopted = False
         checked = state.get("linio_checked") and state.get("seller_sku") in (None, seller_sku)
-        if not on_linio and not checked:
+        if state.get("removal_at"):
+            # Removed from Linio, or a removal staged or in flight: a full create, newer
+            # than the removal. Still staged, it cancels the removal and goes out as an
+            # update of the listing; in flight, it waits for Linio's answer and goes out as
+            # a ProductCreate once the removal is confirmed.
+            on_linio = False
+            if state.get("seller_sku") != seller_sku:
+                await self._states.link(sid, sku_id, seller_sku)
+        elif not on_linio and not checked:
             found = await self._clients.linio(store).get_products(skus=[seller_sku])
             match = next((p for p in found if p.seller_sku == seller_sku), None)
             adopted = on_linio = match is not None
@@ -328,7 +338,7 @@ class CatalogConsumer:
             )
         found_on_linio = adopted and not state.get("feed_ids")
         extra = {"adopted": True} if found_on_linio else {}
-        await self._states_set(sid, sku_id, catalog_hash=content_hash, **extra)
+        await self._states_set(sid, sku_id, catalog_hash=content_hash, removal_at=None, **extra)
 
     async def deactivate(self, store: Store, sku_id: str) -> None:
         """Stock 0 and inactive on Linio, when Linio has the SKU; the state says so."""
@@ -336,17 +346,42 @@ class CatalogConsumer:
         state = await self._states.get(store.store_id, sku_id) or {}
         if state.get("on_linio"):
             await self._deactivate_on_linio(store, sku_id, state, version)
+            if state.get("status") != "deactivated":  # once, not on every repeat
+                how = "removed" if store.deactivation == "remove" else "inactive"
+                await self._log.write(
+                    LogEntry(
+                        store_id=store.store_id,
+                        operation=OPERATION,
+                        direction=DIRECTION,
+                        code=f"catalog.taken_offline_{how}",
+                        params={"sku_id": sku_id},
+                        flow="catalog",
+                        sku_id=sku_id,
+                    ),
+                    secrets=store.secrets(),
+                )
         await self._mappings.stop_waiting(store.store_id, sku_id)
         await self._evaluated(store.store_id, sku_id, "deactivated")
 
     async def _deactivate_on_linio(
-        self, store: Store, sku_id: str, state: dict[str, Any], version: int
+        self,
+        store: Store,
+        sku_id: str,
+        state: dict[str, Any],
+        version: int,
+        *,
+        mode: str | None = None,
     ) -> None:
+        """Stage the store's way of taking the SKU off (`domain.catalog.deactivation`):
+        inactive with stock 0, or a ProductRemove (mapping cleaned on Linio's confirmation).
+        `mode` overrides the store's choice."""
         seller_sku = str(state.get("seller_sku") or sku_id)
+        kind, fields = deactivation_change(mode or store.deactivation)
         await self._scheduler.stage(
-            store.store_id, seller_sku, "deactivate", dict(DEACTIVATION), version, sku_id=sku_id
+            store.store_id, seller_sku, kind, fields, version, sku_id=sku_id
         )
-        await self._states_set(store.store_id, sku_id, catalog_hash=None)
+        removal = {"removal_at": dt.datetime.now(dt.UTC)} if kind == "remove" else {}
+        await self._states_set(store.store_id, sku_id, catalog_hash=None, **removal)
 
     # --- the store ------------------------------------------------------------------------
 
@@ -406,10 +441,13 @@ class CatalogConsumer:
         return True
 
     async def deactivate_store(self, store: Store) -> None:
-        """Every SKU Linio has goes inactive with stock 0 (spec §2.9 scenario 2)."""
+        """Every SKU Linio has goes inactive with stock 0 (spec §2.9 scenario 2) — always
+        inactive, even where the store chose removal for single SKUs: switching a store off
+        is undone by switching it on, and a removal would lose the listings. Progress:
+        `SkuStates.offline_progress`."""
         version = version_now()
         for state in await self._states.published(store.store_id):
-            await self._deactivate_on_linio(store, state["sku_id"], state, version)
+            await self._deactivate_on_linio(store, state["sku_id"], state, version, mode="inactive")
             await self._evaluated(store.store_id, state["sku_id"], "deactivated")
 
     # --- logs and state -------------------------------------------------------------------

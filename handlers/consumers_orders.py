@@ -41,6 +41,7 @@ from clients.linio.client import LinioClient
 from clients.linio.models import Order, OrderItem
 from clients.vtex.client import SimulationItem, VtexClient
 from clients.vtex.inbound import PayloadError, ProcessingResult, parse_invoice
+from domain.catalog.offers import OfferStates
 from domain.errors.orders import result_code
 from domain.orders.ledger import (
     OrderLedger,
@@ -426,6 +427,7 @@ class OrderFlows:
             fields={"vtex_order_id": vtex_order_id},
             timeline=[vtex_answered("SOI001", True, vtex_order_id)],
         )
+        await self._count_sold(c.store, doc)
         if await self.ledger.first_time(doc, "order.A"):
             await self._log(
                 c.store,
@@ -442,6 +444,18 @@ class OrderFlows:
                 doc, more = await self._apply(doc, Event.LINIO_PAID)
                 actions = (*actions, *more)
         await self._run(c, doc, actions)
+
+    async def _count_sold(self, store: Store, doc: dict[str, Any]) -> None:
+        """The order's units per VTEX SKU count as sold (reconciliation reads the most sold
+        first), once per order however often VTEX's answer is seen."""
+        units: dict[str, int] = {}
+        for line in doc.get("lines") or []:
+            sku = line.get("vtex_sku")
+            if sku:
+                count = len(line.get("item_ids") or []) or 1  # one Linio item per unit
+                units[str(sku)] = units.get(str(sku), 0) + count
+        if units and await self.ledger.first_time(doc, "units_sold"):
+            await OfferStates(self.db).count_sold(store.store_id, units)
 
     async def _refuse(
         self,

@@ -18,11 +18,17 @@ Per SKU (`PriceStockFlows.apply`):
   than the store's guard is held (`OfferStates.hold`, E1 log with the catalogue's
   `catalog.price_drop_held`) until `approve_price`.
 
+Quantity adds the units of Linio orders VTEX already holds that Linio still reserves
+(`OrderLedger.reserved_on_linio`, CLARIFICATIONS §4).
+
 Reconciliation (`reconcile`): the published SKUs, most sold and stalest first, up to the
 store's `reconcile_budget`; each batch of ≤100 costs one GetProducts on Seller Center, and
 every difference between the offer VTEX simulates now and what Linio shows (Price,
-SalePrice, Quantity we set — not Available) is staged again; the feed owner sends them in as
-few feeds as its quota allows. The same comparison is the read-back (`read_back`).
+SalePrice, Quantity we set — not Available —, Status) is staged again; the feed owner sends
+them in as few feeds as its quota allows. The same comparison is `read_back`; `verify` is
+the read-back after a feed. A pass leaves room for live work: deferred while the feed quota
+is within `reconcile_feed_reserve`, and its reads never take `reconcile_call_reserve` of the
+30 calls per 3 s (`reconcile_window`). See docs/prices-and-stock.md.
 """
 
 from __future__ import annotations
@@ -39,15 +45,24 @@ import structlog
 from app.broker import Broker, Message
 from app.client_pool import ClientPool
 from clients.errors import ClientError
+from clients.feed_quota import FeedQuota
 from clients.linio.models import Product as LinioProduct
+from clients.rate_limit import SlidingWindowLimiter
 from clients.vtex import SimulationItem
 from clients.vtex.models import SimulatedItem
-from domain.catalog.feeds import FeedScheduler, version_now
+from domain.catalog.deactivation import (
+    deactivation_change,
+    intended_status,
+    status_fix,
+    still_live,
+)
+from domain.catalog.feeds import FeedQuotaLedger, FeedScheduler, version_now
 from domain.catalog.lots import Entry
 from domain.catalog.offers import MAX_READBACK_HEALS, OfferStates
 from domain.catalog.prices import CLEAR, PriceStock, offered, price_drop_guard, price_stock
 from domain.catalog.problems import Problem, problem_list
 from domain.catalog.states import SkuStates
+from domain.orders.ledger import OrderLedger
 from domain.seller_log import CONTEXT_OPERATIONS, LogEntry, SellerLog
 from domain.stores import Store, StoreRepository
 from domain.work import SkuWork, parse_work
@@ -58,6 +73,7 @@ log = structlog.get_logger(__name__)
 PRICE_KEYS = ("Price", "SalePrice", "SaleStartDate", "SaleEndDate")
 COMPARED_PRICE_KEYS = ("Price", "SalePrice", "SaleEndDate")  # the start is "now" on every read
 GET_PRODUCTS_PAGE = 100
+SELLER_WINDOW = (30, 3.0)  # Seller Center: calls per rolling seconds, per seller
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -112,8 +128,13 @@ def intended_drift(
     state: dict[str, Any], product: LinioProduct, versions: Mapping[str, int]
 ) -> dict[str, tuple[dict[str, Any], int]]:
     """What to send again after a feed: kind → (fields as last sent, the feed's version),
-    for the fields the feed carried (`versions`) that Linio shows otherwise."""
+    for the fields the feed carried (`versions`) that Linio shows otherwise: Price and
+    SalePrice, the Quantity we set (not Available), the Status."""
     out: dict[str, tuple[dict[str, Any], int]] = {}
+    last_status = state.get("last_status")
+    if "Status" in versions and last_status and product.status not in (None, last_status):
+        kind, fields = status_fix(str(last_status))
+        out[kind] = (fields, versions["Status"])
     last_stock = state.get("last_stock")
     if "Quantity" in versions and last_stock is not None:
         if product.quantity is None or str(product.quantity) != str(last_stock):
@@ -151,8 +172,15 @@ class PriceStockFlows:
     broker: Broker
     offers: OfferStates = field(init=False)
 
+    ledger: OrderLedger = field(init=False)
+    quota_ledger: FeedQuotaLedger = field(init=False)
+    _reconcile_windows: dict[str, SlidingWindowLimiter] = field(init=False, default_factory=dict)
+
     def __post_init__(self) -> None:
-        self.offers = OfferStates(self.sku_states._collection.database)
+        db = self.sku_states._collection.database
+        self.offers = OfferStates(db)
+        self.ledger = OrderLedger(db)
+        self.quota_ledger = FeedQuotaLedger(db)
 
     # --- reading VTEX -----------------------------------------------------------------------
     async def simulate(self, store: Store, sku_ids: Sequence[str]) -> dict[str, SimulatedItem]:
@@ -173,13 +201,26 @@ class PriceStockFlows:
         """Simulate these SKUs once and apply each (see the module docstring)."""
         version = version_now()  # before the read: a later read always wins
         items = await self.simulate(store, sku_ids)
+        reserved = await self.reserved_units(store, sku_ids)
         now = dt.datetime.now(dt.UTC)
         outcomes = [
-            await self.apply(store, s, items.get(s), version, now, context=context)
+            await self.apply(
+                store, s, items.get(s), version, now, context=context, reserved=reserved.get(s, 0)
+            )
             for s in dict.fromkeys(sku_ids)
         ]
         await self.offers.checked(store.store_id, sku_ids)
         return outcomes
+
+    async def reserved_units(self, store: Store, sku_ids: Sequence[str]) -> dict[str, int]:
+        """VTEX sku_id → units of Linio orders VTEX already holds that Linio still reserves
+        (`OrderLedger.reserved_on_linio`); added to Quantity (CLARIFICATIONS §4)."""
+        seller_of: dict[str, str] = {}
+        for sku_id in dict.fromkeys(sku_ids):
+            state = await self.sku_states.get(store.store_id, sku_id) or {}
+            seller_of[str(state.get("seller_sku") or sku_id)] = sku_id
+        units = await self.ledger.reserved_on_linio(store.store_id, list(seller_of))
+        return {seller_of[sku]: n for sku, n in units.items()}
 
     # --- one SKU --------------------------------------------------------------------------
     async def apply(
@@ -192,26 +233,42 @@ class PriceStockFlows:
         *,
         context: str = "price",
         linio: LinioProduct | None = None,
+        reserved: int = 0,
     ) -> Outcome:
         """Stage what changed in one SKU's offer. `linio`: the product as Seller Center shows
         it (reconciliation, read-back): then the comparison is with Linio, not with what we
-        last sent."""
+        last sent, and includes the Status. `reserved`: units Linio still reserves for
+        orders VTEX already holds (added to Quantity)."""
         sid = store.store_id
         state = await self.sku_states.get(sid, sku_id) or {}
         if state.get("status") == "deactivated":
             # Taken offline by the catalog flow (inactive, removed from the affiliate, store
-            # off): only its upsert brings the offer back.
+            # off): only its upsert brings the offer back. Seen live on Linio all the same
+            # (re-activated behind our back): taken offline again.
+            if (
+                linio is not None
+                and state.get("on_linio")
+                and still_live(linio.status, linio.quantity)
+            ):
+                return await self._deactivate_again(store, sku_id, state, linio, version)
             return Outcome(sku_id, "ignored")
         if not state.get("on_linio"):
             await self.broker.publish_work(SkuWork(store_id=sid, sku_id=sku_id, action="upsert"))
             return Outcome(sku_id, "upsert")
         seller_sku = str(state.get("seller_sku") or sku_id)
         rules = store.rules()
-        offer = price_stock(item, rules, now)
+        offer = price_stock(item, rules, now, reserved_units=reserved)
         fields = offer.fields()
         staged: list[str] = []
+        status_to: tuple[str, dict[str, Any]] | None = None
         if linio is not None:
             wanted = drift(offer, linio)
+            goal = intended_status(state)
+            shown = linio.status
+            if shown in ("active", "inactive") and shown != goal:
+                if goal == "inactive" or offered(item):
+                    wanted["status"] = f"Status {shown} ≠ {goal}"
+                    status_to = status_fix(goal)
         else:
             wanted = {}
             if offer.price is not None and price_changed(fields, state.get("last_price")):
@@ -241,6 +298,12 @@ class PriceStockFlows:
                 sid, seller_sku, "stock", {"Quantity": fields["Quantity"]}, version, sku_id=sku_id
             )
             staged.append("stock")
+        if status_to is not None:
+            kind, status_fields = status_to
+            await self.feed_scheduler.stage(
+                sid, seller_sku, kind, status_fields, version, sku_id=sku_id
+            )
+            staged.append("status")
         if staged and result != "held":
             result = "zero" if not offered(item) else "staged"
         if linio is not None and staged:
@@ -250,6 +313,25 @@ class PriceStockFlows:
                 {k: ({k: wanted[k]}, version) for k in staged if k in wanted},
             )
         return Outcome(sku_id, result, tuple(staged))
+
+    async def _deactivate_again(
+        self,
+        store: Store,
+        sku_id: str,
+        state: dict[str, Any],
+        linio: LinioProduct,
+        version: int,
+    ) -> Outcome:
+        """A SKU we took offline shows active or with stock on Linio: the store's
+        deactivation goes out again, logged as a drift."""
+        kind, fields = deactivation_change(store.deactivation)
+        seller_sku = str(state.get("seller_sku") or sku_id)
+        await self.feed_scheduler.stage(
+            store.store_id, seller_sku, kind, fields, version, sku_id=sku_id
+        )
+        shown = f"Status {linio.status or 'active'}, Quantity {linio.quantity}"
+        await self._log_drift(store, sku_id, {"status": ({"status": shown}, version)})
+        return Outcome(sku_id, "staged", ("status",))
 
     async def _guard_allows(
         self,
@@ -340,9 +422,17 @@ class PriceStockFlows:
         )
 
     # --- read-back and reconciliation ---------------------------------------------------
-    async def read_back(self, store: Store, sku_ids: Sequence[str]) -> list[Outcome]:
-        """Compare what Linio shows for these SKUs with the offer VTEX simulates now and stage
-        the differences. One GetProducts per 100 SKUs (Seller Center), one simulation."""
+    async def read_back(
+        self,
+        store: Store,
+        sku_ids: Sequence[str],
+        *,
+        window: SlidingWindowLimiter | None = None,
+    ) -> list[Outcome]:
+        """Compare what Linio shows for these SKUs (price, the Quantity we set, status) with
+        the offer VTEX simulates now and stage the differences. One GetProducts per 100
+        SKUs (Seller Center), one simulation. `window`: a limiter the GetProducts calls
+        also go through (reconciliation's share of the seller's window)."""
         outcomes: list[Outcome] = []
         linio = self.clients.linio(store)
         for start in range(0, len(sku_ids), GET_PRODUCTS_PAGE):
@@ -351,7 +441,14 @@ class PriceStockFlows:
             by_seller = {str(st.get("seller_sku") or s): s for s, st in states.items()}
             version = version_now()
             items = await self.simulate(store, chunk)
-            products = await linio.get_products(skus=list(by_seller), limit=GET_PRODUCTS_PAGE)
+            reserved = await self.reserved_units(store, chunk)
+            if window is not None:
+                async with window.slot():
+                    products = await linio.get_products(
+                        skus=list(by_seller), limit=GET_PRODUCTS_PAGE
+                    )
+            else:
+                products = await linio.get_products(skus=list(by_seller), limit=GET_PRODUCTS_PAGE)
             shown = {by_seller[p.seller_sku]: p for p in products if p.seller_sku in by_seller}
             now = dt.datetime.now(dt.UTC)
             for sku_id in chunk:
@@ -359,7 +456,15 @@ class PriceStockFlows:
                 if product is None:
                     continue  # not on Linio (any more): the catalog flow's business
                 outcomes.append(
-                    await self.apply(store, sku_id, items.get(sku_id), version, now, linio=product)
+                    await self.apply(
+                        store,
+                        sku_id,
+                        items.get(sku_id),
+                        version,
+                        now,
+                        linio=product,
+                        reserved=reserved.get(sku_id, 0),
+                    )
                 )
             await self.offers.checked(store.store_id, chunk)
         return outcomes
@@ -418,13 +523,40 @@ class PriceStockFlows:
             secrets=store.secrets(),
         )
 
+    async def feed_room(self, store: Store) -> bool:
+        """The seller's feed quota (as the feed owner last saved it, refilled since) holds
+        more than the store's `reconcile_feed_reserve`: a pass may stage heals, which cost
+        at most one feed more, without eating into what live changes need."""
+        quota = self.clients.linio(store).quota
+        saved = FeedQuota(quota.free_calls, quota.interval)
+        await self.quota_ledger.restore(store.store_id, saved)
+        return min(saved.level(), quota.level()) >= store.reconcile_feed_reserve + 1
+
+    def reconcile_window(self, store: Store) -> SlidingWindowLimiter:
+        """Reconciliation's share of Seller Center's window for this store: 30 calls per 3 s
+        less `reconcile_call_reserve`, which its reads never take (live work keeps them)."""
+        calls, period = SELLER_WINDOW
+        share = max(1, calls - store.reconcile_call_reserve)
+        window = self._reconcile_windows.get(store.store_id)
+        if window is None or window.max_calls != share:
+            window = self._reconcile_windows[store.store_id] = SlidingWindowLimiter(share, period)
+        return window
+
     async def reconcile(self, store: Store, budget: int | None = None) -> list[Outcome]:
         """One reconciliation pass of a store: `budget` (default the store's
-        `reconcile_budget`) published SKUs, most sold and stalest first."""
+        `reconcile_budget`) published SKUs, most sold and stalest first. Leaves room for
+        live changes (CLARIFICATIONS §2): deferred (nothing read, `[]`) while the feed
+        quota is within `reconcile_feed_reserve`; its GetProducts calls never take the
+        `reconcile_call_reserve` calls of the seller's 30-per-3-s window."""
+        if not await self.feed_room(store):
+            log.info("reconcile_deferred", store=store.store_id, reason="feed_quota_reserve")
+            return []
         chosen = await self.offers.candidates(
             store.store_id, store.reconcile_budget if budget is None else budget
         )
-        outcomes = await self.read_back(store, [c["sku_id"] for c in chosen])
+        outcomes = await self.read_back(
+            store, [c["sku_id"] for c in chosen], window=self.reconcile_window(store)
+        )
         log.info(
             "reconciled",
             store=store.store_id,
@@ -528,25 +660,27 @@ class PriceStockConsumer:
 
 class Reconciler(PeriodicJob):
     """Runs `reconcile` for each active store whose `reconcile_interval` (seconds, 0 = off)
-    has passed; checks every `tick` seconds."""
+    has passed; checks every `tick` seconds. One pass per interval across all worker
+    processes (`OfferStates.claim_pass`); a pass the feed quota's reserve defers is tried
+    again at the next tick."""
 
     name = "reconciler"
 
     def __init__(self, flows: PriceStockFlows, *, tick: float = 60.0) -> None:
         self.flows = flows
         self.tick = tick
-        self._last: dict[str, float] = {}
         super().__init__()
 
     async def round(self) -> int:
-        loop = asyncio.get_running_loop()
         done = 0
         for store in await self.flows.stores.list(active_only=True):
             interval = store.reconcile_interval
-            last = self._last.get(store.store_id)
-            if interval <= 0 or (last is not None and loop.time() - last < interval):
+            if interval <= 0:
                 continue
-            self._last[store.store_id] = loop.time()
+            if not await self.flows.feed_room(store):
+                continue  # the quota's reserve is live work's: tried again next tick
+            if not await self.flows.offers.claim_pass(store.store_id, interval):
+                continue  # not due yet, or another worker process runs it
             try:
                 await self.flows.reconcile(store)
             except ClientError as exc:

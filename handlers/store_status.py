@@ -8,7 +8,9 @@ HTTP Basic accepted, like every non-public route).
   log), the work
   pending per queue (`broker.depth`), staged changes and feeds in flight, SKUs waiting on a
   mapping, feeds sent on the seller's local day and the feed quota left (tokens of the
-  free-call bucket when the feed owner last saved it), and the initial load's progress.
+  free-call bucket when the feed owner last saved it), the initial load's progress, and
+  how far taking SKUs offline got (`offline`: deactivated, confirmed by Seller Center,
+  remaining — a store switched off shows its progress here).
 - `POST /api/stores/{store}/load`: start an initial load (a `StoreWork`), answers 202 with
   the load record; `vtex-linio load` calls it when a service is running (CLARIFICATIONS §2).
 """
@@ -90,6 +92,7 @@ async def status_report(
             "quota_left": free_calls if tokens is None else max(0, math.floor(tokens)),
         },
         "initial_load": await loads.progress(sid),
+        "offline": await sku_states.offline_progress(sid),
     }
 
 

@@ -14,19 +14,21 @@ Lives in the states table (`sku_states`, see `domain.catalog.states`) beside the
   left for reconciliation, so a field Seller Center will not take never loops feeds.
 - `offer_checked_at`: UTC datetime of the last simulation of the SKU by the price/stock
   flows (reconciliation reads the stalest first); `units_sold`: Linio units sold (most sold
-  first), counted by the order flow when it has them (0 otherwise).
+  first), counted once per order by the order flow when VTEX holds the order
+  (`count_sold`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
-from app.storage import SKU_STATES
+from app.storage import RECONCILE_PASSES, SKU_STATES
 
 MAX_READBACK_HEALS = 2
 
@@ -34,6 +36,23 @@ MAX_READBACK_HEALS = 2
 class OfferStates:
     def __init__(self, db: AsyncDatabase) -> None:
         self._collection = db[SKU_STATES]
+        self._passes = db[RECONCILE_PASSES]
+
+    async def claim_pass(self, store_id: str, interval: float) -> bool:
+        """Whether this process runs the store's next reconciliation pass: True for exactly
+        one caller per `interval` seconds across every worker process (`reconcile_passes`:
+        `{_id: store_id, next_at}`, UTC), so two workers never reconcile a store twice."""
+        now = dt.datetime.now(dt.UTC)
+        try:
+            claimed = await self._passes.find_one_and_update(
+                {"_id": store_id, "$or": [{"next_at": {"$lte": now}}, {"next_at": None}]},
+                {"$set": {"next_at": now + dt.timedelta(seconds=interval), "claimed_at": now}},
+                upsert=True,
+            )
+        except DuplicateKeyError:  # another process holds the pass
+            return False
+        del claimed  # None: first pass of the store (inserted); else the expired claim
+        return True
 
     async def hold(self, store_id: str, sku_id: str, hold: dict[str, Any]) -> None:
         """Keep a price the guard refused (replaces an older hold)."""
@@ -80,6 +99,18 @@ class OfferStates:
             .limit(max(0, budget))
         )
         return [doc async for doc in cursor]
+
+    async def count_sold(self, store_id: str, units: Mapping[str, int]) -> None:
+        """Add units sold on Linio per VTEX sku_id (`units_sold`, reconciliation's "most
+        sold first"). Not idempotent by itself: the order flow calls it once per order
+        (`OrderLedger.first_time(order, "units_sold")`)."""
+        updates = [
+            UpdateOne({"store_id": store_id, "sku_id": sku_id}, {"$inc": {"units_sold": n}})
+            for sku_id, n in units.items()
+            if n > 0
+        ]
+        if updates:
+            await self._collection.bulk_write(updates, ordered=False)
 
     async def published_ids(self, store_id: str) -> list[str]:
         cursor = self._collection.find(

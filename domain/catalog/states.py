@@ -247,11 +247,33 @@ class SkuStates:
             counts[key] = counts.get(key, 0) + int(row["n"])
         return counts
 
+    async def offline_progress(self, store_id: str) -> dict[str, int]:
+        """How far taking SKUs off Linio got (a store switched off, SKUs deactivated):
+        `{deactivated, confirmed, remaining}` — confirmed when Seller Center's feed result
+        accepted the Status inactive we sent, or the SKU is not (any more) on Linio."""
+        base = {"store_id": store_id, "status": "deactivated"}
+        deactivated = await self._collection.count_documents(base)
+        confirmed = await self._collection.count_documents(
+            {
+                **base,
+                "$or": [
+                    {"on_linio": {"$ne": True}},
+                    {"last_status": "inactive", "feed_status": "accepted"},
+                ],
+            }
+        )
+        return {
+            "deactivated": deactivated,
+            "confirmed": confirmed,
+            "remaining": deactivated - confirmed,
+        }
+
     # --- the states table's feed side (issue 9 "States table") ---------------------------
     #
     # Per SKU: `seller_sku` and `shop_sku` (Linio's ids), `on_linio` (Seller Center has the
     # product), `content_hash` (of the content fields last sent), `last_price` and
-    # `last_stock` (the Price/SalePrice/Quantity last sent), `feed_ids` (the last 20 feeds
+    # `last_stock` (the Price/SalePrice/Quantity last sent), `last_status` (the Status last
+    # sent: active with content, inactive with a deactivation), `feed_ids` (the last 20 feeds
     # that carried the SKU), `feed_attempts`, `last_result` ({result, messages, feed_id,
     # action, at}), `qc` ({status, reason, at}: Seller Center's quality control, read with
     # GetQcStatus after onProductQcStatusChanged) and `stages.<stage>` (UTC datetime, one
@@ -307,13 +329,14 @@ class SkuStates:
 
         Accepted means live (CLARIFICATIONS §7: Seller Center's feed result accepted it);
         an accepted ProductCreate makes the SKU known on Linio, an accepted ProductRemove
-        forgets it.
+        forgets it and cleans its mapping (`MAPPING_FIELDS`: SellerSku link, ShopSku, the
+        values last sent, the price hold); a rejected or canceled removal keeps them.
         """
         now = dt.datetime.now(dt.UTC)
         updates = []
         for item in results:
+            removed = item.result == "accepted" and action == "ProductRemove"
             fields: dict[str, Any] = {
-                "seller_sku": item.seller_sku,
                 "feed_status": item.result,
                 "last_result": {
                     "result": item.result,
@@ -333,15 +356,18 @@ class SkuStates:
                     fields["published"] = True
                     fields["qc.status"] = "pending"  # keeps a hint that came first
                     fields["qc.at"] = now
-                elif action == "ProductRemove":
+                elif removed:
                     fields["on_linio"] = False
                     fields["published"] = False
+                    fields["removed_at"] = now
+            update: dict[str, Any] = {"$set": fields, "$setOnInsert": {"created_at": now}}
+            if removed:
+                # Linio confirmed the removal: only now is the SKU's mapping cleaned.
+                update["$unset"] = {k: "" for k in MAPPING_FIELDS}
+            else:
+                fields["seller_sku"] = item.seller_sku
             updates.append(
-                UpdateOne(
-                    {"store_id": store_id, "sku_id": item.sku_id},
-                    {"$set": fields, "$setOnInsert": {"created_at": now}},
-                    upsert=True,
-                )
+                UpdateOne({"store_id": store_id, "sku_id": item.sku_id}, update, upsert=True)
             )
         if updates:
             await self._collection.bulk_write(updates, ordered=False)
@@ -419,6 +445,20 @@ class SkuStates:
 
 
 STAGES = ("notified", "read", "validated", "sent", "confirmed", "live")
+MAPPING_FIELDS = (
+    "seller_sku",
+    "shop_sku",
+    "last_price",
+    "last_stock",
+    "last_status",
+    "catalog_hash",
+    "content_hash",
+    "qc",
+    "price_hold",
+    "price_approved",
+    "readback_heals",
+)
+"""What ties a VTEX SKU to its Linio listing; cleaned when Linio confirms a removal."""
 CONTENT_EXCLUDED = frozenset(
     {"SellerSku", "Price", "SalePrice", "SaleStartDate", "SaleEndDate", "Quantity", "Images"}
 )
@@ -456,6 +496,8 @@ def _sent_values(fields: dict[str, Any]) -> dict[str, Any]:
         out["last_price"] = {k: (str(v) if v is not None else None) for k, v in price.items()}
     if "Quantity" in fields:
         out["last_stock"] = fields["Quantity"]
+    if "Status" in fields:
+        out["last_status"] = fields["Status"]
     if any(k not in CONTENT_EXCLUDED for k in fields):
         out["content_hash"] = content_hash(fields)
     return out

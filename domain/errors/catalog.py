@@ -640,4 +640,51 @@ _OFFER_DRIFT = _log(
     ),
 )
 
-ENTRIES: dict[str, ErrorEntry] = entries(*_LOG_CODES, *_PROBLEMS, _OFFER_DRIFT)
+# Deactivation (issue 10): the SKU was taken off Linio the store's way.
+_TAKEN_OFFLINE = (
+    _log(
+        "catalog.taken_offline_inactive",
+        200,
+        "warning",
+        (
+            "Cuando VTEX desactiva el SKU, lo saca de la política comercial del marketplace o "
+            "lo elimina del catálogo.",
+            "When VTEX deactivates the SKU, takes it out of the marketplace's trade policy or "
+            "deletes it from the catalog.",
+        ),
+        (
+            "El SKU {sku_id} quedó inactivo y con stock 0 en Linio.",
+            "SKU {sku_id} was set inactive with stock 0 on Linio.",
+        ),
+        (
+            "Nada que hacer si fue a propósito: vuelve solo cuando VTEX lo ofrezca de nuevo "
+            "en la política comercial.",
+            "Nothing to do if it was on purpose: it comes back by itself when VTEX offers it "
+            "again in the trade policy.",
+        ),
+    ),
+    _log(
+        "catalog.taken_offline_removed",
+        200,
+        "warning",
+        (
+            "Cuando VTEX desactiva el SKU, lo saca de la política comercial del marketplace o "
+            "lo elimina del catálogo, y la tienda eligió eliminar los productos de Linio.",
+            "When VTEX deactivates the SKU, takes it out of the marketplace's trade policy or "
+            "deletes it from the catalog, and the store chose to remove products from Linio.",
+        ),
+        (
+            "Se pidió a Linio eliminar el SKU {sku_id}; su vínculo se borra cuando Linio lo "
+            "confirme.",
+            "Linio was asked to remove SKU {sku_id}; its link is cleared once Linio confirms.",
+        ),
+        (
+            "Nada que hacer si fue a propósito: se creará de nuevo cuando VTEX lo ofrezca otra "
+            "vez en la política comercial.",
+            "Nothing to do if it was on purpose: it is created again when VTEX offers it in "
+            "the trade policy again.",
+        ),
+    ),
+)
+
+ENTRIES: dict[str, ErrorEntry] = entries(*_LOG_CODES, *_PROBLEMS, _OFFER_DRIFT, *_TAKEN_OFFLINE)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
@@ -19,6 +20,7 @@ from pymongo.errors import DuplicateKeyError
 
 from app.storage import ORDERS
 from clients.vtex.inbound import InvoiceNotification, ProcessingResult
+from domain.orders.machine import State
 
 MARKETPLACE_ORDER_IDS = ("linio_order_number", "linio_order_id")
 """Fields VTEX's marketplaceOrderId can match: Linio's OrderNumber (CLARIFICATIONS §5);
@@ -89,6 +91,19 @@ def _check_room(order: dict[str, Any], addition: Any) -> None:
     size = len(bson.encode(order)) + len(bson.encode({"x": addition}))
     if size > MAX_ORDER_BYTES:
         raise OrderLimitReached("bytes", MAX_ORDER_BYTES)
+
+
+RESERVED_IN_VTEX = (
+    State.INTEGRATED,
+    State.APPROVING,
+    State.HELD,
+    State.APPROVED,
+    State.PARTIALLY_INVOICED,
+    State.INVOICED,
+    State.TRACKING_BLOCKED,
+)
+"""Order states in which VTEX holds the order's units (its stock balance is already lower)
+while Linio may still reserve them."""
 
 
 class OrderLedger:
@@ -349,6 +364,36 @@ class OrderLedger:
     async def in_state(self, store_id: str, states: list[str]) -> list[dict[str, Any]]:
         cursor = self._collection.find({"store_id": store_id, "state": {"$in": states}})
         return [doc async for doc in cursor]
+
+    async def reserved_on_linio(self, store_id: str, seller_skus: Iterable[str]) -> dict[str, int]:
+        """SellerSku → units of Linio orders VTEX already holds (its stock balance lost them)
+        whose items Linio still reserves (item status `pending`, not yet ready to ship nor
+        cancelled), for these SellerSkus; SKUs without any are left out.
+
+        The price and stock flows add them to `Quantity` (CLARIFICATIONS §4): Linio's
+        Available is Quantity − ReservedStock, so without them one sale would be
+        subtracted twice. Read from the ledger's last sighting of each order's items
+        (`linio.items`, `linio_statuses`)."""
+        wanted = sorted(set(seller_skus))
+        if not wanted:
+            return {}
+        cursor = self._collection.find(
+            {
+                "store_id": store_id,
+                "state": {"$in": list(RESERVED_IN_VTEX)},
+                "linio.items.sku": {"$in": wanted},
+            },
+            {"linio.items": 1, "linio_statuses": 1},
+        )
+        units: dict[str, int] = {}
+        chosen = set(wanted)
+        async for doc in cursor:
+            statuses = doc.get("linio_statuses") or {}
+            for item in (doc.get("linio") or {}).get("items") or []:
+                sku = str(item.get("sku") or "")
+                if sku in chosen and statuses.get(str(item.get("id"))) == "pending":
+                    units[sku] = units.get(sku, 0) + 1
+        return units
 
     async def first_time(self, doc: dict[str, Any], flag: str) -> bool:
         """True for exactly one caller per order and `flag` (a log written once, say)."""

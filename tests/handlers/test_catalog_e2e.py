@@ -12,9 +12,11 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import aiohttp
+import pytest
 from aiohttp.test_utils import TestServer
 
 from app.runtime import Runtime, open_runtime
@@ -25,10 +27,12 @@ from app.worker import Worker
 from clients.linio.client import LinioClient
 from clients.linio.models import Product
 from domain.catalog.feeds import FeedRecords
+from domain.catalog.lots import FEED_ACTIONS
 from domain.mappings import MapperRegistrations
 from domain.stores import Store, StoreCredentials
 from domain.work import SkuWork, StoreWork
 from handlers.consumers import CONSUMERS
+from handlers.consumers_price_stock import make_flows
 from handlers.vtex_mapper import register_store
 from simulators.linio import LinioSimulator, SimSeller
 from simulators.linio.connect import sample_product, sandbox_client
@@ -84,6 +88,16 @@ class Pipeline:
             found[product.seller_sku] = product
         return found
 
+    def subscribe(self) -> None:
+        """Register the store as VTEX's affiliate with its Search Endpoint: catalog edits in
+        the VTEX simulator are then notified to the service, as in production."""
+        search, _ = self.store.endpoints(self.base_url.rstrip("/"))
+        self.vtex.register_affiliate(
+            self.store.affiliate_id,
+            sales_channel=self.store.sales_channel,
+            search_uri_endpoint=search,
+        )
+
     async def load(self) -> None:
         await self.runtime.loads.start(self.sid)
         await self.runtime.broker.publish_work(StoreWork(self.sid, action="initial_load"))
@@ -113,6 +127,7 @@ async def pipeline(
     faulty_share: float = 0.2,
     vtex_latency: float = 0.0,
     with_worker: bool = True,
+    **store_settings: Any,
 ) -> AsyncIterator[Pipeline]:
     settings = settings.with_(feed_poll_interval=0.2)
     async with (
@@ -134,6 +149,7 @@ async def pipeline(
                 vtex_app_key=vtex.app_key,
                 vtex_app_token=DEFAULT_APP_TOKEN,
             ),
+            **store_settings,
         )
         await runtime.stores.upsert(store)
         await seed_demo_mappings(runtime.mappings, store.store_id, vtex.catalog)
@@ -337,3 +353,241 @@ async def test_deactivating_the_store_takes_every_published_sku_off_linio(
         assert len(p.linio.products(SELLER.user_id)) == len(p.vtex.catalog.healthy_sku_ids())
         counts = await p.runtime.sku_states.counts(p.sid)
         assert counts.get("deactivated") == len(p.vtex.catalog.healthy_sku_ids())
+
+
+# --- Deactivation and reactivation through VTEX's notifications (issue 10) --------------------
+
+
+async def test_a_sku_removed_from_the_trade_policy_goes_to_stock_zero_and_inactive(
+    settings: Settings,
+) -> None:
+    """The seller takes a product out of the marketplace's trade policy in VTEX: VTEX's
+    notification reaches the service, and on the Seller Center simulator the SKU ends with
+    Quantity 0 AND Status inactive, logged for the seller."""
+    async with pipeline(settings, n_skus=6, faulty_share=0.0) as p:
+        p.subscribe()
+        await p.load()
+        await until(p.settled, what="load settled")
+        sku_id = p.vtex.catalog.healthy_sku_ids()[0]
+        product = p.vtex.catalog.product_of(p.vtex.catalog.skus[sku_id])
+        others = [c for c in product.sales_channels if c != p.store.sales_channel] or ["1"]
+        deliveries = await p.vtex.change_sku(sku_id, sales_channels=others)
+        assert deliveries and all(d.status == 200 for d in deliveries), deliveries
+
+        async def offline() -> bool:
+            shown = (await p.on_linio())[str(sku_id)]
+            return shown.status == "inactive" and shown.quantity == 0
+
+        await until(offline, what="stock 0 and inactive on Linio")
+        codes = [e["code"] for e in await p.logs(str(sku_id))]
+        assert "catalog.taken_offline_inactive" in codes
+
+
+@pytest.mark.parametrize("mode", ["inactive", "remove"])
+async def test_a_deactivated_sku_is_restored_when_vtex_offers_it_again(
+    settings: Settings, mode: str
+) -> None:
+    """IsActive=false in VTEX takes the SKU off Linio the store's way (inactive + stock 0,
+    or ProductRemove with the mapping cleaned on confirmation); IsActive=true again
+    restores it: re-activated with its stock, or created again."""
+    async with pipeline(settings, n_skus=6, faulty_share=0.0, deactivation=mode) as p:
+        p.subscribe()
+        await p.load()
+        await until(p.settled, what="load settled")
+        sku_id = p.vtex.catalog.healthy_sku_ids()[0]
+        sku = str(sku_id)
+        stock = p.vtex.catalog.skus[sku_id].stock[p.store.sales_channel]
+        assert stock > 0
+        await p.vtex.change_sku(sku_id, active=False)
+
+        async def taken_off() -> bool:
+            shown = p.linio.products(SELLER.user_id).get(sku)
+            if mode == "remove":
+                state = await p.runtime.sku_states.get(p.sid, sku) or {}
+                return shown is None and state.get("on_linio") is False
+            return shown is not None and shown.get("Status") == "inactive"
+
+        await until(taken_off, what=f"taken off Linio ({mode})")
+        state = await p.runtime.sku_states.get(p.sid, sku) or {}
+        assert ("seller_sku" in state) is (mode == "inactive")
+        await until(p.quiet, what="quiet after deactivation")
+        await p.vtex.change_sku(sku_id, active=True)
+
+        async def restored() -> bool:
+            shown = (await p.on_linio()).get(sku)
+            return shown is not None and shown.status == "active" and shown.quantity == stock
+
+        await until(restored, what="restored on Linio")
+        actions = [
+            d["action"]
+            for d in await FeedRecords(p.runtime.storage.db).for_store(p.sid)
+            if sku in d.get("skus", [])
+        ]
+        if mode == "remove":
+            assert actions.count("ProductCreate") == 2 and "ProductRemove" in actions
+        else:
+            assert actions.count("ProductCreate") == 1 and "ProductRemove" not in actions
+        # Switched off and on again at once: whether the deactivation is still staged, in
+        # flight or confirmed when the reactivation comes, the SKU ends live with its stock.
+        await until(p.quiet, what="quiet after reactivation")
+        await p.vtex.change_sku(sku_id, active=False)
+        await p.vtex.change_sku(sku_id, active=True)
+        await until(restored, what="restored after a quick off-and-on")
+        await until(p.quiet, what="quiet after the quick off-and-on")
+        assert await restored()
+
+
+# --- Seller Center's limits under price/stock bursts and reconciliation -----------------------
+
+
+async def test_a_price_and_stock_burst_with_reconciliation_stays_within_seller_center_limits(
+    settings: Settings,
+) -> None:
+    """Initial load, then price and stock changes to 80 SKUs notified by VTEX while ten
+    reconciliation passes and 40 single-SKU read-backs run at once, through the real
+    worker: far more than 30 calls are asked for within seconds, yet on the Seller Center
+    simulator's arrival times no 3 s hold more than 30 requests, no request is refused for
+    the rate or the feed quota (E429), and the feeds created stay within the quota."""
+    async with pipeline(settings, n_skus=120, faulty_share=0.0) as p:
+        p.subscribe()
+        started = asyncio.get_running_loop().time()
+        await p.load()
+        await until(p.settled, what="load settled")
+        flows = make_flows(**p.runtime.resources())
+        healthy = p.vtex.catalog.healthy_sku_ids()[:80]
+
+        async def burst() -> None:
+            for n, sku_id in enumerate(healthy):
+                await p.vtex.change_sku(sku_id, price=20000 + n, stock=3 + n % 5)
+
+        async def reconcile() -> None:  # passes as several workers' schedules would run
+            await asyncio.gather(*(flows.reconcile(p.store) for _ in range(10)))
+
+        async def live_reads() -> None:  # read-backs of one SKU each, as after small feeds
+            await asyncio.gather(*(flows.read_back(p.store, [str(s)]) for s in healthy[:40]))
+
+        before = len(p.linio.requests)
+        await asyncio.gather(burst(), reconcile(), live_reads())
+        assert len(p.linio.requests) - before > 60  # far more than one window's 30 asked
+
+        async def caught_up() -> bool:
+            if not await p.quiet():
+                return False
+            depths = [await p.runtime.broker.depth(f"{c}.{p.sid}") for c in ("price", "stock")]
+            shown = await p.on_linio()
+            last = healthy[-1]
+            return not any(depths) and shown[str(last)].quantity == 3 + (len(healthy) - 1) % 5
+
+        await until(caught_up, what="burst settled on Linio")
+        elapsed = asyncio.get_running_loop().time() - started
+        requests = [r for r in p.linio.requests if r.user_id == SELLER.user_id]
+        assert p.linio.max_in_window(SELLER.user_id) <= 30
+        assert [r for r in requests if r.status == 429] == []
+        feeds = [r for r in requests if r.action in FEED_ACTIONS]
+        assert 0 < len(feeds) <= 50 + int(elapsed / 120)
+
+
+async def test_a_sku_inactive_on_vtex_but_live_on_linio_is_taken_offline_by_reconciliation(
+    settings: Settings,
+) -> None:
+    """VTEX never notifies (the SKU is switched off in the catalog silently): the periodic
+    reconciliation finds it not offered yet live on Linio, hands it to the catalog flow,
+    and it ends inactive with stock 0 on the Seller Center simulator."""
+    async with pipeline(settings, n_skus=6, faulty_share=0.0) as p:
+        await p.load()
+        await until(p.settled, what="load settled")
+        sku_id = p.vtex.catalog.healthy_sku_ids()[0]
+        p.vtex.catalog.skus[sku_id].is_active = False  # no notification
+        deliveries = len(p.vtex.deliveries)
+        outcomes = await make_flows(**p.runtime.resources()).reconcile(p.store)
+        assert len(outcomes) == len(p.vtex.catalog.healthy_sku_ids())
+        assert len(p.vtex.deliveries) == deliveries  # VTEX sent nothing
+
+        async def offline() -> bool:
+            shown = (await p.on_linio())[str(sku_id)]
+            return shown.status == "inactive" and shown.quantity == 0
+
+        await until(offline, what="inactive and stock 0 on Linio")
+        others = await p.on_linio()
+        assert all(others[str(s)].status == "active" for s in p.vtex.catalog.healthy_sku_ids()[1:])
+
+
+async def test_a_store_switched_off_by_vtex_takes_all_its_products_offline_with_progress(
+    settings: Settings,
+) -> None:
+    """The template app's store-config says `active: false` (as VTEX sends it, over HTTP):
+    every product on the Seller Center simulator goes inactive with stock 0 — even where
+    the store chose removal for single SKUs — and the status API shows the progress; a
+    stock change meanwhile does not bring anything back; `active: true` loads it again."""
+    async with pipeline(settings, n_skus=8, faulty_share=0.0, deactivation="remove") as p:
+        p.subscribe()
+        await p.load()
+        await until(p.settled, what="load settled")
+        healthy = p.vtex.catalog.healthy_sku_ids()
+        _, connector = p.store.endpoints(p.base_url.rstrip("/"))
+        config = {
+            "accountName": p.store.account,
+            "active": False,
+            "affiliateId": p.store.affiliate_id,
+            "salesChannel": p.store.sales_channel,
+            "email": "ops@acme.mx",
+        }
+        async with p.http.post(f"{connector}/store-config/notification", json=config) as r:
+            assert r.status == 200, await r.text()
+        await p.vtex.change_sku(healthy[0], stock=50)  # ignored while the store is off
+
+        async def all_offline() -> bool:
+            products = p.linio.products(SELLER.user_id).values()
+            return (
+                all(
+                    x.get("Status") == "inactive" and int(x.get("Quantity") or 0) == 0
+                    for x in products
+                )
+                and await p.quiet()
+            )
+
+        await until(all_offline, what="every product inactive with stock 0")
+        assert len(p.linio.products(SELLER.user_id)) == len(healthy)  # none removed
+        admin = {"Authorization": aiohttp.encode_basic_auth("admin", "test-admin-password")}
+        async with p.http.get(f"{p.base_url}/api/stores/{p.sid}/status", headers=admin) as r:
+            report = await r.json()
+        assert report["active"] is False
+        assert report["offline"] == {
+            "deactivated": len(healthy),
+            "confirmed": len(healthy),
+            "remaining": 0,
+        }
+
+        async with p.http.post(
+            f"{connector}/store-config/notification", json={**config, "active": True}
+        ) as r:
+            assert r.status == 200, await r.text()
+
+        async def back_online() -> bool:
+            products = p.linio.products(SELLER.user_id).values()
+            return all(x.get("Status") == "active" for x in products) and await p.quiet()
+
+        await until(back_online, what="every product active again")
+
+
+async def test_price_and_stock_changes_notified_by_vtex_reach_linio_with_the_store_rules(
+    settings: Settings,
+) -> None:
+    """The whole path: the VTEX simulator's notification → the service → the price and
+    stock queues → one simulation → the feed owner → the Seller Center simulator, with the
+    store's markup (10 % + 5) and safety stock (2) applied."""
+    async with pipeline(
+        settings, n_skus=6, faulty_share=0.0, markup_percent="10", markup_fixed="5", safety_stock=2
+    ) as p:
+        p.subscribe()
+        await p.load()
+        await until(p.settled, what="load settled")
+        sku_id = p.vtex.catalog.healthy_sku_ids()[0]
+        deliveries = await p.vtex.change_sku(sku_id, price=12345, list_price=12345, stock=9)
+        assert [d.status for d in deliveries] == [200]
+
+        async def arrived() -> bool:
+            shown = (await p.on_linio())[str(sku_id)]
+            return shown.quantity == 7 and shown.price == Decimal("140.80")
+
+        await until(arrived, what="price 140.80 and stock 7 on Linio")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -23,13 +23,15 @@ from app.broker import Message, queue_name
 from app.reconcile_command import reconcile_in_process
 from app.runtime import Runtime, open_runtime
 from app.settings import Settings
-from app.storage import LOGS
+from app.storage import LOGS, ORDERS
 from domain.catalog.feeds import FeedRecords, version_now
 from domain.catalog.lots import Entry
+from domain.orders.ledger import RESERVED_IN_VTEX
 from domain.stores import Store, StoreCredentials
 from domain.work import SkuWork, StoreWork
 from handlers.consumers_catalog import make_catalog_consumer
 from handlers.consumers_feeds import FeedOwner, OwnerTimings, pool_clients
+from handlers.consumers_orders import OrderFlows, order_consumer, order_status_consumer
 from handlers.consumers_price_stock import (
     PriceStockConsumer,
     PriceStockFlows,
@@ -37,6 +39,7 @@ from handlers.consumers_price_stock import (
     SimulationBatcher,
     make_flows,
 )
+from handlers.store_status import status_report
 from simulators.linio import LinioSimulator, SimSeller
 from simulators.linio.connect import sample_product
 from simulators.vtex import VtexSimulator
@@ -469,5 +472,229 @@ async def test_a_store_switched_off_takes_its_products_offline_on_linio(
         return all(p.get("Status") == "inactive" and str(p.get("Quantity")) == "0" for p in shown)
 
     await until(offline)
+    await until(w.idle)
+    report = await status_report(w.store, **w.runtime.resources())
+    assert report["offline"] == {"deactivated": 3, "confirmed": 3, "remaining": 0}
     [outcome] = await w.flows.refresh(w.store, [str(skus[0].id)], "stock")
     assert outcome.result == "ignored"
+
+
+# --- Quantity with the units Linio still reserves (CLARIFICATIONS §4) -----------------------
+
+
+async def test_units_of_orders_vtex_holds_and_linio_reserves_are_not_subtracted_twice(
+    world_factory: Callable[..., Awaitable[World]], service: TestClient
+) -> None:
+    """A Linio order of 2 units placed in VTEX lowers VTEX's balance (10 → 8) while Linio
+    still reserves the 2 (pending): Quantity stays 10 so Linio's Available is 8, not 6; the
+    read-back compares the Quantity we set, not Available. Once Linio ships (ready to ship
+    deducts them from its Quantity) the reserve is gone and Quantity follows VTEX: 8. The
+    order counts as 2 units sold, once, however often it is seen."""
+    w = await world_factory()
+    sku = await w.publish(price=10000, stock=10)
+    sku_id = str(sku.id)
+    await w.live(sku_id)
+    base = str(service.make_url("")).rstrip("/")  # VTEX's processing results come here
+    orders = OrderFlows(**w.runtime.resources(), connector_endpoint=base)
+    for context in ("order", "order-status"):
+        await w.runtime.broker.consume(
+            queue_name(context, w.sid),
+            (order_consumer if context == "order" else order_status_consumer)(flows=orders),
+        )
+    order = w.linio.add_order(SELLER.user_id, [(sku_id, 2, Decimal("100.00"))])
+    await orders.sync_from_linio(w.sid, order.order_id, "test")
+
+    async def in_vtex() -> bool:
+        doc = await w.runtime.storage.db[ORDERS].find_one({"linio_order_id": order.order_id})
+        return bool(doc and doc.get("state") in RESERVED_IN_VTEX)
+
+    await until(in_vtex)
+    await orders.sync_from_linio(w.sid, order.order_id, "redelivery")
+    assert sku.stock[w.store.sales_channel] == 8  # VTEX holds the order's units
+    state = await w.runtime.sku_states.get(w.sid, sku_id) or {}
+    assert state.get("units_sold") == 2  # counted once
+
+    [outcome] = await w.flows.refresh(w.store, [sku_id], "stock")
+    assert outcome.result == "unchanged"  # 8 + 2 reserved = the 10 Linio already has
+    w.linio.products(SELLER.user_id)[sku_id]["Quantity"] = "6"  # as if subtracted twice
+    await w.flows.reconcile(w.store)
+
+    async def ten() -> bool:
+        return str(w.on_linio(sku_id).get("Quantity")) == "10"
+
+    await until(ten)
+    assert w.linio.states[SELLER.user_id].stock(sku_id) == (10, 2, 8)  # Available 8
+    assert [o.staged for o in await w.flows.reconcile(w.store)] == [()]  # no drift now
+
+    # The seller ships: Linio's Quantity loses the units, the reserve ends.
+    await w.flows.clients.linio(w.store).set_status_to_ready_to_ship(
+        [i.order_item_id for i in order.items]
+    )
+    await orders.sync_from_linio(w.sid, order.order_id, "test")
+    assert w.linio.states[SELLER.user_id].stock(sku_id) == (8, 0, 8)
+    [outcome] = await w.flows.refresh(w.store, [sku_id], "stock")
+    assert outcome.staged == ("stock",)  # VTEX's 8, nothing reserved any more
+
+    async def eight() -> bool:
+        return await w.idle() and str(w.on_linio(sku_id).get("Quantity")) == "8"
+
+    await until(eight)
+    assert w.linio.states[SELLER.user_id].stock(sku_id) == (8, 0, 8)
+    state = await w.runtime.sku_states.get(w.sid, sku_id) or {}
+    assert state.get("units_sold") == 2
+
+
+# --- Status: read-back and reconciliation -----------------------------------------------------
+
+
+async def test_a_status_changed_behind_our_back_is_healed_and_logged(
+    world_factory: Callable[..., Awaitable[World]],
+) -> None:
+    """Live SKU set inactive in Seller Center → reconciliation re-activates it; a SKU we
+    deactivated that shows active again → taken offline again, by reconciliation and by the
+    read-back of the feed that carried the Status."""
+    w = await world_factory()
+    live, gone = await w.publish(stock=5), await w.publish(stock=5)
+    await until(w.idle)
+    live_id, gone_id = str(live.id), str(gone.id)
+    await w.live(live_id)
+    await w.live(gone_id)
+    catalog = make_catalog_consumer(**w.runtime.resources())
+    await catalog.deactivate(w.store, gone_id)
+
+    async def gone_offline() -> bool:
+        shown = w.on_linio(gone_id)
+        return shown.get("Status") == "inactive" and str(shown.get("Quantity")) == "0"
+
+    await until(gone_offline)
+    await until(w.idle)
+    products = w.linio.products(SELLER.user_id)
+    products[live_id]["Status"] = "inactive"  # someone switches it off in Seller Center
+    products[gone_id]["Status"] = "active"  # and the one we took offline back on
+    outcomes = {o.sku_id: o for o in await w.flows.reconcile(w.store)}
+    assert outcomes[live_id].staged == ("status",)
+    assert outcomes[gone_id].staged == ("status",)
+
+    async def healed() -> bool:
+        return (
+            w.on_linio(live_id).get("Status") == "active"
+            and w.on_linio(gone_id).get("Status") == "inactive"
+        )
+
+    await until(healed)
+    await until(w.idle)
+    # The read-back of a feed that carried Status=inactive sees it active again.
+    products[gone_id]["Status"] = "active"
+    state = await w.runtime.sku_states.get(w.sid, gone_id) or {}
+    assert state.get("last_status") == "inactive"
+    version = version_now()
+    healed_ids = await w.flows.verify(w.store, [(Entry(gone_id, {}, {"Status": version}), gone_id)])
+    assert healed_ids == [gone_id]
+    await until(gone_offline)
+    logs = await w.runtime.storage.db[LOGS].find({"store_id": w.sid}).to_list(None)
+    drifts = [e for e in logs if e.get("code") == "catalog.offer_drift"]
+    assert {e.get("sku_id") for e in drifts} == {live_id, gone_id}
+    assert all(e["Message"]["es"] != e["Message"]["en"] for e in drifts)
+
+
+# --- Deactivation by removal ------------------------------------------------------------------
+
+
+async def test_removal_cleans_the_mapping_only_after_linio_confirms(
+    world_factory: Callable[..., Awaitable[World]],
+) -> None:
+    """A store that chose removal: the deactivation is a ProductRemove; while it waits
+    (feed owner held) the SKU keeps its mapping; once Seller Center's feed result confirms
+    it, the listing is gone and the mapping cleaned. The default store sends Status
+    inactive + stock 0 instead (test_a_store_switched_off_takes_its_products_offline…)."""
+    w = await world_factory(deactivation="remove")
+    sku = await w.publish(stock=5)
+    sku_id = str(sku.id)
+    await w.live(sku_id)
+    await w.runtime.broker.stop_consuming(queue_name("feed", w.sid))  # hold
+    catalog = make_catalog_consumer(**w.runtime.resources())
+    await catalog.deactivate(w.store, sku_id)
+    state = await w.runtime.sku_states.get(w.sid, sku_id) or {}
+    assert state.get("seller_sku") == sku_id and state.get("on_linio") is True
+    assert state.get("last_stock") is not None
+    assert sku_id in w.linio.products(SELLER.user_id)
+    await w.start_owner()  # release
+
+    async def removed() -> bool:
+        return sku_id not in w.linio.products(SELLER.user_id) and await w.idle()
+
+    await until(removed)
+    docs = await FeedRecords(w.runtime.storage.db).for_store(w.sid)
+    assert [d["action"] for d in docs][-1] == "ProductRemove"
+    state = await w.runtime.sku_states.get(w.sid, sku_id) or {}
+    assert state.get("on_linio") is False and state.get("status") == "deactivated"
+    assert not {"seller_sku", "shop_sku", "last_stock", "last_price"} & set(state)
+    assert state["last_result"]["action"] == "ProductRemove"
+
+
+# --- Reconciliation leaves room for live changes ----------------------------------------------
+
+
+async def test_reconciliation_is_deferred_while_the_feed_quota_is_within_its_reserve(
+    world_factory: Callable[..., Awaitable[World]],
+) -> None:
+    """The create feed used one of the 50 feeds: with a reserve of 49 a pass would eat into
+    what live changes need, so it reads nothing and stages nothing (and the schedule tries
+    again later); with the reserve lowered it runs and heals."""
+    w = await world_factory(reconcile_feed_reserve=49, reconcile_interval=1)
+    sku = await w.publish(stock=4)
+    sku_id = str(sku.id)
+    await w.live(sku_id)
+    w.linio.products(SELLER.user_id)[sku_id]["Quantity"] = "0"
+    reads = len([r for r in w.linio.requests if r.action == "GetProducts"])
+    assert await w.flows.reconcile(w.store) == []
+    assert await Reconciler(w.flows).round() == 0
+    assert len([r for r in w.linio.requests if r.action == "GetProducts"]) == reads
+    assert await w.runtime.feed_scheduler.staging.count(w.sid) == 0
+    await w.runtime.stores.upsert(replace(w.store, reconcile_feed_reserve=10))
+    store = await w.runtime.stores.get(w.sid)
+    assert store is not None
+    [outcome] = await w.flows.reconcile(store)
+    assert outcome.staged == ("stock",)
+
+    async def healed() -> bool:
+        return str(w.on_linio(sku_id).get("Quantity")) == "4"
+
+    await until(healed)
+
+
+async def test_reconciliation_reads_never_take_the_calls_reserved_for_live_work(
+    world_factory: Callable[..., Awaitable[World]],
+) -> None:
+    """300 published SKUs (put straight into both simulators), a call reserve of 28: the
+    pass's 3 GetProducts pages arrive at Seller Center at most 2 in any 3 s, measured on the
+    simulator's arrival times."""
+    w = await world_factory(reconcile_call_reserve=28, reconcile_budget=300)
+    products = w.linio.products(SELLER.user_id)
+    for _ in range(300):
+        sku = w.vtex.catalog.add_sku(price=1000, stock=2, sales_channel=w.store.sales_channel)
+        sku_id = str(sku.id)
+        products[sku_id] = {**sample_product(sku_id, Price="10.00", Quantity="2")}
+        await w.runtime.sku_states.link(w.sid, sku_id, sku_id, on_linio=True)
+    start = len(w.linio.requests)
+    outcomes = await w.flows.reconcile(w.store)
+    assert len(outcomes) == 300
+    pages = sorted(r.at for r in w.linio.requests[start:] if r.action == "GetProducts")
+    assert len(pages) == 3
+    assert max(sum(1 for t in pages if s <= t < s + 3.0) for s in pages) <= 2
+
+
+async def test_two_worker_processes_never_run_the_same_reconciliation_pass(
+    world_factory: Callable[..., Awaitable[World]],
+) -> None:
+    """Each worker process runs the schedule; the pass is claimed in the database, so one
+    interval costs Seller Center one pass, not one per worker."""
+    w = await world_factory(reconcile_interval=3600)
+    sku = await w.publish(stock=2)
+    await w.live(str(sku.id))
+    first = Reconciler(make_flows(**w.runtime.resources()))
+    second = Reconciler(make_flows(**w.runtime.resources()))
+    reads = len([r for r in w.linio.requests if r.action == "GetProducts"])
+    assert await first.round() + await second.round() == 1
+    assert await first.round() + await second.round() == 0  # not due for an hour
+    assert len([r for r in w.linio.requests if r.action == "GetProducts"]) == reads + 1
