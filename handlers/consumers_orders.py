@@ -183,6 +183,10 @@ class OrderFlows:
         destination: Any = None,
         **params: Any,
     ) -> None:
+        """One seller-log entry about an order. `order_id` (the marketplace order id the
+        seller searches) files the entry and also fills the message's `{order_id}`."""
+        if order_id is not None:
+            params = {"order_id": order_id, **params}
         await self.seller_log.write(
             LogEntry(
                 store_id=store.store_id,
@@ -741,10 +745,29 @@ class OrderFlows:
             await self._invoice_to_linio(c, doc, str(body.get("invoice_number") or ""))
         elif action == "cancel":
             doc, actions = await self._apply(doc, Event.VTEX_CANCEL)
+            if Action.CANCEL_LINIO not in actions:
+                await self._vtex_cancel_not_followed(c, doc)
             await self._run(c, doc, actions)
         elif action == "delivered":
             doc, actions = await self._apply(doc, Event.VTEX_DELIVERED)
             await self.ledger.note(doc, linio_step("delivered", [], "not supported by the API"))
+
+    async def _vtex_cancel_not_followed(self, c: _Clients, doc: dict[str, Any]) -> None:
+        """VTEX cancelled an order whose Linio items are past pending (ready to ship,
+        shipped, delivered): Seller Center cannot cancel them, so the seller is told once,
+        with the items and their status (the order stays `cancel_blocked` or final)."""
+        steps = linio_cancel_steps(doc.get("linio_statuses") or {}, "")
+        if not steps.refused or not await self.ledger.first_time(doc, "vtex_cancel_refused"):
+            return
+        mkp_id = doc.get("linio_order_number") or doc["linio_order_id"]
+        await self._log(
+            c.store,
+            "order.cancel_refused_shipped",
+            direction="VTEX to Marketplace",
+            order_id=mkp_id,
+            items=", ".join(steps.refused),
+            status=steps.refused_status,
+        )
 
     async def _invoice_to_linio(self, c: _Clients, doc: dict[str, Any], number: str) -> None:
         invoice = next(
@@ -851,8 +874,7 @@ class OrderFlows:
             problem.code,
             operation="Tracking code sending",
             direction="VTEX to Marketplace",
-            order_id=mkp_id,
-            **problem.params,
+            **{"order_id": mkp_id, **problem.params},
         )
         await self._apply(doc, Event.LINIO_TRACKING_REFUSED)
 
