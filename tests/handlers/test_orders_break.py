@@ -169,3 +169,32 @@ async def test_a_linio_cancellation_before_the_vtex_id_is_known_is_logged(world:
         .to_list()
     )
     assert order.order_number in entry["Message"]["es"]
+
+
+async def test_an_invoice_with_impossible_items_is_refused_and_changes_nothing(
+    world: World,
+) -> None:
+    sku, price = world.sku(18)
+    order = world.linio.add_order(SELLER.user_id, [(sku, 2, price)])
+    await world.state_is(order.order_id, "approved")
+    doc = await world.ledger(order.order_id)
+    vtex_id = doc["vtex_order_id"]
+    base = {"type": "Output", "invoiceValue": 100, "issuanceDate": "2026-11-29T00:00:00Z"}
+    cases = [
+        ({"id": sku, "quantity": -3, "price": 100}, "items[0].quantity"),
+        ({"id": sku, "quantity": 0, "price": 100}, "items[0].quantity"),
+        ({"id": sku, "quantity": "abc", "price": 100}, "items[0].quantity"),
+        ({"id": sku, "quantity": 1, "price": -100}, "items[0].price"),
+        ({"id": {"a": 1}, "quantity": 1, "price": 100}, "items[0].id"),
+    ]
+    for n, (item, field) in enumerate(cases):
+        body = {**base, "invoiceNumber": f"F-X{n}", "items": [item]}
+        async with world.http.post(_callback_url(world, vtex_id, "invoice"), json=body) as r:
+            answer = await r.json()
+            assert (r.status, answer["error"]["details"]) == (400, {"field": field}), answer
+            assert "cents" not in answer["error"]["message"] or field.endswith("price")
+    after = await world.ledger(order.order_id)
+    assert (after["state"], after.get("invoices")) == ("approved", doc.get("invoices"))
+    assert {i.invoice_number for i in world.linio.orders(SELLER.user_id)[order.order_id].items} == {
+        None
+    }
