@@ -70,6 +70,7 @@ from domain.orders.status import (
     provider_refused,
     return_invoice,
     shipment_step,
+    vtex_approved,
     vtex_cancel_steps,
 )
 from domain.seller_log import LogEntry, SellerLog
@@ -280,6 +281,8 @@ class OrderFlows:
             await self._place(c, doc, order, items, from_states=(State.RECEIVED,))
         elif state is State.PLACING:
             await self._recover(c, doc, order, items)
+        elif state in (State.PLACED, State.APPROVING):
+            await self._result_lost(c, doc)
         elif state in (State.INTEGRATED, State.HELD) and paid:
             doc, actions = await self._apply(doc, Event.LINIO_PAID)
             await self._run(c, doc, actions)
@@ -512,6 +515,29 @@ class OrderFlows:
         if not self.ledger.lease_expired(doc):
             raise RetryLater(f"placement of {mkp_id} in flight elsewhere")
         await self._place(c, doc, order, items, from_states=(State.PLACING,))
+
+    async def _result_lost(self, c: _Clients, doc: dict[str, Any]) -> None:
+        """VTEX took the order (SOI003) or the approval and its processing result has not
+        come (a callback lost while this service was down or unreachable): read the order
+        from VTEX and move on as SOI001 / SOI002 would. Not there yet: nothing changes, the
+        result or a later look does it."""
+        mkp_id = doc.get("linio_order_number") or doc["linio_order_id"]
+        if doc.get("vtex_order_id"):
+            found = await c.vtex.get_order(doc["vtex_order_id"])
+        else:
+            found = await c.vtex.find_order(mkp_id, affiliate_id=c.store.affiliate_id)
+        if found is None:
+            return
+        if doc.get("state") == State.PLACED:
+            await self._integrated(c, doc, found.order_id, mkp_id)
+        if vtex_approved(found.status):
+            fresh = await self.ledger.get(doc["store_id"], doc["linio_order_id"]) or doc
+            await self._apply(
+                fresh,
+                Event.VTEX_APPROVED,
+                fields={"vtex_order_id": found.order_id},
+                timeline=[vtex_answered("SOI002", True, found.order_id)],
+            )
 
     async def handle_result(
         self, c: _Clients, doc: dict[str, Any], result: ProcessingResult, *, synchronous: bool
@@ -912,15 +938,24 @@ class OrderFlows:
         invoices whose callback was lost are picked up. Returns the orders queued."""
         c = await self.clients(store_id)
         after = since - POLL_LOOK_BACK  # aware: the client writes it in the seller's zone
-        count = 0
+        queued: set[str] = set()
         async for order in c.linio.iter_orders(updated_after=after):
             await self.broker.publish_work(
                 LinioOrderWork(store_id, linio_order_id=order.order_id, source="poll")
             )
-            count += 1
+            queued.add(order.order_id)
+        count = len(queued)
         for doc in await self.ledger.in_state(store_id, [State.HELD.value]):
             doc, actions = await self._apply(doc, Event.SELLER_RETRY)
             await self._run(c, doc, actions)
+        # Waiting for a processing result that may have been lost: look at VTEX again.
+        for doc in await self.ledger.in_state(
+            store_id, [State.PLACED.value, State.APPROVING.value]
+        ):
+            if doc["linio_order_id"] not in queued:
+                await self.broker.publish_work(
+                    LinioOrderWork(store_id, linio_order_id=doc["linio_order_id"], source="poll")
+                )
         await self.reconcile_invoices(store_id)
         return count
 
