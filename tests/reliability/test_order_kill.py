@@ -9,6 +9,7 @@ from pathlib import Path
 
 import aiohttp
 
+from domain.orders.ledger import PLACEMENT_LEASE
 from domain.stores import StoreCredentials
 from simulators.linio.connect import sandbox_client
 from simulators.linio.server import LinioSimulator
@@ -26,6 +27,7 @@ from tests.reliability.service import (
 
 SELLER = SimSeller(user_id="ops@acme.mx", api_key="k" * 40, seller_id="ACME", country="MX")
 ORDERS = 20
+AFTER_LEASE = PLACEMENT_LEASE.total_seconds() + 90
 
 
 async def _until(check, what: str, timeout: float = 120.0) -> None:  # type: ignore[no-untyped-def]
@@ -104,7 +106,9 @@ async def test_orders_survive_a_kill_of_the_service_and_are_placed_once(tmp_path
                 return all(o.order_number in numbers for o in made)
 
             try:
-                await _until(placed, "every order in VTEX")
+                # An order whose placement was reserved when the process died waits for
+                # its lease (then VTEX is read first: placed once).
+                await _until(placed, "every order in VTEX", timeout=AFTER_LEASE)
             except AssertionError:
                 states = await _ledger_states(http, second.url)
                 numbers = {o.marketplace_order_id for o in vtex.orders}
