@@ -40,8 +40,8 @@ async def _until(check, what: str, timeout: float = 120.0) -> None:  # type: ign
 
 async def _ledger_states(http: aiohttp.ClientSession, base: str) -> dict[str, int]:
     """Orders per ledger state, as the dashboard's overview API shows them."""
-    auth = aiohttp.BasicAuth("admin", ADMIN_PASSWORD)
-    async with http.get(f"{base}/admin/api/overview", auth=auth) as response:
+    auth = {"Authorization": aiohttp.encode_basic_auth("admin", ADMIN_PASSWORD)}
+    async with http.get(f"{base}/admin/api/overview", headers=auth) as response:
         body = await response.json()
     [store] = body["stores"]
     return store["orders"]
