@@ -70,6 +70,7 @@ from domain.orders.status import (
     provider_refused,
     return_invoice,
     shipment_step,
+    vtex_approved,
     vtex_cancel_steps,
 )
 from domain.seller_log import LogEntry, SellerLog
@@ -183,6 +184,10 @@ class OrderFlows:
         destination: Any = None,
         **params: Any,
     ) -> None:
+        """One seller-log entry about an order. `order_id` (the marketplace order id the
+        seller searches) files the entry and also fills the message's `{order_id}`."""
+        if order_id is not None:
+            params = {"order_id": order_id, **params}
         await self.seller_log.write(
             LogEntry(
                 store_id=store.store_id,
@@ -276,6 +281,8 @@ class OrderFlows:
             await self._place(c, doc, order, items, from_states=(State.RECEIVED,))
         elif state is State.PLACING:
             await self._recover(c, doc, order, items)
+        elif state in (State.PLACED, State.APPROVING):
+            await self._result_lost(c, doc)
         elif state in (State.INTEGRATED, State.HELD) and paid:
             doc, actions = await self._apply(doc, Event.LINIO_PAID)
             await self._run(c, doc, actions)
@@ -509,6 +516,29 @@ class OrderFlows:
             raise RetryLater(f"placement of {mkp_id} in flight elsewhere")
         await self._place(c, doc, order, items, from_states=(State.PLACING,))
 
+    async def _result_lost(self, c: _Clients, doc: dict[str, Any]) -> None:
+        """VTEX took the order (SOI003) or the approval and its processing result has not
+        come (a callback lost while this service was down or unreachable): read the order
+        from VTEX and move on as SOI001 / SOI002 would. Not there yet: nothing changes, the
+        result or a later look does it."""
+        mkp_id = doc.get("linio_order_number") or doc["linio_order_id"]
+        if doc.get("vtex_order_id"):
+            found = await c.vtex.get_order(doc["vtex_order_id"])
+        else:
+            found = await c.vtex.find_order(mkp_id, affiliate_id=c.store.affiliate_id)
+        if found is None:
+            return
+        if doc.get("state") == State.PLACED:
+            await self._integrated(c, doc, found.order_id, mkp_id)
+        if vtex_approved(found.status):
+            fresh = await self.ledger.get(doc["store_id"], doc["linio_order_id"]) or doc
+            await self._apply(
+                fresh,
+                Event.VTEX_APPROVED,
+                fields={"vtex_order_id": found.order_id},
+                timeline=[vtex_answered("SOI002", True, found.order_id)],
+            )
+
     async def handle_result(
         self, c: _Clients, doc: dict[str, Any], result: ProcessingResult, *, synchronous: bool
     ) -> None:
@@ -741,10 +771,29 @@ class OrderFlows:
             await self._invoice_to_linio(c, doc, str(body.get("invoice_number") or ""))
         elif action == "cancel":
             doc, actions = await self._apply(doc, Event.VTEX_CANCEL)
+            if Action.CANCEL_LINIO not in actions:
+                await self._vtex_cancel_not_followed(c, doc)
             await self._run(c, doc, actions)
         elif action == "delivered":
             doc, actions = await self._apply(doc, Event.VTEX_DELIVERED)
             await self.ledger.note(doc, linio_step("delivered", [], "not supported by the API"))
+
+    async def _vtex_cancel_not_followed(self, c: _Clients, doc: dict[str, Any]) -> None:
+        """VTEX cancelled an order whose Linio items are past pending (ready to ship,
+        shipped, delivered): Seller Center cannot cancel them, so the seller is told once,
+        with the items and their status (the order stays `cancel_blocked` or final)."""
+        steps = linio_cancel_steps(doc.get("linio_statuses") or {}, "")
+        if not steps.refused or not await self.ledger.first_time(doc, "vtex_cancel_refused"):
+            return
+        mkp_id = doc.get("linio_order_number") or doc["linio_order_id"]
+        await self._log(
+            c.store,
+            "order.cancel_refused_shipped",
+            direction="VTEX to Marketplace",
+            order_id=mkp_id,
+            items=", ".join(steps.refused),
+            status=steps.refused_status,
+        )
 
     async def _invoice_to_linio(self, c: _Clients, doc: dict[str, Any], number: str) -> None:
         invoice = next(
@@ -851,8 +900,7 @@ class OrderFlows:
             problem.code,
             operation="Tracking code sending",
             direction="VTEX to Marketplace",
-            order_id=mkp_id,
-            **problem.params,
+            **{"order_id": mkp_id, **problem.params},
         )
         await self._apply(doc, Event.LINIO_TRACKING_REFUSED)
 
@@ -890,15 +938,24 @@ class OrderFlows:
         invoices whose callback was lost are picked up. Returns the orders queued."""
         c = await self.clients(store_id)
         after = since - POLL_LOOK_BACK  # aware: the client writes it in the seller's zone
-        count = 0
+        queued: set[str] = set()
         async for order in c.linio.iter_orders(updated_after=after):
             await self.broker.publish_work(
                 LinioOrderWork(store_id, linio_order_id=order.order_id, source="poll")
             )
-            count += 1
+            queued.add(order.order_id)
+        count = len(queued)
         for doc in await self.ledger.in_state(store_id, [State.HELD.value]):
             doc, actions = await self._apply(doc, Event.SELLER_RETRY)
             await self._run(c, doc, actions)
+        # Waiting for a processing result that may have been lost: look at VTEX again.
+        for doc in await self.ledger.in_state(
+            store_id, [State.PLACED.value, State.APPROVING.value]
+        ):
+            if doc["linio_order_id"] not in queued:
+                await self.broker.publish_work(
+                    LinioOrderWork(store_id, linio_order_id=doc["linio_order_id"], source="poll")
+                )
         await self.reconcile_invoices(store_id)
         return count
 

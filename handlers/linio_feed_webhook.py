@@ -11,7 +11,6 @@ and wrong token answer the same 404 (CLARIFICATIONS §1).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import structlog
@@ -19,6 +18,7 @@ from aiohttp import web
 
 from app.web_keys import FEED_SCHEDULER, SKU_STATES
 from domain.stores import Store
+from handlers.common import read_json_or_none
 from handlers.store_auth import store_for_token
 
 log = structlog.get_logger(__name__)
@@ -52,10 +52,7 @@ async def feed_event(app: web.Application, store: Store, alias: str, payload: An
 
 async def feed_webhook(request: web.Request) -> web.Response:
     store = await store_for_token(request)
-    try:
-        event = json.loads(await request.text() or "{}")
-    except ValueError:
-        event = {}
+    event = await read_json_or_none(request)
     event = event if isinstance(event, dict) else {}
     await feed_event(request.app, store, str(event.get("event") or ""), event.get("payload"))
     return web.json_response({"received": True})

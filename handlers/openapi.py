@@ -117,7 +117,29 @@ INVOICE = {
         "courier": {"type": "string"},
         "trackingNumber": {"type": "string"},
         "trackingUrl": {"type": "string"},
-        "items": {"type": "array", "maxItems": inbound.MAX_INVOICE_ITEMS},
+        "items": {
+            "type": "array",
+            "maxItems": inbound.MAX_INVOICE_ITEMS,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string"},
+                    "quantity": {
+                        "type": ["integer", "string"],
+                        "minimum": 1,
+                        "maximum": inbound.MAX_INVOICE_QUANTITY,
+                        "pattern": inbound.DIGITS.pattern,
+                    },
+                    "price": {
+                        "type": ["integer", "string"],
+                        "minimum": 0,
+                        "maximum": inbound.MAX_CENTS,
+                        "pattern": inbound.DIGITS.pattern,
+                        "description": "cents",
+                    },
+                },
+            },
+        },
     },
 }
 RECEIPT = {

@@ -368,6 +368,21 @@ class CreatedWebhook:
     created_at: dt.datetime | None
 
 
+ORDER_ID_DIGITS = 20
+"""Seller Center ids are positive whole numbers; 20 digits hold any 64-bit one."""
+
+
+def seller_center_id(value: Any) -> str | None:
+    """`value` as a Seller Center numeric id (`3100000` or `"3100000"`, surrounding blanks
+    ignored), or None when it is not one (bool, float, negative, text, too long)."""
+    if isinstance(value, bool):
+        return None
+    text = str(value).strip() if isinstance(value, int | str) else ""
+    if not (0 < len(text) <= ORDER_ID_DIGITS and text.isascii() and text.isdigit()):
+        return None
+    return text if int(text) > 0 else None
+
+
 @dataclass(frozen=True)
 class WebhookCallback:
     """What Seller Center POSTs to a webhook URL. Only a hint: re-read the order or feed,
@@ -378,8 +393,9 @@ class WebhookCallback:
 
     @property
     def order_id(self) -> str | None:
-        value = self.payload.get("OrderId")
-        return None if value in (None, "") else str(value)
+        """Seller Center's `OrderId` (a positive whole number, sent as a number or as its
+        digits); None for anything else, which names no order we could re-read."""
+        return seller_center_id(self.payload.get("OrderId"))
 
     @property
     def order_item_ids(self) -> tuple[str, ...]:

@@ -51,6 +51,7 @@ MAX_TEXT = 512  # longest free text field we accept (URLs, messages)
 MAX_COOKIE = 8192
 MAX_INVOICE_ITEMS = 500
 MAX_CENTS = 10**13  # 100 billion in currency units: beyond any real invoice
+MAX_INVOICE_QUANTITY = 100_000  # units of one SKU on one invoice line
 
 
 MAX_DEPTH = 32  # nesting levels a VTEX payload never comes near
@@ -210,12 +211,13 @@ class _Fields:
         return whole_number(name, value)
 
 
-def whole_number(name: str, value: Any) -> int:
-    """`value` as an int: an int, or a string of digits; PayloadError otherwise."""
+def whole_number(name: str, value: Any, *, unit: str = "cents") -> int:
+    """`value` as an int: an int, or a string of digits; PayloadError (naming `unit`)
+    otherwise."""
     if isinstance(value, str) and _DIGITS.match(value.strip()):
         return int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
-        raise PayloadError(name, f"must be a whole number (cents), got {value!r}")
+        raise PayloadError(name, f"must be a whole number ({unit}), got {value!r}")
     return value
 
 
@@ -497,9 +499,21 @@ def _invoice_item(item: Any, index: int) -> dict[str, Any]:
         raise PayloadError(f"items[{index}]", "must be a JSON object")
     f = _Fields(item, f"items[{index}]")
     out = dict(item)
-    if f.text("id") is not None:
-        out["id"] = f.text("id")
-    for name in ("price", "quantity"):
-        if f.raw(name) is not None:
-            out[name] = whole_number(f"items[{index}].{name}", f.raw(name))
+    try:
+        item_id = f.text("id")
+    except PayloadError as exc:
+        raise PayloadError(f"items[{index}].{exc.field}", exc.message) from None
+    if item_id is not None:
+        out["id"] = item_id
+    for name, low, high, unit in (
+        ("price", 0, MAX_CENTS, "cents"),
+        ("quantity", 1, MAX_INVOICE_QUANTITY, "units"),
+    ):
+        if f.raw(name) is None:
+            continue
+        field = f"items[{index}].{name}"
+        value = whole_number(field, f.raw(name), unit=unit)
+        if not low <= value <= high:
+            raise PayloadError(field, f"must be between {low} and {high} ({unit})")
+        out[name] = value
     return out

@@ -208,6 +208,25 @@ def provider_refused(
     )
 
 
+VTEX_APPROVED_STATUSES = frozenset(
+    {
+        "payment-approved",
+        "window-to-cancel",
+        "ready-for-handling",
+        "start-handling",
+        "handling",
+        "invoice",
+        "invoiced",
+    }
+)
+"""VTEX order statuses reached only after the order was approved (OMS workflow)."""
+
+
+def vtex_approved(status: str | None) -> bool:
+    """True when a VTEX order in `status` has been approved (what SOI002 reports)."""
+    return (status or "").lower() in VTEX_APPROVED_STATUSES
+
+
 PREFERRED_CANCEL_REASONS = ("out of stock", "sin stock", "fuera de stock", "sourcing delay")
 
 
