@@ -22,6 +22,7 @@ import xmltodict
 from clients.errors import (
     AuthError,
     ClientError,
+    ConfigError,
     ErrorDetail,
     ItemError,
     NotFoundError,
@@ -254,8 +255,17 @@ def parse_envelope(
     )
 
 
+_PASSING_4XX = frozenset({408, 425, 429})  # timeout, too early, throttled: may pass
+
+
 def _not_xml(where: str, status: int | None, body: str) -> ClientError:
-    """An HTML maintenance page, a gateway error, an empty body: the platform, not our data."""
+    """A reply that is not Seller Center's XML or JSON, classified by its HTTP status.
+
+    401/403 → `AuthError` (staging's HTTP Basic, access denied); 404/405 → `ConfigError`
+    (the store's URL is wrong); any other 4xx but 408/425/429 → `PermanentError` (the web
+    server refused this request: retrying or opening a breaker cannot help); everything
+    else — a maintenance page, a gateway error, an empty body, 5xx — `TransientError`.
+    """
     if status == 401:
         # Staging hosts sit behind HTTP Basic (user:password given with the staging access,
         # not the API key); the web server refuses before Seller Center reads the signature.
@@ -271,6 +281,23 @@ def _not_xml(where: str, status: int | None, body: str) -> ClientError:
     if status == 403:
         return AuthError(
             f"{where} denied access (HTTP {status}): check the user, API key and role.",
+            status=status,
+            body=body[:300],
+        )
+    if status in (404, 405):
+        # Seller Center answers unknown actions in XML; a bare 404 page is the web server:
+        # the store's Seller Center URL points somewhere else.
+        return ConfigError(
+            f"{where} is not at this address (HTTP {status}): check the Seller Center URL.",
+            status=status,
+            body=body[:300],
+        )
+    if status is not None and 400 <= status < 500 and status not in _PASSING_4XX:
+        # The web server refused the request before Seller Center read it (too long, too
+        # large, malformed): the same request fails again, and it says nothing about the
+        # platform's health, so it must not open a breaker.
+        return PermanentError(
+            f"{where} refused the request before reading it (HTTP {status}).",
             status=status,
             body=body[:300],
         )

@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 import xmltodict
 
-from clients.errors import ClientError, NotFoundError, PermanentError
+from clients.errors import (
+    AuthError,
+    ClientError,
+    ConfigError,
+    NotFoundError,
+    PermanentError,
+    TransientError,
+)
 from clients.linio import bodies as build
 from clients.linio import responses as r
 from tests.conftest import FIXTURES_DIR
@@ -531,3 +538,28 @@ def test_error_classes(body: bytes, status: int, kind: str) -> None:
             ("StandardPrice", "10.0x", "S1"),
             ("Name", None, None),
         ]
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [
+        (503, TransientError),  # maintenance page
+        (502, TransientError),
+        (None, TransientError),  # no status: a cut connection's leftovers
+        (408, TransientError),
+        (400, PermanentError),  # the web server refused this request: no breaker, no retry
+        (413, PermanentError),
+        (414, PermanentError),
+        (404, ConfigError),  # not Seller Center at this URL
+        (401, AuthError),
+    ],
+)
+def test_replies_that_are_not_seller_center_xml_are_classified_by_status(
+    status: int | None, kind: type[Exception]
+) -> None:
+    page = "<html><body><h1>Bad Request</h1></body></html>"
+    with pytest.raises(kind) as info:
+        r.parse_envelope(page, status=status, action="GetOrder")
+    assert type(info.value) is kind
+    # Only passing faults may count against a breaker (CLARIFICATIONS §3).
+    assert info.value.retryable == (kind is TransientError)
