@@ -69,6 +69,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "overview.successes": _t("éxitos", "successes"),
     "overview.errors": _t("errores", "errors"),
     "overview.none": _t("Nada todavía.", "Nothing yet."),
+    "overview.held": _t("Retenidos por el control de precios", "Held by the price guard"),
     # logs
     "logs.heading": _t("Registros para el vendedor", "Seller logs"),
     "logs.at": _t("Fecha (UTC)", "Date (UTC)"),
@@ -97,6 +98,22 @@ TEXTS: dict[str, dict[str, str]] = {
     "skus.price_guard_detail": _t("Detalle", "Detail"),
     "skus.price_guard_none": _t(
         "Ningún SKU retenido por el control de precios.", "No SKU is held by the price guard."
+    ),
+    "skus.previous_price": _t("Precio enviado", "Price sent"),
+    "skus.new_price": _t("Precio nuevo de VTEX", "New VTEX price"),
+    "skus.drop": _t("Baja", "Drop"),
+    "skus.held_at": _t("Retenido el", "Held on"),
+    "skus.approve": _t("Aprobar y enviar", "Approve and send"),
+    "skus.reject": _t("Rechazar", "Reject"),
+    "skus.price_approved": _t(
+        "Precio del SKU {sku} aprobado: se envía a Seller Center en el próximo feed.",
+        "Price of SKU {sku} approved: it goes to Seller Center in the next feed.",
+    ),
+    "skus.price_rejected": _t(
+        "Precio del SKU {sku} rechazado: Linio mantiene el precio anterior. Corrige el precio "
+        "en VTEX; si VTEX vuelve a bajarlo tanto, quedará retenido de nuevo.",
+        "Price of SKU {sku} rejected: Linio keeps the previous price. Fix the price in VTEX; "
+        "if VTEX drops it as much again, it is held again.",
     ),
     "skus.retried": _t("SKU {sku} encolado de nuevo.", "SKU {sku} queued again."),
     "skus.resent": _t(
@@ -221,6 +238,62 @@ TEXTS: dict[str, dict[str, str]] = {
         "No rules (markup, safety stock, price guard).",
     ),
     "stores.dead_letters": _t("Mensajes fallidos", "Dead letters"),
+    "stores.save_rules": _t("Guardar reglas", "Save rules"),
+    "stores.rules_saved": _t("Reglas de {store} guardadas.", "Rules of {store} saved."),
+    "stores.rule_empty_off": _t("vacío = desactivado", "empty = off"),
+    "stores.divergence": _t(
+        "Esta tienda sube el precio en Linio ({percent} % y {fixed} fijo), y los pedidos llegan "
+        "a VTEX con el precio que pagó el comprador en Linio. En VTEX, la regla de divergencia "
+        "de precios del afiliado debe aceptar al menos ese margen (tolerancia ≥ {percent} %, "
+        "más el monto fijo), o los pedidos quedarán retenidos. Alternativa sin divergencia: "
+        "una lista de precios de VTEX para la política comercial de Linio, sin margen aquí.",
+        "This store raises the price on Linio ({percent} % and {fixed} fixed), and orders reach "
+        "VTEX with the price the buyer paid on Linio. In VTEX, the affiliate's price-divergence "
+        "rule must accept at least that markup (tolerance ≥ {percent} %, plus the fixed "
+        "amount), or orders are held. Alternative without divergence: a VTEX price table for "
+        "Linio's trade policy, with no markup here.",
+    ),
+    "stores.courier_map": _t(
+        "Transportadoras de VTEX → proveedores de envío de Linio",
+        "VTEX couriers → Linio shipment providers",
+    ),
+    "stores.postal_codes": _t(
+        "Ciudades → código postal (direcciones de Linio sin código postal)",
+        "Cities → postal code (Linio addresses without a postal code)",
+    ),
+    "stores.map_empty": _t("Sin filas todavía.", "No rows yet."),
+    "stores.map_save": _t(
+        "Guardar fila (segundo valor vacío = borrar)", "Save row (empty second value = delete)"
+    ),
+    "stores.map_export": _t("Exportar CSV", "Export CSV"),
+    "stores.map_import": _t("Importar CSV (reemplaza todo)", "Import CSV (replaces all)"),
+    "stores.courier_map_saved": _t(
+        "Mapa de transportadoras de {store} guardado ({count} filas).",
+        "Courier map of {store} saved ({count} rows).",
+    ),
+    "stores.postal_codes_saved": _t(
+        "Códigos postales de {store} guardados ({count} filas).",
+        "Postal codes of {store} saved ({count} rows).",
+    ),
+    "column.vtex_courier": _t("Transportadora en VTEX", "VTEX courier"),
+    "column.linio_shipment_provider": _t("Proveedor de envío en Linio", "Linio shipment provider"),
+    "column.city": _t("Ciudad", "City"),
+    "column.postal_code": _t("Código postal", "Postal code"),
+    "rule.markup_percent": _t("Margen (%)", "Markup (%)"),
+    "rule.markup_fixed": _t("Margen fijo (moneda de la tienda)", "Fixed markup (store currency)"),
+    "rule.rounding": _t("Redondeo", "Rounding"),
+    "rule.safety_stock": _t("Stock de seguridad (unidades)", "Safety stock (units)"),
+    "rule.price_drop_guard_percent": _t("Límite de baja de precio (%)", "Price-drop guard (%)"),
+    "rule.reconcile_interval": _t(
+        "Intervalo de conciliación (segundos, 0 = nunca)",
+        "Reconciliation interval (seconds, 0 = never)",
+    ),
+    "rule.reconcile_budget": _t(
+        "SKUs por conciliación (máximo)", "SKUs per reconciliation (at most)"
+    ),
+    "choice.half_up": _t("al más cercano", "to the nearest"),
+    "choice.up": _t("hacia arriba", "up"),
+    "choice.down": _t("hacia abajo", "down"),
     # public tables
     "tables.fields": _t("Tabla de campos obligatorios", "Mandatory-field table"),
     "tables.fields_intro": _t(

@@ -359,11 +359,25 @@ class DashboardReader:
         return await self.db[SKU_STATES].find_one({"store_id": store, "sku_id": sku_id})
 
     async def price_guard_held(self, store: str = "") -> list[dict[str, Any]]:
-        """SKUs the price guard holds (`status` held, or `price_guard.held`), if any."""
-        query: dict[str, Any] = {"$or": [{"status": "held"}, {"price_guard.held": True}]}
+        """SKUs whose price the store's price-drop guard holds (`price_hold`, written by
+        `domain.catalog.offers.OfferStates.hold`: `{fields, version, seller_sku, previous,
+        new, drop_percent, guard_percent, at}`), newest hold first, at most 200."""
+        query: dict[str, Any] = {"price_hold": {"$exists": True}}
         if store:
             query["store_id"] = store
-        return await self.db[SKU_STATES].find(query).limit(200).to_list(200)
+        cursor = (
+            self.db[SKU_STATES]
+            .find(query, {"store_id": 1, "sku_id": 1, "seller_sku": 1, "price_hold": 1})
+            .sort([("price_hold.at", -1), ("sku_id", 1)])
+            .limit(200)
+        )
+        return await cursor.to_list(200)
+
+    async def price_guard_count(self, store: str) -> int:
+        """How many SKUs of `store` the price-drop guard holds (the overview's count)."""
+        return await self.db[SKU_STATES].count_documents(
+            {"store_id": store, "price_hold": {"$exists": True}}
+        )
 
     async def waiting_summary(self, store: str) -> list[dict[str, Any]]:
         """Missing mappings and the SKUs waiting on each, most-waited first (the catalog

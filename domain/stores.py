@@ -14,7 +14,7 @@ import secrets
 import time
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote, urlencode
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -44,6 +44,17 @@ SIMULATION_DESTINATIONS = {
     "PE": ("15001", "PER"),
 }
 _ALPHA3 = re.compile(r"^[A-Z]{3}$")
+ROUNDING_MODES = ("half_up", "up", "down")
+RuleKind = Literal["percent", "amount", "integer", "choice"]
+
+
+def rule(
+    kind: RuleKind, *, choices: tuple[str, ...] = (), optional: bool = False
+) -> dict[str, Any]:
+    """Dataclass metadata marking a `Store` field as a store rule: `percent` (decimal ≥ 0),
+    `amount` (decimal, may be negative), `integer` (≥ 0) or `choice` (one of `choices`);
+    `optional` lets it be empty (off)."""
+    return {"rule": kind, "choices": choices, "optional": optional}
 
 
 class InvalidStore(ValueError):
@@ -132,24 +143,28 @@ class Store:
     # Price and stock rules (CLARIFICATIONS §4, issue 10), see `StoreRules`: markup percent
     # and fixed amount (decimal strings, currency units), rounding mode, safety stock
     # (units), price-drop guard percent ("" = no guard).
-    markup_percent: str = "0"
-    markup_fixed: str = "0"
-    rounding: str = "half_up"
-    safety_stock: int = 0
-    price_drop_guard_percent: str = ""
+    # A field with `rule(...)` metadata is a store rule: the dashboard's Stores page
+    # renders, validates and saves it (`domain/store_rules.py`) with no template work.
+    markup_percent: str = field(default="0", metadata=rule("percent"))
+    markup_fixed: str = field(default="0", metadata=rule("amount"))
+    rounding: str = field(default="half_up", metadata=rule("choice", choices=ROUNDING_MODES))
+    safety_stock: int = field(default=0, metadata=rule("integer"))
+    price_drop_guard_percent: str = field(default="", metadata=rule("percent", optional=True))
     # Reconciliation (issue 10): seconds between passes (0 = off) and the most SKUs one pass
     # re-reads (it spends one Seller Center GetProducts per 100 and at most one feed).
-    reconcile_interval: int = 3600
-    reconcile_budget: int = 500
+    reconcile_interval: int = field(default=3600, metadata=rule("integer"))
+    reconcile_budget: int = field(default=500, metadata=rule("integer"))
     # What reconciliation leaves to live changes (CLARIFICATIONS §2, one budget per seller):
     # calls of Seller Center's 30-per-3-s window its own reads never take, and feeds of the
     # quota it never brings below (a pass is deferred while the quota holds fewer).
-    reconcile_call_reserve: int = 10
-    reconcile_feed_reserve: int = 10
+    reconcile_call_reserve: int = field(default=10, metadata=rule("integer"))
+    reconcile_feed_reserve: int = field(default=10, metadata=rule("integer"))
     # How a SKU is taken off Linio (`domain.catalog.deactivation`): "inactive" (Status
     # inactive, stock 0; default) or "remove" (ProductRemove, mapping cleaned on Linio's
     # confirmation).
-    deactivation: str = "inactive"
+    deactivation: str = field(
+        default="inactive", metadata=rule("choice", choices=DEACTIVATION_MODES)
+    )
     credentials: StoreCredentials = field(default_factory=StoreCredentials, repr=False)
 
     def validate(self) -> list[str]:
@@ -192,7 +207,7 @@ class Store:
                 continue
             if not number.is_finite() or (name != "markup_fixed" and number < 0):
                 problems.append(f"{name.replace('_', ' ')} {value!r} must be zero or more")
-        if self.rounding not in ("half_up", "up", "down"):
+        if self.rounding not in ROUNDING_MODES:
             problems.append("rounding must be half_up, up or down")
         if self.safety_stock < 0:
             problems.append("safety stock must be zero or more units")
@@ -457,6 +472,17 @@ class StoreRepository:
 
     async def ids(self) -> list[str]:
         return [doc["store_id"] async for doc in self._collection.find({}, {"store_id": 1})]
+
+    async def set_fields(self, store_id: str, values: dict[str, Any]) -> None:
+        """Set plain fields of a stored store (rules, courier and postal-code maps) as
+        given, already validated; never credentials or the token."""
+        assert not {"credentials", "notification_token", "store_id"} & set(values)
+        self._cache.clear()
+        self._forget_tokens()
+        await self._collection.update_one(
+            {"store_id": store_id},
+            {"$set": {**values, "updated_at": dt.datetime.now(dt.UTC)}},
+        )
 
     async def set_active(self, store_id: str, active: bool) -> None:
         self._cache.clear()

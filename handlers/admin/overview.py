@@ -33,6 +33,7 @@ async def store_overview(request: web.Request, store_id: str) -> dict[str, Any]:
     return {
         "store_id": store_id,
         "skus": await read.count_by(SKU_STATES, "status", store_id),
+        "price_guard_held": await read.price_guard_count(store_id),
         "orders": await read.count_by(ORDERS, "state", store_id),
         "queues": dict(zip(CONTEXTS, depths, strict=True)),
         "dead_letters": await request.app[DEAD_LETTERS].count(store_id=store_id),
