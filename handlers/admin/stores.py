@@ -36,7 +36,7 @@ from domain.store_rules import (
 )
 from domain.stores import Store
 from domain.work import StoreWork
-from handlers.admin.common import flash, reader, render, url
+from handlers.admin.common import flash, reader, render
 
 HIDDEN_FIELDS = frozenset(
     {
@@ -166,7 +166,7 @@ async def store_rotate_token(request: web.Request) -> web.StreamResponse:
 
 
 def _back(store_id: str) -> str:
-    return url("/admin/stores", store=store_id) + f"#store-{store_id}"
+    return f"/admin/stores#store-{store_id}"
 
 
 @action
