@@ -22,11 +22,13 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from app.seller_window import SELLER_WINDOWS
 from app.storage import (
     ATTRIBUTE_MAP,
     BRAND_MAP,
     CATEGORY_MAP,
     DEAD_LETTERS,
+    FEED_QUOTA,
     LOGS,
     ORDERS,
     SKU_STATES,
@@ -134,6 +136,26 @@ def _at_or_after(doc: Mapping[str, Any], tie: tuple[dt.datetime, str]) -> bool:
     """True for entries at or before the cursor in page order (already shown)."""
     at = doc["at"] if doc["at"].tzinfo else doc["at"].replace(tzinfo=dt.UTC)
     return at > tie[0] or (at == tie[0] and str(doc["_id"]) >= tie[1])
+
+
+def _aware(value: Any) -> dt.datetime | None:
+    """A datetime as UTC-aware (naive ones are UTC); ISO text parsed; else None."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.replace(" ", "T"))
+        except ValueError:
+            return None
+    if not isinstance(value, dt.datetime):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _linio_time(value: Any, zone: dt.tzinfo | None) -> dt.datetime | None:
+    """Seller Center's offset-less local time, stored as if UTC, read in `zone`."""
+    at = _aware(value)
+    if at is None or zone is None:
+        return None
+    return at.replace(tzinfo=None).replace(tzinfo=zone)
 
 
 def decode_cursor(raw: str | None) -> tuple[dt.datetime, str] | None:
@@ -414,6 +436,30 @@ class DashboardReader:
                 )
         return lags
 
+    # --- Seller Center: what every process shares through the database -------------------
+
+    async def seller_calls(self) -> dict[str, dict[str, float]]:
+        """Per seller (`LinioAccount.key`): `calls`, the Seller Center requests made by every
+        process since its window was created (a counter: it only grows), and `in_window`,
+        the slots taken or used within the current 3-s window (`app.seller_window`)."""
+        now = time.time()
+        out: dict[str, dict[str, float]] = {}
+        async for doc in self.db[SELLER_WINDOWS].find({}, {"key": 1, "calls": 1, "free_at": 1}):
+            seller = out.setdefault(str(doc.get("key", "")), {"calls": 0, "in_window": 0})
+            seller["calls"] += int(doc.get("calls") or 0)
+            seller["in_window"] += 1 if float(doc.get("free_at") or 0) > now else 0
+        return out
+
+    async def feed_quotas(self) -> dict[str, dict[str, Any]]:
+        """Per store the feed quota as its feed owner last saved it (`FeedQuotaLedger`):
+        `level` (tokens then), `saved_at` (epoch s), `day`, `feeds_today` (seller's day)."""
+        return {
+            str(doc["_id"]): doc
+            async for doc in self.db[FEED_QUOTA].find(
+                {}, {"level": 1, "saved_at": 1, "day": 1, "feeds_today": 1}
+            )
+        }
+
     # --- orders --------------------------------------------------------------------------
 
     async def orders(
@@ -428,6 +474,56 @@ class DashboardReader:
             .to_list(size + 1)
         )
         return docs[:size], len(docs) > size
+
+    async def order_lags(
+        self, since: dt.datetime, zones: Mapping[str, dt.tzinfo] | None = None
+    ) -> list[tuple[str, float]]:
+        """(store, seconds from the Linio order to the VTEX order) of the orders VTEX
+        created since `since`.
+
+        Start: Linio's `CreatedAt` (`linio.created_at`), which Seller Center writes as the
+        seller country's wall-clock time without an offset (so it was stored as if UTC):
+        read in the store's zone (`zones`, store → tzinfo); when that is missing or not
+        plausible (after the connector first saw the order, or over a week before) the
+        ledger's `created_at`, when the connector first saw it. End: the first VTEX answer
+        naming the VTEX order (timeline `vtex_answered` with a `vtex_order_id`, or a Channel
+        Order API result with `main_order_id`)."""
+        cursor = self.db[ORDERS].find(
+            {"vtex_order_id": {"$exists": True, "$ne": None}, "updated_at": {"$gte": since}},
+            {
+                "store_id": 1,
+                "created_at": 1,
+                "linio.created_at": 1,
+                "timeline": 1,
+                "vtex_results": 1,
+            },
+        )
+        lags = []
+        async for doc in cursor.limit(50_000):
+            store = str(doc.get("store_id", ""))
+            seen = _aware(doc.get("created_at"))
+            start = _linio_time(
+                (doc.get("linio") or {}).get("created_at"), (zones or {}).get(store)
+            )
+            if seen is not None and (
+                start is None or start > seen + CLOCK_SKEW or start < seen - dt.timedelta(days=7)
+            ):
+                start = seen
+            answers = [
+                _aware(e.get("at"))
+                for e in doc.get("timeline") or []
+                if isinstance(e, Mapping)
+                and e.get("event") == "vtex_answered"
+                and e.get("vtex_order_id")
+            ] + [
+                _aware(r.get("at"))
+                for r in doc.get("vtex_results") or []
+                if isinstance(r, Mapping) and r.get("main_order_id")
+            ]
+            created = min((a for a in answers if a is not None), default=None)
+            if start is not None and created is not None and created >= since:
+                lags.append((store, max((created - start).total_seconds(), 0.0)))
+        return lags
 
     async def order(self, store: str, linio_order_id: str) -> dict[str, Any] | None:
         return await self.db[ORDERS].find_one({"store_id": store, "linio_order_id": linio_order_id})
