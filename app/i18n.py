@@ -161,6 +161,26 @@ TEXTS: dict[str, dict[str, str]] = {
     "mappings.vtex_id": _t("Id en VTEX", "VTEX id"),
     "mappings.linio_id": _t("Id en Seller Center", "Seller Center id"),
     "mappings.vtex_category": _t("Categoría VTEX", "VTEX category"),
+    "mappings.linio_category": _t(
+        "Categoría de Linio (id, o * para todas)", "Linio category (id, or * for all)"
+    ),
+    "mappings.from_linio": _t("Elegir de Linio", "Pick from Linio"),
+    "mappings.load_tree": _t(
+        "Leer el árbol de categorías de Linio (una llamada a Seller Center, guardada un día)",
+        "Read Linio's category tree (one Seller Center call, kept for a day)",
+    ),
+    "mappings.linio_tree": _t(
+        "Árbol de categorías de Linio ({count})", "Linio's category tree ({count})"
+    ),
+    "mappings.use": _t("Usar", "Use"),
+    "mappings.see_attributes": _t("Ver atributos", "See attributes"),
+    "mappings.attribute_label": _t("Nombre", "Name"),
+    "mappings.mandatory": _t("Obligatorio", "Mandatory"),
+    "mappings.options": _t("Opciones", "Options"),
+    "mappings.yes": _t("sí", "yes"),
+    "mappings.no_attributes": _t(
+        "La categoría no tiene atributos propios.", "The category has no attributes of its own."
+    ),
     "mappings.vtex_field": _t("Especificación VTEX", "VTEX specification"),
     "mappings.linio_attribute": _t("Atributo de Linio", "Linio attribute"),
     "mappings.values": _t(

@@ -783,6 +783,26 @@ ENTRIES: dict[str, ErrorEntry] = entries(
         ),
     ),
     _api(
+        "linio_reference_failed",
+        502,
+        B(
+            es="Leer el árbol de categorías o los atributos de Linio para el panel de mapeos "
+            "falló en Seller Center.",
+            en="Reading Linio's category tree or attributes for the mappings page failed on "
+            "Seller Center.",
+        ),
+        B(
+            es="Seller Center no entregó las categorías o atributos: {detail}",
+            en="Seller Center did not return the categories or attributes: {detail}",
+        ),
+        B(
+            es="Revisa la clave de API de la tienda y vuelve a intentar en unos minutos; "
+            "mientras tanto puedes escribir los ids a mano.",
+            en="Check the store's API key and try again in a few minutes; meanwhile you can "
+            "type the ids by hand.",
+        ),
+    ),
+    _api(
         "import_failed",
         400,
         B(
