@@ -18,7 +18,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -355,18 +355,24 @@ class DashboardReader:
             for row in rows
         }
 
-    async def skus(
-        self, flt: SkuFilter, *, page: int = 1, size: int = PAGE_SIZE
+    async def list_page(
+        self, flt: ListFilter, *, page: int = 1, size: int = PAGE_SIZE
     ) -> tuple[list[dict[str, Any]], bool]:
+        """One page (1-based) of a SKU or order list: the documents of `flt.collection`
+        matching the filter in `flt.sort` order, and whether another page follows."""
         docs = (
-            await self.db[SKU_STATES]
+            await self.db[flt.collection]
             .find(flt.mongo())
-            .sort([("store_id", 1), ("sku_id", 1)])
+            .sort(list(flt.sort))
             .skip((page - 1) * size)
             .limit(size + 1)
             .to_list(size + 1)
         )
         return docs[:size], len(docs) > size
+
+    async def state_counts(self, flt: ListFilter) -> dict[str, int]:
+        """The list's documents per state (of the filter's store, or every store)."""
+        return await self.count_by(flt.collection, flt.state_field, flt.store)
 
     async def sku_ids(self, flt: SkuFilter) -> list[dict[str, Any]]:
         """(store, SKU, product) of every SKU of the filter, up to `BULK_CAP` (bulk retry)."""
@@ -462,19 +468,6 @@ class DashboardReader:
 
     # --- orders --------------------------------------------------------------------------
 
-    async def orders(
-        self, flt: OrderFilter, *, page: int = 1, size: int = PAGE_SIZE
-    ) -> tuple[list[dict[str, Any]], bool]:
-        docs = (
-            await self.db[ORDERS]
-            .find(flt.mongo())
-            .sort([("created_at", -1), ("_id", -1)])
-            .skip((page - 1) * size)
-            .limit(size + 1)
-            .to_list(size + 1)
-        )
-        return docs[:size], len(docs) > size
-
     async def order_lags(
         self, since: dt.datetime, zones: Mapping[str, dt.tzinfo] | None = None
     ) -> list[tuple[str, float]]:
@@ -531,7 +524,7 @@ class DashboardReader:
     # --- dead letters --------------------------------------------------------------------
 
     async def dead_letters(self, flt: DeadLetterFilter, limit: int = 200) -> list[dict[str, Any]]:
-        cursor = self.db[DEAD_LETTERS].find(flt.mongo()).sort("dead_at", -1).limit(limit)
+        cursor = self.db[DEAD_LETTERS].find(flt.mongo()).sort(list(flt.sort)).limit(limit)
         return [doc async for doc in cursor]
 
     # --- mappings ------------------------------------------------------------------------
@@ -543,28 +536,41 @@ class DashboardReader:
 
 
 @dataclass(frozen=True)
-class SkuFilter:
+class ListFilter:
+    """A list page's filter: every field a cleaned query-string value (`_clean`), so the
+    same filter drives the page, its links and its bulk action. Subclasses name their
+    `collection`, `sort` and `state_field` (counted per state above the list) and build
+    `mongo()`."""
+
     store: str = ""
-    status: str = ""
-    sku: str = ""
-    problem: str = ""
+    collection: ClassVar[str]
+    sort: ClassVar[tuple[tuple[str, int], ...]]
+    state_field: ClassVar[str]
 
     @classmethod
-    def from_query(cls, query: Mapping[str, str]) -> SkuFilter:
-        return cls(
-            store=_clean(query.get("store")),
-            status=_clean(query.get("status")),
-            sku=_clean(query.get("sku")),
-            problem=_clean(query.get("problem")),
-        )
+    def from_query(cls, query: Mapping[str, str]) -> Self:
+        return cls(**{f.name: _clean(query.get(f.name)) for f in fields(cls)})
 
     def as_query(self) -> dict[str, str]:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
 
     def mongo(self) -> dict[str, Any]:
-        query: dict[str, Any] = {}
-        if self.store:
-            query["store_id"] = self.store
+        return {"store_id": self.store} if self.store else {}
+
+
+@dataclass(frozen=True)
+class SkuFilter(ListFilter):
+    """SKUs (`sku_states`) by store, state, SKU or SellerSku, and problem code."""
+
+    status: str = ""
+    sku: str = ""
+    problem: str = ""
+    collection: ClassVar[str] = SKU_STATES
+    sort: ClassVar[tuple[tuple[str, int], ...]] = (("store_id", 1), ("sku_id", 1))
+    state_field: ClassVar[str] = "status"
+
+    def mongo(self) -> dict[str, Any]:
+        query = super().mongo()
         if self.status:
             query["status"] = self.status
         if self.sku:
@@ -575,26 +581,18 @@ class SkuFilter:
 
 
 @dataclass(frozen=True)
-class OrderFilter:
-    store: str = ""
+class OrderFilter(ListFilter):
+    """Orders (the ledger) by store, state, and any of their ids (Linio's OrderId or
+    OrderNumber, VTEX's order id), newest first."""
+
     state: str = ""
     order: str = ""
-
-    @classmethod
-    def from_query(cls, query: Mapping[str, str]) -> OrderFilter:
-        return cls(
-            store=_clean(query.get("store")),
-            state=_clean(query.get("state")),
-            order=_clean(query.get("order")),
-        )
-
-    def as_query(self) -> dict[str, str]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+    collection: ClassVar[str] = ORDERS
+    sort: ClassVar[tuple[tuple[str, int], ...]] = (("created_at", -1), ("_id", -1))
+    state_field: ClassVar[str] = "state"
 
     def mongo(self) -> dict[str, Any]:
-        query: dict[str, Any] = {}
-        if self.store:
-            query["store_id"] = self.store
+        query = super().mongo()
         if self.state:
             query["state"] = self.state
         if self.order:
@@ -607,28 +605,18 @@ class OrderFilter:
 
 
 @dataclass(frozen=True)
-class DeadLetterFilter:
-    store: str = ""
+class DeadLetterFilter(ListFilter):
+    """Dead letters still waiting, by store, queue context, failure kind and error code."""
+
     context: str = ""
     kind: str = ""
     code: str = ""
-
-    @classmethod
-    def from_query(cls, query: Mapping[str, str]) -> DeadLetterFilter:
-        return cls(
-            store=_clean(query.get("store")),
-            context=_clean(query.get("context")),
-            kind=_clean(query.get("kind")),
-            code=_clean(query.get("code")),
-        )
-
-    def as_query(self) -> dict[str, str]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+    collection: ClassVar[str] = DEAD_LETTERS
+    sort: ClassVar[tuple[tuple[str, int], ...]] = (("dead_at", -1),)
+    state_field: ClassVar[str] = "context"
 
     def mongo(self) -> dict[str, Any]:
-        query: dict[str, Any] = {"status": "dead"}
-        if self.store:
-            query["store_id"] = self.store
+        query: dict[str, Any] = {"status": "dead", **super().mongo()}
         if self.context:
             query["context"] = self.context
         if self.kind:

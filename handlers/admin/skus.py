@@ -12,13 +12,12 @@ from aiohttp import web
 from app.admin_auth import action, page
 from app.broker import queue_name
 from app.http_errors import ApiError
-from app.storage import SKU_STATES
 from app.web_keys import BROKER, STORAGE
 from domain.catalog.offers import OfferStates
 from domain.dashboard import STAGES, DashboardNotes, LogFilter, SkuFilter
 from domain.errors import CATALOGUE
 from domain.work import SkuAction, SkuWork
-from handlers.admin.common import flash, language, local_path, reader, render, store_ids, url
+from handlers.admin.common import flash, language, list_page, local_path, reader, render, url
 from handlers.price_approval import flows_of
 
 RESEND_ACTIONS: tuple[SkuAction, ...] = ("upsert", "price", "stock")
@@ -67,24 +66,12 @@ def problems(doc: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
 
 @page
 async def skus_page(request: web.Request) -> web.Response:
-    flt = SkuFilter.from_query(request.query)
-    try:
-        number = max(1, int(request.query.get("page", "1")))
-    except ValueError:
-        number = 1
-    read = reader(request)
-    rows, more = await read.skus(flt, page=number)
-    return await render(
+    store = SkuFilter.from_query(request.query).store
+    return await list_page(
         request,
+        SkuFilter,
         "skus.html",
-        flt=flt,
-        filter_query=flt.as_query(),
-        rows=rows,
-        more=more,
-        page_number=number,
-        counts=await read.count_by(SKU_STATES, "status", flt.store),
-        held=await read.price_guard_held(flt.store),
-        stores=await store_ids(request),
+        held=await reader(request).price_guard_held(store),
         stages_order=STAGES,
     )
 
