@@ -57,6 +57,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "overview.queues": _t("Colas (mensajes en espera)", "Queues (messages waiting)"),
     "overview.dead_letters": _t("Mensajes fallidos", "Dead letters"),
     "overview.seller_center": _t("Seller Center", "Seller Center"),
+    "overview.feeds_today": _t(
+        "Feeds enviados hoy (día del vendedor)", "Feeds sent today (seller's day)"
+    ),
+    "overview.no_feeds": _t("Aún no se envió ningún feed.", "No feed sent yet."),
     "overview.quota_left": _t("Cuota de feeds disponible", "Feed quota left"),
     "overview.next_slot": _t("Próximo feed libre en", "Next free feed slot in"),
     "overview.window": _t("Llamadas en la ventana de 3 s", "Calls in the 3-s window"),

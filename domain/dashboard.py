@@ -34,6 +34,8 @@ from app.storage import (
     SKU_STATES,
     STORES,
 )
+from clients.feed_quota import FeedQuota
+from domain.catalog.feeds import seller_today
 
 PAGE_SIZE = 50
 FLOWS = ("catalog", "price", "stock", "feed", "order", "order-status", "platform")
@@ -156,6 +158,17 @@ def _linio_time(value: Any, zone: dt.tzinfo | None) -> dt.datetime | None:
     if at is None or zone is None:
         return None
     return at.replace(tzinfo=None).replace(tzinfo=zone)
+
+
+def feed_quota_now(doc: Mapping[str, Any], country: str) -> dict[str, float]:
+    """The feed quota now from what the feed owner last saved (`FeedQuotaLedger`, every
+    process reads the same): `tokens` (whole feeds allowed now), `next_slot_in` (seconds)
+    and `feeds_today` (sent on the seller's local day; 0 once that day is over)."""
+    bucket = FeedQuota()
+    bucket.restore(float(doc.get("level", 0)), time.time() - float(doc.get("saved_at", 0)))
+    snapshot = bucket.snapshot()
+    same_day = doc.get("day") == seller_today(country)
+    return {**snapshot, "feeds_today": float(doc.get("feeds_today", 0)) if same_day else 0.0}
 
 
 def decode_cursor(raw: str | None) -> tuple[dt.datetime, str] | None:
@@ -456,15 +469,13 @@ class DashboardReader:
             seller["in_window"] += 1 if float(doc.get("free_at") or 0) > now else 0
         return out
 
-    async def feed_quotas(self) -> dict[str, dict[str, Any]]:
-        """Per store the feed quota as its feed owner last saved it (`FeedQuotaLedger`):
-        `level` (tokens then), `saved_at` (epoch s), `day`, `feeds_today` (seller's day)."""
-        return {
-            str(doc["_id"]): doc
-            async for doc in self.db[FEED_QUOTA].find(
-                {}, {"level": 1, "saved_at": 1, "day": 1, "feeds_today": 1}
-            )
-        }
+    async def feed_quotas(self, store: str = "") -> dict[str, dict[str, Any]]:
+        """Per store (or only `store`) the feed quota as its feed owner last saved it
+        (`FeedQuotaLedger`): `level` (tokens then), `saved_at` (epoch s), `day`,
+        `feeds_today` (seller's day); see `feed_quota_now`."""
+        query = {"_id": store} if store else {}
+        projection = {"level": 1, "saved_at": 1, "day": 1, "feeds_today": 1}
+        return {str(doc["_id"]): doc async for doc in self.db[FEED_QUOTA].find(query, projection)}
 
     # --- orders --------------------------------------------------------------------------
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hmac
-import time
 from collections.abc import Iterable, Iterator
 
 from aiohttp import web
@@ -41,9 +40,8 @@ from app.http_errors import ApiError
 from app.storage import DEAD_LETTERS, FEEDS, ORDERS, SKU_STATES
 from app.web_keys import BROKER, CLIENTS, SETTINGS, STORES
 from clients.errors import ConfigError
-from clients.feed_quota import FeedQuota
 from clients.linio.account import zone_for
-from domain.catalog.feeds import seller_today
+from domain.dashboard import feed_quota_now
 from handlers.admin.common import reader
 
 BREAKER_STATES = ("closed", "open", "half-open")
@@ -158,13 +156,10 @@ async def collect(request: web.Request) -> list[Metric]:
         "vtex_linio_feeds_sent_today", "Feeds sent on the seller's local day", labels=["store"]
     )
     for store, doc in sorted((await read.feed_quotas()).items()):
-        bucket = FeedQuota()
-        bucket.restore(float(doc.get("level", 0)), time.time() - float(doc.get("saved_at", 0)))
-        snapshot = bucket.snapshot()
-        quota.add_metric([store], snapshot["tokens"])
-        next_slot.add_metric([store], snapshot["next_slot_in"])
-        same_day = doc.get("day") == seller_today(store_countries.get(store, ""))
-        today.add_metric([store], float(doc.get("feeds_today", 0)) if same_day else 0.0)
+        now_quota = feed_quota_now(doc, store_countries.get(store, ""))
+        quota.add_metric([store], now_quota["tokens"])
+        next_slot.add_metric([store], now_quota["next_slot_in"])
+        today.add_metric([store], now_quota["feeds_today"])
     families += [quota, next_slot, today]
 
     calls = CounterMetricFamily(
