@@ -133,6 +133,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "orders.ledger": _t("Datos del pedido", "Order data"),
     "orders.timeline": _t("Línea de tiempo (Linio y VTEX)", "Timeline (Linio and VTEX)"),
     "orders.documents": _t("Documentos", "Documents"),
+    "orders.held_divergence": _t(
+        "VTEX retiene este pedido por divergencia de precio: el comprador pagó en Linio un "
+        "precio distinto del de VTEX. Autoriza el pedido en VTEX o ajusta la regla de "
+        "divergencia de precios del afiliado.",
+        "VTEX holds this order for price divergence: the buyer paid on Linio a price other "
+        "than VTEX's. Authorize the order in VTEX or adjust the affiliate's price-divergence "
+        "rule.",
+    ),
     "orders.no_documents": _t("Sin documentos guardados.", "No documents stored."),
     "orders.retry": _t("Leer de nuevo y reintentar", "Read again and retry"),
     "orders.retried": _t("Pedido {order} encolado de nuevo.", "Order {order} queued again."),

@@ -12,9 +12,10 @@ from aiohttp import web
 
 from app.admin_auth import action, api, page
 from app.http_errors import ApiError
-from app.web_keys import BROKER
+from app.web_keys import BROKER, STORES
 from domain.dashboard import LogFilter, OrderFilter
 from domain.personal_data import mask_personal
+from domain.store_rules import divergence_tolerance
 from domain.work import LinioOrderWork
 from handlers.admin.common import flash, list_page, local_path, reader, render
 
@@ -103,6 +104,7 @@ async def order_page(request: web.Request) -> web.Response:
     read = reader(request)
     logs = await read.log_page(LogFilter(store=store, order=order_id), size=20)
     fields = {k: v for k, v in doc.items() if k not in HIDDEN}
+    store_doc = await request.app[STORES].get(store)
     return await render(
         request,
         "order.html",
@@ -112,6 +114,8 @@ async def order_page(request: web.Request) -> web.Response:
         steps=events(doc),
         documents=documents(doc),
         logs=logs.entries,
+        divergence=divergence_tolerance(store_doc) if store_doc else None,
+        markup_fixed=store_doc.markup_fixed if store_doc else "0",
     )
 
 
