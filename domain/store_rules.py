@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from domain.stores import Store
+from domain.stores import Store, rule_value
+
+_METADATA = {f.name: f.metadata for f in dataclasses.fields(Store) if "rule" in f.metadata}
 
 _ERROR_OF_KIND = {
     "percent": "store_rule_number",
@@ -72,28 +74,6 @@ def rule_values(store: Store) -> dict[str, Any]:
     return {f.name: getattr(store, f.name) for f in rule_fields()}
 
 
-def _parse(rule: RuleField, raw: str) -> Any:
-    """The typed value of `raw`, or raises ValueError."""
-    text = raw.strip()
-    if text == "" and rule.optional:
-        return ""
-    if rule.kind == "choice":
-        if text not in rule.choices:
-            raise ValueError
-        return text
-    if rule.kind == "integer":
-        if not text.isdigit():
-            raise ValueError
-        return int(text)
-    try:
-        number = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        raise ValueError from None
-    if not number.is_finite() or (rule.kind == "percent" and number < 0):
-        raise ValueError
-    return format(number.normalize(), "f")
-
-
 def parse_rules(form: Mapping[str, str]) -> tuple[dict[str, Any], list[RuleProblem]]:
     """The rules named in `form` as typed values (decimal strings, ints, choices), and
     a problem per value that cannot be saved (then nothing should be saved). Fields the
@@ -105,7 +85,7 @@ def parse_rules(form: Mapping[str, str]) -> tuple[dict[str, Any], list[RuleProbl
             continue
         raw = str(form[rule.name])
         try:
-            values[rule.name] = _parse(rule, raw)
+            values[rule.name] = rule_value(_METADATA[rule.name], raw)
         except ValueError:
             params = {"field": rule.name, "value": raw[:40]}
             if rule.kind == "choice":

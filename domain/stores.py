@@ -12,7 +12,8 @@ import datetime as dt
 import re
 import secrets
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 from urllib.parse import quote, urlencode
@@ -55,6 +56,31 @@ def rule(
     `amount` (decimal, may be negative), `integer` (≥ 0) or `choice` (one of `choices`);
     `optional` lets it be empty (off)."""
     return {"rule": kind, "choices": choices, "optional": optional}
+
+
+def rule_value(metadata: Mapping[str, Any], raw: str) -> Any:
+    """The typed value of a rule field (`rule(...)` metadata) from its text: a decimal
+    string (`percent`, `amount`; a comma is read as the decimal point), an int
+    (`integer`), one of the choices, or "" for an empty optional rule. Raises ValueError
+    saying what the value must be."""
+    kind, text = metadata["rule"], raw.strip()
+    if text == "" and metadata.get("optional"):
+        return ""
+    if kind == "choice":
+        if text not in metadata["choices"]:
+            raise ValueError(f"must be one of {', '.join(metadata['choices'])}")
+        return text
+    if kind == "integer":
+        if not text.isdigit():
+            raise ValueError("must be a whole number of zero or more")
+        return int(text)
+    try:
+        number = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise ValueError("must be a number") from None
+    if not number.is_finite() or (kind == "percent" and number < 0):
+        raise ValueError("must be a number of zero or more")
+    return format(number.normalize(), "f")
 
 
 class InvalidStore(ValueError):
@@ -195,30 +221,19 @@ class Store:
         return problems
 
     def _rule_problems(self) -> list[str]:
+        """One problem per rule field (`rule(...)` metadata) whose value `rule_value`
+        refuses."""
         problems = []
-        for name in ("markup_percent", "markup_fixed", "price_drop_guard_percent"):
-            value = getattr(self, name)
-            if name == "price_drop_guard_percent" and value == "":
+        for f in fields(self):
+            if "rule" not in f.metadata:
                 continue
+            value = getattr(self, f.name)
             try:
-                number = Decimal(str(value))
-            except InvalidOperation:
-                problems.append(f"{name.replace('_', ' ')} {value!r} must be a number")
-                continue
-            if not number.is_finite() or (name != "markup_fixed" and number < 0):
-                problems.append(f"{name.replace('_', ' ')} {value!r} must be zero or more")
-        if self.rounding not in ROUNDING_MODES:
-            problems.append("rounding must be half_up, up or down")
-        if self.safety_stock < 0:
-            problems.append("safety stock must be zero or more units")
-        if self.reconcile_interval < 0 or self.reconcile_budget < 0:
-            problems.append("reconciliation interval and budget must be zero or more")
-        if not 0 <= self.reconcile_call_reserve < 30 or self.reconcile_feed_reserve < 0:
-            problems.append(
-                "reconciliation reserves must be 0–29 calls (of 30 per 3 s) and zero or more feeds"
-            )
-        if self.deactivation not in DEACTIVATION_MODES:
-            problems.append(f"deactivation must be one of {', '.join(DEACTIVATION_MODES)}")
+                rule_value(f.metadata, str(value))
+            except ValueError as exc:
+                problems.append(f"{f.name.replace('_', ' ')} {value!r} {exc}")
+        if self.reconcile_call_reserve >= 30:
+            problems.append("reconciliation call reserve must be 0–29 (of 30 calls per 3 s)")
         return problems
 
     def rules(self) -> StoreRules:
