@@ -95,10 +95,10 @@ def parse_rules(form: Mapping[str, str]) -> tuple[dict[str, Any], list[RuleProbl
 
 
 def divergence_tolerance(store: Store) -> Decimal | None:
-    """CLARIFICATIONS §4: a markup makes Linio's price — the one orders carry — differ from
-    VTEX's, so the affiliate needs VTEX's price-divergence rule with a tolerance of at least
-    this many percent (the markup percent, plus the fixed amount's share of a price of 1 is
-    unknowable: the page names it separately). None without a markup."""
+    """CLARIFICATIONS §4: with a markup, Linio's price — the one orders carry into VTEX —
+    is above VTEX's, so the affiliate's price-divergence rule in VTEX needs a tolerance of
+    at least the markup percent (returned; the page adds the fixed amount in words). None
+    when the store has no markup."""
     try:
         percent = Decimal(str(store.markup_percent or "0"))
         fixed = Decimal(str(store.markup_fixed or "0"))

@@ -158,8 +158,8 @@ async def price_guard_decide(request: web.Request) -> web.StreamResponse:
     if decision == "approve":
         done = await flows_of(request.app).approve_price(store, sku_id)
     else:
-        held = {d["sku_id"] for d in await reader(request).price_guard_held(store)}
-        done = sku_id in held
+        state = await reader(request).sku(store, sku_id)
+        done = bool(state and state.get("price_hold"))
         if done:
             await OfferStates(request.app[STORAGE].db).drop_hold(store, sku_id)
     if not done:
