@@ -183,8 +183,10 @@ async def test_pages_span_time_windows_and_respect_the_period(runtime: Runtime) 
     # several fields: the database reads one index (store, code), the rest is checked here
     both = LogFilter(store="acme-mx", flow="catalog", code="S1", status="success")
     assert await walk(both) == expected(
-        lambda d: (d["store_id"], d["flow"], d["code"], d["Status"])
-        == ("acme-mx", "catalog", "S1", "success")
+        lambda d: (
+            (d["store_id"], d["flow"], d["code"], d["Status"])
+            == ("acme-mx", "catalog", "S1", "success")
+        )
     )
     exported = [d["_id"] async for d in reader.iter_logs(both)]
     assert exported == await walk(both)
