@@ -50,12 +50,16 @@ RuleKind = Literal["percent", "amount", "integer", "choice"]
 
 
 def rule(
-    kind: RuleKind, *, choices: tuple[str, ...] = (), optional: bool = False
+    kind: RuleKind,
+    *,
+    choices: tuple[str, ...] = (),
+    optional: bool = False,
+    maximum: int | None = None,
 ) -> dict[str, Any]:
     """Dataclass metadata marking a `Store` field as a store rule: `percent` (decimal ≥ 0),
-    `amount` (decimal, may be negative), `integer` (≥ 0) or `choice` (one of `choices`);
-    `optional` lets it be empty (off)."""
-    return {"rule": kind, "choices": choices, "optional": optional}
+    `amount` (decimal, may be negative), `integer` (≥ 0, at most `maximum` when given) or
+    `choice` (one of `choices`); `optional` lets it be empty (off)."""
+    return {"rule": kind, "choices": choices, "optional": optional, "maximum": maximum}
 
 
 def rule_value(metadata: Mapping[str, Any], raw: str) -> Any:
@@ -71,8 +75,10 @@ def rule_value(metadata: Mapping[str, Any], raw: str) -> Any:
             raise ValueError(f"must be one of {', '.join(metadata['choices'])}")
         return text
     if kind == "integer":
-        if not text.isdigit():
-            raise ValueError("must be a whole number of zero or more")
+        maximum = metadata.get("maximum")
+        if not text.isdigit() or (maximum is not None and int(text) > maximum):
+            upper = f" up to {maximum}" if maximum is not None else ""
+            raise ValueError(f"must be a whole number of zero or more{upper}")
         return int(text)
     try:
         number = Decimal(text.replace(",", "."))
