@@ -323,6 +323,17 @@ TEXTS: dict[str, dict[str, str]] = {
     "rule.reconcile_budget": _t(
         "SKUs por conciliación (máximo)", "SKUs per reconciliation (at most)"
     ),
+    "rule.reconcile_call_reserve": _t(
+        "Llamadas que la conciliación deja libres (de 30 cada 3 s)",
+        "Calls reconciliation leaves free (of 30 per 3 s)",
+    ),
+    "rule.reconcile_feed_reserve": _t(
+        "Feeds de la cuota que la conciliación deja libres",
+        "Feeds of the quota reconciliation leaves free",
+    ),
+    "rule.deactivation": _t("Al quitar un producto de Linio", "When a product leaves Linio"),
+    "choice.inactive": _t("desactivarlo (stock 0)", "make it inactive (stock 0)"),
+    "choice.remove": _t("eliminarlo de Seller Center", "remove it from Seller Center"),
     "choice.half_up": _t("al más cercano", "to the nearest"),
     "choice.up": _t("hacia arriba", "up"),
     "choice.down": _t("hacia abajo", "down"),

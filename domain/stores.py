@@ -189,7 +189,7 @@ class Store:
     # What reconciliation leaves to live changes (CLARIFICATIONS §2, one budget per seller):
     # calls of Seller Center's 30-per-3-s window its own reads never take, and feeds of the
     # quota it never brings below (a pass is deferred while the quota holds fewer).
-    reconcile_call_reserve: int = field(default=10, metadata=rule("integer"))
+    reconcile_call_reserve: int = field(default=10, metadata=rule("integer", maximum=29))
     reconcile_feed_reserve: int = field(default=10, metadata=rule("integer"))
     # How a SKU is taken off Linio (`domain.catalog.deactivation`): "inactive" (Status
     # inactive, stock 0; default) or "remove" (ProductRemove, mapping cleaned on Linio's
@@ -238,8 +238,6 @@ class Store:
                 rule_value(f.metadata, str(value))
             except ValueError as exc:
                 problems.append(f"{f.name.replace('_', ' ')} {value!r} {exc}")
-        if self.reconcile_call_reserve >= 30:
-            problems.append("reconciliation call reserve must be 0–29 (of 30 calls per 3 s)")
         return problems
 
     def rules(self) -> StoreRules:

@@ -27,6 +27,9 @@ def test_the_rules_are_the_store_fields_marked_as_rules() -> None:
         "price_drop_guard_percent",
         "reconcile_interval",
         "reconcile_budget",
+        "reconcile_call_reserve",
+        "reconcile_feed_reserve",
+        "deactivation",
     ]
     [rounding] = [f for f in rule_fields() if f.name == "rounding"]
     assert rounding.kind == "choice" and rounding.choices == ("half_up", "up", "down")
@@ -50,6 +53,12 @@ def test_parse_rules_types_values_and_names_each_refusal() -> None:
     assert problems[2].params["choices"] == "half_up, up, down"
     assert acme_store(safety_stock=-1).validate() == [
         "safety stock -1 must be a whole number of zero or more"
+    ]
+    assert acme_store(reconcile_call_reserve=30).validate() == [
+        "reconcile call reserve 30 must be a whole number of zero or more up to 29"
+    ]
+    assert acme_store(deactivation="delete").validate() == [
+        "deactivation 'delete' must be one of inactive, remove"
     ]
 
 
