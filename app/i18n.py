@@ -57,6 +57,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "overview.queues": _t("Colas (mensajes en espera)", "Queues (messages waiting)"),
     "overview.dead_letters": _t("Mensajes fallidos", "Dead letters"),
     "overview.seller_center": _t("Seller Center", "Seller Center"),
+    "overview.feeds_today": _t(
+        "Feeds enviados hoy (día del vendedor)", "Feeds sent today (seller's day)"
+    ),
+    "overview.no_feeds": _t("Aún no se envió ningún feed.", "No feed sent yet."),
     "overview.quota_left": _t("Cuota de feeds disponible", "Feed quota left"),
     "overview.next_slot": _t("Próximo feed libre en", "Next free feed slot in"),
     "overview.window": _t("Llamadas en la ventana de 3 s", "Calls in the 3-s window"),
@@ -69,6 +73,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "overview.successes": _t("éxitos", "successes"),
     "overview.errors": _t("errores", "errors"),
     "overview.none": _t("Nada todavía.", "Nothing yet."),
+    "overview.held": _t("Retenidos por el control de precios", "Held by the price guard"),
     # logs
     "logs.heading": _t("Registros para el vendedor", "Seller logs"),
     "logs.at": _t("Fecha (UTC)", "Date (UTC)"),
@@ -98,6 +103,22 @@ TEXTS: dict[str, dict[str, str]] = {
     "skus.price_guard_none": _t(
         "Ningún SKU retenido por el control de precios.", "No SKU is held by the price guard."
     ),
+    "skus.previous_price": _t("Precio enviado", "Price sent"),
+    "skus.new_price": _t("Precio nuevo de VTEX", "New VTEX price"),
+    "skus.drop": _t("Baja", "Drop"),
+    "skus.held_at": _t("Retenido el", "Held on"),
+    "skus.approve": _t("Aprobar y enviar", "Approve and send"),
+    "skus.reject": _t("Rechazar", "Reject"),
+    "skus.price_approved": _t(
+        "Precio del SKU {sku} aprobado: se envía a Seller Center en el próximo feed.",
+        "Price of SKU {sku} approved: it goes to Seller Center in the next feed.",
+    ),
+    "skus.price_rejected": _t(
+        "Precio del SKU {sku} rechazado: Linio mantiene el precio anterior. Corrige el precio "
+        "en VTEX; si VTEX vuelve a bajarlo tanto, quedará retenido de nuevo.",
+        "Price of SKU {sku} rejected: Linio keeps the previous price. Fix the price in VTEX; "
+        "if VTEX drops it as much again, it is held again.",
+    ),
     "skus.retried": _t("SKU {sku} encolado de nuevo.", "SKU {sku} queued again."),
     "skus.resent": _t(
         "SKU {sku} encolado para reenviar todos sus campos.",
@@ -112,6 +133,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "orders.ledger": _t("Datos del pedido", "Order data"),
     "orders.timeline": _t("Línea de tiempo (Linio y VTEX)", "Timeline (Linio and VTEX)"),
     "orders.documents": _t("Documentos", "Documents"),
+    "orders.held_divergence": _t(
+        "VTEX retiene este pedido por divergencia de precio: el comprador pagó en Linio un "
+        "precio distinto del de VTEX. Autoriza el pedido en VTEX o ajusta la regla de "
+        "divergencia de precios del afiliado.",
+        "VTEX holds this order for price divergence: the buyer paid on Linio a price other "
+        "than VTEX's. Authorize the order in VTEX or adjust the affiliate's price-divergence "
+        "rule.",
+    ),
     "orders.no_documents": _t("Sin documentos guardados.", "No documents stored."),
     "orders.retry": _t("Leer de nuevo y reintentar", "Read again and retry"),
     "orders.retried": _t("Pedido {order} encolado de nuevo.", "Order {order} queued again."),
@@ -144,6 +173,26 @@ TEXTS: dict[str, dict[str, str]] = {
     "mappings.vtex_id": _t("Id en VTEX", "VTEX id"),
     "mappings.linio_id": _t("Id en Seller Center", "Seller Center id"),
     "mappings.vtex_category": _t("Categoría VTEX", "VTEX category"),
+    "mappings.linio_category": _t(
+        "Categoría de Linio (id, o * para todas)", "Linio category (id, or * for all)"
+    ),
+    "mappings.from_linio": _t("Elegir de Linio", "Pick from Linio"),
+    "mappings.load_tree": _t(
+        "Leer el árbol de categorías de Linio (una llamada a Seller Center, guardada un día)",
+        "Read Linio's category tree (one Seller Center call, kept for a day)",
+    ),
+    "mappings.linio_tree": _t(
+        "Árbol de categorías de Linio ({count})", "Linio's category tree ({count})"
+    ),
+    "mappings.use": _t("Usar", "Use"),
+    "mappings.see_attributes": _t("Ver atributos", "See attributes"),
+    "mappings.attribute_label": _t("Nombre", "Name"),
+    "mappings.mandatory": _t("Obligatorio", "Mandatory"),
+    "mappings.options": _t("Opciones", "Options"),
+    "mappings.yes": _t("sí", "yes"),
+    "mappings.no_attributes": _t(
+        "La categoría no tiene atributos propios.", "The category has no attributes of its own."
+    ),
     "mappings.vtex_field": _t("Especificación VTEX", "VTEX specification"),
     "mappings.linio_attribute": _t("Atributo de Linio", "Linio attribute"),
     "mappings.values": _t(
@@ -221,6 +270,73 @@ TEXTS: dict[str, dict[str, str]] = {
         "No rules (markup, safety stock, price guard).",
     ),
     "stores.dead_letters": _t("Mensajes fallidos", "Dead letters"),
+    "stores.save_rules": _t("Guardar reglas", "Save rules"),
+    "stores.rules_saved": _t("Reglas de {store} guardadas.", "Rules of {store} saved."),
+    "stores.rule_empty_off": _t("vacío = desactivado", "empty = off"),
+    "stores.divergence": _t(
+        "Esta tienda sube el precio en Linio ({percent} % y {fixed} fijo), y los pedidos llegan "
+        "a VTEX con el precio que pagó el comprador en Linio. En VTEX, la regla de divergencia "
+        "de precios del afiliado debe aceptar al menos ese margen (tolerancia ≥ {percent} %, "
+        "más el monto fijo), o los pedidos quedarán retenidos. Alternativa sin divergencia: "
+        "una lista de precios de VTEX para la política comercial de Linio, sin margen aquí.",
+        "This store raises the price on Linio ({percent} % and {fixed} fixed), and orders reach "
+        "VTEX with the price the buyer paid on Linio. In VTEX, the affiliate's price-divergence "
+        "rule must accept at least that markup (tolerance ≥ {percent} %, plus the fixed "
+        "amount), or orders are held. Alternative without divergence: a VTEX price table for "
+        "Linio's trade policy, with no markup here.",
+    ),
+    "stores.courier_map": _t(
+        "Transportadoras de VTEX → proveedores de envío de Linio",
+        "VTEX couriers → Linio shipment providers",
+    ),
+    "stores.postal_codes": _t(
+        "Ciudades → código postal (direcciones de Linio sin código postal)",
+        "Cities → postal code (Linio addresses without a postal code)",
+    ),
+    "stores.map_empty": _t("Sin filas todavía.", "No rows yet."),
+    "stores.map_save": _t(
+        "Guardar fila (segundo valor vacío = borrar)", "Save row (empty second value = delete)"
+    ),
+    "stores.map_export": _t("Exportar CSV", "Export CSV"),
+    "stores.map_import": _t("Importar CSV (reemplaza todo)", "Import CSV (replaces all)"),
+    "stores.courier_map_saved": _t(
+        "Mapa de transportadoras de {store} guardado ({count} filas).",
+        "Courier map of {store} saved ({count} rows).",
+    ),
+    "stores.postal_codes_saved": _t(
+        "Códigos postales de {store} guardados ({count} filas).",
+        "Postal codes of {store} saved ({count} rows).",
+    ),
+    "column.vtex_courier": _t("Transportadora en VTEX", "VTEX courier"),
+    "column.linio_shipment_provider": _t("Proveedor de envío en Linio", "Linio shipment provider"),
+    "column.city": _t("Ciudad", "City"),
+    "column.postal_code": _t("Código postal", "Postal code"),
+    "rule.markup_percent": _t("Margen (%)", "Markup (%)"),
+    "rule.markup_fixed": _t("Margen fijo (moneda de la tienda)", "Fixed markup (store currency)"),
+    "rule.rounding": _t("Redondeo", "Rounding"),
+    "rule.safety_stock": _t("Stock de seguridad (unidades)", "Safety stock (units)"),
+    "rule.price_drop_guard_percent": _t("Límite de baja de precio (%)", "Price-drop guard (%)"),
+    "rule.reconcile_interval": _t(
+        "Intervalo de conciliación (segundos, 0 = nunca)",
+        "Reconciliation interval (seconds, 0 = never)",
+    ),
+    "rule.reconcile_budget": _t(
+        "SKUs por conciliación (máximo)", "SKUs per reconciliation (at most)"
+    ),
+    "rule.reconcile_call_reserve": _t(
+        "Llamadas que la conciliación deja libres (de 30 cada 3 s)",
+        "Calls reconciliation leaves free (of 30 per 3 s)",
+    ),
+    "rule.reconcile_feed_reserve": _t(
+        "Feeds de la cuota que la conciliación deja libres",
+        "Feeds of the quota reconciliation leaves free",
+    ),
+    "rule.deactivation": _t("Al quitar un producto de Linio", "When a product leaves Linio"),
+    "choice.inactive": _t("desactivarlo (stock 0)", "make it inactive (stock 0)"),
+    "choice.remove": _t("eliminarlo de Seller Center", "remove it from Seller Center"),
+    "choice.half_up": _t("al más cercano", "to the nearest"),
+    "choice.up": _t("hacia arriba", "up"),
+    "choice.down": _t("hacia abajo", "down"),
     # public tables
     "tables.fields": _t("Tabla de campos obligatorios", "Mandatory-field table"),
     "tables.fields_intro": _t(

@@ -30,6 +30,9 @@ from pymongo import ASCENDING, ReturnDocument, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 SELLER_WINDOWS = "seller_windows"
+"""One document per slot: `_id` `<key>:<n>`, `key` (the seller, `LinioAccount.key`),
+`free_at` (epoch seconds) and `calls` (requests made through the slot since it was
+created, every process together: the sum over a seller's slots is its call counter)."""
 
 
 class SharedWindow:
@@ -122,5 +125,6 @@ class SharedWindow:
         now = time.time()
         self._mine.append(now)
         await self._collection.update_one(
-            {"_id": slot_id}, {"$set": {"free_at": now + self.period + self._margin}}
+            {"_id": slot_id},
+            {"$set": {"free_at": now + self.period + self._margin}, "$inc": {"calls": 1}},
         )

@@ -18,20 +18,24 @@ import re
 import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from app.seller_window import SELLER_WINDOWS
 from app.storage import (
     ATTRIBUTE_MAP,
     BRAND_MAP,
     CATEGORY_MAP,
     DEAD_LETTERS,
+    FEED_QUOTA,
     LOGS,
     ORDERS,
     SKU_STATES,
     STORES,
 )
+from clients.feed_quota import FeedQuota
+from domain.catalog.feeds import seller_today
 
 PAGE_SIZE = 50
 FLOWS = ("catalog", "price", "stock", "feed", "order", "order-status", "platform")
@@ -136,6 +140,37 @@ def _at_or_after(doc: Mapping[str, Any], tie: tuple[dt.datetime, str]) -> bool:
     return at > tie[0] or (at == tie[0] and str(doc["_id"]) >= tie[1])
 
 
+def _aware(value: Any) -> dt.datetime | None:
+    """A datetime as UTC-aware (naive ones are UTC); ISO text parsed; else None."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.replace(" ", "T"))
+        except ValueError:
+            return None
+    if not isinstance(value, dt.datetime):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _linio_time(value: Any, zone: dt.tzinfo | None) -> dt.datetime | None:
+    """Seller Center's offset-less local time, stored as if UTC, read in `zone`."""
+    at = _aware(value)
+    if at is None or zone is None:
+        return None
+    return at.replace(tzinfo=None).replace(tzinfo=zone)
+
+
+def feed_quota_now(doc: Mapping[str, Any], country: str) -> dict[str, float]:
+    """The feed quota now from what the feed owner last saved (`FeedQuotaLedger`, every
+    process reads the same): `tokens` (whole feeds allowed now), `next_slot_in` (seconds)
+    and `feeds_today` (sent on the seller's local day; 0 once that day is over)."""
+    bucket = FeedQuota()
+    bucket.restore(float(doc.get("level", 0)), time.time() - float(doc.get("saved_at", 0)))
+    snapshot = bucket.snapshot()
+    same_day = doc.get("day") == seller_today(country)
+    return {**snapshot, "feeds_today": float(doc.get("feeds_today", 0)) if same_day else 0.0}
+
+
 def decode_cursor(raw: str | None) -> tuple[dt.datetime, str] | None:
     try:
         micros, log_id = (raw or "").split("~", 1)
@@ -177,19 +212,26 @@ WINDOWS = (
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
-def log_index(query: Mapping[str, Any]) -> list[tuple[str, int]]:
-    """The index a log query should walk (given as a hint: SecantusDB does not pick among
-    several compound indexes by itself and scans the collection). With a store: the index
-    of its most selective other field (a SKU, an order, a code, an error status, a flow),
-    else (`store_id`, `at`); without one: `at` (the retention index)."""
+def split_log_query(query: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(what the database filters, what is checked here) of a log query without its `at`.
+
+    SecantusDB plans an index when one candidate fits the query, but scans the whole
+    collection when several compound indexes could serve (a store with a flow *and* a
+    code), and an index hint costs more than it saves (measured in `bench/log_page.py`:
+    ~1 s per query at 30,000 entries, even with the right index). So the database gets the
+    store and its most selective other field (a SKU, an order, a code, an error status, a
+    flow) — one index, (`store_id`, field, `at`) — and the other equalities are checked on
+    the entries of the time window read. Without a store: everything (only the `at` index
+    fits)."""
     if "store_id" not in query:
-        return [("at", 1)]
+        return dict(query), {}
     ranked = ["sku_id", "order_id", "code"]
     ranked += ["flow", "Status"] if query.get("Status") == "success" else ["Status", "flow"]
     for field in ranked:
         if field in query:
-            return [("store_id", 1), (field, 1), ("at", -1)]
-    return [("store_id", 1), ("at", -1)]
+            indexed = {"store_id": query["store_id"], field: query[field]}
+            return indexed, {k: v for k, v in query.items() if k not in indexed}
+    return dict(query), {}
 
 
 class DashboardReader:
@@ -206,14 +248,15 @@ class DashboardReader:
         """One page of the filtered view, newest first (`at`, then `_id`, descending).
 
         The page is read through growing time windows (1 h, 6 h, 1 d … 90 d, then the rest)
-        below the cursor: each query is an index range on (`store_id`, filter field, `at`),
-        so its cost is the entries of that window, not of the whole collection (MongoDB
-        would walk the index in order; SecantusDB sorts what the range returns). A busy
-        store fills the page from the first window; a rare filter walks a few windows of
-        few entries each.
+        below the cursor: each query is an index range on (`store_id`, filter field, `at`)
+        (`split_log_query`), so its cost is the entries of that window, not of the whole
+        collection (MongoDB would walk the index in order; SecantusDB sorts what the range
+        returns). A busy store fills the page from the first window; a rare filter walks a
+        few windows of few entries each.
         """
         base = flt.mongo()
         bounds = dict(base.pop("at", {}))
+        indexed, checked = split_log_query(base)
         floor: dt.datetime | None = bounds.get("$gte")
         cursor = decode_cursor(after)
         top = bounds.get("$lt") or dt.datetime.now(dt.UTC) + CLOCK_SKEW
@@ -231,14 +274,12 @@ class DashboardReader:
             at: dict[str, Any] = {"$lte" if inclusive else "$lt": upper}
             if lower is not None:
                 at["$gte"] = lower
-            docs = (
-                await self.db[LOGS]
-                .find({**base, "at": at})
-                .sort([("at", -1), ("_id", -1)])
-                .hint(log_index(base))
-                .limit(size + 1 + (1 if inclusive else 0) * size)
-                .to_list(None)
-            )
+            found_here = self.db[LOGS].find({**indexed, "at": at}).sort([("at", -1), ("_id", -1)])
+            if not checked:  # every filter is in the query: the window's first entries do
+                found_here = found_here.limit(size + 1 + (1 if inclusive else 0) * size)
+            docs = await found_here.to_list(None)
+            if checked:
+                docs = [d for d in docs if all(d.get(k) == v for k, v in checked.items())]
             if inclusive and tie is not None:
                 docs = [d for d in docs if not _at_or_after(d, tie)]
             found += docs
@@ -250,10 +291,21 @@ class DashboardReader:
         return LogPage(entries=page, next_cursor=encode_cursor(page[-1]) if more else None)
 
     async def iter_logs(self, flt: LogFilter) -> AsyncIterator[dict[str, Any]]:
-        """Every entry of the filtered view, newest first, up to `EXPORT_CAP` (CSV export)."""
-        cursor = self.db[LOGS].find(flt.mongo()).sort([("at", -1), ("_id", -1)]).limit(EXPORT_CAP)
+        """Every entry of the filtered view, newest first, up to `EXPORT_CAP` (CSV export);
+        the query is split like the page's (`split_log_query`)."""
+        base = flt.mongo()
+        period = base.pop("at", None)
+        indexed, checked = split_log_query(base)
+        if period is not None:
+            indexed["at"] = period
+        cursor = self.db[LOGS].find(indexed).sort([("at", -1), ("_id", -1)])
+        sent = 0
         async for doc in cursor:
-            yield doc
+            if all(doc.get(k) == v for k, v in checked.items()):
+                yield doc
+                sent += 1
+                if sent >= EXPORT_CAP:
+                    break
 
     async def log_summary(self, store: str, days: int = 14) -> LogSummary:
         """The overview's chart (per UTC day of the last `days`: successes and errors) and
@@ -266,13 +318,9 @@ class DashboardReader:
         if cached is not None and time.monotonic() - cached[0] < SERIES_TTL:
             return cached[1]
         start = dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time.min, dt.UTC)
-        cursor = (
-            self.db[LOGS]
-            .find(
-                {"store_id": store, "at": {"$gte": start}},
-                {"_id": 0, "at": 1, "Status": 1, "flow": 1},
-            )
-            .hint([("store_id", 1), ("at", -1)])
+        cursor = self.db[LOGS].find(
+            {"store_id": store, "at": {"$gte": start}},
+            {"_id": 0, "at": 1, "Status": 1, "flow": 1},
         )
         by_day: dict[str, dict[str, int]] = {}
         last: dict[str, dt.datetime] = {}
@@ -333,18 +381,24 @@ class DashboardReader:
             for row in rows
         }
 
-    async def skus(
-        self, flt: SkuFilter, *, page: int = 1, size: int = PAGE_SIZE
+    async def list_page(
+        self, flt: ListFilter, *, page: int = 1, size: int = PAGE_SIZE
     ) -> tuple[list[dict[str, Any]], bool]:
+        """One page (1-based) of a SKU or order list: the documents of `flt.collection`
+        matching the filter in `flt.sort` order, and whether another page follows."""
         docs = (
-            await self.db[SKU_STATES]
+            await self.db[flt.collection]
             .find(flt.mongo())
-            .sort([("store_id", 1), ("sku_id", 1)])
+            .sort(list(flt.sort))
             .skip((page - 1) * size)
             .limit(size + 1)
             .to_list(size + 1)
         )
         return docs[:size], len(docs) > size
+
+    async def state_counts(self, flt: ListFilter) -> dict[str, int]:
+        """The list's documents per state (of the filter's store, or every store)."""
+        return await self.count_by(flt.collection, flt.state_field, flt.store)
 
     async def sku_ids(self, flt: SkuFilter) -> list[dict[str, Any]]:
         """(store, SKU, product) of every SKU of the filter, up to `BULK_CAP` (bulk retry)."""
@@ -359,11 +413,25 @@ class DashboardReader:
         return await self.db[SKU_STATES].find_one({"store_id": store, "sku_id": sku_id})
 
     async def price_guard_held(self, store: str = "") -> list[dict[str, Any]]:
-        """SKUs the price guard holds (`status` held, or `price_guard.held`), if any."""
-        query: dict[str, Any] = {"$or": [{"status": "held"}, {"price_guard.held": True}]}
+        """SKUs whose price the store's price-drop guard holds (`price_hold`, written by
+        `domain.catalog.offers.OfferStates.hold`: `{fields, version, seller_sku, previous,
+        new, drop_percent, guard_percent, at}`), newest hold first, at most 200."""
+        query: dict[str, Any] = {"price_hold": {"$exists": True}}
         if store:
             query["store_id"] = store
-        return await self.db[SKU_STATES].find(query).limit(200).to_list(200)
+        cursor = (
+            self.db[SKU_STATES]
+            .find(query, {"store_id": 1, "sku_id": 1, "seller_sku": 1, "price_hold": 1})
+            .sort([("price_hold.at", -1), ("sku_id", 1)])
+            .limit(200)
+        )
+        return await cursor.to_list(200)
+
+    async def price_guard_count(self, store: str) -> int:
+        """How many SKUs of `store` the price-drop guard holds (the overview's count)."""
+        return await self.db[SKU_STATES].count_documents(
+            {"store_id": store, "price_hold": {"$exists": True}}
+        )
 
     async def waiting_summary(self, store: str) -> list[dict[str, Any]]:
         """Missing mappings and the SKUs waiting on each, most-waited first (the catalog
@@ -400,20 +468,79 @@ class DashboardReader:
                 )
         return lags
 
+    # --- Seller Center: what every process shares through the database -------------------
+
+    async def seller_calls(self) -> dict[str, dict[str, float]]:
+        """Per seller (`LinioAccount.key`): `calls`, the Seller Center requests made by every
+        process since its window was created (a counter: it only grows), and `in_window`,
+        the slots taken or used within the current 3-s window (`app.seller_window`)."""
+        now = time.time()
+        out: dict[str, dict[str, float]] = {}
+        async for doc in self.db[SELLER_WINDOWS].find({}, {"key": 1, "calls": 1, "free_at": 1}):
+            seller = out.setdefault(str(doc.get("key", "")), {"calls": 0, "in_window": 0})
+            seller["calls"] += int(doc.get("calls") or 0)
+            seller["in_window"] += 1 if float(doc.get("free_at") or 0) > now else 0
+        return out
+
+    async def feed_quotas(self, store: str = "") -> dict[str, dict[str, Any]]:
+        """Per store (or only `store`) the feed quota as its feed owner last saved it
+        (`FeedQuotaLedger`): `level` (tokens then), `saved_at` (epoch s), `day`,
+        `feeds_today` (seller's day); see `feed_quota_now`."""
+        query = {"_id": store} if store else {}
+        projection = {"level": 1, "saved_at": 1, "day": 1, "feeds_today": 1}
+        return {str(doc["_id"]): doc async for doc in self.db[FEED_QUOTA].find(query, projection)}
+
     # --- orders --------------------------------------------------------------------------
 
-    async def orders(
-        self, flt: OrderFilter, *, page: int = 1, size: int = PAGE_SIZE
-    ) -> tuple[list[dict[str, Any]], bool]:
-        docs = (
-            await self.db[ORDERS]
-            .find(flt.mongo())
-            .sort([("created_at", -1), ("_id", -1)])
-            .skip((page - 1) * size)
-            .limit(size + 1)
-            .to_list(size + 1)
+    async def order_lags(
+        self, since: dt.datetime, zones: Mapping[str, dt.tzinfo] | None = None
+    ) -> list[tuple[str, float]]:
+        """(store, seconds from the Linio order to the VTEX order) of the orders VTEX
+        created since `since`.
+
+        Start: Linio's `CreatedAt` (`linio.created_at`), which Seller Center writes as the
+        seller country's wall-clock time without an offset (so it was stored as if UTC):
+        read in the store's zone (`zones`, store → tzinfo); when that is missing or not
+        plausible (after the connector first saw the order, or over a week before) the
+        ledger's `created_at`, when the connector first saw it. End: the first VTEX answer
+        naming the VTEX order (timeline `vtex_answered` with a `vtex_order_id`, or a Channel
+        Order API result with `main_order_id`)."""
+        cursor = self.db[ORDERS].find(
+            {"vtex_order_id": {"$exists": True, "$ne": None}, "updated_at": {"$gte": since}},
+            {
+                "store_id": 1,
+                "created_at": 1,
+                "linio.created_at": 1,
+                "timeline": 1,
+                "vtex_results": 1,
+            },
         )
-        return docs[:size], len(docs) > size
+        lags = []
+        async for doc in cursor.limit(50_000):
+            store = str(doc.get("store_id", ""))
+            seen = _aware(doc.get("created_at"))
+            start = _linio_time(
+                (doc.get("linio") or {}).get("created_at"), (zones or {}).get(store)
+            )
+            if seen is not None and (
+                start is None or start > seen + CLOCK_SKEW or start < seen - dt.timedelta(days=7)
+            ):
+                start = seen
+            answers = [
+                _aware(e.get("at"))
+                for e in doc.get("timeline") or []
+                if isinstance(e, Mapping)
+                and e.get("event") == "vtex_answered"
+                and e.get("vtex_order_id")
+            ] + [
+                _aware(r.get("at"))
+                for r in doc.get("vtex_results") or []
+                if isinstance(r, Mapping) and r.get("main_order_id")
+            ]
+            created = min((a for a in answers if a is not None), default=None)
+            if start is not None and created is not None and created >= since:
+                lags.append((store, max((created - start).total_seconds(), 0.0)))
+        return lags
 
     async def order(self, store: str, linio_order_id: str) -> dict[str, Any] | None:
         return await self.db[ORDERS].find_one({"store_id": store, "linio_order_id": linio_order_id})
@@ -421,7 +548,7 @@ class DashboardReader:
     # --- dead letters --------------------------------------------------------------------
 
     async def dead_letters(self, flt: DeadLetterFilter, limit: int = 200) -> list[dict[str, Any]]:
-        cursor = self.db[DEAD_LETTERS].find(flt.mongo()).sort("dead_at", -1).limit(limit)
+        cursor = self.db[DEAD_LETTERS].find(flt.mongo()).sort(list(flt.sort)).limit(limit)
         return [doc async for doc in cursor]
 
     # --- mappings ------------------------------------------------------------------------
@@ -433,28 +560,41 @@ class DashboardReader:
 
 
 @dataclass(frozen=True)
-class SkuFilter:
+class ListFilter:
+    """A list page's filter: every field a cleaned query-string value (`_clean`), so the
+    same filter drives the page, its links and its bulk action. Subclasses name their
+    `collection`, `sort` and `state_field` (counted per state above the list) and build
+    `mongo()`."""
+
     store: str = ""
-    status: str = ""
-    sku: str = ""
-    problem: str = ""
+    collection: ClassVar[str]
+    sort: ClassVar[tuple[tuple[str, int], ...]]
+    state_field: ClassVar[str]
 
     @classmethod
-    def from_query(cls, query: Mapping[str, str]) -> SkuFilter:
-        return cls(
-            store=_clean(query.get("store")),
-            status=_clean(query.get("status")),
-            sku=_clean(query.get("sku")),
-            problem=_clean(query.get("problem")),
-        )
+    def from_query(cls, query: Mapping[str, str]) -> Self:
+        return cls(**{f.name: _clean(query.get(f.name)) for f in fields(cls)})
 
     def as_query(self) -> dict[str, str]:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
 
     def mongo(self) -> dict[str, Any]:
-        query: dict[str, Any] = {}
-        if self.store:
-            query["store_id"] = self.store
+        return {"store_id": self.store} if self.store else {}
+
+
+@dataclass(frozen=True)
+class SkuFilter(ListFilter):
+    """SKUs (`sku_states`) by store, state, SKU or SellerSku, and problem code."""
+
+    status: str = ""
+    sku: str = ""
+    problem: str = ""
+    collection: ClassVar[str] = SKU_STATES
+    sort: ClassVar[tuple[tuple[str, int], ...]] = (("store_id", 1), ("sku_id", 1))
+    state_field: ClassVar[str] = "status"
+
+    def mongo(self) -> dict[str, Any]:
+        query = super().mongo()
         if self.status:
             query["status"] = self.status
         if self.sku:
@@ -465,26 +605,18 @@ class SkuFilter:
 
 
 @dataclass(frozen=True)
-class OrderFilter:
-    store: str = ""
+class OrderFilter(ListFilter):
+    """Orders (the ledger) by store, state, and any of their ids (Linio's OrderId or
+    OrderNumber, VTEX's order id), newest first."""
+
     state: str = ""
     order: str = ""
-
-    @classmethod
-    def from_query(cls, query: Mapping[str, str]) -> OrderFilter:
-        return cls(
-            store=_clean(query.get("store")),
-            state=_clean(query.get("state")),
-            order=_clean(query.get("order")),
-        )
-
-    def as_query(self) -> dict[str, str]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+    collection: ClassVar[str] = ORDERS
+    sort: ClassVar[tuple[tuple[str, int], ...]] = (("created_at", -1), ("_id", -1))
+    state_field: ClassVar[str] = "state"
 
     def mongo(self) -> dict[str, Any]:
-        query: dict[str, Any] = {}
-        if self.store:
-            query["store_id"] = self.store
+        query = super().mongo()
         if self.state:
             query["state"] = self.state
         if self.order:
@@ -497,28 +629,18 @@ class OrderFilter:
 
 
 @dataclass(frozen=True)
-class DeadLetterFilter:
-    store: str = ""
+class DeadLetterFilter(ListFilter):
+    """Dead letters still waiting, by store, queue context, failure kind and error code."""
+
     context: str = ""
     kind: str = ""
     code: str = ""
-
-    @classmethod
-    def from_query(cls, query: Mapping[str, str]) -> DeadLetterFilter:
-        return cls(
-            store=_clean(query.get("store")),
-            context=_clean(query.get("context")),
-            kind=_clean(query.get("kind")),
-            code=_clean(query.get("code")),
-        )
-
-    def as_query(self) -> dict[str, str]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
+    collection: ClassVar[str] = DEAD_LETTERS
+    sort: ClassVar[tuple[tuple[str, int], ...]] = (("dead_at", -1),)
+    state_field: ClassVar[str] = "context"
 
     def mongo(self) -> dict[str, Any]:
-        query: dict[str, Any] = {"status": "dead"}
-        if self.store:
-            query["store_id"] = self.store
+        query: dict[str, Any] = {"status": "dead", **super().mongo()}
         if self.context:
             query["context"] = self.context
         if self.kind:

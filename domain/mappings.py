@@ -346,6 +346,37 @@ class ReferenceCache:
         )
         return value
 
+    async def _peek(self, key: str) -> Any | None:
+        """The cached value of `key` while fresh, else None (never fetches)."""
+        doc = await self._collection.find_one({"_id": key})
+        if doc is None:
+            return None
+        fetched = doc["fetched_at"]
+        fetched = fetched if fetched.tzinfo else fetched.replace(tzinfo=dt.UTC)
+        return doc["value"] if dt.datetime.now(dt.UTC) - fetched < self._ttl else None
+
+    async def category_tree(
+        self,
+        store_id: str,
+        fetch: Callable[[], Awaitable[list[Category]]] | None = None,
+    ) -> list[dict[str, Any]] | None:
+        """Linio's category tree (GetCategoryTree) flattened for a picker: `[{id, path,
+        leaf}]` in tree order, `path` the names from the root joined by " › ". Without
+        `fetch`, only what is cached (None when nothing fresh is)."""
+
+        async def load() -> list[dict[str, Any]]:
+            return flatten_tree(await fetch())  # type: ignore[misc]
+
+        key = f"linio-tree:{store_id}"
+        if fetch is None:
+            return await self._peek(key)
+        return list(await self._get(key, load))
+
+    async def cached_attributes(self, store_id: str, linio_category: str) -> tuple[Attribute, ...]:
+        """The cached GetCategoryAttributes of a category, () when none is fresh."""
+        docs = await self._peek(f"linio-attributes:{store_id}:{linio_category}")
+        return tuple(_attribute_from(d) for d in docs or ())
+
     async def category_attributes(
         self,
         store_id: str,
@@ -382,6 +413,23 @@ class ReferenceCache:
             return list(await fetch(vtex_category_id))
 
         return tuple(await self._get(f"vtex-required-specs:{store_id}:{vtex_category_id}", load))
+
+
+def flatten_tree(categories: Iterable[Category]) -> list[dict[str, Any]]:
+    """`[{id, path, leaf}]` of every category, depth first (see `category_tree`)."""
+    out: list[dict[str, Any]] = []
+
+    def visit(category: Category, parents: tuple[str, ...]) -> None:
+        names = (*parents, category.name)
+        out.append(
+            {"id": category.category_id, "path": " › ".join(names), "leaf": not category.children}
+        )
+        for child in category.children:
+            visit(child, names)
+
+    for category in categories:
+        visit(category, ())
+    return out
 
 
 # --- VTEX Mapper ----------------------------------------------------------------------------

@@ -12,9 +12,10 @@ import datetime as dt
 import re
 import secrets
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote, urlencode
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -44,6 +45,48 @@ SIMULATION_DESTINATIONS = {
     "PE": ("15001", "PER"),
 }
 _ALPHA3 = re.compile(r"^[A-Z]{3}$")
+ROUNDING_MODES = ("half_up", "up", "down")
+RuleKind = Literal["percent", "amount", "integer", "choice"]
+
+
+def rule(
+    kind: RuleKind,
+    *,
+    choices: tuple[str, ...] = (),
+    optional: bool = False,
+    maximum: int | None = None,
+) -> dict[str, Any]:
+    """Dataclass metadata marking a `Store` field as a store rule: `percent` (decimal ≥ 0),
+    `amount` (decimal, may be negative), `integer` (≥ 0, at most `maximum` when given) or
+    `choice` (one of `choices`); `optional` lets it be empty (off)."""
+    return {"rule": kind, "choices": choices, "optional": optional, "maximum": maximum}
+
+
+def rule_value(metadata: Mapping[str, Any], raw: str) -> Any:
+    """The typed value of a rule field (`rule(...)` metadata) from its text: a decimal
+    string (`percent`, `amount`; a comma is read as the decimal point), an int
+    (`integer`), one of the choices, or "" for an empty optional rule. Raises ValueError
+    saying what the value must be."""
+    kind, text = metadata["rule"], raw.strip()
+    if text == "" and metadata.get("optional"):
+        return ""
+    if kind == "choice":
+        if text not in metadata["choices"]:
+            raise ValueError(f"must be one of {', '.join(metadata['choices'])}")
+        return text
+    if kind == "integer":
+        maximum = metadata.get("maximum")
+        if not text.isdigit() or (maximum is not None and int(text) > maximum):
+            upper = f" up to {maximum}" if maximum is not None else ""
+            raise ValueError(f"must be a whole number of zero or more{upper}")
+        return int(text)
+    try:
+        number = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise ValueError("must be a number") from None
+    if not number.is_finite() or (kind == "percent" and number < 0):
+        raise ValueError("must be a number of zero or more")
+    return format(number.normalize(), "f")
 
 
 class InvalidStore(ValueError):
@@ -132,24 +175,28 @@ class Store:
     # Price and stock rules (CLARIFICATIONS §4, issue 10), see `StoreRules`: markup percent
     # and fixed amount (decimal strings, currency units), rounding mode, safety stock
     # (units), price-drop guard percent ("" = no guard).
-    markup_percent: str = "0"
-    markup_fixed: str = "0"
-    rounding: str = "half_up"
-    safety_stock: int = 0
-    price_drop_guard_percent: str = ""
+    # A field with `rule(...)` metadata is a store rule: the dashboard's Stores page
+    # renders, validates and saves it (`domain/store_rules.py`) with no template work.
+    markup_percent: str = field(default="0", metadata=rule("percent"))
+    markup_fixed: str = field(default="0", metadata=rule("amount"))
+    rounding: str = field(default="half_up", metadata=rule("choice", choices=ROUNDING_MODES))
+    safety_stock: int = field(default=0, metadata=rule("integer"))
+    price_drop_guard_percent: str = field(default="", metadata=rule("percent", optional=True))
     # Reconciliation (issue 10): seconds between passes (0 = off) and the most SKUs one pass
     # re-reads (it spends one Seller Center GetProducts per 100 and at most one feed).
-    reconcile_interval: int = 3600
-    reconcile_budget: int = 500
+    reconcile_interval: int = field(default=3600, metadata=rule("integer"))
+    reconcile_budget: int = field(default=500, metadata=rule("integer"))
     # What reconciliation leaves to live changes (CLARIFICATIONS §2, one budget per seller):
     # calls of Seller Center's 30-per-3-s window its own reads never take, and feeds of the
     # quota it never brings below (a pass is deferred while the quota holds fewer).
-    reconcile_call_reserve: int = 10
-    reconcile_feed_reserve: int = 10
+    reconcile_call_reserve: int = field(default=10, metadata=rule("integer", maximum=29))
+    reconcile_feed_reserve: int = field(default=10, metadata=rule("integer"))
     # How a SKU is taken off Linio (`domain.catalog.deactivation`): "inactive" (Status
     # inactive, stock 0; default) or "remove" (ProductRemove, mapping cleaned on Linio's
     # confirmation).
-    deactivation: str = "inactive"
+    deactivation: str = field(
+        default="inactive", metadata=rule("choice", choices=DEACTIVATION_MODES)
+    )
     credentials: StoreCredentials = field(default_factory=StoreCredentials, repr=False)
 
     def validate(self) -> list[str]:
@@ -180,30 +227,17 @@ class Store:
         return problems
 
     def _rule_problems(self) -> list[str]:
+        """One problem per rule field (`rule(...)` metadata) whose value `rule_value`
+        refuses."""
         problems = []
-        for name in ("markup_percent", "markup_fixed", "price_drop_guard_percent"):
-            value = getattr(self, name)
-            if name == "price_drop_guard_percent" and value == "":
+        for f in fields(self):
+            if "rule" not in f.metadata:
                 continue
+            value = getattr(self, f.name)
             try:
-                number = Decimal(str(value))
-            except InvalidOperation:
-                problems.append(f"{name.replace('_', ' ')} {value!r} must be a number")
-                continue
-            if not number.is_finite() or (name != "markup_fixed" and number < 0):
-                problems.append(f"{name.replace('_', ' ')} {value!r} must be zero or more")
-        if self.rounding not in ("half_up", "up", "down"):
-            problems.append("rounding must be half_up, up or down")
-        if self.safety_stock < 0:
-            problems.append("safety stock must be zero or more units")
-        if self.reconcile_interval < 0 or self.reconcile_budget < 0:
-            problems.append("reconciliation interval and budget must be zero or more")
-        if not 0 <= self.reconcile_call_reserve < 30 or self.reconcile_feed_reserve < 0:
-            problems.append(
-                "reconciliation reserves must be 0–29 calls (of 30 per 3 s) and zero or more feeds"
-            )
-        if self.deactivation not in DEACTIVATION_MODES:
-            problems.append(f"deactivation must be one of {', '.join(DEACTIVATION_MODES)}")
+                rule_value(f.metadata, str(value))
+            except ValueError as exc:
+                problems.append(f"{f.name.replace('_', ' ')} {value!r} {exc}")
         return problems
 
     def rules(self) -> StoreRules:
@@ -457,6 +491,17 @@ class StoreRepository:
 
     async def ids(self) -> list[str]:
         return [doc["store_id"] async for doc in self._collection.find({}, {"store_id": 1})]
+
+    async def set_fields(self, store_id: str, values: dict[str, Any]) -> None:
+        """Set plain fields of a stored store (rules, courier and postal-code maps) as
+        given, already validated; never credentials or the token."""
+        assert not {"credentials", "notification_token", "store_id"} & set(values)
+        self._cache.clear()
+        self._forget_tokens()
+        await self._collection.update_one(
+            {"store_id": store_id},
+            {"$set": {**values, "updated_at": dt.datetime.now(dt.UTC)}},
+        )
 
     async def set_active(self, store_id: str, active: bool) -> None:
         self._cache.clear()

@@ -486,6 +486,9 @@ DASHBOARD_DOCS: dict[str, dict[str, dict[str, Any]]] = {
         "One SKU: timeline, problems, logs (HTML)", errors=(401, 404), path=("store_id", "sku_id")
     ),
     "admin_sku_retry": _page("Retry or resend one SKU (form)", "POST", (401, 403, 404)),
+    "admin_price_guard": _page(
+        "Approve or reject a price the price guard held (form)", "POST", (400, 401, 403, 404)
+    ),
     "admin_orders": _page("Order ledger (HTML)"),
     "admin_order_retry": _page("Read a Linio order again (form)", "POST", (401, 403, 404)),
     "admin_order": _page(
@@ -517,6 +520,24 @@ DASHBOARD_DOCS: dict[str, dict[str, dict[str, Any]]] = {
         "POST",
         (401, 403, 404),
         path=("store_id",),
+    ),
+    "admin_store_rules": _page(
+        "Save a store's rules (form; refusals flashed)", "POST", (401, 403, 404), ("store_id",)
+    ),
+    "admin_store_map_edit": _page(
+        "Set or delete one row of the courier or postal-code map (form)",
+        "POST",
+        (401, 403, 404),
+        path=("store_id", "kind"),
+    ),
+    "admin_store_map_import": _page(
+        "Replace the courier or postal-code map by a CSV (multipart)",
+        "POST",
+        (400, 401, 403, 404),
+        path=("store_id", "kind"),
+    ),
+    "admin_store_map_export": _page(
+        "The courier or postal-code map as CSV", errors=(401, 404), path=("store_id", "kind")
     ),
     "tables_fields": _page("Mandatory-field table (HTML or JSON by Accept)", errors=()),
     "tables_errors": _page("Error-action table (HTML or JSON by Accept)", errors=()),

@@ -21,14 +21,14 @@ from handlers.consumers_price_stock import PriceStockFlows, report_of
 async def approve_price(request: web.Request) -> web.Response:
     store = await _store(request.app, request.match_info["storeId"])
     sku_id = request.match_info["skuId"]
-    if not await _flows(request.app).approve_price(store.store_id, sku_id):
+    if not await flows_of(request.app).approve_price(store.store_id, sku_id):
         raise ApiError("no_held_price", store_id=store.store_id, sku_id=sku_id)
     return web.json_response({"approved": True})
 
 
 async def reconcile(request: web.Request) -> web.Response:
     store = await _store(request.app, request.match_info["storeId"])
-    outcomes = await _flows(request.app).reconcile(store)
+    outcomes = await flows_of(request.app).reconcile(store)
     return web.json_response(report_of(outcomes))
 
 
@@ -39,7 +39,9 @@ async def _store(app: web.Application, store_id: str) -> Store:
     return store
 
 
-def _flows(app: web.Application) -> PriceStockFlows:
+def flows_of(app: web.Application) -> PriceStockFlows:
+    """The price/stock flows over the web app's resources (the API above and the
+    dashboard's price-guard approvals share them)."""
     return PriceStockFlows(
         app[STORES],
         app[CLIENTS],

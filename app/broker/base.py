@@ -277,5 +277,11 @@ class Broker(abc.ABC):
     async def depth(self, queue: str) -> int:
         """Messages waiting in `queue` (not counting retries), for the dashboard."""
 
+    async def oldest_at(self, queue: str) -> str | None:
+        """The `at` of the oldest message waiting in `queue` (ISO 8601 UTC: when its work
+        was asked for, `domain.work.Work.at`), None when the queue is empty or the broker
+        cannot tell; for the age-of-oldest-message metric."""
+        return None
+
     @abc.abstractmethod
     async def ping(self) -> dict[str, Any]: ...

@@ -283,5 +283,13 @@ class InProcessBroker(Broker):
     async def depth(self, queue: str) -> int:
         return self._queue(queue).qsize()
 
+    async def oldest_at(self, queue: str) -> str | None:
+        waiting = self._queues.get(queue)
+        if waiting is None or waiting.empty():
+            return None
+        head = waiting._queue[0]  # type: ignore[attr-defined]  # asyncio.Queue has no peek
+        at = head.body.get("at") if isinstance(head.body, dict) else None
+        return str(at) if at else None
+
     async def ping(self) -> dict[str, Any]:
         return {"ok": self._started, "kind": self.kind, "queues": len(self._queues)}

@@ -304,6 +304,24 @@ class RabbitBroker(Broker):
         declared = await self._channel.declare_queue(queue, passive=True)
         return int(declared.declaration_result.message_count or 0)
 
+    async def oldest_at(self, queue: str) -> str | None:
+        """Peeks at the head of the queue: takes its first ready message without
+        acknowledging it and hands it back at once (RabbitMQ puts a requeued message back
+        in its place; its `redelivered` flag, which nothing here reads, is set). Messages
+        already delivered to a consumer are not waiting and not seen."""
+        await self.declare(queue)
+        declared = await self._channel.declare_queue(queue, passive=True)
+        incoming = await declared.get(no_ack=False, fail=False)
+        if incoming is None:
+            return None
+        try:
+            at = _loads(incoming.body).get("at")
+        except ValueError:
+            at = None
+        finally:
+            await incoming.nack(requeue=True)
+        return str(at) if at else None
+
     async def ping(self) -> dict[str, Any]:
         connected = self._connection is not None and not self._connection.is_closed
         return {"ok": connected, "kind": self.kind}

@@ -679,6 +679,130 @@ ENTRIES: dict[str, ErrorEntry] = entries(
         ),
     ),
     _api(
+        "store_rule_number",
+        400,
+        B(
+            es="Guardar una regla de tienda en porcentaje con un valor que no es un número.",
+            en="Saving a percentage store rule with a value that is not a number.",
+        ),
+        B(
+            es="La regla {field} no acepta «{value}»: debe ser un número de cero o más.",
+            en="Rule {field} does not take “{value}”: it must be a number of zero or more.",
+        ),
+        B(
+            es="Escribe un número con punto decimal (por ejemplo 12.5); deja vacío el límite "
+            "de baja de precio para no usarlo. No se guardó ninguna regla.",
+            en="Type a number with a decimal point (for example 12.5); leave the price-drop "
+            "guard empty to switch it off. No rule was saved.",
+        ),
+    ),
+    _api(
+        "store_rule_amount",
+        400,
+        B(
+            es="Guardar un monto fijo de regla de tienda que no es un número.",
+            en="Saving a fixed store-rule amount that is not a number.",
+        ),
+        B(
+            es="La regla {field} no acepta «{value}»: debe ser un monto en la moneda de la tienda.",
+            en="Rule {field} does not take “{value}”: it must be an amount in the store's "
+            "currency.",
+        ),
+        B(
+            es="Escribe un monto con punto decimal (por ejemplo 1500 o -2.5). No se guardó "
+            "ninguna regla.",
+            en="Type an amount with a decimal point (for example 1500 or -2.5). No rule was saved.",
+        ),
+    ),
+    _api(
+        "store_rule_integer",
+        400,
+        B(
+            es="Guardar una regla de tienda en unidades o segundos que no es un entero.",
+            en="Saving a store rule in units or seconds that is not a whole number.",
+        ),
+        B(
+            es="La regla {field} no acepta «{value}»: debe ser un número entero de cero o más.",
+            en="Rule {field} does not take “{value}”: it must be a whole number of zero or more.",
+        ),
+        B(
+            es="Escribe solo dígitos (por ejemplo 2). No se guardó ninguna regla.",
+            en="Type digits only (for example 2). No rule was saved.",
+        ),
+    ),
+    _api(
+        "store_rule_choice",
+        400,
+        B(
+            es="Guardar una regla de tienda con una opción que no existe.",
+            en="Saving a store rule with an option that does not exist.",
+        ),
+        B(
+            es="La regla {field} no acepta «{value}»: elige una de {choices}.",
+            en="Rule {field} does not take “{value}”: choose one of {choices}.",
+        ),
+        B(
+            es="Elige una opción de la lista. No se guardó ninguna regla.",
+            en="Pick an option from the list. No rule was saved.",
+        ),
+    ),
+    _api(
+        "store_map_row",
+        400,
+        B(
+            es="Una fila del mapa de transportadoras o de códigos postales sin sus dos valores.",
+            en="A courier-map or postal-code-map row without both of its values.",
+        ),
+        B(
+            es="La fila {row} necesita los dos valores (VTEX y Linio, o ciudad y código postal).",
+            en="Row {row} needs both values (VTEX and Linio, or city and postal code).",
+        ),
+        B(
+            es="Completa la fila y vuelve a guardar; para borrar una fila del panel deja el "
+            "segundo valor vacío. No se guardó nada.",
+            en="Fill the row in and save again; to delete a row on the dashboard leave the "
+            "second value empty. Nothing was saved.",
+        ),
+    ),
+    _api(
+        "store_map_columns",
+        400,
+        B(
+            es="Un CSV de transportadoras o de códigos postales con otras columnas.",
+            en="A courier or postal-code CSV with other columns.",
+        ),
+        B(
+            es="El archivo debe empezar con la fila de encabezado {columns}.",
+            en="The file must start with the header row {columns}.",
+        ),
+        B(
+            es="Exporta el CSV actual desde el panel, edítalo y súbelo de nuevo. No se "
+            "importó nada.",
+            en="Export the current CSV from the dashboard, edit it and upload it again. "
+            "Nothing was imported.",
+        ),
+    ),
+    _api(
+        "linio_reference_failed",
+        502,
+        B(
+            es="Leer el árbol de categorías o los atributos de Linio para el panel de mapeos "
+            "falló en Seller Center.",
+            en="Reading Linio's category tree or attributes for the mappings page failed on "
+            "Seller Center.",
+        ),
+        B(
+            es="Seller Center no entregó las categorías o atributos: {detail}",
+            en="Seller Center did not return the categories or attributes: {detail}",
+        ),
+        B(
+            es="Revisa la clave de API de la tienda y vuelve a intentar en unos minutos; "
+            "mientras tanto puedes escribir los ids a mano.",
+            en="Check the store's API key and try again in a few minutes; meanwhile you can "
+            "type the ids by hand.",
+        ),
+    ),
+    _api(
         "import_failed",
         400,
         B(

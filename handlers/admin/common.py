@@ -20,7 +20,7 @@ from aiohttp_session import get_session
 from app.admin_auth import CSRF_FIELD, csrf_token, viewer
 from app.i18n import LANGUAGES, TEXTS, pick_language, translate
 from app.web_keys import STORAGE, STORES
-from domain.dashboard import DashboardReader
+from domain.dashboard import DashboardReader, ListFilter
 from domain.errors import CATALOGUE
 
 LANG_COOKIE = "lang"
@@ -150,3 +150,34 @@ def local_path(value: str | None, default: str) -> str:
 
 async def store_ids(request: web.Request) -> list[str]:
     return sorted(await request.app[STORES].ids())
+
+
+def page_number(request: web.Request) -> int:
+    """The 1-based `?page=` of a list (1 when absent or not a number)."""
+    try:
+        return max(1, int(request.query.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+async def list_page(
+    request: web.Request, filter_type: type[ListFilter], template: str, **values: Any
+) -> web.Response:
+    """A SKU or order list: the filter from the query string, one page of rows, counts
+    per state and the stores to filter by, rendered with `template` (plus `values`)."""
+    flt = filter_type.from_query(request.query)
+    number = page_number(request)
+    read = reader(request)
+    rows, more = await read.list_page(flt, page=number)
+    return await render(
+        request,
+        template,
+        flt=flt,
+        filter_query=flt.as_query(),
+        rows=rows,
+        more=more,
+        page_number=number,
+        counts=await read.state_counts(flt),
+        stores=await store_ids(request),
+        **values,
+    )

@@ -1,18 +1,29 @@
 """`/admin/mappings`: categories, brands and attribute values of a store; edit a row, import
 and export the plugin's CSV files (`domain/importer.py`'s checks: all rows or none), and
 the SKUs waiting on a missing mapping. Saving a mapping releases the SKUs that waited on
-it (`Mappings.save` / `save_attribute`: each gets a `SkuWork` and is evaluated again)."""
+it (`Mappings.save` / `save_attribute`: each gets a `SkuWork` and is evaluated again).
+
+Picking from Linio: `?linio=1` reads the store's Linio category tree (GetCategoryTree) and
+`?linio_category=<id>` that category's attributes (GetCategoryAttributes), both through
+the store's pooled Seller Center client — so they count against the seller's shared
+request budget (CLARIFICATIONS §2) — and `ReferenceCache` (a day), so the picker costs
+one call per store and category a day. Without `linio=1` the page shows the tree only when
+it is cached and never calls Seller Center."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
 from app.admin_auth import action, api, page
 from app.http_errors import ApiError
-from app.web_keys import BROKER, STORAGE, STORES
+from app.web_keys import BROKER, CLIENTS, REFERENCE_CACHE, STORAGE, STORES
+from clients.errors import ClientError
+from clients.redact import mask_text
 from domain.dashboard import MAPPING_KINDS
 from domain.importer import ImportFailed, import_directory
 from domain.mappings import (
@@ -25,6 +36,8 @@ from domain.mappings import (
     parse_values,
 )
 from handlers.admin.common import flash, reader, render, store_ids, url
+
+LINIO_ID = re.compile(r"^[\w.-]{1,64}$")
 
 CSV_FILES = {"category": "categories.csv", "brand": "brands.csv"}
 ID_KINDS = tuple(CSV_FILES)
@@ -43,9 +56,11 @@ async def mappings_page(request: web.Request) -> web.Response:
     kind = request.query.get("kind", "category")
     kind = kind if kind in MAPPING_KINDS else "category"
     read = reader(request)
+    picker = await linio_picker(request, store) if store in ids else {}
     return await render(
         request,
         "mappings.html",
+        picker=picker,
         store=store,
         kind=kind,
         kinds=tuple(MAPPING_KINDS),
@@ -54,6 +69,34 @@ async def mappings_page(request: web.Request) -> web.Response:
         stores=ids,
         edit=dict(request.query),
     )
+
+
+async def linio_picker(request: web.Request, store_id: str) -> dict[str, Any]:
+    """What the page offers to pick from Linio: `tree` ([{id, path, leaf}] or None),
+    `category` (the Linio category asked for), its `attributes` (mandatory first) and
+    `problem` (the catalogue's `linio_reference_failed` when Seller Center failed)."""
+    cache = request.app[REFERENCE_CACHE]
+    category = request.query.get("linio_category", "").strip()
+    category = category if LINIO_ID.match(category) else ""
+    out: dict[str, Any] = {"tree": None, "category": category, "attributes": (), "problem": None}
+    store = await request.app[STORES].get(store_id)
+    if store is None:
+        return out
+    try:
+        if request.query.get("linio") == "1":
+            client = request.app[CLIENTS].linio(store)
+            out["tree"] = await cache.category_tree(store_id, client.get_category_tree)
+        else:
+            out["tree"] = await cache.category_tree(store_id)
+        if category:
+            client = request.app[CLIENTS].linio(store)
+            found = await cache.category_attributes(
+                store_id, category, client.get_category_attributes
+            )
+            out["attributes"] = sorted(found, key=lambda a: (not a.is_mandatory, a.feed_name))
+    except ClientError as exc:  # ConfigError too: a store without its Seller Center key
+        out["problem"] = {"detail": mask_text(str(exc), store.secrets())[:300]}
+    return out
 
 
 @action

@@ -1,11 +1,21 @@
 """`GET /metrics`: Prometheus' text format (`prometheus-client`), behind METRICS_TOKEN
 (`Authorization: Bearer <token>`).
 
-Collected at scrape time from the database, the broker and this process's client pool:
-SKUs per state, orders per state, queue depth per queue, dead letters, Seller Center
-breaker states, request window and feed quota per seller, and the notification → live
-lag of SKUs over the last 24 h as a histogram. Client-side numbers (breakers, quota) are
-those of the process answering the scrape.
+Collected at scrape time, so the worker and the web process may be separate and every
+number still covers both:
+
+- from the database (every process writes there): SKUs per state, SKUs the price guard
+  holds, orders per state (the placement outcomes: `placed`, `integrated`, `held`,
+  `placement_error`, …), dead letters, feeds per status, the feed quota left and the
+  feeds sent today per store (as the feed owner last saved them), Seller Center calls per
+  seller (a counter kept on the shared request window's slots, `app.seller_window`) and
+  the calls in the current 3-s window, the notification → live lag of SKUs and the
+  Linio order → VTEX order lag over the last 24 h (histograms);
+- from the broker: depth and the age of the oldest waiting message per queue (its work's
+  `at`);
+- from this process's client pool: circuit breaker states. Breakers live in each process
+  (a process that never called Seller Center shows none): scrape each process that
+  calls Seller Center, or read them as this process's view.
 """
 
 from __future__ import annotations
@@ -17,13 +27,21 @@ from collections.abc import Iterable, Iterator
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Metric
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 from prometheus_client.registry import Collector
 
 from app.broker import CONTEXTS, queue_name
 from app.http_errors import ApiError
-from app.storage import DEAD_LETTERS, ORDERS, SKU_STATES
+from app.storage import DEAD_LETTERS, FEEDS, ORDERS, SKU_STATES
 from app.web_keys import BROKER, CLIENTS, SETTINGS, STORES
+from clients.errors import ConfigError
+from clients.linio.account import zone_for
+from domain.dashboard import feed_quota_now
 from handlers.admin.common import reader
 
 BREAKER_STATES = ("closed", "open", "half-open")
@@ -54,9 +72,22 @@ def _histogram(name: str, doc: str, lags: list[tuple[str, float]]) -> HistogramM
     return family
 
 
+def _age(at: str | None, now: dt.datetime) -> float:
+    """Seconds since `at` (ISO 8601; naive is UTC); 0 without one."""
+    try:
+        then = dt.datetime.fromisoformat(str(at)) if at else None
+    except ValueError:
+        then = None
+    if then is None:
+        return 0.0
+    then = then if then.tzinfo else then.replace(tzinfo=dt.UTC)
+    return max((now - then).total_seconds(), 0.0)
+
+
 async def collect(request: web.Request) -> list[Metric]:
     read = reader(request)
-    stores = await request.app[STORES].ids()
+    store_countries = {s.store_id: s.country for s in await request.app[STORES].list()}
+    stores = list(store_countries)
     families: list[Metric] = []
 
     skus = GaugeMetricFamily("vtex_linio_skus", "SKUs per state", labels=["store", "state"])
@@ -82,21 +113,37 @@ async def collect(request: web.Request) -> list[Metric]:
     depth = GaugeMetricFamily(
         "vtex_linio_queue_depth", "Messages waiting per queue", labels=["store", "queue"]
     )
+    oldest = GaugeMetricFamily(
+        "vtex_linio_queue_oldest_message_age_seconds",
+        "Age of the oldest message waiting per queue (since its work was asked for)",
+        labels=["store", "queue"],
+    )
     broker = request.app[BROKER]
+    now = dt.datetime.now(dt.UTC)
     for store in sorted(stores):
         for context in CONTEXTS:
+            name = queue_name(context, store)
             try:
-                value = await asyncio.wait_for(broker.depth(queue_name(context, store)), 3)
+                value = await asyncio.wait_for(broker.depth(name), 3)
+                at = await asyncio.wait_for(broker.oldest_at(name), 3)
             except Exception:  # queue not declared yet, broker away: no sample
                 continue
             depth.add_metric([store, context], value)
-    families.append(depth)
+            oldest.add_metric([store, context], _age(at, now))
+    families += [depth, oldest]
 
-    breaker = GaugeMetricFamily(
-        "vtex_linio_breaker_state",
-        "Seller Center circuit breakers (1 for the current state)",
-        labels=["store", "breaker", "state"],
+    held = GaugeMetricFamily(
+        "vtex_linio_price_guard_held", "SKUs whose price the price guard holds", labels=["store"]
     )
+    for store in sorted(stores):
+        held.add_metric([store], await read.price_guard_count(store))
+    feeds = GaugeMetricFamily(
+        "vtex_linio_feeds", "Feeds recorded per Seller Center status", labels=["store", "status"]
+    )
+    for (store, status), n in sorted((await read.count_by_store(FEEDS, "status")).items()):
+        feeds.add_metric([store, status], n)
+    families += [held, feeds]
+
     quota = GaugeMetricFamily(
         "vtex_linio_feed_quota_left", "Feed calls Seller Center allows now", labels=["store"]
     )
@@ -105,23 +152,43 @@ async def collect(request: web.Request) -> list[Metric]:
         "Seconds until the next feed call is allowed",
         labels=["store"],
     )
+    today = GaugeMetricFamily(
+        "vtex_linio_feeds_sent_today", "Feeds sent on the seller's local day", labels=["store"]
+    )
+    for store, doc in sorted((await read.feed_quotas()).items()):
+        now_quota = feed_quota_now(doc, store_countries.get(store, ""))
+        quota.add_metric([store], now_quota["tokens"])
+        next_slot.add_metric([store], now_quota["next_slot_in"])
+        today.add_metric([store], now_quota["feeds_today"])
+    families += [quota, next_slot, today]
+
+    calls = CounterMetricFamily(
+        "vtex_linio_seller_center_calls",
+        "Seller Center requests per seller, every process together",
+        labels=["seller"],
+    )
     window = GaugeMetricFamily(
         "vtex_linio_seller_center_calls_in_window",
-        "Seller Center calls in the current rate-limit window",
-        labels=["store"],
+        "Seller Center requests in the current 3-s window per seller, every process together",
+        labels=["seller"],
+    )
+    for seller, numbers in sorted((await read.seller_calls()).items()):
+        calls.add_metric([seller], numbers["calls"])
+        window.add_metric([seller], numbers["in_window"])
+    families += [calls, window]
+
+    breaker = GaugeMetricFamily(
+        "vtex_linio_breaker_state",
+        "Seller Center circuit breakers of this process (1 for the current state)",
+        labels=["store", "breaker", "state"],
     )
     for store, client in sorted(request.app[CLIENTS].linio_clients().items()):
-        health = client.health()
-        for item in health.get("breakers") or []:
+        for item in client.health().get("breakers") or []:
             for state in BREAKER_STATES:
                 breaker.add_metric(
                     [store, str(item.get("name")), state], 1 if item.get("state") == state else 0
                 )
-        snapshot = health.get("feed_quota") or {}
-        quota.add_metric([store], float(snapshot.get("tokens", 0)))
-        next_slot.add_metric([store], float(snapshot.get("next_slot_in", 0)))
-        window.add_metric([store], float((health.get("limiter") or {}).get("in_window", 0)))
-    families += [breaker, quota, next_slot, window]
+    families.append(breaker)
 
     since = dt.datetime.now(dt.UTC) - dt.timedelta(hours=24)
     families.append(
@@ -129,6 +196,19 @@ async def collect(request: web.Request) -> list[Metric]:
             "vtex_linio_sku_sync_lag_seconds",
             "VTEX notification to live on Linio, SKUs live in the last 24 h",
             await read.sync_lags(since),
+        )
+    )
+    zones = {}
+    for store, country in store_countries.items():
+        try:
+            zones[store] = zone_for(country)
+        except ConfigError:
+            continue
+    families.append(
+        _histogram(
+            "vtex_linio_order_lag_seconds",
+            "Linio order to VTEX order, orders VTEX created in the last 24 h",
+            await read.order_lags(since, zones),
         )
     )
     return families

@@ -12,12 +12,12 @@ from aiohttp import web
 
 from app.admin_auth import action, api, page
 from app.http_errors import ApiError
-from app.storage import ORDERS
-from app.web_keys import BROKER
+from app.web_keys import BROKER, STORES
 from domain.dashboard import LogFilter, OrderFilter
 from domain.personal_data import mask_personal
+from domain.store_rules import divergence_tolerance
 from domain.work import LinioOrderWork
-from handlers.admin.common import flash, local_path, reader, render, store_ids
+from handlers.admin.common import flash, list_page, local_path, reader, render
 
 HIDDEN = frozenset({"_id", "timeline", "linio", "vtex_results", "invoices", "documents"})
 
@@ -87,24 +87,7 @@ def documents(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 @page
 async def orders_page(request: web.Request) -> web.Response:
-    flt = OrderFilter.from_query(request.query)
-    try:
-        number = max(1, int(request.query.get("page", "1")))
-    except ValueError:
-        number = 1
-    read = reader(request)
-    rows, more = await read.orders(flt, page=number)
-    return await render(
-        request,
-        "orders.html",
-        flt=flt,
-        filter_query=flt.as_query(),
-        rows=rows,
-        more=more,
-        page_number=number,
-        counts=await read.count_by(ORDERS, "state", flt.store),
-        stores=await store_ids(request),
-    )
+    return await list_page(request, OrderFilter, "orders.html")
 
 
 async def _order(request: web.Request, store: str, order_id: str) -> dict[str, Any]:
@@ -121,6 +104,7 @@ async def order_page(request: web.Request) -> web.Response:
     read = reader(request)
     logs = await read.log_page(LogFilter(store=store, order=order_id), size=20)
     fields = {k: v for k, v in doc.items() if k not in HIDDEN}
+    store_doc = await request.app[STORES].get(store)
     return await render(
         request,
         "order.html",
@@ -130,6 +114,8 @@ async def order_page(request: web.Request) -> web.Response:
         steps=events(doc),
         documents=documents(doc),
         logs=logs.entries,
+        divergence=divergence_tolerance(store_doc) if store_doc else None,
+        markup_fixed=store_doc.markup_fixed if store_doc else "0",
     )
 
 

@@ -12,12 +12,13 @@ from aiohttp import web
 from app.admin_auth import action, page
 from app.broker import queue_name
 from app.http_errors import ApiError
-from app.storage import SKU_STATES
 from app.web_keys import BROKER, STORAGE
+from domain.catalog.offers import OfferStates
 from domain.dashboard import STAGES, DashboardNotes, LogFilter, SkuFilter
 from domain.errors import CATALOGUE
 from domain.work import SkuAction, SkuWork
-from handlers.admin.common import flash, language, local_path, reader, render, store_ids, url
+from handlers.admin.common import flash, language, list_page, local_path, reader, render, url
+from handlers.price_approval import flows_of
 
 RESEND_ACTIONS: tuple[SkuAction, ...] = ("upsert", "price", "stock")
 
@@ -65,24 +66,12 @@ def problems(doc: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
 
 @page
 async def skus_page(request: web.Request) -> web.Response:
-    flt = SkuFilter.from_query(request.query)
-    try:
-        number = max(1, int(request.query.get("page", "1")))
-    except ValueError:
-        number = 1
-    read = reader(request)
-    rows, more = await read.skus(flt, page=number)
-    return await render(
+    store = SkuFilter.from_query(request.query).store
+    return await list_page(
         request,
+        SkuFilter,
         "skus.html",
-        flt=flt,
-        filter_query=flt.as_query(),
-        rows=rows,
-        more=more,
-        page_number=number,
-        counts=await read.count_by(SKU_STATES, "status", flt.store),
-        held=await read.price_guard_held(flt.store),
-        stores=await store_ids(request),
+        held=await reader(request).price_guard_held(store),
         stages_order=STAGES,
     )
 
@@ -153,3 +142,28 @@ async def skus_bulk_retry(request: web.Request) -> web.StreamResponse:
     await _publish(request, docs, resend=False)
     await flash(request, key="skus.bulk_retried", count=len(docs))
     raise web.HTTPFound(url("/admin/skus", flt.as_query()))
+
+
+@action
+async def price_guard_decide(request: web.Request) -> web.StreamResponse:
+    """Approve (`decision=approve`: the held price is staged for Seller Center as it was
+    read, `PriceStockFlows.approve_price`) or reject (`decision=reject`: the hold is
+    dropped and Linio keeps the price last sent; a later VTEX price that drops as much is
+    held again) a price the store's price-drop guard held."""
+    form = await request.post()
+    store, sku_id = str(form.get("store_id", "")), str(form.get("sku_id", ""))
+    decision = str(form.get("decision", ""))
+    if decision not in ("approve", "reject"):
+        raise ApiError("bad_request", detail="decision must be approve or reject")
+    if decision == "approve":
+        done = await flows_of(request.app).approve_price(store, sku_id)
+    else:
+        state = await reader(request).sku(store, sku_id)
+        done = bool(state and state.get("price_hold"))
+        if done:
+            await OfferStates(request.app[STORAGE].db).drop_hold(store, sku_id)
+    if not done:
+        raise ApiError("no_held_price", store_id=store, sku_id=sku_id)
+    key = "skus.price_approved" if decision == "approve" else "skus.price_rejected"
+    await flash(request, key=key, sku=sku_id)
+    raise web.HTTPFound(local_path(str(form.get("next", "")), url("/admin/skus", store=store)))

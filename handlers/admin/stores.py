@@ -1,7 +1,10 @@
 """`/admin/stores`: each store's configuration without secrets, the URLs to paste into VTEX,
 the Seller Center webhook URL and a button that registers it (CreateWebhook through the
-store's pooled client), store rules, activate / deactivate, and the initial load (a
-`StoreWork(action="initial_load")`) with its progress read from the SKU states."""
+store's pooled client), store rules (a form rendered from `domain.store_rules.rule_fields`,
+with CLARIFICATIONS §4's price-divergence note when a markup is set), the courier and
+postal-code maps (edit a row, CSV import and export; CLARIFICATIONS §5), activate /
+deactivate, and the initial load (a `StoreWork(action="initial_load")`) with its progress
+read from the SKU states."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from app.admin_auth import action, page
+from app.admin_auth import action, api, page
 from app.http_errors import ApiError
 from app.storage import SKU_STATES
 from app.storage import STORES as STORES_COLLECTION
@@ -20,12 +23,31 @@ from app.web_keys import BROKER, CLIENTS, DEAD_LETTERS, SETTINGS, STORAGE, STORE
 from clients.errors import ClientError
 from clients.redact import mask_text
 from domain.dashboard import DashboardNotes
+from domain.store_rules import (
+    STORE_MAPS,
+    MapProblem,
+    divergence_tolerance,
+    edit_map,
+    map_csv,
+    parse_map_csv,
+    parse_rules,
+    rule_fields,
+    rule_values,
+)
 from domain.stores import Store
 from domain.work import StoreWork
 from handlers.admin.common import flash, reader, render
 
-HIDDEN_FIELDS = frozenset({"credentials", "notification_token", "vtex_base_url", "linio_base_url"})
-RULE_FIELDS = ("markup", "rounding", "safety_stock", "price_guard")
+HIDDEN_FIELDS = frozenset(
+    {
+        "credentials",
+        "notification_token",
+        "vtex_base_url",
+        "linio_base_url",
+        *STORE_MAPS,
+        *(f.name for f in rule_fields()),
+    }
+)
 
 
 def webhook_url(store: Store, base_url: str) -> str:
@@ -65,8 +87,9 @@ async def stores_page(request: web.Request) -> web.Response:
             {
                 "store": store,
                 "config": config(store),
-                "rules": {k: raw[k] for k in RULE_FIELDS if k in raw}
-                | dict(raw.get("rules") or {}),
+                "rules": rule_values(store),
+                "divergence": divergence_tolerance(store),
+                "maps": {kind: getattr(store, kind) or {} for kind in STORE_MAPS},
                 "search_endpoint": search,
                 "connector_endpoint": connector,
                 "webhook_url": webhook_url(store, base),
@@ -76,7 +99,13 @@ async def stores_page(request: web.Request) -> web.Response:
                 "dead_letters": await request.app[DEAD_LETTERS].count(store_id=store.store_id),
             }
         )
-    return await render(request, "stores.html", stores=rows)
+    return await render(
+        request,
+        "stores.html",
+        stores=rows,
+        rule_fields=rule_fields(),
+        map_columns=STORE_MAPS,
+    )
 
 
 @action
@@ -134,3 +163,82 @@ async def store_rotate_token(request: web.Request) -> web.StreamResponse:
         raise ApiError("unknown_store", account=request.match_info["store_id"])
     await flash(request, key="stores.rotated", store=store.store_id)
     raise web.HTTPSeeOther("/admin/stores")
+
+
+def _back(store_id: str) -> str:
+    return f"/admin/stores#store-{store_id}"
+
+
+@action
+async def store_rules(request: web.Request) -> web.StreamResponse:
+    """Save the store's rules (every `rule_fields()` input of the form), all or none: each
+    value that cannot be saved is flashed with its catalogue message."""
+    store = await _get(request, request.match_info["store_id"])
+    form = {k: str(v) for k, v in (await request.post()).items()}
+    values, problems = parse_rules(form)
+    if problems:
+        for problem in problems:
+            await flash(request, code=problem.code, **problem.params)
+        raise web.HTTPSeeOther(_back(store.store_id))
+    await request.app[STORES].set_fields(store.store_id, values)
+    await flash(request, key="stores.rules_saved", store=store.store_id)
+    raise web.HTTPSeeOther(_back(store.store_id))
+
+
+def _kind(request: web.Request) -> str:
+    kind = request.match_info["kind"]
+    if kind not in STORE_MAPS:
+        raise ApiError("not_found")
+    return kind
+
+
+@action
+async def store_map_edit(request: web.Request) -> web.StreamResponse:
+    """Set one row of the store's courier map or postal-code map (`key`, `value`); an empty
+    value deletes the row."""
+    store = await _get(request, request.match_info["store_id"])
+    kind = _kind(request)
+    form = await request.post()
+    try:
+        values = edit_map(
+            getattr(store, kind) or {}, str(form.get("key", "")), str(form.get("value", ""))
+        )
+    except MapProblem as exc:
+        await flash(request, code=exc.code, **exc.params)
+        raise web.HTTPSeeOther(_back(store.store_id)) from None
+    await request.app[STORES].set_fields(store.store_id, {kind: values})
+    await flash(request, key=f"stores.{kind}_saved", store=store.store_id, count=len(values))
+    raise web.HTTPSeeOther(_back(store.store_id))
+
+
+@action
+async def store_map_import(request: web.Request) -> web.StreamResponse:
+    """Replace the store's courier map or postal-code map by an uploaded CSV (columns
+    `STORE_MAPS[kind]`), the whole file or nothing."""
+    store = await _get(request, request.match_info["store_id"])
+    kind = _kind(request)
+    upload = (await request.post()).get("file")
+    if not hasattr(upload, "file"):
+        raise ApiError("store_map_columns", columns=",".join(STORE_MAPS[kind]))
+    raw = upload.file.read()  # type: ignore[union-attr]
+    try:
+        values = parse_map_csv(kind, raw.decode("utf-8-sig", errors="replace"))
+    except MapProblem as exc:
+        await flash(request, code=exc.code, **exc.params)
+        raise web.HTTPSeeOther(_back(store.store_id)) from None
+    await request.app[STORES].set_fields(store.store_id, {kind: values})
+    await flash(request, key=f"stores.{kind}_saved", store=store.store_id, count=len(values))
+    raise web.HTTPSeeOther(_back(store.store_id))
+
+
+@api
+async def store_map_export(request: web.Request) -> web.Response:
+    """The store's courier map or postal-code map as CSV (the import's format)."""
+    store = await _get(request, request.match_info["store_id"])
+    kind = _kind(request)
+    return web.Response(
+        text=map_csv(kind, getattr(store, kind) or {}),
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{store.store_id}-{kind}.csv"'},
+    )

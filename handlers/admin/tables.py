@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from app.storage import REFERENCE_CACHE
+from app.web_keys import REFERENCE_CACHE as REFERENCE_CACHE_KEY
 from app.web_keys import STORAGE
 from domain.catalog import fields as field_table
 from domain.errors import CATALOGUE
@@ -39,14 +40,19 @@ def wants_json(request: web.Request) -> bool:
 
 
 async def mandatory_attributes(request: web.Request) -> list[dict[str, Any]]:
-    """Per Linio category the catalog flow has read (GetCategoryAttributes, cached in
-    `reference_cache` by `domain.mappings.ReferenceCache`), its mandatory attributes; an
-    empty list until a flow has read one."""
+    """Per Linio category the catalog flow or the mappings page has read
+    (GetCategoryAttributes, cached in `reference_cache` by `domain.mappings.ReferenceCache`),
+    its mandatory attributes and its path in Linio's tree when that is cached too; an empty
+    list until one was read."""
     query = {"_id": {"$regex": "^linio-attributes:"}}
     cursor = request.app[STORAGE].db[REFERENCE_CACHE].find(query).sort("_id", 1)
     out = []
+    names: dict[str, dict[str, str]] = {}  # store → category id → path, from a cached tree
     async for doc in cursor.limit(2000):
         _, store_id, category_id = str(doc["_id"]).split(":", 2)
+        if store_id not in names:
+            tree = await request.app[REFERENCE_CACHE_KEY].category_tree(store_id) or []
+            names[store_id] = {c["id"]: c["path"] for c in tree}
         mandatory = [
             {
                 "name": a.get("name", ""),
@@ -57,7 +63,12 @@ async def mandatory_attributes(request: web.Request) -> list[dict[str, Any]]:
             if a.get("is_mandatory")
         ]
         out.append(
-            {"store": store_id, "category_id": category_id, "name": "", "mandatory": mandatory}
+            {
+                "store": store_id,
+                "category_id": category_id,
+                "name": names[store_id].get(category_id, ""),
+                "mandatory": mandatory,
+            }
         )
     return out
 

@@ -329,3 +329,24 @@ async def test_dead_letters_of_passing_faults_replay_by_themselves(
     await wait_for(lambda: delivered == ["transient"])
     [waiting] = await dead.list(store_id=store_id)
     assert waiting["message_id"] != replayed and waiting["headers"]["x-failure-kind"] == "config"
+
+
+async def test_oldest_at_peeks_at_the_head_without_taking_it(
+    broker_runtime: Runtime, store_id: str
+) -> None:
+    broker = broker_runtime.broker
+    queue = queue_name("price", store_id)
+    assert await broker.oldest_at(queue) is None
+    first = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=3)).isoformat()
+    await broker.publish(queue, {"kind": "sku", "at": first})
+    await broker.publish(queue, {"kind": "sku", "at": dt.datetime.now(dt.UTC).isoformat()})
+    assert await broker.oldest_at(queue) == first
+    assert await broker.oldest_at(queue) == first  # handed back, in its place
+    seen: list[Message] = []
+
+    async def handler(message: Message) -> None:
+        seen.append(message)
+
+    await broker.consume(queue, handler)
+    await wait_for(lambda: len(seen) == 2)
+    assert seen[0].body["at"] == first and seen[0].attempt == 1

@@ -70,8 +70,8 @@ def test_the_store_settings_are_checked(make_store: Any) -> None:
     assert make_store().deactivation == "inactive"
     assert make_store(deactivation="remove").validate() == []
     assert any("deactivation" in p for p in make_store(deactivation="delete").validate())
-    assert any("reserves" in p for p in make_store(reconcile_call_reserve=30).validate())
-    assert any("reserves" in p for p in make_store(reconcile_feed_reserve=-1).validate())
+    assert any("call reserve" in p for p in make_store(reconcile_call_reserve=30).validate())
+    assert any("feed reserve" in p for p in make_store(reconcile_feed_reserve=-1).validate())
 
 
 async def test_a_confirmed_removal_cleans_the_mapping_and_a_refused_one_keeps_it(

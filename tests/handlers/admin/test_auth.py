@@ -7,8 +7,10 @@ from urllib.parse import unquote
 from aiohttp import encode_basic_auth
 from aiohttp.test_utils import TestClient
 
-from app.admin_auth import hash_password, verify_password
+from app.admin_auth import access, hash_password, verify_password
+from app.manifest import load_manifest
 from app.runtime import Runtime
+from handlers import ROUTE_HANDLERS
 from tests.handlers.admin.conftest import ADMIN, SUPPORT, csrf_of, login, post_form
 
 PAGES = [
@@ -160,3 +162,42 @@ async def test_http_basic_keeps_working_for_apis_but_never_for_form_actions(
     assert (await action.json())["error"]["code"] == "session_required"
     wrong = {"Authorization": encode_basic_auth(ADMIN[0], "wrong-password")}
     assert (await service.get("/admin/api/overview", headers=wrong)).status == 401
+
+
+SAMPLE_PARAMS = {"store_id": "acme-mx", "kind": "courier_map"}
+
+
+def action_paths() -> list[str]:
+    """Every dashboard form action the manifest declares (handlers marked `action`), with
+    sample path parameters: a new action is covered here without touching this test."""
+    paths = []
+    for route in load_manifest().routes:
+        if route.public or access(ROUTE_HANDLERS[route.name]) != "action":
+            continue
+        path = route.path
+        for name, value in SAMPLE_PARAMS.items():
+            path = path.replace(f":{name}", value)
+        assert ":" not in path, f"add a sample for {path} to SAMPLE_PARAMS"
+        paths.append(path)
+    return paths
+
+
+async def test_every_action_needs_a_session_its_csrf_token_and_the_admin_role(
+    service: TestClient, runtime: Runtime, make_store: object
+) -> None:
+    await runtime.stores.upsert(make_store())  # type: ignore[operator]
+    paths = action_paths()
+    assert {"/admin/skus/price-guard", "/admin/stores/acme-mx/rules"} <= set(paths)
+    for path in paths:
+        anonymous = await post_form(service, path, None, {"active": "0"})
+        assert anonymous.status == 302, path
+        assert anonymous.headers["Location"].startswith("/login"), path
+    await login(service, SUPPORT)
+    support_csrf = csrf_of(await (await service.get("/admin")).text())
+    for path in paths:
+        missing = await post_form(service, path, None, {"active": "0"})
+        assert (await missing.json())["error"]["code"] == "csrf_failed", path
+        refused = await post_form(service, path, support_csrf, {"active": "0"})
+        assert refused.status == 403, path
+        assert (await refused.json())["error"]["code"] == "read_only", path
+    assert (await runtime.stores.get("acme-mx")).active  # type: ignore[union-attr]

@@ -1,6 +1,7 @@
 """The dashboard in a real browser: Debian's headless Chromium driven by Playwright (never a
 downloaded browser) through login, the overview, a filtered log view with its CSV export, a
-SKU retry, a mapping edit that releases a pending SKU, and both public tables. Screenshots
+SKU retry, a mapping edit that releases a pending SKU, a held price approved, a store rule
+saved, and both public tables. Screenshots
 go to `tests/artifacts/` (ignored by git).
 
 Mandatory when CI=true (`.ci/run` installs chromium); elsewhere skipped with a NOTICE when
@@ -83,6 +84,26 @@ async def _seed(runtime: Runtime, make_store: Any) -> None:
                 "status": "pending_mapping",
                 "waiting_on": ["category:42"],
             },
+            {
+                "store_id": "acme-mx",
+                "sku_id": "8",
+                "seller_sku": "SS-8",
+                "status": "live",
+                "price_hold": {  # as the price-drop guard holds it (OfferStates.hold)
+                    "fields": {
+                        "Price": "40.00",
+                        "SalePrice": "",
+                        "SaleStartDate": "",
+                        "SaleEndDate": "",
+                    },
+                    "version": 1,
+                    "seller_sku": "SS-8",
+                    "previous": "100.00",
+                    "new": "40.00",
+                    "drop_percent": "60.00",
+                    "guard_percent": "30",
+                },
+            },
         ]
     )
 
@@ -151,15 +172,34 @@ async def test_a_seller_morning_in_the_browser(
     [body] = await published(runtime.broker, queue_name("catalog", "acme-mx"), 1)
     assert parse_work(body).sku_id == "7"  # type: ignore[attr-defined]
 
+    # approve a price the price guard held
+    await page.goto(f"{base}/admin/skus?store=acme-mx")
+    assert await page.locator("tr.held-row").count() == 1
+    await page.click("#held-acme-mx-8 button.approve")
+    await page.wait_for_selector(".flash.ok")
+    assert "Precio del SKU 8 aprobado" in await page.inner_text(".flash.ok")
+    assert await page.locator("tr.held-row").count() == 0
+    await shot("06-price-approved")
+    state = await runtime.sku_states.get("acme-mx", "8")
+    assert state is not None and state["price_approved"] == "40.00"
+
+    # a store rule: a markup brings the price-divergence note (CLARIFICATIONS §4)
+    await page.goto(f"{base}/admin/stores")
+    await page.fill("#acme-mx-markup_percent", "10")
+    await page.click("form.rules button[type=submit]")
+    await page.wait_for_selector("p.divergence")
+    assert "tolerancia ≥ 10 %" in await page.inner_text("p.divergence")
+    await shot("07-store-rules")
+
     # both public tables, without a session, in English
     public = await browser.new_context(locale="en-US")
     anonymous = await public.new_page()
     await anonymous.goto(f"{base}/tables/fields")
     assert await anonymous.locator("#field-table tbody tr").count() > 5
     assert "Mandatory-field table" in await anonymous.inner_text("h1")
-    await anonymous.screenshot(path=str(ARTIFACTS / "dashboard-06-fields.png"))
+    await anonymous.screenshot(path=str(ARTIFACTS / "dashboard-08-fields.png"))
     await anonymous.goto(f"{base}/tables/errors")
     assert await anonymous.locator("#error-table tbody tr").count() > 20
-    await anonymous.screenshot(path=str(ARTIFACTS / "dashboard-07-errors.png"))
+    await anonymous.screenshot(path=str(ARTIFACTS / "dashboard-09-errors.png"))
     await public.close()
     await context.close()

@@ -155,7 +155,8 @@ async def test_pages_span_time_windows_and_respect_the_period(runtime: Runtime) 
             "_id": f"w{n:04d}",
             "store_id": "acme-mx" if n % 3 else "other-mx",
             "at": now - dt.timedelta(hours=(n // 2) * 8),
-            "flow": "catalog",
+            "flow": "catalog" if n % 4 else "price",
+            "code": "E1" if n % 10 == 0 else ("S1" if n % 7 else "A3"),
             "Status": "error" if n % 10 == 0 else "success",
         }
         for n in range(240)
@@ -179,6 +180,16 @@ async def test_pages_span_time_windows_and_respect_the_period(runtime: Runtime) 
 
     assert await walk(LogFilter(store="acme-mx")) == expected(lambda d: d["store_id"] == "acme-mx")
     assert await walk(LogFilter(status="error")) == expected(lambda d: d["Status"] == "error")
+    # several fields: the database reads one index (store, code), the rest is checked here
+    both = LogFilter(store="acme-mx", flow="catalog", code="S1", status="success")
+    assert await walk(both) == expected(
+        lambda d: (
+            (d["store_id"], d["flow"], d["code"], d["Status"])
+            == ("acme-mx", "catalog", "S1", "success")
+        )
+    )
+    exported = [d["_id"] async for d in reader.iter_logs(both)]
+    assert exported == await walk(both)
     since = (now - dt.timedelta(days=10)).date()
     until = (now - dt.timedelta(days=2)).date()
     start = dt.datetime.combine(since, dt.time.min, dt.UTC)

@@ -3,14 +3,20 @@ plugin's CSV files, waiting SKUs listed, invalid rows refused with the catalogue
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import FormData
 from aiohttp.test_utils import TestClient
 
 from app.broker import queue_name
 from app.runtime import Runtime
+from app.seller_window import SELLER_WINDOWS
 from app.storage import ATTRIBUTE_MAP, BRAND_MAP, CATEGORY_MAP, SKU_STATES
 from domain.mappings import InvalidMapping, parse_values
+from domain.stores import StoreCredentials
 from domain.work import parse_work
+from simulators.linio import LinioSimulator
+from simulators.linio.state import SimSeller
 from tests.handlers.admin.conftest import login, post_form, published
 
 
@@ -140,3 +146,50 @@ async def test_import_and_export_use_the_plugin_csv_format(
     error = (await refused.json())["error"]
     assert error["code"] == "import_failed" and "categories.csv:2" in error["message"]
     assert await runtime.storage.db[CATEGORY_MAP].count_documents({}) == 0
+
+
+async def test_pick_from_linio_tree_and_attributes_through_the_shared_budget(
+    service: TestClient, runtime: Runtime, make_store: Any
+) -> None:
+    seller = SimSeller(user_id="ops@acme.mx", api_key="the-right-key-0123456789", seller_id="A1")
+    async with LinioSimulator([seller]) as seller_center:
+        store = make_store(
+            linio_seller_id=seller.seller_id,
+            linio_base_url=seller_center.url,
+            credentials=StoreCredentials(linio_api_key=seller.api_key),
+        )
+        await runtime.stores.upsert(store)
+        await login(service)
+        windows = runtime.storage.db[SELLER_WINDOWS]
+
+        async def calls() -> int:
+            return sum([int(d.get("calls") or 0) async for d in windows.find({})])
+
+        page = await (await service.get("/admin/mappings?store=acme-mx&kind=category")).text()
+        assert 'id="load-linio-tree"' in page and 'class="linio-category"' not in page
+        assert await calls() == 0  # the page alone never calls Seller Center
+        path = "/admin/mappings?store=acme-mx&kind=category&vtex_id=42&linio=1&lang=es"
+        page = await (await service.get(path)).text()
+        assert "Tecnología › Televisores › Smart TV" in page
+        assert 'list="linio-categories"' in page and '<option value="1003">' in page
+        assert "linio_id=1003" in page and "vtex_id=42" in page  # "use" keeps the VTEX id
+        assert await calls() == 1  # GetCategoryTree, on the seller's shared window
+        await service.get(path)
+        again = await (await service.get("/admin/mappings?store=acme-mx&kind=category")).text()
+        assert "Smart TV" in again and await calls() == 1  # cached
+
+        path = "/admin/mappings?store=acme-mx&kind=attribute&linio_category=2002&lang=en"
+        page = await (await service.get(path)).text()
+        assert 'class="linio-attribute"' in page and "<code>Color</code>" in page
+        assert "Negro, Blanco, Café" in page and "linio_attribute=Color" in page
+        assert await calls() == 2  # GetCategoryAttributes, once
+        await service.get(path)
+        assert await calls() == 2
+        fields = await service.get("/tables/fields", headers={"Accept": "application/json"})
+        by_category = {c["category_id"]: c for c in (await fields.json())["categories"]}
+        assert "Color" in [a["feed_name"] for a in by_category["2002"]["mandatory"]]
+        assert by_category["2002"]["name"] == "Hogar › Muebles"
+
+    store_down = "/admin/mappings?store=acme-mx&kind=attribute&linio_category=1001&lang=en"
+    page = await (await service.get(store_down)).text()  # the simulator is gone
+    assert "Seller Center did not return the categories or attributes" in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from typing import Any
 
 from aiohttp.test_utils import TestClient
 
@@ -88,3 +89,16 @@ async def test_order_ledger_timeline_documents_and_retry(
     work = parse_work(body)
     assert isinstance(work, LinioOrderWork)
     assert (work.linio_order_id, work.source) == ("9002", "replay")
+
+
+async def test_an_order_held_for_divergence_explains_the_markup(
+    service: TestClient, runtime: Runtime, make_store: Any
+) -> None:
+    await runtime.stores.upsert(make_store(markup_percent="8", markup_fixed="0"))
+    await runtime.storage.db[ORDERS].insert_one(
+        {"store_id": "acme-mx", "linio_order_id": "77", "state": "held", "created_at": T0}
+    )
+    await login(service)
+    page = await (await service.get("/admin/orders/acme-mx/77?lang=es")).text()
+    assert "VTEX retiene este pedido por divergencia de precio" in page
+    assert "tolerancia ≥ 8 %" in page

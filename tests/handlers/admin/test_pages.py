@@ -12,6 +12,8 @@ from aiohttp.test_utils import TestClient
 from app.i18n import LANGUAGES, TEXTS
 from app.runtime import Runtime
 from app.storage import SKU_STATES
+from clients.feed_quota import FeedQuota
+from domain.catalog.feeds import FeedQuotaLedger
 from tests.handlers.admin.conftest import ADMIN, login, write_log
 
 TEMPLATES_DIR = __import__("app.web", fromlist=["TEMPLATES_DIR"]).TEMPLATES_DIR
@@ -43,8 +45,17 @@ async def test_overview_per_store(service: TestClient, runtime: Runtime, make_st
     await write_log(runtime)
     await write_log(runtime, code="gave_up", params={"store": "acme-mx", "detail": "x"})
     await login(service)
+    empty = await (await service.get("/admin?lang=es")).text()
+    assert "Aún no se envió ningún feed." in empty
+    # the feed owner (another process, say) saved the quota after sending 3 feeds today
+    quota = FeedQuota(50, 120.0)
+    for _ in range(3):
+        assert quota.try_acquire()
+    await FeedQuotaLedger(runtime.storage.db).save("acme-mx", quota, country="MX", sent=3)
     page = await (await service.get("/admin?lang=es")).text()
     assert "Acme México" in page and "Resumen por tienda" in page
+    assert "Feeds enviados hoy (día del vendedor)" in page
+    assert '<td class="feeds-today">3</td>' in page and '<td class="quota-left">47</td>' in page
     assert "Publicado" in page and "Espera un mapeo" in page
     assert "catalog" in page  # a queue per context
     assert "Éxitos y errores, últimos 14 días" in page and "<svg" in page
