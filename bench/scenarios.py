@@ -203,6 +203,17 @@ async def register_webhook(
             await client.create_webhook(url)
 
 
+def linio_calls_by_action(linio: LinioSimulator, seller: SimSeller, since: float = 0.0) -> dict:
+    """Seller Center calls of the seller per action ("Action status"), counted on arrival."""
+    return dict(
+        collections.Counter(
+            f"{r.action} {r.status}"
+            for r in linio.requests
+            if r.user_id == seller.user_id and r.at >= since
+        ).most_common()
+    )
+
+
 # --- 4. orders ---------------------------------------------------------------------------------
 
 
@@ -224,7 +235,6 @@ async def orders(
     if not orders_available():
         return not_run("orders", size.orders, "order flow not on main")
 
-    await register_webhook(service, store, linio, seller)
     catalog = vtex.catalog
     sellable = []
     for sku_id in catalog.healthy_sku_ids():
@@ -266,6 +276,8 @@ async def orders(
         "linio_calls": len(linio.requests),
         "linio_calls_until_done": sum(1 for r in linio.requests if r.at <= done_at),
         "linio_calls_by_status": dict(collections.Counter(str(r.status) for r in linio.requests)),
+        "linio_calls_by_action": linio_calls_by_action(linio, seller),
+        "linio_max_in_3s": linio.max_in_window(seller.user_id),
     }
 
 
