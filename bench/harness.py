@@ -134,6 +134,19 @@ class Service:
     def peak_memory_mib(self) -> float:
         return round(sum(peak_rss_mib(p) for p in self.connector_pids), 1)
 
+    def database_uri(self) -> str | None:
+        """The MongoDB URI of the service's database (read-only use by the benchmark: stage
+        timestamps), found from the database process's command line."""
+        for pid in self.database_pids:
+            try:
+                args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"--port" in args:
+                port = args[args.index(b"--port") + 1].decode()
+                return f"mongodb://127.0.0.1:{port}/?directConnection=true"
+        return None
+
     def alive(self) -> bool:
         return all(p.returncode is None for p in self.processes)
 

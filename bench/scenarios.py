@@ -311,6 +311,65 @@ def catalog_prepare(store: Store, vtex: VtexSimulator) -> Any:
 FINAL = ("live", "rejected", "invalid", "skipped", "pending_mapping", "deactivated")
 
 
+async def sku_stage_times(service: Service, store_id: str) -> list[dict[str, Any]]:
+    """Every SKU state of the store (status, `stages.*`, `evaluated_at`), read from the
+    service's database (read-only)."""
+    from pymongo import AsyncMongoClient
+
+    uri = service.database_uri()
+    if uri is None:
+        return []
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(uri, tz_aware=True)
+    try:
+        states = client[service.settings.mongodb_db]["sku_states"]
+        return await states.find(
+            {"store_id": store_id}, {"sku_id": 1, "status": 1, "stages": 1, "evaluated_at": 1}
+        ).to_list(None)
+    finally:
+        await client.close()
+
+
+def stage_latencies(states: list[dict[str, Any]], started: float) -> dict[str, Any]:
+    """Per-SKU seconds from the start of the load (wall clock `started`) to each stage and
+    to its final state (live: the feed result; rejected: the result; held back: its
+    evaluation): p50/p95/p99/max."""
+    by_stage: dict[str, list[float]] = collections.defaultdict(list)
+    for doc in states:
+        stages = doc.get("stages") or {}
+        for name in ("read", "validated", "sent", "confirmed", "live"):
+            if stages.get(name):
+                by_stage[name].append(stages[name].timestamp() - started)
+        final = stages.get("live") or stages.get("confirmed") or doc.get("evaluated_at")
+        if final:
+            by_stage["final"].append(final.timestamp() - started)
+    out: dict[str, Any] = {}
+    for name, values in by_stage.items():
+        summary = summary_ms(values)
+        out[name] = {"count": summary.pop("count")} | {
+            k.replace("_ms", "_s"): round(v / 1000, 2) for k, v in summary.items()
+        }
+    return out
+
+
+def feed_timeline(feeds: Any, started: float) -> list[dict[str, Any]]:
+    """Each feed Seller Center received: action, records, seconds from the start to its
+    creation and to its last update (its result)."""
+    rows = []
+    for feed in sorted(feeds, key=lambda f: f.sequence):
+        done = feed.updated_at.timestamp() - started if feed.updated_at else None
+        rows.append(
+            {
+                "action": feed.action,
+                "records": len(feed.records),
+                "status": feed.status,
+                "created_s": round(feed.created_at.timestamp() - started, 2),
+                "done_s": round(done, 2) if done is not None else None,
+                "errors": len(feed.errors),
+            }
+        )
+    return rows
+
+
 async def initial_load(
     service: Service,
     store: Store,
@@ -320,17 +379,24 @@ async def initial_load(
     size: Size,
     admin: tuple[str, str],
 ) -> dict[str, Any]:
-    """Every SKU of the generated catalog from `POST /api/stores/{store}/load` until the
-    status API shows the load done and no SKU unsettled. Counted on Seller Center: a SKU
-    the service calls live but the simulator does not hold is lost; a SellerSku created by
-    more than one ProductCreate record is duplicated."""
+    """Every SKU of the generated catalog in the store's trade policy, from `POST
+    /api/stores/{store}/load` until the status API shows the load done and no SKU
+    unsettled. Counted on Seller Center: a SKU the service calls live but the simulator
+    does not hold is lost; a SellerSku created by more than one ProductCreate record is
+    duplicated. SKUs outside the trade policy are not the store's offer: the load never
+    sees them (reported apart)."""
     import aiohttp
 
     auth = aiohttp.BasicAuth(*admin)
     state = linio.states[seller.user_id]
+    catalog = vtex.catalog
+    offered = len(catalog.sku_ids_in(catalog.trade_policy, only_assigned=True))
     vtex_before, linio_before = len(vtex.requests), len(linio.requests)
-    cpu_before = service.cpu()["connector"]
+    feeds_before = set(state.feeds)
+    cpu_before = service.cpu()
+    started_wall = time.time()
     began = time.perf_counter()
+    linio_since = time.monotonic()
     status: dict[str, Any] = {}
     async with aiohttp.ClientSession(auth=auth) as http:
         async with http.post(f"{service.url}/api/stores/{store.store_id}/load") as answer:
@@ -345,12 +411,14 @@ async def initial_load(
             if (
                 load.get("status") == "done"
                 and settled
+                and sum(by_state.values()) >= offered
                 and not status["pending"]["feeds_in_flight"]
             ):
                 break
             await asyncio.sleep(0.5)
     wall = time.perf_counter() - began
-    cpu = service.cpu()["connector"] - cpu_before
+    cpu_after = service.cpu()
+    cpu = cpu_after["connector"] - cpu_before["connector"]
     by_state = status.get("skus", {}).get("by_state", {})
     live = by_state.get("live", 0)
     accounted = sum(v for k, v in by_state.items() if k in FINAL)
@@ -360,19 +428,32 @@ async def initial_load(
         if feed.action == "ProductCreate"
         for r in feed.records
     )
+    feeds = {k: v for k, v in state.feeds.items() if k not in feeds_before}
+    stage_states = await sku_stage_times(service, store.store_id)
     return {
-        **_base("initial_load", size.skus),
-        "status": "ok" if accounted >= size.skus else f"timed out after {size.timeout_s:.0f} s",
+        **_base("initial_load", offered),
+        "status": "ok" if accounted >= offered else f"timed out after {size.timeout_s:.0f} s",
+        "generated_skus": size.skus,
+        "outside_trade_policy": size.skus - offered,
         "wall_s": round(wall, 2),
         "skus_per_s": round(accounted / wall, 1),
         "by_state": by_state,
         "live": live,
         "on_seller_center": len(state.products),
-        "lost": max(0, size.skus - accounted) + max(0, live - len(state.products)),
+        "lost": max(0, offered - accounted) + max(0, live - len(state.products)),
         "duplicated": sum(c - 1 for c in creates.values() if c > 1),
         "cpu_ms_per_sku": round(1000 * cpu / max(accounted, 1), 3),
-        "feeds_used": len(state.feeds),
+        "database_cpu_ms_per_sku": round(
+            1000 * (cpu_after["database"] - cpu_before["database"]) / max(accounted, 1), 3
+        ),
+        "latency_s": stage_latencies(stage_states, started_wall),
+        "feeds_used": len(feeds),
+        "feeds_by_action": dict(collections.Counter(f.action for f in feeds.values())),
+        "feed_timeline": feed_timeline(feeds.values(), started_wall),
         "linio_calls": len(linio.requests) - linio_before,
+        "linio_calls_by_action": linio_calls_by_action(linio, seller, linio_since),
+        "linio_max_in_3s": linio.max_in_window(seller.user_id),
         "vtex_calls": len(vtex.requests) - vtex_before,
+        "vtex_calls_per_sku": round((len(vtex.requests) - vtex_before) / max(offered, 1), 2),
         "peak_memory_mib": service.peak_memory_mib(),
     }

@@ -278,18 +278,29 @@ class Mappings:
         wanted = set(keys)
         if not wanted:
             return 0
-        return await self.release_matching(store_id, wanted.__contains__)
+        # Asked by key, through the (store_id, waiting_on) index: a staged parent releasing
+        # its variations reads only those, not every waiting SKU of the store.
+        return await self.release_matching(
+            store_id, wanted.__contains__, query={"waiting_on": {"$in": sorted(wanted)}}
+        )
 
     async def release_all(self, store_id: str) -> int:
         """Re-publish every waiting SKU of the store (after mappings saved with no broker)."""
         return await self.release_matching(store_id, lambda _: True)
 
-    async def release_matching(self, store_id: str, wanted: Callable[[str], bool]) -> int:
-        """Re-publish the store's waiting SKUs with a key `wanted` accepts."""
+    async def release_matching(
+        self,
+        store_id: str,
+        wanted: Callable[[str], bool],
+        *,
+        query: dict[str, Any] | None = None,
+    ) -> int:
+        """Re-publish the store's waiting SKUs with a key `wanted` accepts (`query`
+        narrows the read to candidates)."""
         if self._broker is None:
             return 0
         cursor = self._states.find(
-            {"store_id": store_id, "waiting_on.0": {"$exists": True}},
+            {"store_id": store_id, **(query or {"waiting_on.0": {"$exists": True}})},
             {"sku_id": 1, "product_id": 1, "waiting_on": 1},
         )
         docs = [d async for d in cursor if any(wanted(k) for k in d["waiting_on"])]

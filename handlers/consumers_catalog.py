@@ -35,6 +35,7 @@ handed over first), `invalid` (E1), `skipped` (A1/A2), `deactivated`.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
@@ -111,6 +112,7 @@ class CatalogConsumer:
         self._scheduler = feed_scheduler
         self._loads = loads
         self._registrations = registrations
+        self._parents: dict[tuple[str, str], asyncio.Future[None]] = {}
 
     async def __call__(self, message: Message) -> None:
         work = parse_work(message.body)  # MalformedWork: dead-lettered at once
@@ -132,11 +134,14 @@ class CatalogConsumer:
 
     # --- one SKU --------------------------------------------------------------------------
 
-    async def upsert(self, store: Store, work: SkuWork, *, retried: bool = False) -> None:
+    async def upsert(
+        self, store: Store, work: SkuWork, *, retried: bool = False, for_child: bool = False
+    ) -> None:
         """`retried`: this message failed before; its own earlier start must not count as
-        the later read that makes it redundant."""
+        the later read that makes it redundant. `for_child`: evaluated on behalf of one of
+        its variations (`_stage_parent_first`), which does not do so again."""
         sid, sku_id = store.store_id, work.sku_id
-        fresh = await self._states.begin_processing(sid, sku_id, "catalog", _at(work))
+        fresh, state = await self._states.begin_reading(sid, sku_id, "catalog", _at(work))
         if not fresh and not retried:
             return  # a later read already saw this change
         version = version_now()  # taken before reading: orders this SKU's changes
@@ -146,12 +151,11 @@ class CatalogConsumer:
         except NotFoundError:
             await self.deactivate(store, sku_id)  # removed from VTEX's catalog
             return
-        await self._states.stamp(sid, sku_id, "read")
-        snapshot = await self._snapshot(store, sku)
+        stages = {"stages.read": dt.datetime.now(dt.UTC)}
+        snapshot = await self._snapshot(store, sku, state)
         prepared = prepare(snapshot)
-        await self._states.stamp(sid, sku_id, "validated")
+        stages["stages.validated"] = dt.datetime.now(dt.UTC)
         await self._write_logs(store, snapshot, prepared.problems, prepared.product)
-        state = await self._states.get(sid, sku_id) or {}
         product = prepared.product
         if product is not None:
             parent = product.parent_sku
@@ -159,14 +163,20 @@ class CatalogConsumer:
                 parent
                 and parent != product.seller_sku
                 and not await self._parent_ready(sid, parent)
+                and (for_child or not await self._stage_parent_first(store, snapshot, parent))
             ):
-                await self._wait_for_parent(store, snapshot, sku_id, parent)
+                await self._wait_for_parent(store, snapshot, sku_id, parent, stages)
                 return
-            await self._mappings.stop_waiting(sid, sku_id)
+            if state.get("waiting_on"):
+                await self._mappings.stop_waiting(sid, sku_id)
             child = parent not in (None, product.seller_sku)
             # A variation's changes are newer than its parent's, so they go out after it.
-            await self._stage(store, sku_id, product, state, version_now() if child else version)
-            await self._evaluated(sid, sku_id, "staged", parent_sku=parent, problems=[])
+            hashes = await self._stage(
+                store, sku_id, product, state, version_now() if child else version
+            )
+            await self._evaluated(
+                sid, sku_id, "staged", parent_sku=parent, problems=[], **hashes, **stages
+            )
             if parent == product.seller_sku:  # its variations may go now
                 await self._mappings.release(sid, [parent_key(parent)])
             return
@@ -179,14 +189,37 @@ class CatalogConsumer:
         if waits_for_mapping(prepared.problems):
             keys = _waiting_keys(snapshot, groups["E4"])
             await self._mappings.wait(sid, sku_id, keys)
-            await self._evaluated(sid, sku_id, "pending_mapping", problems=reasons)
+            await self._evaluated(sid, sku_id, "pending_mapping", problems=reasons, **stages)
             if await self._mappings.any_saved(sid, keys):  # mapped meanwhile: no lost wake-up
                 await self._mappings.release(sid, keys)
             return
         status = "invalid" if "E1" in groups else "skipped"
         if status == "skipped" and state.get("on_linio"):
             await self._deactivate_on_linio(store, sku_id, state, version)
-        await self._evaluated(sid, sku_id, status, problems=reasons)
+        await self._evaluated(sid, sku_id, status, problems=reasons, **stages)
+
+    async def _stage_parent_first(
+        self, store: Store, snapshot: SkuSnapshot, parent_sku: str
+    ) -> bool:
+        """Evaluate the variation's parent now, in this message, instead of parking the
+        variation until the parent's own message comes (and reading it all again then):
+        an initial load no longer serialises a product's SKUs behind each other. The
+        variations of one product being read at once share one evaluation of the parent
+        (per process); the parent's own message, older, is then skipped as redundant.
+        True when the parent is staged (or on Linio) afterwards."""
+        sid = store.store_id
+        parent_id = _parent_id(snapshot, parent_sku)
+        if parent_id is None:
+            return False
+        key = (sid, parent_id)
+        running = self._parents.get(key)
+        if running is None:
+            work = SkuWork(sid, sku_id=parent_id, product_id=snapshot.sku.product_id)
+            running = asyncio.ensure_future(self.upsert(store, work, for_child=True))
+            self._parents[key] = running
+            running.add_done_callback(lambda _: self._parents.pop(key, None))
+        await asyncio.shield(running)
+        return await self._parent_ready(sid, parent_sku)
 
     async def _parent_ready(self, store_id: str, parent_sku: str) -> bool:
         """The variation's parent is on Linio or handed to the scheduler already: a child
@@ -197,29 +230,28 @@ class CatalogConsumer:
         return bool(parent) and (parent.get("on_linio") or parent.get("status") == "staged")
 
     async def _wait_for_parent(
-        self, store: Store, snapshot: SkuSnapshot, sku_id: str, parent_sku: str
+        self,
+        store: Store,
+        snapshot: SkuSnapshot,
+        sku_id: str,
+        parent_sku: str,
+        stages: dict[str, Any],
     ) -> None:
         sid = store.store_id
         await self._mappings.wait(sid, sku_id, [parent_key(parent_sku)])
-        await self._evaluated(sid, sku_id, "pending_parent")
+        await self._evaluated(sid, sku_id, "pending_parent", **stages)
         if await self._parent_ready(sid, parent_sku):  # staged meanwhile: no lost wake-up
             await self._mappings.release(sid, [parent_key(parent_sku)])
             return
-        parent_id = next(
-            (
-                other
-                for other, ref in snapshot.siblings.items()
-                if snapshot.seller_sku_of(other, ref) == parent_sku
-            ),
-            None,
-        )
+        parent_id = _parent_id(snapshot, parent_sku)
         if parent_id is not None:  # make sure the parent is evaluated (dedupe absorbs repeats)
             work = SkuWork(sid, sku_id=parent_id, product_id=snapshot.sku.product_id)
             await self._broker.publish_many(
                 [(queue_name("catalog", sid), work.to_body())], dedupe_keys=[work.dedupe_key()]
             )
 
-    async def _snapshot(self, store: Store, sku: SkuContext) -> SkuSnapshot:
+    async def _snapshot(self, store: Store, sku: SkuContext, state: dict[str, Any]) -> SkuSnapshot:
+        """`state`: the SKU's state as read when its processing began."""
         sid = store.store_id
         vtex, linio = self._clients.vtex(store), self._clients.linio(store)
         postal, country = store.simulation_destination()
@@ -248,7 +280,6 @@ class CatalogConsumer:
             if category_id
             else ()
         )
-        state = await self._states.get(sid, sku.sku_id) or {}
         names = sku.raw.get("ProductCategories") or {}
         return SkuSnapshot(
             sku=sku,
@@ -283,9 +314,10 @@ class CatalogConsumer:
         product: LinioProduct,
         state: dict[str, Any],
         version: int,
-    ) -> None:
+    ) -> dict[str, Any]:
         """Hand the product to the feed scheduler: a create for a SKU Linio lacks, content
-        (and the offer, for an adopted listing) for one it has; images after either."""
+        (and the offer, for an adopted listing) for one it has; images after either.
+        Returns the state fields to record with the evaluation (`catalog_hash`, …)."""
         sid, seller_sku = store.store_id, product.seller_sku
         on_linio = bool(state.get("on_linio")) and state.get("seller_sku") == seller_sku
         adopted = False
@@ -338,7 +370,7 @@ class CatalogConsumer:
             )
         found_on_linio = adopted and not state.get("feed_ids")
         extra = {"adopted": True} if found_on_linio else {}
-        await self._states_set(sid, sku_id, catalog_hash=content_hash, removal_at=None, **extra)
+        return {"catalog_hash": content_hash, "removal_at": None, **extra}
 
     async def deactivate(self, store: Store, sku_id: str) -> None:
         """Stock 0 and inactive on Linio, when Linio has the SKU; the state says so."""
@@ -530,6 +562,18 @@ class CatalogConsumer:
 
     async def _states_set(self, store_id: str, sku_id: str, **fields: Any) -> None:
         await self._states.set_fields(store_id, sku_id, fields)
+
+
+def _parent_id(snapshot: SkuSnapshot, parent_sku: str) -> str | None:
+    """The VTEX SKU id of the product's SKU whose SellerSku is the parent's."""
+    return next(
+        (
+            other
+            for other, ref in snapshot.siblings.items()
+            if snapshot.seller_sku_of(other, ref) == parent_sku
+        ),
+        None,
+    )
 
 
 def _waiting_keys(snapshot: SkuSnapshot, problems: list[Problem]) -> list[str]:
