@@ -208,7 +208,7 @@ async def run_service(
         "SECRET_KEY": "bench-" + secrets.token_urlsafe(24),
         "ADMIN_PASSWORD": "bench-" + secrets.token_urlsafe(12),
         "MONGODB_DB": "vtex_linio_bench",
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
         "ALLOW_LOOPBACK": "1",
     }
     database: EmbeddedMongo | None = None

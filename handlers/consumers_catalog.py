@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -73,6 +74,7 @@ log = structlog.get_logger(__name__)
 
 OPERATION, DIRECTION = "Catalog change", "VTEX to Marketplace"
 PUBLISH_CHUNK = 500
+STORE_MEMO_SECONDS = 1.0
 CENSUS_PAGE = 1000
 
 
@@ -113,10 +115,11 @@ class CatalogConsumer:
         self._loads = loads
         self._registrations = registrations
         self._parents: dict[tuple[str, str], asyncio.Future[None]] = {}
+        self._store_memo: dict[str, tuple[float, Store | None]] = {}
 
     async def __call__(self, message: Message) -> None:
         work = parse_work(message.body)  # MalformedWork: dead-lettered at once
-        store = await self._stores.get(work.store_id)
+        store = await self._store(work.store_id)
         if store is None:
             log.warning("catalog_work_for_unknown_store", store=work.store_id)
             return
@@ -131,6 +134,15 @@ class CatalogConsumer:
                 await self.upsert(store, work, retried=retried)
             elif work.action == "deactivate":
                 await self.deactivate(store, work.sku_id)
+
+    async def _store(self, store_id: str) -> Store | None:
+        """The store, read at most once a second per process: a load reads it per SKU."""
+        kept = self._store_memo.get(store_id)
+        if kept is not None and kept[0] > time.monotonic():
+            return kept[1]
+        store = await self._stores.get(store_id)
+        self._store_memo[store_id] = (time.monotonic() + STORE_MEMO_SECONDS, store)
+        return store
 
     # --- one SKU --------------------------------------------------------------------------
 
