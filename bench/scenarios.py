@@ -457,3 +457,105 @@ async def initial_load(
         "vtex_calls_per_sku": round((len(vtex.requests) - vtex_before) / max(offered, 1), 2),
         "peak_memory_mib": service.peak_memory_mib(),
     }
+
+
+# --- 3. price and stock -------------------------------------------------------------------------
+
+
+def _on_linio(product: dict[str, Any] | None, stock: int | None, price: Decimal | None) -> bool:
+    if product is None:
+        return False
+    if stock is not None and str(product.get("Quantity")) != str(stock):
+        return False
+    if price is not None:
+        try:
+            return Decimal(str(product.get("Price"))) == price
+        except ArithmeticError:
+            return False
+    return True
+
+
+async def price_stock(
+    service: Service,
+    store: Store,
+    vtex: VtexSimulator,
+    linio: LinioSimulator,
+    seller: SimSeller,
+    size: Size,
+) -> dict[str, Any]:
+    """`size.changes` price and stock changes made in VTEX (the simulator notifies the
+    service as VTEX's broadcaster does), on the SKUs live after the initial load: each live
+    SKU's stock changes once, and the changes beyond that raise prices (1 % up, no sale
+    price, so no guard holds them). Done when Seller Center holds every new value; a value
+    not there by the timeout is lost; a SKU created again (ProductCreate) is duplicated."""
+    state = linio.states[seller.user_id]
+    catalog = vtex.catalog
+    live = sorted(int(s) for s in state.products if s.isdigit() and catalog.sku(int(s)) is not None)
+    if not live:
+        return not_run("price_stock", size.changes, "no SKU live on Seller Center")
+    expected: dict[str, tuple[int | None, Decimal | None]] = {}
+    edits: list[tuple[int, dict[str, int]]] = []
+    for n in range(size.changes):
+        sku_id = live[n % len(live)]
+        stock, price = expected.get(str(sku_id), (None, None))
+        if n < len(live):
+            stock = 7 + n % 40
+            edits.append((sku_id, {"stock": stock}))
+        else:
+            current = catalog.sku(sku_id).prices.get(catalog.trade_policy)  # type: ignore[union-attr]
+            cents = round((current.price if current else 10000) * 1.01)
+            edits.append((sku_id, {"price": cents, "list_price": cents}))
+            price = Decimal(cents) / 100
+        expected[str(sku_id)] = (stock, price)
+    feeds_before = set(state.feeds)
+    creates_before = sum(
+        len(f.records) for f in state.feeds.values() if f.action == "ProductCreate"
+    )
+    linio_since = time.monotonic()
+    vtex_before, linio_before = len(vtex.requests), len(linio.requests)
+    cpu_before = service.cpu()
+    began = time.perf_counter()
+    for start in range(0, len(edits), 100):  # VTEX's broadcaster sends in parallel too
+        await asyncio.gather(
+            *(
+                vtex.change_sku(sku_id, sales_channel=catalog.trade_policy, **e)  # type: ignore[arg-type]
+                for sku_id, e in edits[start : start + 100]
+            )
+        )
+    notified_s = time.perf_counter() - began
+    deadline = began + size.timeout_s
+    missing = list(expected)
+    while time.perf_counter() < deadline:
+        missing = [s for s in missing if not _on_linio(state.products.get(s), *expected[s])]
+        if not missing:
+            break
+        await asyncio.sleep(0.2)
+    wall = time.perf_counter() - began
+    cpu_after = service.cpu()
+    feeds = {k: v for k, v in state.feeds.items() if k not in feeds_before}
+    creates = sum(len(f.records) for f in state.feeds.values() if f.action == "ProductCreate")
+    return {
+        **_base("price_stock", size.changes),
+        "status": "ok" if not missing else f"timed out after {size.timeout_s:.0f} s",
+        "changes": len(edits),
+        "skus_changed": len(expected),
+        "wall_s": round(wall, 2),
+        "notifications_sent_s": round(notified_s, 2),
+        "changes_per_s": round(len(edits) / wall, 1),
+        "lost": len(missing),
+        "duplicated": creates - creates_before,
+        "cpu_ms_per_sku": round(
+            1000 * (cpu_after["connector"] - cpu_before["connector"]) / len(edits), 3
+        ),
+        "database_cpu_ms_per_change": round(
+            1000 * (cpu_after["database"] - cpu_before["database"]) / len(edits), 3
+        ),
+        "feeds_used": len(feeds),
+        "feeds_by_action": dict(collections.Counter(f.action for f in feeds.values())),
+        "feed_records": sum(len(f.records) for f in feeds.values()),
+        "feed_timeline": feed_timeline(feeds.values(), time.time() - wall),
+        "linio_calls": len(linio.requests) - linio_before,
+        "linio_calls_by_action": linio_calls_by_action(linio, seller, linio_since),
+        "linio_max_in_3s": linio.max_in_window(seller.user_id),
+        "vtex_calls": len(vtex.requests) - vtex_before,
+    }
