@@ -365,6 +365,7 @@ def feed_timeline(feeds: Any, started: float) -> list[dict[str, Any]]:
                 "created_s": round(feed.created_at.timestamp() - started, 2),
                 "done_s": round(done, 2) if done is not None else None,
                 "errors": len(feed.errors),
+                "error_samples": [list(e) for e in feed.errors[:3]],
             }
         )
     return rows
