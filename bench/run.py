@@ -97,6 +97,7 @@ async def run_setup(
                         }
                     )
                     continue
+                settled_s = await scenarios.settle(service, flow, admin, limit=20.0)
                 load_before = load_average()
                 began = time.perf_counter()
                 try:
@@ -110,6 +111,7 @@ async def run_setup(
                 result["setup"] = setup
                 result["load_average"] = {"before": load_before, "after": load_average()}
                 result["scenario_s"] = round(time.perf_counter() - began, 1)
+                result["settled_before_s"] = settled_s
                 result["service_alive"] = service.alive()
                 results.append(result)
             if results:

@@ -141,6 +141,23 @@ async def _load(
         return await loop.run_in_executor(pool, timed_load, url, rate, seconds, skus)
 
 
+async def settle(service: Service, store: Store, admin: tuple[str, str], limit: float) -> float:
+    """Wait (at most `limit` seconds) until the store's queues are empty and no feed is in
+    flight, so one scenario's tail does not load the next one's measurement. Seconds
+    waited."""
+    import aiohttp
+
+    began = time.perf_counter()
+    async with aiohttp.ClientSession(auth=aiohttp.BasicAuth(*admin)) as http:
+        while time.perf_counter() - began < limit:
+            async with http.get(f"{service.url}/api/stores/{store.store_id}/status") as answer:
+                pending = (await answer.json())["pending"]
+            if not any((pending.get("queues") or {}).values()) and not pending["feeds_in_flight"]:
+                break
+            await asyncio.sleep(0.5)
+    return round(time.perf_counter() - began, 1)
+
+
 # --- 1. notification response time -------------------------------------------------------------
 
 
