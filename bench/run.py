@@ -175,6 +175,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--skus", type=int, help="override the SKU count (for development)")
     parser.add_argument("--orders", type=int, help="override the order count")
+    parser.add_argument(
+        "--timeout-scale",
+        type=float,
+        default=1.0,
+        help="multiply every scenario's timeout (default keeps the whole run near 10 min)",
+    )
     parser.add_argument("--amqp-url", default=DEFAULT_AMQP_URL)
     parser.add_argument(
         "--out", type=Path, default=BENCH_DIR, help="where report.json and REPORT.md go"
@@ -183,11 +189,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     size = scenarios.QUICK if args.quick else scenarios.FULL
-    overrides: dict[str, int] = {}
+    overrides: dict[str, float] = {}
     if args.skus:
         overrides |= {"skus": args.skus, "changes": args.skus, "notifications": args.skus}
     if args.orders:
         overrides["orders"] = args.orders
+    if args.timeout_scale != 1.0:
+        overrides |= {
+            name: getattr(size, name) * args.timeout_scale
+            for name in ("load_timeout_s", "changes_timeout_s", "orders_timeout_s")
+        }
     if overrides:
         size = dataclasses.replace(size, **overrides)
     setups = SETUPS if args.setup == "both" else (args.setup,)
