@@ -92,7 +92,7 @@ async def open_runtime(settings: Settings, *, start_broker: bool = True) -> Asyn
                 clients=ClientPool(http, outbound, windows=storage.db[SELLER_WINDOWS]),
                 feed_scheduler=FeedScheduler(storage.db, broker),
                 mappings=Mappings(storage.db, broker),
-                reference_cache=ReferenceCache(storage.db),
+                reference_cache=ReferenceCache(storage.db, memo_seconds=30.0),
                 loads=InitialLoads(storage.db),
             )
         finally:

@@ -134,6 +134,19 @@ class Service:
     def peak_memory_mib(self) -> float:
         return round(sum(peak_rss_mib(p) for p in self.connector_pids), 1)
 
+    def database_uri(self) -> str | None:
+        """The MongoDB URI of the service's database (read-only use by the benchmark: stage
+        timestamps), found from the database process's command line."""
+        for pid in self.database_pids:
+            try:
+                args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"--port" in args:
+                port = args[args.index(b"--port") + 1].decode()
+                return f"mongodb://127.0.0.1:{port}/?directConnection=true"
+        return None
+
     def alive(self) -> bool:
         return all(p.returncode is None for p in self.processes)
 
@@ -195,7 +208,7 @@ async def run_service(
         "SECRET_KEY": "bench-" + secrets.token_urlsafe(24),
         "ADMIN_PASSWORD": "bench-" + secrets.token_urlsafe(12),
         "MONGODB_DB": "vtex_linio_bench",
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
         "ALLOW_LOOPBACK": "1",
     }
     database: EmbeddedMongo | None = None

@@ -39,7 +39,9 @@ SIMULATOR_SETTINGS: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class Size:
-    """How big a run is: the full benchmark or the reduced one CI runs."""
+    """How big a run is: the full benchmark or the reduced one CI runs. The timeouts
+    (seconds per scenario; what is not done by then counts as lost) keep the whole run,
+    both setups, near 10 minutes in the worst case."""
 
     notifications: int = 5000
     sustained_s: float = 30.0
@@ -47,11 +49,22 @@ class Size:
     skus: int = 5000
     changes: int = 5000
     orders: int = 500
-    timeout_s: float = 200.0
+    load_timeout_s: float = 140.0
+    changes_timeout_s: float = 50.0
+    orders_timeout_s: float = 70.0
 
 
 FULL = Size()
-QUICK = Size(notifications=300, sustained_s=5.0, skus=300, changes=300, orders=50, timeout_s=90.0)
+QUICK = Size(
+    notifications=300,
+    sustained_s=5.0,
+    skus=300,
+    changes=300,
+    orders=50,
+    load_timeout_s=90.0,
+    changes_timeout_s=60.0,
+    orders_timeout_s=60.0,
+)
 
 
 def notify_store(run_id: str, linio: LinioSimulator, seller: SimSeller) -> Store:
@@ -126,6 +139,23 @@ async def _load(
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=context) as pool:
         return await loop.run_in_executor(pool, timed_load, url, rate, seconds, skus)
+
+
+async def settle(service: Service, store: Store, admin: tuple[str, str], limit: float) -> float:
+    """Wait (at most `limit` seconds) until the store's queues are empty and no feed is in
+    flight, so one scenario's tail does not load the next one's measurement. Seconds
+    waited."""
+    import aiohttp
+
+    began = time.perf_counter()
+    async with aiohttp.ClientSession(auth=aiohttp.BasicAuth(*admin)) as http:
+        while time.perf_counter() - began < limit:
+            async with http.get(f"{service.url}/api/stores/{store.store_id}/status") as answer:
+                pending = (await answer.json())["pending"]
+            if not any((pending.get("queues") or {}).values()) and not pending["feeds_in_flight"]:
+                break
+            await asyncio.sleep(0.5)
+    return round(time.perf_counter() - began, 1)
 
 
 # --- 1. notification response time -------------------------------------------------------------
@@ -203,6 +233,17 @@ async def register_webhook(
             await client.create_webhook(url)
 
 
+def linio_calls_by_action(linio: LinioSimulator, seller: SimSeller, since: float = 0.0) -> dict:
+    """Seller Center calls of the seller per action ("Action status"), counted on arrival."""
+    return dict(
+        collections.Counter(
+            f"{r.action} {r.status}"
+            for r in linio.requests
+            if r.user_id == seller.user_id and r.at >= since
+        ).most_common()
+    )
+
+
 # --- 4. orders ---------------------------------------------------------------------------------
 
 
@@ -224,7 +265,6 @@ async def orders(
     if not orders_available():
         return not_run("orders", size.orders, "order flow not on main")
 
-    await register_webhook(service, store, linio, seller)
     catalog = vtex.catalog
     sellable = []
     for sku_id in catalog.healthy_sku_ids():
@@ -239,7 +279,7 @@ async def orders(
         # OrderNumber is VTEX's marketplaceOrderId
         made.append(linio.add_order(seller.user_id, [(sku, 1, price)], paid=True).order_number)
     expected = set(made)
-    deadline = began + size.timeout_s
+    deadline = began + size.orders_timeout_s
     in_vtex: collections.Counter[str] = collections.Counter()
     while time.perf_counter() < deadline:
         in_vtex = collections.Counter(o.marketplace_order_id for o in vtex.orders)
@@ -253,7 +293,7 @@ async def orders(
     duplicated = sum(c - 1 for m, c in in_vtex.items() if m in expected and c > 1)
     return {
         **_base("orders", size.orders),
-        "status": "ok" if not lost else f"timed out after {size.timeout_s:.0f} s",
+        "status": "ok" if not lost else f"timed out after {size.orders_timeout_s:.0f} s",
         "orders": size.orders,
         "wall_s": round(wall, 2),
         "orders_per_s": round(len(set(in_vtex) & expected) / wall, 1),
@@ -266,6 +306,8 @@ async def orders(
         "linio_calls": len(linio.requests),
         "linio_calls_until_done": sum(1 for r in linio.requests if r.at <= done_at),
         "linio_calls_by_status": dict(collections.Counter(str(r.status) for r in linio.requests)),
+        "linio_calls_by_action": linio_calls_by_action(linio, seller),
+        "linio_max_in_3s": linio.max_in_window(seller.user_id),
     }
 
 
@@ -299,6 +341,66 @@ def catalog_prepare(store: Store, vtex: VtexSimulator) -> Any:
 FINAL = ("live", "rejected", "invalid", "skipped", "pending_mapping", "deactivated")
 
 
+async def sku_stage_times(service: Service, store_id: str) -> list[dict[str, Any]]:
+    """Every SKU state of the store (status, `stages.*`, `evaluated_at`), read from the
+    service's database (read-only)."""
+    from pymongo import AsyncMongoClient
+
+    uri = service.database_uri()
+    if uri is None:
+        return []
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(uri, tz_aware=True)
+    try:
+        states = client[service.settings.mongodb_db]["sku_states"]
+        return await states.find(
+            {"store_id": store_id}, {"sku_id": 1, "status": 1, "stages": 1, "evaluated_at": 1}
+        ).to_list(None)
+    finally:
+        await client.close()
+
+
+def stage_latencies(states: list[dict[str, Any]], started: float) -> dict[str, Any]:
+    """Per-SKU seconds from the start of the load (wall clock `started`) to each stage and
+    to its final state (live: the feed result; rejected: the result; held back: its
+    evaluation): p50/p95/p99/max."""
+    by_stage: dict[str, list[float]] = collections.defaultdict(list)
+    for doc in states:
+        stages = doc.get("stages") or {}
+        for name in ("read", "validated", "sent", "confirmed", "live"):
+            if stages.get(name):
+                by_stage[name].append(stages[name].timestamp() - started)
+        final = stages.get("live") or stages.get("confirmed") or doc.get("evaluated_at")
+        if final:
+            by_stage["final"].append(final.timestamp() - started)
+    out: dict[str, Any] = {}
+    for name, values in by_stage.items():
+        summary = summary_ms(values)
+        out[name] = {"count": summary.pop("count")} | {
+            k.replace("_ms", "_s"): round(v / 1000, 2) for k, v in summary.items()
+        }
+    return out
+
+
+def feed_timeline(feeds: Any, started: float) -> list[dict[str, Any]]:
+    """Each feed Seller Center received: action, records, seconds from the start to its
+    creation and to its last update (its result)."""
+    rows = []
+    for feed in sorted(feeds, key=lambda f: f.sequence):
+        done = feed.updated_at.timestamp() - started if feed.updated_at else None
+        rows.append(
+            {
+                "action": feed.action,
+                "records": len(feed.records),
+                "status": feed.status,
+                "created_s": round(feed.created_at.timestamp() - started, 2),
+                "done_s": round(done, 2) if done is not None else None,
+                "errors": len(feed.errors),
+                "error_samples": [list(e) for e in feed.errors[:3]],
+            }
+        )
+    return rows
+
+
 async def initial_load(
     service: Service,
     store: Store,
@@ -308,22 +410,29 @@ async def initial_load(
     size: Size,
     admin: tuple[str, str],
 ) -> dict[str, Any]:
-    """Every SKU of the generated catalog from `POST /api/stores/{store}/load` until the
-    status API shows the load done and no SKU unsettled. Counted on Seller Center: a SKU
-    the service calls live but the simulator does not hold is lost; a SellerSku created by
-    more than one ProductCreate record is duplicated."""
+    """Every SKU of the generated catalog in the store's trade policy, from `POST
+    /api/stores/{store}/load` until the status API shows the load done and no SKU
+    unsettled. Counted on Seller Center: a SKU the service calls live but the simulator
+    does not hold is lost; a SellerSku created by more than one ProductCreate record is
+    duplicated. SKUs outside the trade policy are not the store's offer: the load never
+    sees them (reported apart)."""
     import aiohttp
 
     auth = aiohttp.BasicAuth(*admin)
     state = linio.states[seller.user_id]
+    catalog = vtex.catalog
+    offered = len(catalog.sku_ids_in(catalog.trade_policy, only_assigned=True))
     vtex_before, linio_before = len(vtex.requests), len(linio.requests)
-    cpu_before = service.cpu()["connector"]
+    feeds_before = set(state.feeds)
+    cpu_before = service.cpu()
+    started_wall = time.time()
     began = time.perf_counter()
+    linio_since = time.monotonic()
     status: dict[str, Any] = {}
     async with aiohttp.ClientSession(auth=auth) as http:
         async with http.post(f"{service.url}/api/stores/{store.store_id}/load") as answer:
             answer.raise_for_status()
-        deadline = began + size.timeout_s
+        deadline = began + size.load_timeout_s
         while time.perf_counter() < deadline:
             async with http.get(f"{service.url}/api/stores/{store.store_id}/status") as answer:
                 status = await answer.json()
@@ -333,12 +442,14 @@ async def initial_load(
             if (
                 load.get("status") == "done"
                 and settled
+                and sum(by_state.values()) >= offered
                 and not status["pending"]["feeds_in_flight"]
             ):
                 break
             await asyncio.sleep(0.5)
     wall = time.perf_counter() - began
-    cpu = service.cpu()["connector"] - cpu_before
+    cpu_after = service.cpu()
+    cpu = cpu_after["connector"] - cpu_before["connector"]
     by_state = status.get("skus", {}).get("by_state", {})
     live = by_state.get("live", 0)
     accounted = sum(v for k, v in by_state.items() if k in FINAL)
@@ -348,19 +459,149 @@ async def initial_load(
         if feed.action == "ProductCreate"
         for r in feed.records
     )
+    feeds = {k: v for k, v in state.feeds.items() if k not in feeds_before}
+    stage_states = await sku_stage_times(service, store.store_id)
+    latency = stage_latencies(stage_states, started_wall)
+    live_at: dict[str, float] = {}
+    for feed in feeds.values():
+        if feed.action != "ProductCreate" or feed.status != "Finished" or not feed.updated_at:
+            continue
+        for record in feed.records:
+            sku = str(record.get("SellerSku"))
+            if sku not in feed.failed_skus:
+                done = feed.updated_at.timestamp() - started_wall
+                live_at[sku] = min(live_at.get(sku, done), done)
+    if live_at:
+        summary = summary_ms(list(live_at.values()))
+        latency["live_on_seller_center"] = {"count": summary.pop("count")} | {
+            k.replace("_ms", "_s"): round(v / 1000, 2) for k, v in summary.items()
+        }
     return {
-        **_base("initial_load", size.skus),
-        "status": "ok" if accounted >= size.skus else f"timed out after {size.timeout_s:.0f} s",
+        **_base("initial_load", offered),
+        "status": "ok" if accounted >= offered else f"timed out after {size.load_timeout_s:.0f} s",
+        "generated_skus": size.skus,
+        "outside_trade_policy": size.skus - offered,
         "wall_s": round(wall, 2),
         "skus_per_s": round(accounted / wall, 1),
         "by_state": by_state,
         "live": live,
         "on_seller_center": len(state.products),
-        "lost": max(0, size.skus - accounted) + max(0, live - len(state.products)),
+        "lost": max(0, offered - accounted) + max(0, live - len(state.products)),
         "duplicated": sum(c - 1 for c in creates.values() if c > 1),
         "cpu_ms_per_sku": round(1000 * cpu / max(accounted, 1), 3),
-        "feeds_used": len(state.feeds),
+        "database_cpu_ms_per_sku": round(
+            1000 * (cpu_after["database"] - cpu_before["database"]) / max(accounted, 1), 3
+        ),
+        "latency_s": latency,
+        "feeds_used": len(feeds),
+        "feeds_by_action": dict(collections.Counter(f.action for f in feeds.values())),
+        "feed_timeline": feed_timeline(feeds.values(), started_wall),
         "linio_calls": len(linio.requests) - linio_before,
+        "linio_calls_by_action": linio_calls_by_action(linio, seller, linio_since),
+        "linio_max_in_3s": linio.max_in_window(seller.user_id),
         "vtex_calls": len(vtex.requests) - vtex_before,
+        "vtex_calls_per_sku": round((len(vtex.requests) - vtex_before) / max(offered, 1), 2),
         "peak_memory_mib": service.peak_memory_mib(),
+    }
+
+
+# --- 3. price and stock -------------------------------------------------------------------------
+
+
+def _on_linio(product: dict[str, Any] | None, stock: int | None, price: Decimal | None) -> bool:
+    if product is None:
+        return False
+    if stock is not None and str(product.get("Quantity")) != str(stock):
+        return False
+    if price is not None:
+        try:
+            return Decimal(str(product.get("Price"))) == price
+        except ArithmeticError:
+            return False
+    return True
+
+
+async def price_stock(
+    service: Service,
+    store: Store,
+    vtex: VtexSimulator,
+    linio: LinioSimulator,
+    seller: SimSeller,
+    size: Size,
+) -> dict[str, Any]:
+    """`size.changes` price and stock changes made in VTEX (the simulator notifies the
+    service as VTEX's broadcaster does), on the SKUs live after the initial load: each live
+    SKU's stock changes once, and the changes beyond that raise prices (1 % up, no sale
+    price, so no guard holds them). Done when Seller Center holds every new value; a value
+    not there by the timeout is lost; a SKU created again (ProductCreate) is duplicated."""
+    state = linio.states[seller.user_id]
+    catalog = vtex.catalog
+    live = sorted(int(s) for s in state.products if s.isdigit() and catalog.sku(int(s)) is not None)
+    if not live:
+        return not_run("price_stock", size.changes, "no SKU live on Seller Center")
+    expected: dict[str, tuple[int | None, Decimal | None]] = {}
+    edits: list[tuple[int, dict[str, int]]] = []
+    for n in range(size.changes):
+        sku_id = live[n % len(live)]
+        stock, price = expected.get(str(sku_id), (None, None))
+        if n < len(live):
+            stock = 7 + n % 40
+            edits.append((sku_id, {"stock": stock}))
+        else:
+            current = catalog.sku(sku_id).prices.get(catalog.trade_policy)  # type: ignore[union-attr]
+            cents = round((current.price if current else 10000) * 1.01)
+            edits.append((sku_id, {"price": cents, "list_price": cents}))
+            price = Decimal(cents) / 100
+        expected[str(sku_id)] = (stock, price)
+    feeds_before = set(state.feeds)
+    creates_before = sum(
+        len(f.records) for f in state.feeds.values() if f.action == "ProductCreate"
+    )
+    linio_since = time.monotonic()
+    vtex_before, linio_before = len(vtex.requests), len(linio.requests)
+    cpu_before = service.cpu()
+    began = time.perf_counter()
+    for start in range(0, len(edits), 100):  # VTEX's broadcaster sends in parallel too
+        await asyncio.gather(
+            *(
+                vtex.change_sku(sku_id, sales_channel=catalog.trade_policy, **e)  # type: ignore[arg-type]
+                for sku_id, e in edits[start : start + 100]
+            )
+        )
+    notified_s = time.perf_counter() - began
+    deadline = began + size.changes_timeout_s
+    missing = list(expected)
+    while time.perf_counter() < deadline:
+        missing = [s for s in missing if not _on_linio(state.products.get(s), *expected[s])]
+        if not missing:
+            break
+        await asyncio.sleep(0.2)
+    wall = time.perf_counter() - began
+    cpu_after = service.cpu()
+    feeds = {k: v for k, v in state.feeds.items() if k not in feeds_before}
+    creates = sum(len(f.records) for f in state.feeds.values() if f.action == "ProductCreate")
+    return {
+        **_base("price_stock", size.changes),
+        "status": "ok" if not missing else f"timed out after {size.changes_timeout_s:.0f} s",
+        "changes": len(edits),
+        "skus_changed": len(expected),
+        "wall_s": round(wall, 2),
+        "notifications_sent_s": round(notified_s, 2),
+        "changes_per_s": round(len(edits) / wall, 1),
+        "lost": len(missing),
+        "duplicated": creates - creates_before,
+        "cpu_ms_per_sku": round(
+            1000 * (cpu_after["connector"] - cpu_before["connector"]) / len(edits), 3
+        ),
+        "database_cpu_ms_per_change": round(
+            1000 * (cpu_after["database"] - cpu_before["database"]) / len(edits), 3
+        ),
+        "feeds_used": len(feeds),
+        "feeds_by_action": dict(collections.Counter(f.action for f in feeds.values())),
+        "feed_records": sum(len(f.records) for f in feeds.values()),
+        "feed_timeline": feed_timeline(feeds.values(), time.time() - wall),
+        "linio_calls": len(linio.requests) - linio_before,
+        "linio_calls_by_action": linio_calls_by_action(linio, seller, linio_since),
+        "linio_max_in_3s": linio.max_in_window(seller.user_id),
+        "vtex_calls": len(vtex.requests) - vtex_before,
     }

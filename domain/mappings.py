@@ -28,10 +28,12 @@ GetCategoryAttributes and GetBrands, VTEX's required specifications per category
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import dataclasses
 import datetime as dt
 import io
+import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, Literal
 
@@ -278,18 +280,29 @@ class Mappings:
         wanted = set(keys)
         if not wanted:
             return 0
-        return await self.release_matching(store_id, wanted.__contains__)
+        # Asked by key, through the (store_id, waiting_on) index: a staged parent releasing
+        # its variations reads only those, not every waiting SKU of the store.
+        return await self.release_matching(
+            store_id, wanted.__contains__, query={"waiting_on": {"$in": sorted(wanted)}}
+        )
 
     async def release_all(self, store_id: str) -> int:
         """Re-publish every waiting SKU of the store (after mappings saved with no broker)."""
         return await self.release_matching(store_id, lambda _: True)
 
-    async def release_matching(self, store_id: str, wanted: Callable[[str], bool]) -> int:
-        """Re-publish the store's waiting SKUs with a key `wanted` accepts."""
+    async def release_matching(
+        self,
+        store_id: str,
+        wanted: Callable[[str], bool],
+        *,
+        query: dict[str, Any] | None = None,
+    ) -> int:
+        """Re-publish the store's waiting SKUs with a key `wanted` accepts (`query`
+        narrows the read to candidates)."""
         if self._broker is None:
             return 0
         cursor = self._states.find(
-            {"store_id": store_id, "waiting_on.0": {"$exists": True}},
+            {"store_id": store_id, **(query or {"waiting_on.0": {"$exists": True}})},
             {"sku_id": 1, "product_id": 1, "waiting_on": 1},
         )
         docs = [d async for d in cursor if any(wanted(k) for k in d["waiting_on"])]
@@ -327,11 +340,38 @@ class ReferenceCache:
     A fetch error propagates (the caller's message is retried); nothing is cached then.
     """
 
-    def __init__(self, db: AsyncDatabase, ttl_seconds: float = REFERENCE_TTL_SECONDS) -> None:
+    def __init__(
+        self,
+        db: AsyncDatabase,
+        ttl_seconds: float = REFERENCE_TTL_SECONDS,
+        *,
+        memo_seconds: float = 0.0,
+    ) -> None:
+        """`memo_seconds`: how long this process also keeps an answer in memory (0: read
+        the database every time). The service keeps them a little while: an initial load
+        asks for the same few categories thousands of times (issue 13: 1.7 reads per SKU)."""
         self._collection = db[REFERENCE_CACHE]
         self._ttl = dt.timedelta(seconds=ttl_seconds)
+        self._memo_seconds = min(memo_seconds, ttl_seconds)
+        self._memo: dict[str, tuple[float, Any]] = {}
+        self._loading: dict[str, asyncio.Future[Any]] = {}
 
     async def _get(self, key: str, fetch: Callable[[], Awaitable[Any]]) -> Any:
+        """The cached value; concurrent misses of one key share one read and one fetch."""
+        kept = self._memo.get(key)
+        if kept is not None and kept[0] > time.monotonic():
+            return kept[1]
+        running = self._loading.get(key)
+        if running is None:
+            running = asyncio.ensure_future(self._read(key, fetch))
+            self._loading[key] = running
+            running.add_done_callback(lambda _: self._loading.pop(key, None))
+        value = await asyncio.shield(running)
+        if self._memo_seconds > 0:
+            self._memo[key] = (time.monotonic() + self._memo_seconds, value)
+        return value
+
+    async def _read(self, key: str, fetch: Callable[[], Awaitable[Any]]) -> Any:
         doc = await self._collection.find_one({"_id": key})
         if doc is not None:
             fetched = doc["fetched_at"]

@@ -35,11 +35,14 @@ handed over first), `invalid` (E1), `skipped` (A1/A2), `deactivated`.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import time
 from collections.abc import Iterable
 from typing import Any
 
 import structlog
+from pymongo import WriteConcern
 
 from app.broker import Broker, Message, queue_name
 from app.client_pool import ClientPool
@@ -72,6 +75,7 @@ log = structlog.get_logger(__name__)
 
 OPERATION, DIRECTION = "Catalog change", "VTEX to Marketplace"
 PUBLISH_CHUNK = 500
+STORE_MEMO_SECONDS = 1.0
 CENSUS_PAGE = 1000
 
 
@@ -100,21 +104,27 @@ class CatalogConsumer:
         feed_scheduler: FeedScheduler,
         loads: InitialLoads,
         registrations: MapperRegistrations,
+        durable_states: SkuStates | None = None,
     ) -> None:
+        """`durable_states` writes the evaluation's last write, the one that must reach
+        the journal before the message is acknowledged (default: `sku_states`)."""
         self._stores = stores
         self._clients = clients
         self._log = seller_log
         self._broker = broker
         self._states = sku_states
+        self._durable_states = durable_states or sku_states
         self._mappings = mappings
         self._reference = reference_cache
         self._scheduler = feed_scheduler
         self._loads = loads
         self._registrations = registrations
+        self._parents: dict[tuple[str, str], asyncio.Future[None]] = {}
+        self._store_memo: dict[str, tuple[float, Store | None]] = {}
 
     async def __call__(self, message: Message) -> None:
         work = parse_work(message.body)  # MalformedWork: dead-lettered at once
-        store = await self._stores.get(work.store_id)
+        store = await self._store(work.store_id)
         if store is None:
             log.warning("catalog_work_for_unknown_store", store=work.store_id)
             return
@@ -130,13 +140,25 @@ class CatalogConsumer:
             elif work.action == "deactivate":
                 await self.deactivate(store, work.sku_id)
 
+    async def _store(self, store_id: str) -> Store | None:
+        """The store, read at most once a second per process: a load reads it per SKU."""
+        kept = self._store_memo.get(store_id)
+        if kept is not None and kept[0] > time.monotonic():
+            return kept[1]
+        store = await self._stores.get(store_id)
+        self._store_memo[store_id] = (time.monotonic() + STORE_MEMO_SECONDS, store)
+        return store
+
     # --- one SKU --------------------------------------------------------------------------
 
-    async def upsert(self, store: Store, work: SkuWork, *, retried: bool = False) -> None:
+    async def upsert(
+        self, store: Store, work: SkuWork, *, retried: bool = False, for_child: bool = False
+    ) -> None:
         """`retried`: this message failed before; its own earlier start must not count as
-        the later read that makes it redundant."""
+        the later read that makes it redundant. `for_child`: evaluated on behalf of one of
+        its variations (`_stage_parent_first`), which does not do so again."""
         sid, sku_id = store.store_id, work.sku_id
-        fresh = await self._states.begin_processing(sid, sku_id, "catalog", _at(work))
+        fresh, state = await self._states.begin_reading(sid, sku_id, "catalog", _at(work))
         if not fresh and not retried:
             return  # a later read already saw this change
         version = version_now()  # taken before reading: orders this SKU's changes
@@ -146,12 +168,11 @@ class CatalogConsumer:
         except NotFoundError:
             await self.deactivate(store, sku_id)  # removed from VTEX's catalog
             return
-        await self._states.stamp(sid, sku_id, "read")
-        snapshot = await self._snapshot(store, sku)
+        stages = {"stages.read": dt.datetime.now(dt.UTC)}
+        snapshot = await self._snapshot(store, sku, state)
         prepared = prepare(snapshot)
-        await self._states.stamp(sid, sku_id, "validated")
+        stages["stages.validated"] = dt.datetime.now(dt.UTC)
         await self._write_logs(store, snapshot, prepared.problems, prepared.product)
-        state = await self._states.get(sid, sku_id) or {}
         product = prepared.product
         if product is not None:
             parent = product.parent_sku
@@ -159,14 +180,20 @@ class CatalogConsumer:
                 parent
                 and parent != product.seller_sku
                 and not await self._parent_ready(sid, parent)
+                and (for_child or not await self._stage_parent_first(store, snapshot, parent))
             ):
-                await self._wait_for_parent(store, snapshot, sku_id, parent)
+                await self._wait_for_parent(store, snapshot, sku_id, parent, stages)
                 return
-            await self._mappings.stop_waiting(sid, sku_id)
+            if state.get("waiting_on"):
+                await self._mappings.stop_waiting(sid, sku_id)
             child = parent not in (None, product.seller_sku)
             # A variation's changes are newer than its parent's, so they go out after it.
-            await self._stage(store, sku_id, product, state, version_now() if child else version)
-            await self._evaluated(sid, sku_id, "staged", parent_sku=parent, problems=[])
+            hashes = await self._stage(
+                store, sku_id, product, state, version_now() if child else version
+            )
+            await self._evaluated(
+                sid, sku_id, "staged", parent_sku=parent, problems=[], **hashes, **stages
+            )
             if parent == product.seller_sku:  # its variations may go now
                 await self._mappings.release(sid, [parent_key(parent)])
             return
@@ -179,14 +206,37 @@ class CatalogConsumer:
         if waits_for_mapping(prepared.problems):
             keys = _waiting_keys(snapshot, groups["E4"])
             await self._mappings.wait(sid, sku_id, keys)
-            await self._evaluated(sid, sku_id, "pending_mapping", problems=reasons)
+            await self._evaluated(sid, sku_id, "pending_mapping", problems=reasons, **stages)
             if await self._mappings.any_saved(sid, keys):  # mapped meanwhile: no lost wake-up
                 await self._mappings.release(sid, keys)
             return
         status = "invalid" if "E1" in groups else "skipped"
         if status == "skipped" and state.get("on_linio"):
             await self._deactivate_on_linio(store, sku_id, state, version)
-        await self._evaluated(sid, sku_id, status, problems=reasons)
+        await self._evaluated(sid, sku_id, status, problems=reasons, **stages)
+
+    async def _stage_parent_first(
+        self, store: Store, snapshot: SkuSnapshot, parent_sku: str
+    ) -> bool:
+        """Evaluate the variation's parent now, in this message, instead of parking the
+        variation until the parent's own message comes (and reading it all again then):
+        an initial load no longer serialises a product's SKUs behind each other. The
+        variations of one product being read at once share one evaluation of the parent
+        (per process); the parent's own message, older, is then skipped as redundant.
+        True when the parent is staged (or on Linio) afterwards."""
+        sid = store.store_id
+        parent_id = _parent_id(snapshot, parent_sku)
+        if parent_id is None:
+            return False
+        key = (sid, parent_id)
+        running = self._parents.get(key)
+        if running is None:
+            work = SkuWork(sid, sku_id=parent_id, product_id=snapshot.sku.product_id)
+            running = asyncio.ensure_future(self.upsert(store, work, for_child=True))
+            self._parents[key] = running
+            running.add_done_callback(lambda _: self._parents.pop(key, None))
+        await asyncio.shield(running)
+        return await self._parent_ready(sid, parent_sku)
 
     async def _parent_ready(self, store_id: str, parent_sku: str) -> bool:
         """The variation's parent is on Linio or handed to the scheduler already: a child
@@ -197,29 +247,28 @@ class CatalogConsumer:
         return bool(parent) and (parent.get("on_linio") or parent.get("status") == "staged")
 
     async def _wait_for_parent(
-        self, store: Store, snapshot: SkuSnapshot, sku_id: str, parent_sku: str
+        self,
+        store: Store,
+        snapshot: SkuSnapshot,
+        sku_id: str,
+        parent_sku: str,
+        stages: dict[str, Any],
     ) -> None:
         sid = store.store_id
         await self._mappings.wait(sid, sku_id, [parent_key(parent_sku)])
-        await self._evaluated(sid, sku_id, "pending_parent")
+        await self._evaluated(sid, sku_id, "pending_parent", **stages)
         if await self._parent_ready(sid, parent_sku):  # staged meanwhile: no lost wake-up
             await self._mappings.release(sid, [parent_key(parent_sku)])
             return
-        parent_id = next(
-            (
-                other
-                for other, ref in snapshot.siblings.items()
-                if snapshot.seller_sku_of(other, ref) == parent_sku
-            ),
-            None,
-        )
+        parent_id = _parent_id(snapshot, parent_sku)
         if parent_id is not None:  # make sure the parent is evaluated (dedupe absorbs repeats)
             work = SkuWork(sid, sku_id=parent_id, product_id=snapshot.sku.product_id)
             await self._broker.publish_many(
                 [(queue_name("catalog", sid), work.to_body())], dedupe_keys=[work.dedupe_key()]
             )
 
-    async def _snapshot(self, store: Store, sku: SkuContext) -> SkuSnapshot:
+    async def _snapshot(self, store: Store, sku: SkuContext, state: dict[str, Any]) -> SkuSnapshot:
+        """`state`: the SKU's state as read when its processing began."""
         sid = store.store_id
         vtex, linio = self._clients.vtex(store), self._clients.linio(store)
         postal, country = store.simulation_destination()
@@ -248,7 +297,6 @@ class CatalogConsumer:
             if category_id
             else ()
         )
-        state = await self._states.get(sid, sku.sku_id) or {}
         names = sku.raw.get("ProductCategories") or {}
         return SkuSnapshot(
             sku=sku,
@@ -283,9 +331,10 @@ class CatalogConsumer:
         product: LinioProduct,
         state: dict[str, Any],
         version: int,
-    ) -> None:
+    ) -> dict[str, Any]:
         """Hand the product to the feed scheduler: a create for a SKU Linio lacks, content
-        (and the offer, for an adopted listing) for one it has; images after either."""
+        (and the offer, for an adopted listing) for one it has; images after either.
+        Returns the state fields to record with the evaluation (`catalog_hash`, …)."""
         sid, seller_sku = store.store_id, product.seller_sku
         on_linio = bool(state.get("on_linio")) and state.get("seller_sku") == seller_sku
         adopted = False
@@ -338,7 +387,7 @@ class CatalogConsumer:
             )
         found_on_linio = adopted and not state.get("feed_ids")
         extra = {"adopted": True} if found_on_linio else {}
-        await self._states_set(sid, sku_id, catalog_hash=content_hash, removal_at=None, **extra)
+        return {"catalog_hash": content_hash, "removal_at": None, **extra}
 
     async def deactivate(self, store: Store, sku_id: str) -> None:
         """Stock 0 and inactive on Linio, when Linio has the SKU; the state says so."""
@@ -524,12 +573,27 @@ class CatalogConsumer:
         return "/admin"
 
     async def _evaluated(self, store_id: str, sku_id: str, status: str, **fields: Any) -> None:
-        await self._states_set(
-            store_id, sku_id, status=status, evaluated_at=dt.datetime.now(dt.UTC), **fields
+        """The evaluation's outcome: the last write of a SKU's message, journaled."""
+        await self._durable_states.set_fields(
+            store_id,
+            sku_id,
+            {"status": status, "evaluated_at": dt.datetime.now(dt.UTC), **fields},
         )
 
     async def _states_set(self, store_id: str, sku_id: str, **fields: Any) -> None:
         await self._states.set_fields(store_id, sku_id, fields)
+
+
+def _parent_id(snapshot: SkuSnapshot, parent_sku: str) -> str | None:
+    """The VTEX SKU id of the product's SKU whose SellerSku is the parent's."""
+    return next(
+        (
+            other
+            for other, ref in snapshot.siblings.items()
+            if snapshot.seller_sku_of(other, ref) == parent_sku
+        ),
+        None,
+    )
 
 
 def _waiting_keys(snapshot: SkuSnapshot, problems: list[Problem]) -> list[str]:
@@ -558,16 +622,28 @@ def make_catalog_consumer(
     storage: Any,
     **_: Any,
 ) -> CatalogConsumer:
-    """The worker's consumer of `catalog.<store>` queues."""
+    """The worker's consumer of `catalog.<store>` queues.
+
+    One journal flush per SKU, not one per write: the writes of an evaluation go without
+    waiting for the journal (`j: false`) and its last one, the SKU's evaluated state,
+    waits for it (`sku_states`, the service's journaled handle). The journal is one
+    sequential log, so flushing the last write makes every earlier one durable too
+    (checked by killing SecantusDB: every write before a journaled one survived); a crash
+    before it loses only work whose message was not acknowledged yet and is redelivered.
+    Each journaled write held its collection for one fsync: with ~12 writes per SKU that
+    serialised the initial load on the disk (issue 13)."""
+    concern = dict(storage.db.write_concern.document)
+    fast = storage.db.with_options(write_concern=WriteConcern(**{**concern, "j": False}))
     return CatalogConsumer(
         stores=stores,
         clients=clients,
-        seller_log=seller_log,
+        seller_log=SellerLog(fast),
         broker=broker,
-        sku_states=sku_states,
-        mappings=mappings,
+        sku_states=SkuStates(fast),
+        durable_states=sku_states,
+        mappings=Mappings(fast, broker),
         reference_cache=reference_cache,
-        feed_scheduler=feed_scheduler,
+        feed_scheduler=FeedScheduler(fast, broker),
         loads=loads,
         registrations=MapperRegistrations(storage.db),
     )

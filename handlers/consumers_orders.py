@@ -25,6 +25,7 @@ look-back, page by page; it also retries approvals held for divergence.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -82,6 +83,7 @@ from domain.work import (
     OrderStatusWork,
     parse_work,
 )
+from handlers.order_reads import OrderItemsReader
 from handlers.periodic import PeriodicJob
 
 log = structlog.get_logger(__name__)
@@ -92,6 +94,7 @@ MAX_PLACEMENT_RETRIES = 5
 POLL_LOOK_BACK = dt.timedelta(minutes=30)
 
 _RETRY_CODES = {"EOI002", "EOI006", "EOI008", "EOI010"}
+_TO_PLACE = (State.RECEIVED, State.PLACING)
 
 
 class RetryLater(TransientError):
@@ -115,6 +118,24 @@ def _lines(doc: dict[str, Any]) -> list[PlacedLine]:
         PlacedLine(line["vtex_sku"], tuple(line["item_ids"]), int(line.get("unit_price") or 0))
         for line in doc.get("lines") or []
     ]
+
+
+def _linio_head(order: Order | None, known: dict[str, Any] | None) -> dict[str, Any]:
+    """The order's head for the ledger: from GetOrder when it was read, else as kept."""
+    if order is None:
+        kept = (known or {}).get("linio") or {}
+        return {
+            "order_number": (known or {}).get("linio_order_number"),
+            "price": kept.get("price"),
+            "payment_method": kept.get("payment_method"),
+            "created_at": kept.get("created_at"),
+        }
+    return {
+        "order_number": order.order_number,
+        "price": str(order.price) if order.price is not None else None,
+        "payment_method": order.payment_method,
+        "created_at": order.created_at,
+    }
 
 
 class OrderFlows:
@@ -141,6 +162,7 @@ class OrderFlows:
         self.pool = clients
         self.ledger = ledger
         self.base_url = (connector_endpoint or settings.public_base_url).rstrip("/")
+        self.items_reader = OrderItemsReader()
 
     # --- plumbing -----------------------------------------------------------------------------
 
@@ -240,24 +262,38 @@ class OrderFlows:
     async def sync_from_linio(self, store_id: str, linio_order_id: str, source: str) -> None:
         """Re-read the order on Linio and do what its state asks (idempotent)."""
         c = await self.clients(store_id)
-        order = await c.linio.get_order(linio_order_id)
-        if order is None:
-            log.warning("linio_order_not_found", store=store_id, order=linio_order_id)
-            return
-        items = await c.linio.get_order_items(linio_order_id)
+        known = await self.ledger.get(store_id, linio_order_id)
+        # The order's head (address, customer, totals) is read only while it is still to
+        # be placed; afterwards only its items' statuses matter, and those are read with
+        # the other orders wanted at the same time (one GetMultipleOrderItems).
+        items_read = self.items_reader.items(store_id, c.linio, linio_order_id)
+        order: Order | None = None
+        if known is None or known.get("state", State.RECEIVED) in _TO_PLACE:
+            got_order, got_items = await asyncio.gather(
+                c.linio.get_order(linio_order_id), items_read, return_exceptions=True
+            )
+            if got_order is None:
+                log.warning("linio_order_not_found", store=store_id, order=linio_order_id)
+                return
+            if isinstance(got_order, BaseException):
+                raise got_order
+            if isinstance(got_items, BaseException):
+                raise got_items
+            order, items = got_order, got_items
+        else:
+            items = await items_read
         statuses = _statuses(items)
         paid = is_paid(items)
+        head = _linio_head(order, known)
         doc = await self.ledger.seen(
             store_id,
             linio_order_id,
-            order_number=order.order_number or linio_order_id,
+            order_number=head.pop("order_number") or linio_order_id,
             statuses=statuses,
             paid=paid,
             source=source,
             linio={
-                "price": str(order.price) if order.price is not None else None,
-                "payment_method": order.payment_method,
-                "created_at": order.created_at,
+                **head,
                 "items": [
                     {
                         "id": i.order_item_id,
@@ -277,9 +313,11 @@ class OrderFlows:
             doc, actions = await self._apply(doc, event)
             await self._run(c, doc, actions)
             return
-        if state is State.RECEIVED:
+        if state in _TO_PLACE and order is None:  # moved back meanwhile: read it whole
+            raise RetryLater(f"order {linio_order_id} is to be placed again")
+        if state is State.RECEIVED and order is not None:
             await self._place(c, doc, order, items, from_states=(State.RECEIVED,))
-        elif state is State.PLACING:
+        elif state is State.PLACING and order is not None:
             await self._recover(c, doc, order, items)
         elif state in (State.PLACED, State.APPROVING):
             await self._result_lost(c, doc)

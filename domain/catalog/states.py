@@ -103,6 +103,14 @@ class SkuStates:
         False when a read that started after this notification arrived already happened:
         the message is redundant and can be acknowledged without work.
         """
+        fresh, _ = await self.begin_reading(store_id, sku_id, context, notified_at)
+        return fresh
+
+    async def begin_reading(
+        self, store_id: str, sku_id: str, context: str, notified_at: dt.datetime
+    ) -> tuple[bool, dict[str, Any]]:
+        """`begin_processing` that also returns the SKU's state as it was (empty for a new
+        SKU), so the consumer need not read it again."""
         now = dt.datetime.now(dt.UTC)
         field = f"started.{context}"
         doc = await self._collection.find_one_and_update(
@@ -111,11 +119,12 @@ class SkuStates:
             upsert=True,
             return_document=ReturnDocument.BEFORE,
         )
-        previous = ((doc or {}).get("started") or {}).get(context)
+        state = doc or {}
+        previous = (state.get("started") or {}).get(context)
         if previous is None:
-            return True
+            return True, state
         previous = previous if previous.tzinfo else previous.replace(tzinfo=dt.UTC)
-        return previous < notified_at
+        return previous < notified_at, state
 
     async def get(self, store_id: str, sku_id: str) -> dict[str, Any] | None:
         return await self._collection.find_one({"store_id": store_id, "sku_id": sku_id})
