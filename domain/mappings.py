@@ -264,8 +264,10 @@ class Mappings:
         return False
 
     async def stop_waiting(self, store_id: str, sku_id: str) -> None:
+        # By the unique key alone (unsetting absent fields changes nothing): SecantusDB scans
+        # the whole collection when a filter names a field beyond the index it could use.
         await self._states.update_one(
-            {"store_id": store_id, "sku_id": sku_id, "waiting_on": {"$exists": True}},
+            {"store_id": store_id, "sku_id": sku_id},
             {"$unset": {"waiting_on": "", "waiting_since": ""}},
         )
 

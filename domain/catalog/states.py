@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from pymongo import ReturnDocument, UpdateOne
+from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from app.storage import SKU_STATES
@@ -113,11 +113,16 @@ class SkuStates:
         SKU), so the consumer need not read it again."""
         now = dt.datetime.now(dt.UTC)
         field = f"started.{context}"
-        doc = await self._collection.find_one_and_update(
-            {"store_id": store_id, "sku_id": sku_id},
+        key = {"store_id": store_id, "sku_id": sku_id}
+        # A read, then an atomic `$max`: SecantusDB's find-and-modify costs time in
+        # proportion to the collection (41 ms at 5,000 SKUs against 2.7 ms for these two).
+        # Two deliveries racing here may both see the older read and both do the work —
+        # redundant, never lost: the `$max` keeps the newest start either way.
+        doc = await self._collection.find_one(key)
+        await self._collection.update_one(
+            key,
             {"$max": {field: now}, "$setOnInsert": {"published": False, "created_at": now}},
             upsert=True,
-            return_document=ReturnDocument.BEFORE,
         )
         state = doc or {}
         previous = (state.get("started") or {}).get(context)
