@@ -187,6 +187,10 @@ class CatalogConsumer:
             if state.get("waiting_on"):
                 await self._mappings.stop_waiting(sid, sku_id)
             child = parent not in (None, product.seller_sku)
+            # What to send is decided on the state as it is now, not as begin_reading saw
+            # it before the VTEX read: a deactivation evaluated meanwhile (an off-and-on
+            # within milliseconds) cleared the hash that makes this upsert send the offer.
+            state = await self._states.get(sid, sku_id) or state
             # A variation's changes are newer than its parent's, so they go out after it.
             hashes = await self._stage(
                 store, sku_id, product, state, version_now() if child else version
