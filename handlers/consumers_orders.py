@@ -57,7 +57,6 @@ from domain.orders.placement import (
     PlacementSettings,
     Problem,
     is_paid,
-    mask_personal,
     place,
     plan,
     render_problems,
@@ -74,6 +73,7 @@ from domain.orders.status import (
     vtex_approved,
     vtex_cancel_steps,
 )
+from domain.personal_data import mask_personal
 from domain.seller_log import LogEntry, SellerLog
 from domain.stores import Store, StoreRepository
 from domain.work import (

@@ -17,8 +17,8 @@ Addresses without a postal code are resolved per country (`POSTAL_CODE_RULES`): 
 requires it; in Chile, Peru and Colombia VTEX's shipping policies use a code per commune /
 district / city, taken from the store's postal-code table — never silently skipped.
 
-`mask_personal` hides buyers' personal data (documents, phones, e-mails, streets) in what
-goes to seller logs, exports and VTEX's log endpoint (CLARIFICATIONS §5).
+Buyers' personal data is masked by `domain.personal_data` wherever it leaves the ledger
+(CLARIFICATIONS §5).
 
 Pure module: standard library and the error catalogue only.
 """
@@ -476,59 +476,3 @@ def _fulfillment_body(
             "marketingData": None,
         }
     ]
-
-
-# --- personal data ------------------------------------------------------------------------
-
-PERSONAL_KEYS = frozenset(
-    k.casefold()
-    for k in (
-        "email",
-        "customerEmail",
-        "phone",
-        "phone2",
-        "corporatePhone",
-        "document",
-        "corporateDocument",
-        "nationalRegistrationNumber",
-        "receiverName",
-        "street",
-        "number",
-        "complement",
-        "reference",
-        "neighborhood",
-        "address1",
-        "address2",
-        "address3",
-        "address4",
-        "address5",
-        "firstName",
-        "lastName",
-        "customerFirstName",
-        "customerLastName",
-        "stateInscription",
-        "geoCoordinates",
-    )
-)
-PERSONAL_MASK = "***"
-
-
-def mask_value(value: Any) -> Any:
-    """'12345678909' → '***909'; short values and non-strings → '***'."""
-    if value in (None, "", [], {}):
-        return value
-    text = str(value) if isinstance(value, str | int) else ""
-    return f"{PERSONAL_MASK}{text[-3:]}" if len(text) >= 8 else PERSONAL_MASK
-
-
-def mask_personal(data: Any) -> Any:
-    """Copy of `data` (mappings, lists, dataclass-free JSON) with buyers' personal data
-    masked wherever its key names it (case-insensitive, VTEX and Linio spellings)."""
-    if isinstance(data, Mapping):
-        return {
-            k: mask_value(v) if str(k).casefold() in PERSONAL_KEYS else mask_personal(v)
-            for k, v in data.items()
-        }
-    if isinstance(data, list | tuple):
-        return [mask_personal(v) for v in data]
-    return data

@@ -7,7 +7,8 @@ import json
 import pytest
 from orders_data import NORMAL, address, item, order, settings, simulated, simulation
 
-from domain.orders.placement import mask_personal, normalise, place, plan, render_problems
+from domain.orders.placement import normalise, place, plan, render_problems
+from domain.personal_data import mask_personal
 
 SKUS = {"SKU-1": "101", "SKU-2": "102"}
 
