@@ -6,11 +6,13 @@ consumer retry that repeats work hits a duplicate key instead of doing it twice.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from app.embedded_mongo import EmbeddedMongo
@@ -33,6 +35,48 @@ RECONCILE_PASSES = "reconcile_passes"
 REFERENCE_CACHE = "reference_cache"
 MAPPER_REGISTRATIONS = "mapper_registrations"
 REFERENCE_TTL_SECONDS = 6 * 3600
+
+IN_CHUNK = 50
+"""Values per `$in` sent to the database. SecantusDB's cost grows with the square of a
+`$in`'s length (measured at 5,000 documents: 50 keys 6.7 ms, 500 keys 553 ms of database
+CPU), so a long list goes as chunks of 50; MongoDB is indifferent to it."""
+
+
+def chunks(values: Iterable[Any], size: int = IN_CHUNK) -> Iterable[list[Any]]:
+    """`values` (deduplicated, order kept) in lists of at most `size`."""
+    ordered = list(dict.fromkeys(values))
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+async def find_in(
+    collection: AsyncCollection,
+    query: Mapping[str, Any],
+    field: str,
+    values: Iterable[Any],
+    projection: Mapping[str, Any] | None = None,
+) -> AsyncIterator[dict[str, Any]]:
+    """The documents matching `query` whose `field` is one of `values`, read with `$in`
+    chunks of `IN_CHUNK` (see there). Keep `query` to fields of the index that `field`
+    completes: SecantusDB scans the collection for any other field."""
+    for part in chunks(values):
+        async for doc in collection.find({**query, field: {"$in": part}}, projection):
+            yield doc
+
+
+async def update_in(
+    collection: AsyncCollection,
+    query: Mapping[str, Any],
+    field: str,
+    values: Iterable[Any],
+    update: Mapping[str, Any],
+) -> int:
+    """`update_many` on the documents of `find_in`'s selection; the number matched."""
+    matched = 0
+    for part in chunks(values):
+        result = await collection.update_many({**query, field: {"$in": part}}, update)
+        matched += result.matched_count
+    return matched
 
 
 def index_plan(settings: Settings) -> dict[str, list[IndexModel]]:
@@ -63,9 +107,13 @@ def index_plan(settings: Settings) -> dict[str, list[IndexModel]]:
             IndexModel([("store_id", ASCENDING), ("status", ASCENDING)]),
             IndexModel([("store_id", ASCENDING), ("seller_sku", ASCENDING)]),
             IndexModel([("store_id", ASCENDING), ("waiting_on", ASCENDING)]),
+            # the feed owner looks for quality-control hints every round
+            IndexModel([("store_id", ASCENDING), ("qc.hinted", ASCENDING)]),
         ],
         FEED_STAGING: [
             IndexModel([("store_id", ASCENDING), ("seller_sku", ASCENDING)], unique=True),
+            # the feed owner's "changed since I looked", four times a second while it waits
+            IndexModel([("store_id", ASCENDING), ("updated_at", ASCENDING)]),
         ],
         FEEDS: [
             IndexModel([("feed_id", ASCENDING)], unique=True),

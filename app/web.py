@@ -37,6 +37,7 @@ from app.runtime import Runtime, open_runtime
 from app.settings import Settings
 from app.web_keys import SETTINGS
 from handlers import ROUTE_HANDLERS, RouteHandler
+from handlers.store_status import STATUS_MEMO, StatusMemo
 
 log = structlog.get_logger(__name__)
 
@@ -241,3 +242,4 @@ def provide(app: web.Application, runtime: Runtime) -> None:
     app[keys.MAPPINGS] = runtime.mappings
     app[keys.REFERENCE_CACHE] = runtime.reference_cache
     app[keys.LOADS] = runtime.loads
+    app[STATUS_MEMO] = StatusMemo()

@@ -144,7 +144,7 @@ class Service:
                 continue
             if b"--port" in args:
                 port = args[args.index(b"--port") + 1].decode()
-                return f"mongodb://127.0.0.1:{port}/?directConnection=true"
+                return f"mongodb://127.0.0.1:{port}/?directConnection=true&retryWrites=false"
         return None
 
     def alive(self) -> bool:

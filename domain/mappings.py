@@ -49,6 +49,7 @@ from app.storage import (
     REFERENCE_CACHE,
     REFERENCE_TTL_SECONDS,
     SKU_STATES,
+    update_in,
 )
 from clients.linio.models import Attribute, AttributeOption, Brand, Category
 from domain.catalog.snapshot import AttributeMapping
@@ -320,8 +321,11 @@ class Mappings:
                 [(queue, w.to_body()) for w in chunk],
                 dedupe_keys=[w.dedupe_key() for w in chunk],
             )
-        await self._states.update_many(
-            {"store_id": store_id, "sku_id": {"$in": [d["sku_id"] for d in docs]}},
+        await update_in(
+            self._states,
+            {"store_id": store_id},
+            "sku_id",
+            [d["sku_id"] for d in docs],
             {"$unset": {"waiting_on": "", "waiting_since": ""}},
         )
         return len(docs)

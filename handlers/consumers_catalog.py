@@ -52,6 +52,7 @@ from clients.vtex.models import SkuContext
 from domain.catalog.deactivation import deactivation_change
 from domain.catalog.feeds import FeedScheduler, version_now
 from domain.catalog.loads import InitialLoads
+from domain.catalog.lots import Change
 from domain.catalog.problems import Problem, by_log_code, problem_list, waits_for_mapping
 from domain.catalog.snapshot import SkuSnapshot
 from domain.catalog.states import SkuStates
@@ -349,8 +350,6 @@ class CatalogConsumer:
             # update of the listing; in flight, it waits for Linio's answer and goes out as
             # a ProductCreate once the removal is confirmed.
             on_linio = False
-            if state.get("seller_sku") != seller_sku:
-                await self._states.link(sid, sku_id, seller_sku)
         elif not on_linio and not checked:
             found = await self._clients.linio(store).get_products(skus=[seller_sku])
             match = next((p for p in found if p.seller_sku == seller_sku), None)
@@ -362,36 +361,37 @@ class CatalogConsumer:
                 on_linio=True if match else None,
                 shop_sku=match.shop_sku if match else None,
             )
-        elif state.get("seller_sku") != seller_sku:
-            await self._states.link(sid, sku_id, seller_sku)
-        elif "catalog_hash" not in state:
+        elif state.get("seller_sku") == seller_sku and "catalog_hash" not in state:
             # On Linio but never handed over by us (found by the load's census), or taken
             # off by a deactivation: send everything, the offer included.
             adopted = True
         fields = {k: v for k, v in product.fields.items() if k != "SellerSku"}
         content_hash = product.content_hash()
         unchanged = state.get("catalog_hash") == content_hash and not adopted
+        changes: list[tuple[str, dict[str, Any]]] = []
         if not on_linio:
-            await self._scheduler.stage(sid, seller_sku, "create", fields, version, sku_id=sku_id)
+            changes.append(("create", fields))
         elif adopted:
             offer = product.offer_fields()
             offer.pop("SellerSku", None)
             content = {k: v for k, v in product.content_fields().items() if k != "SellerSku"}
-            await self._scheduler.stage(sid, seller_sku, "content", content, version, sku_id=sku_id)
-            prices = {k: v for k, v in offer.items() if k != "Quantity"}
-            await self._scheduler.stage(sid, seller_sku, "price", prices, version, sku_id=sku_id)
-            stock = {"Quantity": offer.get("Quantity", "0")}
-            await self._scheduler.stage(sid, seller_sku, "stock", stock, version, sku_id=sku_id)
+            changes.append(("content", content))
+            changes.append(("price", {k: v for k, v in offer.items() if k != "Quantity"}))
+            changes.append(("stock", {"Quantity": offer.get("Quantity", "0")}))
         elif not unchanged:
             content = {k: v for k, v in product.content_fields().items() if k != "SellerSku"}
-            await self._scheduler.stage(sid, seller_sku, "content", content, version, sku_id=sku_id)
+            changes.append(("content", content))
         if product.images and not unchanged:
-            await self._scheduler.stage(
-                sid, seller_sku, "image", {"Images": list(product.images)}, version, sku_id=sku_id
+            changes.append(("image", {"Images": list(product.images)}))
+        if changes:  # one read and one write of the SKU's staged changes, one nudge
+            await self._scheduler.stage_many(
+                sid,
+                [(Change(seller_sku, kind, values, version), sku_id) for kind, values in changes],
             )
         found_on_linio = adopted and not state.get("feed_ids")
         extra = {"adopted": True} if found_on_linio else {}
-        return {"catalog_hash": content_hash, "removal_at": None, **extra}
+        # The SellerSku is recorded with the evaluation, in its one write.
+        return {"catalog_hash": content_hash, "removal_at": None, "seller_sku": seller_sku, **extra}
 
     async def deactivate(self, store: Store, sku_id: str) -> None:
         """Stock 0 and inactive on Linio, when Linio has the SKU; the state says so."""

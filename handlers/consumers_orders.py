@@ -36,7 +36,7 @@ import structlog
 from app.broker import Broker, Handler, Message
 from app.client_pool import ClientPool
 from app.settings import Settings
-from app.storage import ORDERS, SKU_STATES, Storage
+from app.storage import ORDERS, SKU_STATES, Storage, find_in
 from clients.errors import ClientError, NotFoundError, PermanentError, TransientError
 from clients.linio.client import LinioClient
 from clients.linio.models import Order, OrderItem
@@ -333,8 +333,11 @@ class OrderFlows:
         rule (the VTEX SKU id is the SellerSku, as Linio's own plugin does)."""
         wanted = sorted(set(seller_skus))
         found: dict[str, str] = {}
-        cursor = self.db[SKU_STATES].find(
-            {"store_id": store.store_id, "seller_sku": {"$in": wanted}},
+        cursor = find_in(
+            self.db[SKU_STATES],
+            {"store_id": store.store_id},
+            "seller_sku",
+            wanted,
             {"seller_sku": 1, "sku_id": 1},
         )
         async for row in cursor:

@@ -74,7 +74,7 @@ def mongo_uri() -> Iterator[str]:
             process.kill()
             pytest.fail("SecantusDB did not start; install the 'embedded' extra")
         time.sleep(0.05)
-    yield f"mongodb://127.0.0.1:{port}/?directConnection=true"
+    yield f"mongodb://127.0.0.1:{port}/?directConnection=true&retryWrites=false"
     process.terminate()
     try:
         process.wait(timeout=10)

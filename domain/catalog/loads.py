@@ -63,15 +63,30 @@ class InitialLoads:
             {"$set": {"initial_load.error": error[:500]}},
         )
 
-    async def progress(self, store_id: str) -> dict[str, Any] | None:
-        """The load's record with `processed` counted now; None when no load ever ran."""
-        record = await self.current(store_id)
+    @staticmethod
+    def started_at(record: dict[str, Any] | None) -> dt.datetime | None:
+        """When the load of this record (`current`) was asked for (UTC), None without one."""
+        return _aware(record["started_at"]) if record else None
+
+    async def progress(
+        self,
+        store_id: str,
+        *,
+        record: dict[str, Any] | None = None,
+        processed: int | None = None,
+    ) -> dict[str, Any] | None:
+        """The load's record with `processed` counted now; None when no load ever ran.
+        `record` (from `current`) and `processed` (SKUs evaluated since it started, e.g.
+        `SkuStates.summary(since=…).evaluated_since`) spare their reads when the caller has
+        them."""
+        record = record or await self.current(store_id)
         if record is None:
             return None
         started = _aware(record["started_at"])
-        processed = await self._states.count_documents(
-            {"store_id": store_id, "evaluated_at": {"$gte": started}}
-        )
+        if processed is None:
+            processed = await self._states.count_documents(
+                {"store_id": store_id, "evaluated_at": {"$gte": started}}
+            )
         out = {**record, "started_at": started.isoformat(), "processed": processed}
         if record.get("listing_done") and processed >= record.get("queued", 0):
             out["status"] = "done"

@@ -22,7 +22,7 @@ from typing import Any
 from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
-from app.storage import SKU_STATES
+from app.storage import SKU_STATES, find_in, update_in
 from clients.vtex.inbound import CatalogNotification
 from domain.work import SkuAction, SkuWork
 
@@ -61,6 +61,26 @@ def last_notification(n: CatalogNotification) -> dict[str, Any]:
         "HasStockKeepingUnitRemovedFromAffiliate": n.removed_from_affiliate,
         "DateModified": n.date_modified,
     }
+
+
+_FEED_SHOWN = {"accepted": "live", "rejected": "rejected", "in_flight": "in_flight"}
+_HELD_BACK = ("invalid", "skipped", "pending_mapping")
+
+
+@dataclass(frozen=True)
+class StoreSummary:
+    """The store's SKUs as the status API shows them. `by_state`: SKUs per state (the
+    catalog consumer's `status`, a staged one refined by its feed result: `live`,
+    `rejected`, `in_flight`, `staged`); `held_back`: up to the limit, `{sku_id, status,
+    problems: [{log, code, linio}]}` (E1 refused, A1/A2 skipped, E4 waiting on a mapping,
+    E3 rejected by Linio); `offline`: `{deactivated, confirmed, remaining}`, confirmed when
+    Seller Center accepted the Status inactive we sent or Linio does not have the SKU;
+    `evaluated_since`: SKUs evaluated at or after the `since` asked for (0 without one)."""
+
+    by_state: dict[str, int]
+    held_back: list[dict[str, Any]]
+    offline: dict[str, int]
+    evaluated_since: int
 
 
 class SkuStates:
@@ -214,73 +234,87 @@ class SkuStates:
         cursor = self._collection.find({"store_id": store_id, "on_linio": True})
         return [doc async for doc in cursor]
 
+    async def summary(
+        self, store_id: str, *, since: dt.datetime | None = None, held_back_limit: int = 200
+    ) -> StoreSummary:
+        """Everything the status API says of the store's SKUs, from one read of their states
+        (see `StoreSummary`). One pass instead of one query per figure: on SecantusDB each
+        of those scanned the store's states (about 300 ms of database CPU at 5,000 SKUs)."""
+        by_state: dict[str, int] = {}
+        held_back: list[dict[str, Any]] = []
+        deactivated = confirmed = evaluated = 0
+        cursor = self._collection.find(
+            {"store_id": store_id},
+            {
+                "_id": 0,
+                "sku_id": 1,
+                "status": 1,
+                "feed_status": 1,
+                "problems": 1,
+                "last_result": 1,
+                "evaluated_at": 1,
+                "on_linio": 1,
+                "last_status": 1,
+            },
+        )
+        async for doc in cursor:
+            status, feed = doc.get("status"), doc.get("feed_status")
+            shown = status
+            if status == "staged":
+                shown = _FEED_SHOWN.get(feed or "", "staged")
+            key = str(shown or "unknown")
+            by_state[key] = by_state.get(key, 0) + 1
+            rejected = (doc.get("last_result") or {}).get("result") == "rejected"
+            held = status in _HELD_BACK or feed == "rejected"
+            if held and len(held_back) < held_back_limit:
+                problems = list(doc.get("problems") or [])
+                if rejected:
+                    messages = (doc.get("last_result") or {}).get("messages") or []
+                    problems.append({"log": "E3", "code": "linio.rejected", "messages": messages})
+                held_back.append(
+                    {
+                        "sku_id": doc["sku_id"],
+                        "status": "rejected" if rejected else status,
+                        "problems": problems,
+                    }
+                )
+            if status == "deactivated":
+                deactivated += 1
+                if doc.get("on_linio") is not True or (
+                    doc.get("last_status") == "inactive" and feed == "accepted"
+                ):
+                    confirmed += 1
+            at = doc.get("evaluated_at")
+            if since is not None and at is not None:
+                at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+                evaluated += at >= since
+        return StoreSummary(
+            by_state=by_state,
+            held_back=held_back,
+            offline={
+                "deactivated": deactivated,
+                "confirmed": confirmed,
+                "remaining": deactivated - confirmed,
+            },
+            evaluated_since=evaluated,
+        )
+
     async def needing_attention(self, store_id: str, limit: int = 200) -> list[dict[str, Any]]:
         """SKUs held back, with why: `{sku_id, status, problems: [{log, code, linio}]}`
         (refused data E1, skipped A1/A2, waiting on a mapping E4, rejected by Linio E3)."""
-        cursor = self._collection.find(
-            {
-                "store_id": store_id,
-                "$or": [
-                    {"status": {"$in": ["invalid", "skipped", "pending_mapping"]}},
-                    {"feed_status": "rejected"},
-                ],
-            },
-            {"_id": 0, "sku_id": 1, "status": 1, "problems": 1, "last_result": 1},
-        ).limit(limit)
-        out = []
-        async for doc in cursor:
-            rejected = (doc.get("last_result") or {}).get("result") == "rejected"
-            problems = list(doc.get("problems") or [])
-            if rejected:
-                messages = (doc.get("last_result") or {}).get("messages") or []
-                problems.append({"log": "E3", "code": "linio.rejected", "messages": messages})
-            out.append(
-                {
-                    "sku_id": doc["sku_id"],
-                    "status": "rejected" if rejected else doc.get("status"),
-                    "problems": problems,
-                }
-            )
-        return out
+        return (await self.summary(store_id, held_back_limit=limit)).held_back
 
     async def counts(self, store_id: str) -> dict[str, int]:
         """SKUs per state for the status API: the catalog consumer's `status`, refined by
         the feed's result for the ones handed to the scheduler (`live`, `rejected`,
         `in_flight`, `staged`)."""
-        pipeline = [
-            {"$match": {"store_id": store_id}},
-            {"$group": {"_id": {"s": "$status", "f": "$feed_status"}, "n": {"$sum": 1}}},
-        ]
-        counts: dict[str, int] = {}
-        async for row in await self._collection.aggregate(pipeline):
-            status, feed = row["_id"].get("s"), row["_id"].get("f")
-            if status == "staged":
-                name = {"accepted": "live", "rejected": "rejected", "in_flight": "in_flight"}
-                status = name.get(feed or "", "staged")
-            key = str(status or "unknown")
-            counts[key] = counts.get(key, 0) + int(row["n"])
-        return counts
+        return (await self.summary(store_id, held_back_limit=0)).by_state
 
     async def offline_progress(self, store_id: str) -> dict[str, int]:
         """How far taking SKUs off Linio got (a store switched off, SKUs deactivated):
         `{deactivated, confirmed, remaining}` — confirmed when Seller Center's feed result
         accepted the Status inactive we sent, or the SKU is not (any more) on Linio."""
-        base = {"store_id": store_id, "status": "deactivated"}
-        deactivated = await self._collection.count_documents(base)
-        confirmed = await self._collection.count_documents(
-            {
-                **base,
-                "$or": [
-                    {"on_linio": {"$ne": True}},
-                    {"last_status": "inactive", "feed_status": "accepted"},
-                ],
-            }
-        )
-        return {
-            "deactivated": deactivated,
-            "confirmed": confirmed,
-            "remaining": deactivated - confirmed,
-        }
+        return (await self.summary(store_id, held_back_limit=0)).offline
 
     # --- the states table's feed side (issue 9 "States table") ---------------------------
     #
@@ -413,11 +447,13 @@ class SkuStates:
     async def qc_hint(self, store_id: str, seller_skus: Iterable[str]) -> int:
         """Seller Center said these SKUs' quality control changed: read it at the next run.
         Returns how many of ours they were."""
-        result = await self._collection.update_many(
-            {"store_id": store_id, "seller_sku": {"$in": list(seller_skus)}},
+        return await update_in(
+            self._collection,
+            {"store_id": store_id},
+            "seller_sku",
+            seller_skus,
             {"$set": {"qc.hinted": True}},
         )
-        return result.matched_count
 
     async def qc_hinted(self, store_id: str, limit: int = 100) -> list[str]:
         """SellerSkus whose quality-control status should be read (GetQcStatus pages 100)."""
@@ -441,21 +477,26 @@ class SkuStates:
         ]
         if updates:
             await self._collection.bulk_write(updates, ordered=False)
-        await self._collection.update_many(
-            {"store_id": store_id, "seller_sku": {"$in": list(read)}},
+        await update_in(
+            self._collection,
+            {"store_id": store_id},
+            "seller_sku",
+            read,
             {"$unset": {"qc.hinted": ""}},
         )
 
     async def on_linio(self, store_id: str, seller_skus: Iterable[str]) -> set[str]:
         """The SellerSkus among these that Seller Center has (as far as we know)."""
-        wanted = list(seller_skus)
-        if not wanted:
-            return set()
-        cursor = self._collection.find(
-            {"store_id": store_id, "seller_sku": {"$in": wanted}, "on_linio": True},
-            {"seller_sku": 1},
+        found = find_in(
+            self._collection,
+            {"store_id": store_id},
+            "seller_sku",
+            seller_skus,
+            {"seller_sku": 1, "on_linio": 1},
         )
-        return {doc["seller_sku"] async for doc in cursor}
+        # on_linio is checked here: a filter on it beside the index's fields makes
+        # SecantusDB scan the collection once per `$in` value (6.8 s for 500 SKUs at 5,000).
+        return {doc["seller_sku"] async for doc in found if doc.get("on_linio") is True}
 
 
 STAGES = ("notified", "read", "validated", "sent", "confirmed", "live")

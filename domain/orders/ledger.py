@@ -18,7 +18,7 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from app.storage import ORDERS
+from app.storage import ORDERS, find_in
 from clients.vtex.inbound import InvoiceNotification, ProcessingResult
 from domain.orders.machine import State
 
@@ -377,12 +377,11 @@ class OrderLedger:
         wanted = sorted(set(seller_skus))
         if not wanted:
             return {}
-        cursor = self._collection.find(
-            {
-                "store_id": store_id,
-                "state": {"$in": list(RESERVED_IN_VTEX)},
-                "linio.items.sku": {"$in": wanted},
-            },
+        cursor = find_in(
+            self._collection,
+            {"store_id": store_id, "state": {"$in": list(RESERVED_IN_VTEX)}},
+            "linio.items.sku",
+            wanted,
             {"linio.items": 1, "linio_statuses": 1},
         )
         units: dict[str, int] = {}

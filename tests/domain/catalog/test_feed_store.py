@@ -6,10 +6,12 @@ import asyncio
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from app.runtime import Runtime
 from clients.feed_quota import FeedQuota
 from domain.catalog.feeds import FeedQuotaLedger, OwnerLease, seller_today
-from domain.catalog.lots import Change
+from domain.catalog.lots import Change, Pending
 
 
 async def test_one_lease_holder_at_a_time(runtime: Runtime) -> None:
@@ -59,3 +61,60 @@ async def test_concurrent_stages_keep_the_newest_version_and_decimals(runtime: R
     assert item.pending.fields["Price"].value == Decimal("100.50")
     assert item.sku_id == "9" and item.in_flight is None
     assert not await staging.stage("acme-mx", Change("S", "price", {"Price": 1}, 50), sku_id="9")
+
+
+async def test_changes_since_a_look_count_only_skus_not_in_flight(runtime: Runtime) -> None:
+    staging = runtime.feed_scheduler.staging
+    await staging.stage("acme-mx", Change("A", "stock", {"Quantity": 1}, 1), sku_id="1")
+    looked = dt.datetime.now(dt.UTC)
+    assert not await staging.changed_since("acme-mx", looked)
+    await asyncio.sleep(0.01)
+    await staging.stage("acme-mx", Change("B", "stock", {"Quantity": 2}, 2), sku_id="2")
+    await staging.hold("acme-mx", ["B"], "feed-1")  # in a feed: not news for the owner
+    assert not await staging.changed_since("acme-mx", looked)
+    await staging.stage("acme-mx", Change("C", "stock", {"Quantity": 3}, 3), sku_id="3")
+    assert await staging.changed_since("acme-mx", looked)
+    assert not await staging.changed_since("other-store", looked)
+
+
+async def test_a_feed_of_many_skus_is_held_and_settled_in_chunks(runtime: Runtime) -> None:
+    """A feed carries up to thousands of SKUs; every one is held and settled, whatever the
+    size of the database's `$in` chunks (app.storage.IN_CHUNK)."""
+    staging = runtime.feed_scheduler.staging
+    skus = [f"S{n}" for n in range(137)]
+    for n, sku in enumerate(skus):
+        await staging.stage("acme-mx", Change(sku, "stock", {"Quantity": n}, n + 1), sku_id=str(n))
+    await staging.hold("acme-mx", skus[:120], "feed-1")
+    held = {s.pending.seller_sku for s in await staging.load("acme-mx") if s.in_flight}
+    assert held == set(skus[:120])
+    settled = await staging.update_many(
+        "acme-mx", {sku: (lambda p: Pending(p.seller_sku)) for sku in skus[:120]}, tag="t"
+    )
+    assert set(settled) == set(skus[:120])
+    left = await staging.load("acme-mx")
+    assert {s.pending.seller_sku for s in left} == set(skus[120:])
+
+
+async def test_a_skus_changes_staged_together_merge_as_one_by_one(runtime: Runtime) -> None:
+    """The catalog flow stages a create and its images (or an adopted SKU's content, price
+    and stock) in one read and one write: the result is what staging them one by one
+    gives, and changes of two SKUs never share a write."""
+    staging = runtime.feed_scheduler.staging
+    together = [
+        Change("T", "create", {"Name": "Mesa", "Price": Decimal("10.00")}, 5),
+        Change("T", "image", {"Images": ["https://img/1.jpg"]}, 5),
+        Change("T", "price", {"Price": Decimal("9.00")}, 4),  # older: loses the Price
+    ]
+    assert await staging.stage("acme-mx", together, sku_id="1")
+    for change in together:
+        await staging.stage(
+            "acme-mx", Change("O", change.kind, change.fields, change.version), sku_id="2"
+        )
+    staged = {s.pending.seller_sku: s.pending for s in await staging.load("acme-mx")}
+    assert staged["T"].fields == staged["O"].fields and staged["T"].create == 5
+    assert staged["T"].fields["Price"].value == Decimal("10.00")
+    assert not await staging.stage("acme-mx", together, sku_id="1")  # nothing new
+    with pytest.raises(ValueError):
+        await staging.stage(
+            "acme-mx", [together[0], Change("O", "stock", {"Quantity": 1}, 9)], sku_id="1"
+        )

@@ -87,3 +87,15 @@ async def test_feed_side_of_the_states_table(runtime: Runtime) -> None:
     assert doc["content_hash"] != content_hash({"Name": "Otro"})
     assert doc["feed_ids"] == ["F1"] and doc["last_result"]["result"] == "accepted"
     assert await states.on_linio("acme-mx", ["S-5", "S-6"]) == {"S-5"}
+
+
+async def test_on_linio_answers_for_any_number_of_skus(runtime: Runtime) -> None:
+    """The feed owner asks with every staged SellerSku (thousands during a load): answered
+    in `$in` chunks, `on_linio` checked on each document."""
+    states = runtime.sku_states
+    for n in range(130):
+        await states.link("acme-mx", str(n), f"S{n}", on_linio=True if n % 2 else None)
+    asked = [f"S{n}" for n in range(130)] + ["S1", "unknown"]
+    assert await states.on_linio("acme-mx", asked) == {f"S{n}" for n in range(1, 130, 2)}
+    assert await states.on_linio("other-store", asked) == set()
+    assert await states.on_linio("acme-mx", []) == set()
