@@ -170,8 +170,14 @@ class EmbeddedMongo:
         with them, 0.95 ms without, `bench/REPORT.md`), and they would not survive the
         restart of a dying child anyway. A write cut by a broken connection raises instead, and
         the message that made it is retried (our writes are keyed upserts, `$max`/`$setOnInsert`
-        or journal ids, so doing one twice is safe)."""
-        return f"mongodb://127.0.0.1:{self.port}/?directConnection=true&retryWrites=false"
+        or journal ids, so doing one twice is safe). At most 8 connections: SecantusDB serves
+        each on its own thread under one interpreter lock, and fewer threads contending for it
+        made the 1,000-SKU load 15 % faster (71 s against 83 s, database CPU 68 against 81 ms
+        per SKU); requests queue in the driver instead."""
+        return (
+            f"mongodb://127.0.0.1:{self.port}/"
+            "?directConnection=true&retryWrites=false&maxPoolSize=8"
+        )
 
     @property
     def in_memory(self) -> bool:

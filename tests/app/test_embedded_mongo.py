@@ -12,6 +12,10 @@ async def test_embedded_server_keeps_data_across_restarts(tmp_path: Path) -> Non
         uri = await server.start()
         client: AsyncMongoClient = AsyncMongoClient(uri)
         try:
+            # SecantusDB's costly paths stay off (see EmbeddedMongo.uri): retryable-write
+            # records scanned on every write, and a thread per pooled connection.
+            assert client.options.retry_writes is False
+            assert client.options.pool_options.max_pool_size == 8
             collection = client.vtex_linio.stores
             if round_number == 1:
                 await collection.insert_one({"store_id": "acme-mx"})
