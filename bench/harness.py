@@ -29,6 +29,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -146,6 +147,23 @@ class Service:
                 port = args[args.index(b"--port") + 1].decode()
                 return f"mongodb://127.0.0.1:{port}/?directConnection=true&retryWrites=false"
         return None
+
+    async def database_operations(self) -> int | None:
+        """Operations the service's database has served since it started (the sum of its
+        `serverStatus` opcounters), None when it cannot be asked."""
+        from pymongo import AsyncMongoClient
+
+        uri = self.database_uri()
+        if uri is None:
+            return None
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(uri)
+        try:
+            status = await client.admin.command("serverStatus")
+        except Exception:  # a measurement, never a reason to fail the run
+            return None
+        finally:
+            await client.close()
+        return sum(int(v) for v in (status.get("opcounters") or {}).values())
 
     def alive(self) -> bool:
         return all(p.returncode is None for p in self.processes)

@@ -122,6 +122,25 @@ def not_run(name: str, skus: int, reason: str) -> dict[str, Any]:
     return {**_base(name, skus), "status": f"not run: {reason}"}
 
 
+def database_figures(
+    cpu_before: dict[str, float],
+    cpu_after: dict[str, float],
+    ops_before: int | None,
+    ops_after: int | None,
+    items: int,
+) -> dict[str, Any]:
+    """The database's share of a scenario: operations per item (SKU, change, order) and CPU
+    milliseconds per operation (its `serverStatus` opcounters and process CPU)."""
+    cpu = cpu_after["database"] - cpu_before["database"]
+    if ops_before is None or ops_after is None or ops_after <= ops_before:
+        return {"database_ops_per_item": None, "database_cpu_ms_per_op": None}
+    ops = ops_after - ops_before
+    return {
+        "database_ops_per_item": round(ops / max(items, 1), 1),
+        "database_cpu_ms_per_op": round(1000 * cpu / ops, 3),
+    }
+
+
 def timed_load(
     url: str, rate: int, seconds: float, skus: int
 ) -> tuple[list[float], dict[str, int], float, float]:
@@ -272,7 +291,7 @@ async def orders(
         if price is not None:
             sellable.append((str(sku_id), Decimal(price.price) / 100))
     made: list[str] = []
-    cpu_before = service.cpu()
+    cpu_before, ops_before = service.cpu(), await service.database_operations()
     began = time.perf_counter()
     for n in range(size.orders):
         sku, price = sellable[n % len(sellable)]
@@ -288,7 +307,8 @@ async def orders(
         await asyncio.sleep(0.1)
     wall = time.perf_counter() - began
     done_at = time.monotonic()
-    cpu = service.cpu()["connector"] - cpu_before["connector"]
+    cpu_after, ops_after = service.cpu(), await service.database_operations()
+    cpu = cpu_after["connector"] - cpu_before["connector"]
     lost = len(expected - set(in_vtex))
     duplicated = sum(c - 1 for m, c in in_vtex.items() if m in expected and c > 1)
     return {
@@ -299,6 +319,7 @@ async def orders(
         "orders_per_s": round(len(set(in_vtex) & expected) / wall, 1),
         "cpu_ms_per_order": round(1000 * cpu / size.orders, 3),
         "cpu_ms_per_sku": round(1000 * cpu / size.orders, 3),  # per order (one SKU each)
+        **database_figures(cpu_before, cpu_after, ops_before, ops_after, size.orders),
         "lost": lost,
         "duplicated": duplicated,
         "vtex_calls": len(vtex.requests),
@@ -424,7 +445,7 @@ async def initial_load(
     offered = len(catalog.sku_ids_in(catalog.trade_policy, only_assigned=True))
     vtex_before, linio_before = len(vtex.requests), len(linio.requests)
     feeds_before = set(state.feeds)
-    cpu_before = service.cpu()
+    cpu_before, ops_before = service.cpu(), await service.database_operations()
     started_wall = time.time()
     began = time.perf_counter()
     linio_since = time.monotonic()
@@ -448,7 +469,7 @@ async def initial_load(
                 break
             await asyncio.sleep(0.5)
     wall = time.perf_counter() - began
-    cpu_after = service.cpu()
+    cpu_after, ops_after = service.cpu(), await service.database_operations()
     cpu = cpu_after["connector"] - cpu_before["connector"]
     by_state = status.get("skus", {}).get("by_state", {})
     live = by_state.get("live", 0)
@@ -492,6 +513,7 @@ async def initial_load(
         "database_cpu_ms_per_sku": round(
             1000 * (cpu_after["database"] - cpu_before["database"]) / max(accounted, 1), 3
         ),
+        **database_figures(cpu_before, cpu_after, ops_before, ops_after, accounted),
         "latency_s": latency,
         "feeds_used": len(feeds),
         "feeds_by_action": dict(collections.Counter(f.action for f in feeds.values())),
@@ -559,7 +581,7 @@ async def price_stock(
     )
     linio_since = time.monotonic()
     vtex_before, linio_before = len(vtex.requests), len(linio.requests)
-    cpu_before = service.cpu()
+    cpu_before, ops_before = service.cpu(), await service.database_operations()
     began = time.perf_counter()
     for start in range(0, len(edits), 100):  # VTEX's broadcaster sends in parallel too
         await asyncio.gather(
@@ -577,7 +599,7 @@ async def price_stock(
             break
         await asyncio.sleep(0.2)
     wall = time.perf_counter() - began
-    cpu_after = service.cpu()
+    cpu_after, ops_after = service.cpu(), await service.database_operations()
     feeds = {k: v for k, v in state.feeds.items() if k not in feeds_before}
     creates = sum(len(f.records) for f in state.feeds.values() if f.action == "ProductCreate")
     return {
@@ -596,6 +618,7 @@ async def price_stock(
         "database_cpu_ms_per_change": round(
             1000 * (cpu_after["database"] - cpu_before["database"]) / len(edits), 3
         ),
+        **database_figures(cpu_before, cpu_after, ops_before, ops_after, len(edits)),
         "feeds_used": len(feeds),
         "feeds_by_action": dict(collections.Counter(f.action for f in feeds.values())),
         "feed_records": sum(len(f.records) for f in feeds.values()),
