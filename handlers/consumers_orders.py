@@ -62,6 +62,7 @@ from domain.orders.placement import (
     render_problems,
 )
 from domain.orders.status import (
+    LinioCancelSteps,
     PlacedLine,
     cancel_reason,
     invoice_steps,
@@ -783,15 +784,7 @@ class OrderFlows:
             await c.linio.set_status_to_canceled(item_id, why)
         await self.ledger.note(doc, linio_step("cancel", [i for i, _ in steps.calls], "done"))
         if steps.refused:
-            mkp_id = doc.get("linio_order_number") or doc["linio_order_id"]
-            await self._log(
-                c.store,
-                "order.cancel_refused_shipped",
-                direction="VTEX to Marketplace",
-                order_id=mkp_id,
-                items=", ".join(steps.refused),
-                status=steps.refused_status,
-            )
+            await self._log_cancel_refused(c, doc, steps)
             await self._apply(doc, Event.LINIO_CANCEL_REFUSED)
             return
         await self._apply(doc, Event.LINIO_CANCELLED)
@@ -826,12 +819,18 @@ class OrderFlows:
         steps = linio_cancel_steps(doc.get("linio_statuses") or {}, "")
         if not steps.refused or not await self.ledger.first_time(doc, "vtex_cancel_refused"):
             return
-        mkp_id = doc.get("linio_order_number") or doc["linio_order_id"]
+        await self._log_cancel_refused(c, doc, steps)
+
+    async def _log_cancel_refused(
+        self, c: _Clients, doc: dict[str, Any], steps: LinioCancelSteps
+    ) -> None:
+        """Tell the seller that Seller Center cannot cancel the order's items `steps.refused`
+        (already past pending: ready to ship, shipped, delivered)."""
         await self._log(
             c.store,
             "order.cancel_refused_shipped",
             direction="VTEX to Marketplace",
-            order_id=mkp_id,
+            order_id=doc.get("linio_order_number") or doc["linio_order_id"],
             items=", ".join(steps.refused),
             status=steps.refused_status,
         )

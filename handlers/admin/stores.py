@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 from aiohttp import web
@@ -192,6 +193,21 @@ def _kind(request: web.Request) -> str:
     return kind
 
 
+async def _save_map(
+    request: web.Request, store: Store, kind: str, new_map: Callable[[], dict[str, str]]
+) -> NoReturn:
+    """Save the map `new_map()` builds as the store's `kind` map and go back to the store; a
+    `MapProblem` it raises is flashed with its catalogue message and nothing is saved."""
+    try:
+        values = new_map()
+    except MapProblem as exc:
+        await flash(request, code=exc.code, **exc.params)
+        raise web.HTTPSeeOther(_back(store.store_id)) from None
+    await request.app[STORES].set_fields(store.store_id, {kind: values})
+    await flash(request, key=f"stores.{kind}_saved", store=store.store_id, count=len(values))
+    raise web.HTTPSeeOther(_back(store.store_id))
+
+
 @action
 async def store_map_edit(request: web.Request) -> web.StreamResponse:
     """Set one row of the store's courier map or postal-code map (`key`, `value`); an empty
@@ -199,16 +215,8 @@ async def store_map_edit(request: web.Request) -> web.StreamResponse:
     store = await _get(request, request.match_info["store_id"])
     kind = _kind(request)
     form = await request.post()
-    try:
-        values = edit_map(
-            getattr(store, kind) or {}, str(form.get("key", "")), str(form.get("value", ""))
-        )
-    except MapProblem as exc:
-        await flash(request, code=exc.code, **exc.params)
-        raise web.HTTPSeeOther(_back(store.store_id)) from None
-    await request.app[STORES].set_fields(store.store_id, {kind: values})
-    await flash(request, key=f"stores.{kind}_saved", store=store.store_id, count=len(values))
-    raise web.HTTPSeeOther(_back(store.store_id))
+    key, value = str(form.get("key", "")), str(form.get("value", ""))
+    await _save_map(request, store, kind, lambda: edit_map(getattr(store, kind) or {}, key, value))
 
 
 @action
@@ -220,15 +228,8 @@ async def store_map_import(request: web.Request) -> web.StreamResponse:
     upload = (await request.post()).get("file")
     if not hasattr(upload, "file"):
         raise ApiError("store_map_columns", columns=",".join(STORE_MAPS[kind]))
-    raw = upload.file.read()  # type: ignore[union-attr]
-    try:
-        values = parse_map_csv(kind, raw.decode("utf-8-sig", errors="replace"))
-    except MapProblem as exc:
-        await flash(request, code=exc.code, **exc.params)
-        raise web.HTTPSeeOther(_back(store.store_id)) from None
-    await request.app[STORES].set_fields(store.store_id, {kind: values})
-    await flash(request, key=f"stores.{kind}_saved", store=store.store_id, count=len(values))
-    raise web.HTTPSeeOther(_back(store.store_id))
+    text = upload.file.read().decode("utf-8-sig", errors="replace")  # type: ignore[union-attr]
+    await _save_map(request, store, kind, lambda: parse_map_csv(kind, text))
 
 
 @api

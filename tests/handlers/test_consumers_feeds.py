@@ -31,6 +31,7 @@ from handlers.consumers_feeds import FeedOwner, OwnerTimings
 from simulators.linio import LinioSimulator, SimSeller
 from simulators.linio.connect import sample_product, sandbox_client
 from tests.conftest import _drop, acme_store
+from tests.handlers.rigs import until
 
 SELLER = SimSeller(user_id="ops@acme.mx", api_key="KEY-feeds", seller_id="ACME01", country="MX")
 FAST = OwnerTimings(poll_interval=0.2, hint_every=0.05, outage_cap=0.5, max_run=120.0)
@@ -40,16 +41,6 @@ def content(sku: str, **overrides: Any) -> dict[str, Any]:
     fields = sample_product(sku, **overrides)
     fields.pop("SellerSku")
     return fields
-
-
-async def until(condition: Callable[[], Awaitable[bool]], timeout: float = 60.0) -> None:
-    """Wait for a condition with a generous deadline (never a timing assertion)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not await condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.05)
 
 
 @dataclass

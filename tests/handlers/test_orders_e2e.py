@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient
 from app.broker import queue_name
 from app.runtime import Runtime
 from app.storage import LOGS, ORDERS
-from domain.stores import Store, StoreCredentials
+from domain.stores import Store
 from handlers.consumers_orders import (
     OrderFlows,
     order_consumer,
@@ -26,6 +26,7 @@ from simulators.linio.connect import sandbox_client
 from simulators.linio.server import LinioSimulator
 from simulators.linio.state import SimSeller
 from simulators.vtex import VtexSimulator
+from tests.handlers.rigs import simulated_store
 
 SELLER = SimSeller(user_id="ops@acme.mx", api_key="k" * 40, seller_id="ACME", country="MX")
 
@@ -96,21 +97,7 @@ async def world(service: TestClient, runtime: Runtime) -> AsyncIterator[World]:
         vtex.register_affiliate(
             "LMX", sales_channel=vtex.catalog.trade_policy, search_uri_endpoint=f"{base}/x"
         )
-        token = vtex.auth_headers()["X-VTEX-API-AppToken"]
-        store = Store(
-            store_id="acme-mx",
-            account="acme",
-            affiliate_id="LMX",
-            sales_channel=vtex.catalog.trade_policy,
-            country="MX",
-            linio_user_id=SELLER.user_id,
-            linio_seller_id=SELLER.seller_id,
-            vtex_base_url=vtex.url,
-            linio_base_url=linio.url,
-            credentials=StoreCredentials(
-                linio_api_key=SELLER.api_key, vtex_app_key=vtex.app_key, vtex_app_token=token
-            ),
-        )
+        store = simulated_store(vtex, linio, SELLER)
         await runtime.stores.upsert(store)
         webhook_url = f"{base}/linio/{store.notification_token}/webhook"
         await sandbox_client(linio.url, http, SELLER).create_webhook(

@@ -27,7 +27,7 @@ from app.storage import LOGS, ORDERS
 from domain.catalog.feeds import FeedRecords, version_now
 from domain.catalog.lots import Entry
 from domain.orders.ledger import RESERVED_IN_VTEX
-from domain.stores import Store, StoreCredentials
+from domain.stores import Store
 from domain.work import SkuWork, StoreWork
 from handlers.consumers_catalog import make_catalog_consumer
 from handlers.consumers_feeds import FeedOwner, OwnerTimings, pool_clients
@@ -43,6 +43,7 @@ from handlers.store_status import status_report
 from simulators.linio import LinioSimulator, SimSeller
 from simulators.linio.connect import sample_product
 from simulators.vtex import VtexSimulator
+from tests.handlers.rigs import simulated_store, until
 
 SELLER = SimSeller(user_id="ops@acme.mx", api_key="KEY-prices", seller_id="ACME01", country="MX")
 FAST = OwnerTimings(poll_interval=0.2, hint_every=0.05, outage_cap=0.5, max_run=120.0)
@@ -50,16 +51,6 @@ FAST = OwnerTimings(poll_interval=0.2, hint_every=0.05, outage_cap=0.5, max_run=
 
 def _message(work: SkuWork) -> Message:
     return Message(uuid.uuid4().hex, queue_name(work.queue_context, work.store_id), work.to_body())
-
-
-async def until(condition: Callable[[], Awaitable[bool]], timeout: float = 60.0) -> None:
-    """Wait for a condition with a generous deadline (never a timing assertion)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not await condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.05)
 
 
 @dataclass
@@ -139,22 +130,8 @@ async def world_factory(
         linio = LinioSimulator([SELLER], feed_delay=0.05)
         await linio.__aenter__()
         stack.extend([vtex, linio])
-        store = Store(
-            store_id=f"acme-{uuid.uuid4().hex[:8]}",
-            account="acme",
-            affiliate_id="LMX",
-            sales_channel=vtex.catalog.trade_policy,
-            country="MX",
-            linio_user_id=SELLER.user_id,
-            linio_seller_id=SELLER.seller_id,
-            vtex_base_url=vtex.url,
-            linio_base_url=linio.url,
-            credentials=StoreCredentials(
-                linio_api_key=SELLER.api_key,
-                vtex_app_key=vtex.app_key,
-                vtex_app_token=vtex.auth_headers()["X-VTEX-API-AppToken"],
-            ),
-            **rules,
+        store = simulated_store(
+            vtex, linio, SELLER, store_id=f"acme-{uuid.uuid4().hex[:8]}", **rules
         )
         await runtime.stores.upsert(store)
         world = World(runtime, vtex, linio, store, make_flows(**runtime.resources()))
