@@ -13,6 +13,7 @@ import structlog.testing
 
 from app.broker import Message, Reject, queue_name
 from app.broker.dead_letters import AUTO_REPLAY_AFTER
+from app.broker.memory import JOURNAL
 from app.runtime import Runtime, open_runtime
 from app.settings import Settings
 from clients.errors import AuthError, TransientError
@@ -350,3 +351,38 @@ async def test_oldest_at_peeks_at_the_head_without_taking_it(
     await broker.consume(queue, handler)
     await wait_for(lambda: len(seen) == 2)
     assert seen[0].body["at"] == first and seen[0].attempt == 1
+
+
+async def test_acknowledgements_leave_the_journal_in_batches_and_on_stop(
+    settings: Settings, store_id: str
+) -> None:
+    """In-process broker: done messages are deleted from the journal by the batch (one
+    delete per 50 ids); stopping flushes what is pending, so a restart redelivers nothing
+    that was done."""
+    queue = queue_name("catalog", store_id)
+    done: list[str] = []
+
+    async def handler(message: Message) -> None:
+        done.append(message.body["sku"])
+
+    async with open_runtime(settings) as first:
+        journal = first.storage.db[JOURNAL]
+        await first.broker.publish_many([(queue, {"sku": str(n)}) for n in range(120)])
+        await first.broker.consume(queue, handler)
+        await wait_for(lambda: len(done) == 120)
+        await wait_for(lambda: not first.broker._acked)  # flushed within ACK_FLUSH_SECONDS
+        assert await journal.count_documents({"queue": queue}) == 0
+        await first.broker.publish_many([(queue, {"sku": "late"})])
+        await wait_for(lambda: "late" in done)
+    # closed right after: the pending acknowledgement was flushed on the way out
+
+    again: list[Message] = []
+
+    async def second_handler(message: Message) -> None:
+        again.append(message)
+
+    async with open_runtime(settings) as second:
+        assert await second.storage.db[JOURNAL].count_documents({"queue": queue}) == 0
+        await second.broker.consume(queue, second_handler)
+        await asyncio.sleep(0.3)
+        assert again == []
