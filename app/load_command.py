@@ -16,31 +16,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import aiohttp
 from tqdm import tqdm
 
+from app.service_call import admin_session, run_in_process, run_via_service_or_in_process
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    from app.runtime import Runtime
+    from domain.stores import Store
 
 Report = Callable[[], Awaitable[dict[str, Any] | None]]
 POLL_SECONDS = 0.5
-
-
-def service_url(settings: Settings) -> str:
-    host = settings.host if settings.host not in ("0.0.0.0", "::", "") else "127.0.0.1"
-    return f"http://{host}:{settings.port}"
-
-
-async def service_running(base_url: str) -> bool:
-    try:
-        async with (
-            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as http,
-            http.get(f"{base_url}/health") as response,
-        ):
-            return response.status == 200
-    except (aiohttp.ClientError, TimeoutError, OSError):
-        return False
 
 
 def finished(report: dict[str, Any]) -> bool:
@@ -98,8 +86,7 @@ def summary(report: dict[str, Any]) -> str:
 
 
 async def load_remote(base_url: str, settings: Settings, store_id: str, timeout: float) -> int:
-    auth = aiohttp.encode_basic_auth(settings.admin_user, settings.admin_password)
-    async with aiohttp.ClientSession(headers={"Authorization": auth}) as http:
+    async with admin_session(settings) as http:
         async with http.post(f"{base_url}/api/stores/{store_id}/load") as response:
             if response.status != 202:
                 print(f"the service refused the load ({response.status}): {await response.text()}")
@@ -116,34 +103,23 @@ async def load_remote(base_url: str, settings: Settings, store_id: str, timeout:
 
 
 async def load_in_process(settings: Settings, store_id: str, timeout: float) -> int:
-    from app.runtime import open_runtime
-    from app.worker import Worker
-    from handlers.consumers import CONSUMERS
     from handlers.store_status import start_load, status_report
 
-    async with open_runtime(settings) as runtime:
-        store = await runtime.stores.get(store_id)
-        if store is None:
-            print(f"no store {store_id!r}; import it first (vtex-linio import)")
-            return 2
-        worker = Worker(runtime, CONSUMERS)
-        await worker.start()
-        try:
-            await start_load(store_id, runtime.loads, runtime.broker)
+    async def work(runtime: Runtime, store: Store) -> dict[str, Any]:
+        await start_load(store_id, runtime.loads, runtime.broker)
 
-            async def report() -> dict[str, Any] | None:
-                return await status_report(store, **runtime.resources())
+        async def report() -> dict[str, Any] | None:
+            return await status_report(store, **runtime.resources())
 
-            final = await follow(report, timeout=timeout)
-        finally:
-            await worker.stop()
-    print(summary(final))
-    return 0
+        return await follow(report, timeout=timeout)
+
+    return await run_in_process(settings, store_id, work, summary)
 
 
 async def run_load(settings: Settings, store_id: str, *, timeout: float = 3600.0) -> int:
-    base = service_url(settings)
-    if await service_running(base):
-        print(f"a service is running at {base}: the load goes through its admin API")
-        return await load_remote(base, settings, store_id, timeout)
-    return await load_in_process(settings, store_id, timeout)
+    return await run_via_service_or_in_process(
+        settings,
+        "the load",
+        lambda base: load_remote(base, settings, store_id, timeout),
+        lambda: load_in_process(settings, store_id, timeout),
+    )

@@ -10,12 +10,15 @@ of `serve`, stopped once every staged change was sent and settled (or after `tim
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import aiohttp
-
-from app.load_command import service_running, service_url
+from app.service_call import admin_session, run_in_process, run_via_service_or_in_process
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    from app.runtime import Runtime
+    from domain.stores import Store
+    from handlers.consumers_price_stock import Outcome
 
 POLL_SECONDS = 0.5
 
@@ -29,9 +32,8 @@ def summary(store_id: str, report: dict[str, Any]) -> str:
 
 
 async def reconcile_remote(base_url: str, settings: Settings, store_id: str) -> int:
-    auth = aiohttp.encode_basic_auth(settings.admin_user, settings.admin_password)
     async with (
-        aiohttp.ClientSession(headers={"Authorization": auth}) as http,
+        admin_session(settings) as http,
         http.post(f"{base_url}/api/stores/{store_id}/reconcile") as response,
     ):
         if response.status != 200:
@@ -43,38 +45,30 @@ async def reconcile_remote(base_url: str, settings: Settings, store_id: str) -> 
 
 
 async def reconcile_in_process(settings: Settings, store_id: str, timeout: float) -> int:
-    from app.runtime import open_runtime
-    from app.worker import Worker
     from domain.catalog.feeds import FeedRecords
-    from handlers.consumers import CONSUMERS
     from handlers.consumers_price_stock import make_flows, report_of
 
-    async with open_runtime(settings) as runtime:
-        store = await runtime.stores.get(store_id)
-        if store is None:
-            print(f"no store {store_id!r}; import it first (vtex-linio import)")
-            return 2
-        worker = Worker(runtime, CONSUMERS)
-        await worker.start()
-        try:
-            outcomes = await make_flows(**runtime.resources()).reconcile(store)
-            records = FeedRecords(runtime.storage.db)
-            for _ in range(max(1, int(timeout / POLL_SECONDS))):
-                busy = await runtime.feed_scheduler.staging.count(
-                    store_id
-                ) or await records.in_flight(store_id)
-                if not busy:
-                    break
-                await asyncio.sleep(POLL_SECONDS)
-        finally:
-            await worker.stop()
-    print(summary(store_id, report_of(outcomes)))
-    return 0
+    async def work(runtime: Runtime, store: Store) -> list[Outcome]:
+        outcomes = await make_flows(**runtime.resources()).reconcile(store)
+        records = FeedRecords(runtime.storage.db)
+        for _ in range(max(1, int(timeout / POLL_SECONDS))):
+            busy = await runtime.feed_scheduler.staging.count(store_id) or await records.in_flight(
+                store_id
+            )
+            if not busy:
+                break
+            await asyncio.sleep(POLL_SECONDS)
+        return outcomes
+
+    return await run_in_process(
+        settings, store_id, work, lambda outcomes: summary(store_id, report_of(outcomes))
+    )
 
 
 async def run_reconcile(settings: Settings, store_id: str, *, timeout: float = 600.0) -> int:
-    base = service_url(settings)
-    if await service_running(base):
-        print(f"a service is running at {base}: the pass goes through its admin API")
-        return await reconcile_remote(base, settings, store_id)
-    return await reconcile_in_process(settings, store_id, timeout)
+    return await run_via_service_or_in_process(
+        settings,
+        "the pass",
+        lambda base: reconcile_remote(base, settings, store_id),
+        lambda: reconcile_in_process(settings, store_id, timeout),
+    )

@@ -84,6 +84,46 @@ async def seed_demo_mappings(mappings: Mappings, store_id: str, catalog: SimCata
         )
 
 
+def demo_store(
+    store_id: str,
+    vtex: VtexSimulator,
+    linio: LinioSimulator,
+    seller: SimSeller,
+    *,
+    name: str,
+    email: str,
+) -> Store:
+    """A Mexican store wired to both simulators, as the sandbox and the benchmark use it:
+    `store_id`, `name`, `email` as given; VTEX: `vtex`'s account, URL and app key (with the
+    simulator's app token), its catalog's trade policy as sales channel, affiliate "LMX";
+    Linio: `seller`'s user id, seller id and API key on `linio`."""
+    return Store(
+        store_id=store_id,
+        account=vtex.account,
+        affiliate_id="LMX",
+        sales_channel=vtex.catalog.trade_policy,
+        country="MX",
+        name=name,
+        linio_user_id=seller.user_id,
+        linio_seller_id=seller.seller_id,
+        email=email,
+        vtex_base_url=vtex.url,
+        linio_base_url=linio.url,
+        credentials=StoreCredentials(
+            linio_api_key=seller.api_key,
+            vtex_app_key=vtex.app_key,
+            vtex_app_token=DEFAULT_APP_TOKEN,
+        ),
+    )
+
+
+def sellable_price(catalog: SimCatalog, sku_id: int) -> Decimal | None:
+    """The price (in currency units, as Linio takes it) at which the VTEX simulator offers
+    the SKU in its trade policy; None when it does not offer it there."""
+    price, _ = catalog.availability(catalog.sku(sku_id), catalog.trade_policy)  # type: ignore[arg-type]
+    return None if price is None else Decimal(price.price) / 100
+
+
 @dataclass
 class Sandbox:
     vtex: VtexSimulator
@@ -97,13 +137,11 @@ class Sandbox:
         catalog = self.vtex.catalog
         made = []
         for n, sku_id in enumerate(catalog.healthy_sku_ids()[: paid + unpaid]):
-            price, _ = catalog.availability(catalog.sku(sku_id), catalog.trade_policy)
+            price = sellable_price(catalog, sku_id)
             if price is None:
                 continue
             order = self.linio.add_order(
-                self.seller.user_id,
-                [(str(sku_id), 1, Decimal(price.price) / 100)],
-                paid=n < paid,
+                self.seller.user_id, [(str(sku_id), 1, price)], paid=n < paid
             )
             made.append(order.order_id)
         return made
@@ -122,23 +160,8 @@ async def run_sandbox(runtime: Runtime) -> AsyncIterator[Sandbox]:
         linio = await stack.enter_async_context(LinioSimulator([seller]))
         vtex.catalog.generate(n_skus=SANDBOX_SKUS, faulty_share=0.1)
         existing = await runtime.stores.get(SANDBOX_STORE)
-        store = Store(
-            store_id=SANDBOX_STORE,
-            account="sandbox",
-            affiliate_id="LMX",
-            sales_channel=vtex.catalog.trade_policy,
-            country="MX",
-            name="Sandbox",
-            linio_user_id=seller.user_id,
-            linio_seller_id=seller.seller_id,
-            email="sandbox@example.com",
-            vtex_base_url=vtex.url,
-            linio_base_url=linio.url,
-            credentials=StoreCredentials(
-                linio_api_key=seller.api_key,
-                vtex_app_key=vtex.app_key,
-                vtex_app_token=DEFAULT_APP_TOKEN,
-            ),
+        store = demo_store(
+            SANDBOX_STORE, vtex, linio, seller, name="Sandbox", email="sandbox@example.com"
         )
         if existing is not None:
             store.notification_token = existing.notification_token

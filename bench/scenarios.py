@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from app.sandbox import demo_store, sellable_price
 from bench.common import summary_ms
 from bench.harness import Service
 from bench.notification_endpoint import generate_load
 from domain.stores import Store, StoreCredentials
 from simulators.linio import LinioSimulator, SimSeller
-from simulators.vtex import DEFAULT_APP_TOKEN, VtexSimulator
+from simulators.vtex import VtexSimulator
 
 # Simulator settings (CLARIFICATIONS §7): stated in every report.
 SIMULATOR_SETTINGS: dict[str, Any] = {
@@ -85,23 +86,8 @@ def notify_store(run_id: str, linio: LinioSimulator, seller: SimSeller) -> Store
 
 def flow_store(run_id: str, vtex: VtexSimulator, linio: LinioSimulator, seller: SimSeller) -> Store:
     """The store wired to both simulators (catalog, prices and stock, orders)."""
-    return Store(
-        store_id=f"bench-flow-{run_id}",
-        account=vtex.account,
-        affiliate_id="LMX",
-        sales_channel=vtex.catalog.trade_policy,
-        country="MX",
-        name="Bench",
-        linio_user_id=seller.user_id,
-        linio_seller_id=seller.seller_id,
-        email="bench@example.com",
-        vtex_base_url=vtex.url,
-        linio_base_url=linio.url,
-        credentials=StoreCredentials(
-            linio_api_key=seller.api_key,
-            vtex_app_key=vtex.app_key,
-            vtex_app_token=DEFAULT_APP_TOKEN,
-        ),
+    return demo_store(
+        f"bench-flow-{run_id}", vtex, linio, seller, name="Bench", email="bench@example.com"
     )
 
 
@@ -287,9 +273,9 @@ async def orders(
     catalog = vtex.catalog
     sellable = []
     for sku_id in catalog.healthy_sku_ids():
-        price, _ = catalog.availability(catalog.sku(sku_id), catalog.trade_policy)
+        price = sellable_price(catalog, sku_id)
         if price is not None:
-            sellable.append((str(sku_id), Decimal(price.price) / 100))
+            sellable.append((str(sku_id), price))
     made: list[str] = []
     cpu_before, ops_before = service.cpu(), await service.database_operations()
     began = time.perf_counter()
