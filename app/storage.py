@@ -146,9 +146,25 @@ async def ensure_indexes(db: AsyncDatabase, settings: Settings) -> None:
 
 @dataclass
 class Storage:
+    """`db`: the database as the request path, the feed owner and the order flow see it.
+    `background`: the same database through a connection pool of its own, for the bulk
+    work of the catalog consumers (an initial load keeps 50 SKUs in flight): their queue
+    of operations waits in that pool, so a notification, a feed's settlement or an order
+    placement is never queued behind thousands of them (on SecantusDB a feed owner stuck
+    behind the load left 1,000 staged SKUs unsent for two minutes, `bench/REPORT.md`)."""
+
     client: AsyncMongoClient
     db: AsyncDatabase
     embedded: EmbeddedMongo | None = None
+    background_client: AsyncMongoClient | None = None
+
+    @property
+    def background(self) -> AsyncDatabase:
+        if self.background_client is None:
+            return self.db
+        return self.background_client.get_database(
+            self.db.name, write_concern=self.db.write_concern, codec_options=self.db.codec_options
+        )
 
     async def ping(self) -> dict[str, object]:
         await self.db.command("ping")
@@ -194,11 +210,15 @@ async def open_storage(settings: Settings) -> AsyncIterator[Storage]:
     client: AsyncMongoClient = AsyncMongoClient(
         uri, serverSelectionTimeoutMS=SERVER_SELECTION_MS, tz_aware=True, **options
     )
+    background: AsyncMongoClient = AsyncMongoClient(
+        uri, serverSelectionTimeoutMS=SERVER_SELECTION_MS, tz_aware=True, **options
+    )
     try:
         db = client[settings.mongodb_db]
         await ensure_indexes(db, settings)
-        yield Storage(client=client, db=db, embedded=embedded)
+        yield Storage(client=client, db=db, embedded=embedded, background_client=background)
     finally:
+        await background.close()
         await client.close()
         if embedded is not None:
             await embedded.stop()

@@ -618,10 +618,7 @@ def make_catalog_consumer(
     clients: ClientPool,
     seller_log: SellerLog,
     broker: Broker,
-    sku_states: SkuStates,
-    mappings: Mappings,
     reference_cache: ReferenceCache,
-    feed_scheduler: FeedScheduler,
     loads: InitialLoads,
     storage: Any,
     **_: Any,
@@ -630,21 +627,22 @@ def make_catalog_consumer(
 
     One journal flush per SKU, not one per write: the writes of an evaluation go without
     waiting for the journal (`j: false`) and its last one, the SKU's evaluated state,
-    waits for it (`sku_states`, the service's journaled handle). The journal is one
+    waits for it (the service's journaled write concern). The journal is one
     sequential log, so flushing the last write makes every earlier one durable too
     (checked by killing SecantusDB: every write before a journaled one survived); a crash
     before it loses only work whose message was not acknowledged yet and is redelivered.
     Each journaled write held its collection for one fsync: with ~12 writes per SKU that
     serialised the initial load on the disk (issue 13)."""
-    concern = dict(storage.db.write_concern.document)
-    fast = storage.db.with_options(write_concern=WriteConcern(**{**concern, "j": False}))
+    background = storage.background  # its own connection pool (`Storage.background`)
+    concern = dict(background.write_concern.document)
+    fast = background.with_options(write_concern=WriteConcern(**{**concern, "j": False}))
     return CatalogConsumer(
         stores=stores,
         clients=clients,
         seller_log=SellerLog(fast),
         broker=broker,
         sku_states=SkuStates(fast),
-        durable_states=sku_states,
+        durable_states=SkuStates(background),
         mappings=Mappings(fast, broker),
         reference_cache=reference_cache,
         feed_scheduler=FeedScheduler(fast, broker),

@@ -710,8 +710,18 @@ def make_flows(
 
 
 def price_stock_consumer(**resources: Any) -> PriceStockConsumer:
-    """The worker's consumer of `price.<store>` and `stock.<store>` queues."""
-    flows = make_flows(**resources)
+    """The worker's consumer of `price.<store>` and `stock.<store>` queues, on the
+    database's background pool (`Storage.background`): a storm of price and stock changes
+    waits there, not in front of the request path and the feed owner."""
+    background = resources["storage"].background
+    flows = make_flows(
+        **{
+            **resources,
+            "sku_states": SkuStates(background),
+            "feed_scheduler": FeedScheduler(background, resources["broker"]),
+            "seller_log": SellerLog(background),
+        }
+    )
     return PriceStockConsumer(flows, SimulationBatcher(flows))
 
 
