@@ -14,6 +14,7 @@ import asyncio
 import dataclasses
 import json
 import secrets
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -141,9 +142,11 @@ async def run(
     amqp_url: str,
     out: Path,
     only: tuple[str, ...] = SCENARIOS,
+    command: str = "vtex-linio bench",
 ) -> tuple[dict[str, Any], list[str]]:
     began = time.perf_counter()
     report: dict[str, Any] = {
+        "command": command,
         "machine": machine(),
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "size": size.__dict__,
@@ -203,7 +206,14 @@ def main(args: argparse.Namespace) -> int:
         size = dataclasses.replace(size, **overrides)
     setups = SETUPS if args.setup == "both" else (args.setup,)
     report, bad = asyncio.run(
-        run(size, setups, args.amqp_url, args.out, tuple(args.only or SCENARIOS))
+        run(
+            size,
+            setups,
+            args.amqp_url,
+            args.out,
+            tuple(args.only or SCENARIOS),
+            command=" ".join(["vtex-linio", *sys.argv[1:]]),
+        )
     )
     print(f"bench: {args.out / 'REPORT.md'} ({report['total_s']} s)")
     for line in bad:
