@@ -299,33 +299,11 @@ class SkuStates:
             evaluated_since=evaluated,
         )
 
-    async def needing_attention(self, store_id: str, limit: int = 200) -> list[dict[str, Any]]:
-        """SKUs held back, with why: `{sku_id, status, problems: [{log, code, linio}]}`
-        (refused data E1, skipped A1/A2, waiting on a mapping E4, rejected by Linio E3)."""
-        return (await self.summary(store_id, held_back_limit=limit)).held_back
-
     async def counts(self, store_id: str) -> dict[str, int]:
         """SKUs per state for the status API: the catalog consumer's `status`, refined by
         the feed's result for the ones handed to the scheduler (`live`, `rejected`,
         `in_flight`, `staged`)."""
         return (await self.summary(store_id, held_back_limit=0)).by_state
-
-    async def offline_progress(self, store_id: str) -> dict[str, int]:
-        """How far taking SKUs off Linio got (a store switched off, SKUs deactivated):
-        `{deactivated, confirmed, remaining}` — confirmed when Seller Center's feed result
-        accepted the Status inactive we sent, or the SKU is not (any more) on Linio."""
-        return (await self.summary(store_id, held_back_limit=0)).offline
-
-    # --- the states table's feed side (issue 9 "States table") ---------------------------
-    #
-    # Per SKU: `seller_sku` and `shop_sku` (Linio's ids), `on_linio` (Seller Center has the
-    # product), `content_hash` (of the content fields last sent), `last_price` and
-    # `last_stock` (the Price/SalePrice/Quantity last sent), `last_status` (the Status last
-    # sent: active with content, inactive with a deactivation), `feed_ids` (the last 20 feeds
-    # that carried the SKU), `feed_attempts`, `last_result` ({result, messages, feed_id,
-    # action, at}), `qc` ({status, reason, at}: Seller Center's quality control, read with
-    # GetQcStatus after onProductQcStatusChanged) and `stages.<stage>` (UTC datetime, one
-    # per STAGES entry).
 
     async def stamp(
         self, store_id: str, sku_id: str, stage: str, at: dt.datetime | None = None

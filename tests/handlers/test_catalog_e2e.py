@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import aiohttp
@@ -29,16 +30,17 @@ from clients.linio.models import Product
 from domain.catalog.feeds import FeedRecords
 from domain.catalog.lots import FEED_ACTIONS
 from domain.mappings import MapperRegistrations
-from domain.stores import Store, StoreCredentials
+from domain.stores import Store
 from domain.work import SkuWork, StoreWork
 from handlers.consumers import CONSUMERS
 from handlers.consumers_price_stock import make_flows
 from handlers.vtex_mapper import register_store
 from simulators.linio import LinioSimulator, SimSeller
 from simulators.linio.connect import sample_product, sandbox_client
-from simulators.vtex import DEFAULT_APP_TOKEN, VtexSimulator
+from simulators.vtex import VtexSimulator
 from simulators.vtex.catalog import SkuFault
-from tests.conftest import _drop, acme_store
+from tests.conftest import _drop
+from tests.handlers.rigs import simulated_store
 
 SELLER = SimSeller(user_id="ops@acme.mx", api_key="KEY-catalog", seller_id="ACME01", country="MX")
 
@@ -137,19 +139,8 @@ async def pipeline(
         aiohttp.ClientSession() as http,
     ):
         vtex.catalog.generate(n_skus=n_skus, faulty_share=faulty_share)
-        store = acme_store(
-            store_id=f"acme-{uuid.uuid4().hex[:8]}",
-            sales_channel=vtex.catalog.trade_policy,
-            linio_user_id=SELLER.user_id,
-            linio_seller_id=SELLER.seller_id,
-            vtex_base_url=vtex.url,
-            linio_base_url=linio.url,
-            credentials=StoreCredentials(
-                linio_api_key=SELLER.api_key,
-                vtex_app_key=vtex.app_key,
-                vtex_app_token=DEFAULT_APP_TOKEN,
-            ),
-            **store_settings,
+        store = simulated_store(
+            vtex, linio, SELLER, store_id=f"acme-{uuid.uuid4().hex[:8]}", **store_settings
         )
         await runtime.stores.upsert(store)
         await seed_demo_mappings(runtime.mappings, store.store_id, vtex.catalog)
@@ -413,9 +404,7 @@ async def test_a_deactivated_sku_is_restored_when_vtex_offers_it_again(
         await until(p.quiet, what="quiet after deactivation")
         await p.vtex.change_sku(sku_id, active=True)
 
-        async def restored() -> bool:
-            shown = (await p.on_linio()).get(sku)
-            return shown is not None and shown.status == "active" and shown.quantity == stock
+        restored = partial(_live_with_stock, p, sku, stock)
 
         await until(restored, what="restored on Linio")
         actions = [
@@ -427,6 +416,12 @@ async def test_a_deactivated_sku_is_restored_when_vtex_offers_it_again(
             assert actions.count("ProductCreate") == 2 and "ProductRemove" in actions
         else:
             assert actions.count("ProductCreate") == 1 and "ProductRemove" not in actions
+
+
+async def _live_with_stock(p: Pipeline, sku: str, stock: int) -> bool:
+    """The SKU is on Linio, active, with `stock` units."""
+    shown = (await p.on_linio()).get(sku)
+    return shown is not None and shown.status == "active" and shown.quantity == stock
 
 
 @pytest.mark.parametrize("mode", ["inactive", "remove"])
@@ -441,9 +436,7 @@ async def test_a_quick_off_and_on_ends_live(settings: Settings, mode: str) -> No
         sku = str(sku_id)
         stock = p.vtex.catalog.skus[sku_id].stock[p.store.sales_channel]
 
-        async def restored() -> bool:
-            shown = (await p.on_linio()).get(sku)
-            return shown is not None and shown.status == "active" and shown.quantity == stock
+        restored = partial(_live_with_stock, p, sku, stock)
 
         await p.vtex.change_sku(sku_id, active=False)
         await p.vtex.change_sku(sku_id, active=True)
