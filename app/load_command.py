@@ -38,8 +38,8 @@ def finished(report: dict[str, Any]) -> bool:
     return (
         load.get("status") == "done"
         and not pending.get("feeds_in_flight")
-        and not queues.get("catalog")
-        and not queues.get("feed")
+        and queues.get("catalog", 0) == 0  # None: the broker could not count it
+        and queues.get("feed", 0) == 0
     )
 
 

@@ -13,13 +13,15 @@ from typing import Any
 
 import aiohttp
 
-from app.broker import Broker, DeadLetters, create_broker
+from app.broker import CONTEXTS, Broker, DeadLetters, create_broker, queue_name
+from app.broker.heartbeats import ConsumerHeartbeats
+from app.broker.stalls import QueueMonitor
 from app.client_pool import ClientPool
 from app.manifest import Manifest, load_manifest
 from app.secrets_box import SecretBox
 from app.seller_window import SELLER_WINDOWS
 from app.settings import Settings
-from app.storage import Storage, open_storage
+from app.storage import CONSUMER_HEARTBEATS, Storage, open_storage
 from clients.outbound import OutboundPolicy
 from domain.catalog.feeds import FeedScheduler
 from domain.catalog.intake import NotificationIntake
@@ -50,6 +52,8 @@ class Runtime:
     mappings: Mappings
     reference_cache: ReferenceCache
     loads: InitialLoads
+    heartbeats: ConsumerHeartbeats
+    queue_monitor: QueueMonitor
 
     def resources(self) -> dict[str, Any]:
         """Each resource by its field name, for consumer factories (`handlers/consumers.py`)."""
@@ -75,6 +79,14 @@ async def open_runtime(settings: Settings, *, start_broker: bool = True) -> Asyn
         intake = NotificationIntake(sku_states, broker)
         stores = StoreRepository(storage.db, SecretBox(settings.secret_key))
         await stores.migrate_tokens()  # plaintext tokens of older versions -> hash + cipher
+        heartbeats = ConsumerHeartbeats(storage.db[CONSUMER_HEARTBEATS])
+
+        async def store_queues() -> list[str]:
+            return [queue_name(c, s) for s in await stores.ids() for c in CONTEXTS]
+
+        queue_monitor = QueueMonitor(
+            broker, heartbeats, store_queues, stall_seconds=settings.queue_stall_seconds
+        )
         try:
             yield Runtime(
                 settings=settings,
@@ -94,8 +106,11 @@ async def open_runtime(settings: Settings, *, start_broker: bool = True) -> Asyn
                 mappings=Mappings(storage.db, broker),
                 reference_cache=ReferenceCache(storage.db, memo_seconds=30.0),
                 loads=InitialLoads(storage.db),
+                heartbeats=heartbeats,
+                queue_monitor=queue_monitor,
             )
         finally:
+            await queue_monitor.stop()
             await intake.close()
             await http.close()
             await broker.close()

@@ -94,6 +94,13 @@ ENV_VARS: tuple[EnvVar, ...] = (
         "seconds a client has to send a request's headers (and its body); then it is cut",
     ),
     EnvVar("BROKER_PREFETCH", "50", "100", "messages in flight per consumer"),
+    EnvVar(
+        "QUEUE_STALL_SECONDS",
+        "60",
+        "120",
+        "a queue with messages waiting and nothing acknowledged for this long is stalled: "
+        "a warning in the log, a red line on the overview, /ready degraded, a /metrics gauge",
+    ),
     EnvVar("RETRY_MAX_ATTEMPTS", "10", "12", "attempts before a message is dead-lettered (>= 10)"),
     EnvVar("RETRY_BASE_DELAY", "1.0", "2", "seconds before the first retry; doubles each time"),
     EnvVar("RETRY_MAX_DELAY", "300", "600", "longest delay between two retries, seconds"),
@@ -145,6 +152,7 @@ class Settings:
     max_request_bytes: int = 1_048_576
     read_timeout: float = 15.0
     broker_prefetch: int = 50
+    queue_stall_seconds: float = 60.0
     retry_max_attempts: int = 10
     retry_base_delay: float = 1.0
     retry_max_delay: float = 300.0
@@ -241,6 +249,7 @@ class Settings:
             max_request_bytes=_int(raw, "MAX_REQUEST_BYTES", 1024, 100 * 1024 * 1024),
             read_timeout=_float(raw, "READ_TIMEOUT", 0.5, 600),
             broker_prefetch=_int(raw, "BROKER_PREFETCH", 1, 10_000),
+            queue_stall_seconds=_float(raw, "QUEUE_STALL_SECONDS", 5, 86400),
             retry_max_attempts=attempts,
             retry_base_delay=_float(raw, "RETRY_BASE_DELAY", 0.001, 3600),
             retry_max_delay=_float(raw, "RETRY_MAX_DELAY", 0.001, 86400),

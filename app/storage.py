@@ -34,6 +34,7 @@ FEED_OWNERS = "feed_owners"
 RECONCILE_PASSES = "reconcile_passes"
 REFERENCE_CACHE = "reference_cache"
 MAPPER_REGISTRATIONS = "mapper_registrations"
+CONSUMER_HEARTBEATS = "consumer_heartbeats"
 REFERENCE_TTL_SECONDS = 6 * 3600
 
 IN_CHUNK = 50
@@ -131,6 +132,14 @@ def index_plan(settings: Settings) -> dict[str, list[IndexModel]]:
                 for field in ("flow", "Status", "code", "sku_id", "order_id")
             ),
             IndexModel([("at", ASCENDING)], expireAfterSeconds=ttl, name="logs_ttl"),
+        ],
+        CONSUMER_HEARTBEATS: [
+            IndexModel([("queue", ASCENDING)]),
+            IndexModel(
+                [("beat_at", ASCENDING)],
+                expireAfterSeconds=7 * 86400,
+                name="consumer_heartbeats_ttl",
+            ),
         ],
         DEAD_LETTERS: [
             IndexModel([("message_id", ASCENDING)], unique=True),

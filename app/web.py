@@ -223,7 +223,16 @@ def create_app(
                 yield
 
         app.cleanup_ctx.append(runtime_ctx)
+    app.cleanup_ctx.append(_queue_watch)
     return app
+
+
+async def _queue_watch(app: web.Application) -> AsyncIterator[None]:
+    """The web process checks every queue for stalls while it runs (`app.broker.stalls`)."""
+    monitor = app[keys.QUEUE_MONITOR]
+    monitor.start()
+    yield
+    await monitor.stop()
 
 
 def provide(app: web.Application, runtime: Runtime) -> None:
@@ -242,4 +251,5 @@ def provide(app: web.Application, runtime: Runtime) -> None:
     app[keys.MAPPINGS] = runtime.mappings
     app[keys.REFERENCE_CACHE] = runtime.reference_cache
     app[keys.LOADS] = runtime.loads
+    app[keys.QUEUE_MONITOR] = runtime.queue_monitor
     app[STATUS_MEMO] = StatusMemo()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from app.broker import Broker, DeadLetters
+from app.broker.stalls import QueueMonitor
 from app.client_pool import ClientPool
 from app.manifest import Manifest
 from app.settings import Settings
@@ -37,3 +38,4 @@ FEED_SCHEDULER = web.AppKey("feed_scheduler", FeedScheduler)
 MAPPINGS = web.AppKey("mappings", Mappings)
 REFERENCE_CACHE = web.AppKey("reference_cache", ReferenceCache)
 LOADS = web.AppKey("loads", InitialLoads)
+QUEUE_MONITOR = web.AppKey("queue_monitor", QueueMonitor)

@@ -21,6 +21,7 @@ from handlers.consumers import ConsumerFactory, ScheduleFactory
 log = structlog.get_logger(__name__)
 
 REPLAY_INTERVAL = 60.0  # seconds between looks for dead letters of passing faults
+WATCH_INTERVAL = 5.0  # seconds between two rounds of the consumer watchdog
 
 
 class Worker:
@@ -40,6 +41,7 @@ class Worker:
         self._sync_interval = sync_interval
         self._consuming: set[str] = set()
         self._task: asyncio.Task[None] | None = None
+        self._watch: asyncio.Task[None] | None = None
 
     @property
     def queues(self) -> set[str]:
@@ -62,6 +64,23 @@ class Worker:
         for schedule in self._schedules:
             schedule.start()
         self._task = asyncio.create_task(self._sync_forever(), name="worker-sync")
+        self._watch = asyncio.create_task(self._watch_forever(), name="worker-watchdog")
+
+    async def watch(self) -> list[str]:
+        """One round of the watchdog: consumers the broker stopped delivering to are started
+        again (`Broker.ensure_consumers`), then this process's heartbeats are written
+        (`app.broker.heartbeats`). Returns the queues restored."""
+        restored = await self.runtime.broker.ensure_consumers()
+        await self.runtime.heartbeats.beat(self.runtime.broker.activity)
+        return restored
+
+    async def _watch_forever(self) -> None:
+        while True:
+            await asyncio.sleep(WATCH_INTERVAL)
+            try:
+                await self.watch()
+            except Exception as exc:  # a broker or DB hiccup must not kill the watchdog
+                log.warning("worker_watch_failed", error=str(exc)[:200])
 
     async def _sync_forever(self) -> None:
         last_replay = 0.0
@@ -82,10 +101,13 @@ class Worker:
     async def stop(self) -> None:
         for schedule in self._schedules:
             await schedule.stop()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        for task in (self._task, self._watch):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         for name in list(self._consuming):
             await self.runtime.broker.stop_consuming(name)
         self._consuming.clear()
+        with contextlib.suppress(Exception):  # detached, as the web process should know
+            await self.runtime.heartbeats.beat(self.runtime.broker.activity)

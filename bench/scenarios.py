@@ -442,6 +442,9 @@ async def initial_load(
         deadline = began + size.load_timeout_s
         while time.perf_counter() < deadline:
             async with http.get(f"{service.url}/api/stores/{store.store_id}/status") as answer:
+                if answer.status != 200:  # the service in a fault (a fault test): ask again
+                    await asyncio.sleep(0.5)
+                    continue
                 status = await answer.json()
             by_state = status["skus"]["by_state"]
             load = status.get("initial_load") or {}

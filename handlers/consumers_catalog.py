@@ -2,8 +2,9 @@
 
 `SkuWork(action="upsert")`, for one SKU:
 
-1. coalesce: `SkuStates.begin_processing` — a read that started after this message was
-   asked for already saw the change, so the message is acknowledged without work;
+1. coalesce: `SkuStates.begin_reading` — a read that started after this message was
+   asked for, and finished, already saw the change, so the message is acknowledged without
+   work (one still running, or cut half way, sends the message back for later);
 2. read VTEX: Get SKU and context (`stockkeepingunitbyid?sc=` the store's trade policy), the
    product's SKU list (ParentSku/Variation), the simulation to the store's destination
    (`Store.simulation_destination`), the category's required specifications (cached);
@@ -46,7 +47,7 @@ from pymongo import WriteConcern
 
 from app.broker import Broker, Message, queue_name
 from app.client_pool import ClientPool
-from clients.errors import ClientError, NotFoundError
+from clients.errors import ClientError, NotFoundError, TransientError
 from clients.vtex import SimulationItem
 from clients.vtex.models import SkuContext
 from domain.catalog.deactivation import deactivation_change
@@ -55,7 +56,7 @@ from domain.catalog.loads import InitialLoads
 from domain.catalog.lots import Change
 from domain.catalog.problems import Problem, by_log_code, problem_list, waits_for_mapping
 from domain.catalog.snapshot import SkuSnapshot
-from domain.catalog.states import SkuStates
+from domain.catalog.states import Reading, SkuStates
 from domain.catalog.transform import LinioProduct, render_defaults
 from domain.catalog.validate import prepare
 from domain.errors import Bilingual
@@ -159,9 +160,13 @@ class CatalogConsumer:
         the later read that makes it redundant. `for_child`: evaluated on behalf of one of
         its variations (`_stage_parent_first`), which does not do so again."""
         sid, sku_id = store.store_id, work.sku_id
-        fresh, state = await self._states.begin_reading(sid, sku_id, "catalog", _at(work))
-        if not fresh and not retried:
+        reading, state = await self._states.begin_reading(sid, sku_id, "catalog", _at(work))
+        if reading == Reading.DONE and not retried:
             return  # a later read already saw this change
+        if reading == Reading.BUSY and not retried:
+            # A later read has not finished: another consumer's, or one cut half way. Back
+            # later (the retry reads anyway): never taken for done.
+            raise TransientError(f"SKU {sku_id} is being read by another consumer")
         version = version_now()  # taken before reading: orders this SKU's changes
         vtex = self._clients.vtex(store)
         try:

@@ -172,22 +172,24 @@ class FeedOwner:
 
     async def __call__(self, message: Message) -> None:
         work = parse_work(message.body)  # MalformedWork: dead-lettered at once
-        await self.run(work.store_id)
+        await self.run(work.store_id, progress=message.progress)
 
-    async def run(self, store_id: str) -> None:
+    async def run(self, store_id: str, *, progress: Callable[[], None] = lambda: None) -> None:
+        """One nudge's run for `store_id`. `progress` is called at least every few seconds
+        while the run waits or works (the broker then knows the held nudge is not stuck)."""
         lock = self._locks.setdefault(store_id, asyncio.Lock())
         async with lock:
             store = await self._stores(store_id)
             if store is None or not await self._has_work(store_id):
                 return  # a nudge that came after its work was done: read-only
-            if not await self._take_lease(store_id):
+            if not await self._take_lease(store_id, progress):
                 await self.scheduler.nudge(store_id, "owner_busy")
                 return
             try:
                 client = await self._client_for(store)
                 # Always from the database: another process may have sent feeds meanwhile.
                 await self.quota_ledger.restore(store_id, client.quota)
-                await self._run(store, client)
+                await self._run(store, client, progress)
             finally:
                 # Shielded: a cancelled run (its consumer stopped) must still hand over.
                 await asyncio.shield(self.lease.release(store_id, self._holder))
@@ -199,21 +201,23 @@ class FeedOwner:
             or await self._states.qc_hinted(store_id, limit=1)
         )
 
-    async def _take_lease(self, store_id: str) -> bool:
+    async def _take_lease(self, store_id: str, progress: Callable[[], None]) -> bool:
         """Wait (up to the lease's life) for a previous owner's run to end."""
         loop = asyncio.get_running_loop()
         give_up = loop.time() + self.timings.lease
         while not await self.lease.acquire(store_id, self._holder, self.timings.lease):
             if loop.time() > give_up:
                 return False
+            progress()
             await asyncio.sleep(min(1.0, self.timings.lease / 10))
         return True
 
-    async def _run(self, store: Store, client: LinioClient) -> None:
+    async def _run(self, store: Store, client: LinioClient, progress: Callable[[], None]) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timings.max_run
         delay, reported_outage = 0.0, False
         while True:
+            progress()
             if not await self.lease.acquire(store.store_id, self._holder, self.timings.lease):
                 log.warning("feed_owner_lease_lost", store=store.store_id)
                 return
@@ -236,7 +240,7 @@ class FeedOwner:
                 if loop.time() + delay > deadline:
                     await self.scheduler.nudge(store.store_id, "continue")
                     return
-                await asyncio.sleep(delay)
+                await self._sleep(delay, progress)
                 continue
             in_flight = await self.feeds.in_flight(store.store_id)
             if not in_flight and not waiting:
@@ -249,11 +253,28 @@ class FeedOwner:
                 soonest = max(client.quota.next_slot_in(), self.timings.linger)
                 wait = min(wait, max(soonest, self.timings.hint_every))
             await self._wait(
-                store.store_id, min(wait, max(deadline - loop.time(), 0.0)), client, looked
+                store.store_id,
+                min(wait, max(deadline - loop.time(), 0.0)),
+                client,
+                looked,
+                progress,
             )
 
+    async def _sleep(self, seconds: float, progress: Callable[[], None]) -> None:
+        """An outage's wait, saying every few seconds that the run is alive."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + seconds
+        while (left := end - loop.time()) > 0:
+            await asyncio.sleep(min(5.0, left))
+            progress()
+
     async def _wait(
-        self, store_id: str, seconds: float, client: LinioClient, looked: dt.datetime
+        self,
+        store_id: str,
+        seconds: float,
+        client: LinioClient,
+        looked: dt.datetime,
+        progress: Callable[[], None],
     ) -> None:
         """Sleep up to `seconds`, waking early when a webhook marked a feed completed, or
         when changes were staged after `looked` and the quota has a feed for them (a price
@@ -263,6 +284,7 @@ class FeedOwner:
         end = start + seconds
         while (left := end - loop.time()) > 0:
             await asyncio.sleep(min(self.timings.hint_every, left))
+            progress()
             if await self.feeds.any_reported(store_id):
                 return
             lingered = loop.time() - start >= self.timings.linger

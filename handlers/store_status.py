@@ -27,8 +27,7 @@ from typing import Any
 
 from aiohttp import web
 
-from app.broker import Broker, queue_name
-from app.broker.names import CONTEXTS
+from app.broker import Broker
 from app.client_pool import ClientPool
 from app.http_errors import ApiError
 from app.storage import Storage
@@ -75,7 +74,7 @@ async def status_report(
     load = await loads.current(sid)
     summary = await sku_states.summary(sid, since=loads.started_at(load))
     by_state = summary.by_state
-    queues = {context: await broker.depth(queue_name(context, sid)) for context in CONTEXTS}
+    queues = await broker.store_depths(sid)
     quota = await FeedQuotaLedger(storage.db).snapshot(sid, country=store.country)
     tokens = quota.get("tokens")
     free_calls = clients.linio(store).quota.free_calls

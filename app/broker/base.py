@@ -10,13 +10,15 @@ on 5xx before a message goes to the dead-letter queue).
 from __future__ import annotations
 
 import abc
+import asyncio
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 import structlog
 
-from app.broker.names import queue_name, split_queue_name
+from app.broker.names import CONTEXTS, queue_name, split_queue_name
 from clients.errors import (
     AuthError,
     CircuitOpenError,
@@ -42,6 +44,10 @@ class Reject(Exception):
         self.code = code
 
 
+def _no_progress() -> None:
+    return None
+
+
 @dataclass
 class Message:
     id: str
@@ -49,6 +55,9 @@ class Message:
     body: dict[str, Any]
     attempt: int = 1
     headers: dict[str, Any] = field(default_factory=dict)
+    progress: Callable[[], None] = field(default=_no_progress, repr=False, compare=False)
+    """A handler that holds its message for long (the feed owner's run, up to minutes)
+    calls this while it works, so its queue is not reported stalled (`QueueActivity`)."""
 
     @property
     def context(self) -> str:
@@ -222,6 +231,46 @@ class QueuedWork(Protocol):
 DeadLetterSink = Callable[[Message, str], Awaitable[None]]
 
 
+@dataclass
+class QueueActivity:
+    """What this process's consumer of one queue has done since it started, for the
+    heartbeats (`app.broker.heartbeats`) that tell the web process what is stalled.
+
+    `settled` counts messages this consumer finished with (acknowledged: done, sent to a
+    retry or dead-lettered); `last_progress_at` is when the last one was, or when a
+    handler last said it is still at work (`Message.progress`), epoch seconds (UTC);
+    `in_hand` is how many it holds right now; `attached` is whether it is consuming."""
+
+    attached: bool = False
+    in_hand: int = 0
+    settled: int = 0
+    last_progress_at: float | None = None
+
+    def took(self) -> None:
+        self.in_hand += 1
+
+    def progressed(self) -> None:
+        self.last_progress_at = time.time()
+
+    def settled_one(self) -> None:
+        self.in_hand = max(0, self.in_hand - 1)
+        self.settled += 1
+        self.progressed()
+
+    def dropped(self) -> None:
+        """A message left our hands unsettled (cancelled, channel gone): the broker has it."""
+        self.in_hand = max(0, self.in_hand - 1)
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    """A queue as its broker counts it: messages `waiting` (ready, not delivered; retries
+    not counted) and `consumers` attached (every process's); None where it cannot tell."""
+
+    waiting: int | None
+    consumers: int | None
+
+
 class Broker(abc.ABC):
     """Publish to and consume from named work queues; retries and dead letters included."""
 
@@ -229,6 +278,13 @@ class Broker(abc.ABC):
     drain_timeout: float = 10.0
     """Seconds `stop_consuming` lets the messages in hand finish before it cancels them
     (cancelled ones go back to the queue unacknowledged)."""
+
+    def __init__(self) -> None:
+        self.activity: dict[str, QueueActivity] = {}
+        """This process's consumers by queue name (see `QueueActivity`)."""
+
+    def _activity(self, queue: str) -> QueueActivity:
+        return self.activity.setdefault(queue, QueueActivity())
 
     @abc.abstractmethod
     async def start(self) -> None: ...
@@ -276,6 +332,31 @@ class Broker(abc.ABC):
     @abc.abstractmethod
     async def depth(self, queue: str) -> int:
         """Messages waiting in `queue` (not counting retries), for the dashboard."""
+
+    async def store_depths(self, store_id: str, *, timeout: float = 3.0) -> dict[str, int | None]:
+        """Messages waiting in each of the store's queues, by context; None for a queue the
+        broker could not count within `timeout` seconds (a broker away answers nothing:
+        pages and the status API show "unknown" rather than fail)."""
+
+        async def one(context: str) -> int | None:
+            try:
+                return await asyncio.wait_for(self.depth(queue_name(context, store_id)), timeout)
+            except Exception:
+                return None
+
+        depths = await asyncio.gather(*(one(c) for c in CONTEXTS))
+        return dict(zip(CONTEXTS, depths, strict=True))
+
+    async def queue_stats(self, queue: str) -> QueueStats:
+        """`queue` as the broker sees it (see `QueueStats`); for stall checks and /ready."""
+        return QueueStats(waiting=await self.depth(queue), consumers=None)
+
+    async def ensure_consumers(self) -> list[str]:
+        """The watchdog's round (every few seconds, in each consuming process): find the
+        consumers of this process that the broker no longer delivers to and start them
+        again. Returns the queues restored. Brokers whose consumers cannot be lost return
+        []."""
+        return []
 
     async def oldest_at(self, queue: str) -> str | None:
         """The `at` of the oldest message waiting in `queue` (ISO 8601 UTC: when its work

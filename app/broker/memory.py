@@ -27,6 +27,7 @@ from app.broker.base import (
     DeadLetterSink,
     Handler,
     Message,
+    QueueStats,
     RetryPolicy,
     decide,
     failure_headers,
@@ -51,6 +52,7 @@ class InProcessBroker(Broker):
         journal: AsyncCollection | None = None,
         prefetch: int = 50,
     ) -> None:
+        super().__init__()
         self.policy = policy
         self._sink = dead_letter_sink
         self._journal = journal
@@ -198,6 +200,7 @@ class InProcessBroker(Broker):
         if queue in self._workers:
             return
         count = prefetch or self._prefetch
+        self._activity(queue).attached = True
         self._workers[queue] = [
             asyncio.create_task(self._work(queue, handler), name=f"consume:{queue}:{i}")
             for i in range(count)
@@ -208,6 +211,7 @@ class InProcessBroker(Broker):
         `drain_timeout` seconds; the rest are cancelled and go back to the queue), as the
         RabbitMQ broker does."""
         tasks = self._workers.pop(queue, [])
+        self._activity(queue).attached = False
         self._stopping.add(queue)
         try:
             idle = [task for task in tasks if task not in self._delivering]
@@ -228,6 +232,7 @@ class InProcessBroker(Broker):
 
     async def _work(self, name: str, handler: Handler) -> None:
         queue = self._queue(name)
+        activity = self._activity(name)
         me = asyncio.current_task()
         while name not in self._stopping:
             message = await queue.get()
@@ -235,12 +240,17 @@ class InProcessBroker(Broker):
             if key and self._waiting.get(key) == message.id:
                 del self._waiting[key]
             self._delivering.add(me)
+            activity.took()
+            message.progress = activity.progressed
             try:
                 await self._deliver(message, handler)
+                activity.settled_one()
             except asyncio.CancelledError:
+                activity.dropped()
                 queue.put_nowait(message)  # not acknowledged: it stays for the next consumer
                 raise
             except Exception as exc:  # the journal write failed: keep the message, try later
+                activity.dropped()
                 log.warning("message_settle_failed", queue=name, id=message.id, error=str(exc))
                 self._enqueue(message, self.policy.delay(message.attempt))
             finally:
@@ -315,6 +325,11 @@ class InProcessBroker(Broker):
 
     async def depth(self, queue: str) -> int:
         return self._queue(queue).qsize()
+
+    async def queue_stats(self, queue: str) -> QueueStats:
+        """Waiting messages, and 1 consumer while this process consumes the queue (the
+        in-process broker has no other)."""
+        return QueueStats(waiting=self._queue(queue).qsize(), consumers=int(queue in self._workers))
 
     async def oldest_at(self, queue: str) -> str | None:
         waiting = self._queues.get(queue)

@@ -7,7 +7,7 @@ storm costs the database one write per SKU and batch instead of one per request.
 
 Coalescing that can never lose a change lives with the consumers: a message notified
 before the last time a consumer *started* reading that SKU from VTEX is redundant, because
-that read already saw the change (`begin_processing`).
+that read already saw the change, once it finished (`SkuStates.begin_reading`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from pymongo import UpdateOne
@@ -25,6 +26,23 @@ from pymongo.asynchronous.database import AsyncDatabase
 from app.storage import SKU_STATES, find_in, update_in
 from clients.vtex.inbound import CatalogNotification
 from domain.work import SkuAction, SkuWork
+
+READ_LEASE = dt.timedelta(seconds=60)
+"""How long a started read of a SKU may take before a redelivered change reads it again."""
+
+
+class Reading(StrEnum):
+    """What `SkuStates.begin_reading` tells a consumer to do (see there)."""
+
+    FRESH = "fresh"
+    DONE = "done"
+    BUSY = "busy"
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def work_for(store_id: str, notification: CatalogNotification, at: str) -> list[SkuWork]:
@@ -115,41 +133,53 @@ class SkuStates:
         if updates:
             await self._collection.bulk_write(updates, ordered=False)
 
-    async def begin_processing(
-        self, store_id: str, sku_id: str, context: str, notified_at: dt.datetime
-    ) -> bool:
-        """Record that a consumer starts reading the SKU from VTEX now.
-
-        False when a read that started after this notification arrived already happened:
-        the message is redundant and can be acknowledged without work.
-        """
-        fresh, _ = await self.begin_reading(store_id, sku_id, context, notified_at)
-        return fresh
-
     async def begin_reading(
-        self, store_id: str, sku_id: str, context: str, notified_at: dt.datetime
-    ) -> tuple[bool, dict[str, Any]]:
-        """`begin_processing` that also returns the SKU's state as it was (empty for a new
-        SKU), so the consumer need not read it again."""
+        self,
+        store_id: str,
+        sku_id: str,
+        context: str,
+        notified_at: dt.datetime,
+        *,
+        lease: dt.timedelta = READ_LEASE,
+    ) -> tuple[Reading, dict[str, Any]]:
+        """Whether a consumer of `context` should read the SKU from VTEX for a change
+        notified at `notified_at` (UTC), and the SKU's state as it was (empty for a new
+        SKU), so the consumer need not read it again:
+
+        - `Reading.FRESH`: no read started after the notification; recorded as started now
+          (`started.<context>`): read and evaluate.
+        - `Reading.DONE`: a read that started after the notification finished (the SKU was
+          evaluated since, `evaluated_at`): the message is redundant, acknowledge it.
+        - `Reading.BUSY`: a read started after the notification has not finished: another
+          consumer is at it, or it was cut (a crash, a lost channel). Within `lease`
+          seconds the message should come back later; after it, the read counts as lost:
+          FRESH.
+
+        A read cut half way (before its evaluation was written) is never taken for done.
+        """
         now = dt.datetime.now(dt.UTC)
-        field = f"started.{context}"
         key = {"store_id": store_id, "sku_id": sku_id}
         # A read, then an atomic `$max`: SecantusDB's find-and-modify costs time in
         # proportion to the collection (41 ms at 5,000 SKUs against 2.7 ms for these two).
         # Two deliveries racing here may both see the older read and both do the work —
         # redundant, never lost: the `$max` keeps the newest start either way.
-        doc = await self._collection.find_one(key)
+        state = await self._collection.find_one(key) or {}
+        previous = _utc((state.get("started") or {}).get(context))
+        if previous is not None and previous >= notified_at:
+            finished = _utc(state.get("evaluated_at"))
+            if finished is not None and finished >= previous:
+                return Reading.DONE, state
+            if now - previous < lease:
+                return Reading.BUSY, state
         await self._collection.update_one(
             key,
-            {"$max": {field: now}, "$setOnInsert": {"published": False, "created_at": now}},
+            {
+                "$max": {f"started.{context}": now},
+                "$setOnInsert": {"published": False, "created_at": now},
+            },
             upsert=True,
         )
-        state = doc or {}
-        previous = (state.get("started") or {}).get(context)
-        if previous is None:
-            return True, state
-        previous = previous if previous.tzinfo else previous.replace(tzinfo=dt.UTC)
-        return previous < notified_at, state
+        return Reading.FRESH, state
 
     async def get(self, store_id: str, sku_id: str) -> dict[str, Any] | None:
         return await self._collection.find_one({"store_id": store_id, "sku_id": sku_id})

@@ -4,13 +4,11 @@ is the same as JSON (session or HTTP Basic)."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from aiohttp import web
 
 from app.admin_auth import api, page
-from app.broker import CONTEXTS, queue_name
 from app.storage import ORDERS, SKU_STATES
 from app.web_keys import BROKER, CLIENTS, DEAD_LETTERS, STORES
 from domain.dashboard import feed_quota_now
@@ -21,14 +19,6 @@ async def store_overview(request: web.Request, store_id: str, country: str = "")
     """Everything the overview shows about one store (JSON-ready but for datetimes)."""
     read = reader(request)
     broker = request.app[BROKER]
-
-    async def depth(context: str) -> int | None:
-        try:
-            return await asyncio.wait_for(broker.depth(queue_name(context, store_id)), 3)
-        except Exception:  # a queue not declared yet, a broker away: shown as unknown
-            return None
-
-    depths = await asyncio.gather(*(depth(c) for c in CONTEXTS))
     client = request.app[CLIENTS].linio_clients().get(store_id)
     summary = await read.log_summary(store_id)
     saved_quota = (await read.feed_quotas(store_id)).get(store_id)
@@ -37,7 +27,7 @@ async def store_overview(request: web.Request, store_id: str, country: str = "")
         "skus": await read.count_by(SKU_STATES, "status", store_id),
         "price_guard_held": await read.price_guard_count(store_id),
         "orders": await read.count_by(ORDERS, "state", store_id),
-        "queues": dict(zip(CONTEXTS, depths, strict=True)),
+        "queues": await broker.store_depths(store_id),
         "dead_letters": await request.app[DEAD_LETTERS].count(store_id=store_id),
         "seller_center": client.health() if client is not None else None,
         "feed_quota": feed_quota_now(saved_quota, country) if saved_quota else None,

@@ -91,5 +91,5 @@ async def test_rabbitmq_connection_dropped_mid_burst_loses_and_duplicates_nothin
     assert not accepted - set(ids_per_sku), f"lost: {sorted(accepted - set(ids_per_sku))[:20]}"
     # One unit of work per SKU. A publish whose confirm was lost in the cut is sent again
     # with the SAME message id (at-least-once delivery); consumers treat it as redundant
-    # (SkuStates.begin_processing), so it is a redelivery, not duplicated work.
+    # (SkuStates.begin_reading), so it is a redelivery, not duplicated work.
     assert not [sku for sku, ids in ids_per_sku.items() if len(ids) > 1], "duplicated work"

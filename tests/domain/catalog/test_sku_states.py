@@ -8,26 +8,51 @@ import pytest
 from app.broker import Message, queue_name
 from app.runtime import Runtime
 from clients.vtex.inbound import parse_catalog_notification
-from domain.catalog.states import SentSku, SkuResult, content_hash
+from domain.catalog.states import Reading, SentSku, SkuResult, content_hash
 
 
 def note(sku: str, **flags: bool):
     return parse_catalog_notification({"IdSku": sku, "An": "acme", "IdAffiliate": "LMX", **flags})
 
 
-async def test_consumer_skips_only_what_a_later_read_already_covered(runtime: Runtime) -> None:
+async def test_consumer_skips_only_what_a_later_finished_read_already_covered(
+    runtime: Runtime,
+) -> None:
     states = runtime.sku_states
     before_first_read = dt.datetime.now(dt.UTC)
     await asyncio.sleep(0.01)
-    assert await states.begin_processing("acme-mx", "1", "stock", before_first_read)
-    # A notification received before that read started is covered by it: skip.
-    assert not await states.begin_processing("acme-mx", "1", "stock", before_first_read)
+    reading, _ = await states.begin_reading("acme-mx", "1", "catalog", before_first_read)
+    assert reading == Reading.FRESH
+    # That read has not finished (another consumer's, or one cut half way by a crash or a
+    # lost channel): a change notified before it comes back later, never taken for done.
+    reading, _ = await states.begin_reading("acme-mx", "1", "catalog", before_first_read)
+    assert reading == Reading.BUSY
+    # Once the read is evaluated, a notification received before it started is covered.
+    await states.set_fields("acme-mx", "1", {"evaluated_at": dt.datetime.now(dt.UTC)})
+    reading, _ = await states.begin_reading("acme-mx", "1", "catalog", before_first_read)
+    assert reading == Reading.DONE
     # A notification received after the read started must be processed.
     await asyncio.sleep(0.01)
     after = dt.datetime.now(dt.UTC)
-    assert await states.begin_processing("acme-mx", "1", "stock", after)
+    reading, _ = await states.begin_reading("acme-mx", "1", "catalog", after)
+    assert reading == Reading.FRESH
     # Contexts are independent.
-    assert await states.begin_processing("acme-mx", "1", "price", before_first_read)
+    reading, _ = await states.begin_reading("acme-mx", "1", "price", before_first_read)
+    assert reading == Reading.FRESH
+
+
+async def test_a_read_cut_half_way_is_read_again_after_its_lease(runtime: Runtime) -> None:
+    states = runtime.sku_states
+    notified = dt.datetime.now(dt.UTC)
+    await asyncio.sleep(0.01)
+    reading, _ = await states.begin_reading("acme-mx", "2", "catalog", notified)
+    assert reading == Reading.FRESH  # ... and that read is cut before its evaluation
+    reading, _ = await states.begin_reading("acme-mx", "2", "catalog", notified)
+    assert reading == Reading.BUSY
+    await asyncio.sleep(0.05)
+    lease = dt.timedelta(seconds=0.05)
+    reading, _ = await states.begin_reading("acme-mx", "2", "catalog", notified, lease=lease)
+    assert reading == Reading.FRESH
 
 
 async def test_intake_coalesces_only_while_the_message_waits(runtime: Runtime) -> None:

@@ -1,0 +1,90 @@
+"""Consumer heartbeats: what each consuming process has done, for the web process to read.
+
+One document per (process, queue) in `consumer_heartbeats`:
+
+    {_id: "<host>:<pid>|<queue>", process, queue, attached: bool, in_hand: int,
+     settled: int, last_progress_at: datetime (UTC) | None, beat_at: datetime (UTC)}
+
+written by the worker's watchdog from `Broker.activity` (`app.broker.base.QueueActivity`)
+only when something changed, so at most once per queue and round (a few seconds) while a
+queue moves and never while it is idle: one `bulk_write` per round, nothing on an idle
+service. A document not written for 7 days (a process long gone) expires (`app.storage`'s
+TTL index).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pymongo import UpdateOne
+from pymongo.asynchronous.collection import AsyncCollection
+
+from app.broker.base import QueueActivity
+from app.storage import find_in
+
+
+def process_name() -> str:
+    """This process as heartbeats name it: `<host>:<pid>`."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _utc(epoch: float | None) -> dt.datetime | None:
+    return None if epoch is None else dt.datetime.fromtimestamp(epoch, dt.UTC)
+
+
+class ConsumerHeartbeats:
+    def __init__(self, collection: AsyncCollection, *, process: str | None = None) -> None:
+        self.collection = collection
+        self.process = process or process_name()
+        self._written: dict[str, tuple[Any, ...]] = {}
+
+    async def beat(self, activity: Mapping[str, QueueActivity]) -> int:
+        """Write the queues whose activity changed since the last beat; how many."""
+        now = dt.datetime.now(dt.UTC)
+        changed: dict[str, tuple[Any, ...]] = {}
+        operations = []
+        for queue, seen in activity.items():
+            key = (seen.attached, seen.in_hand, seen.settled, seen.last_progress_at)
+            if self._written.get(queue) == key:
+                continue
+            changed[queue] = key
+            operations.append(
+                UpdateOne(
+                    {"_id": f"{self.process}|{queue}"},
+                    {
+                        "$set": {
+                            "process": self.process,
+                            "queue": queue,
+                            "attached": seen.attached,
+                            "in_hand": seen.in_hand,
+                            "settled": seen.settled,
+                            "last_progress_at": _utc(seen.last_progress_at),
+                            "beat_at": now,
+                        }
+                    },
+                    upsert=True,
+                )
+            )
+        if operations:
+            await self.collection.bulk_write(operations, ordered=False)
+            self._written.update(changed)
+        return len(operations)
+
+    async def last_progress(self, queues: Iterable[str]) -> dict[str, dt.datetime]:
+        """The latest `last_progress_at` per queue over every process (queues that never
+        made progress are absent)."""
+        latest: dict[str, dt.datetime] = {}
+        projection = {"queue": 1, "last_progress_at": 1}
+        async for doc in find_in(self.collection, {}, "queue", queues, projection):
+            at = doc.get("last_progress_at")
+            if at is None:
+                continue
+            if at.tzinfo is None:
+                at = at.replace(tzinfo=dt.UTC)
+            if doc["queue"] not in latest or at > latest[doc["queue"]]:
+                latest[doc["queue"]] = at
+        return latest
