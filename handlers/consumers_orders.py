@@ -68,6 +68,7 @@ from domain.orders.status import (
     invoice_steps,
     linio_cancel_steps,
     linio_event,
+    packed_or_later,
     provider_refused,
     return_invoice,
     shipment_step,
@@ -94,6 +95,11 @@ MAX_PLACEMENT_RETRIES = 5
 
 POLL_LOOK_BACK = dt.timedelta(minutes=30)
 
+MIN_INVOICE_REDRIVE_AFTER = dt.timedelta(seconds=10)
+"""An invoice recorded (or changed) one poll interval ago, and at least this long ago, and
+still not on Seller Center has lost its message: the poller's safety net carries it
+(`OrderFlows.reconcile_invoices`). Sooner it could race the message still being handled."""
+
 _RETRY_CODES = {"EOI002", "EOI006", "EOI008", "EOI010"}
 _TO_PLACE = (State.RECEIVED, State.PLACING)
 
@@ -119,6 +125,16 @@ def _lines(doc: dict[str, Any]) -> list[PlacedLine]:
         PlacedLine(line["vtex_sku"], tuple(line["item_ids"]), int(line.get("unit_price") or 0))
         for line in doc.get("lines") or []
     ]
+
+
+def _invoice_at(doc: dict[str, Any], number: str) -> tuple[int, dict[str, Any] | None]:
+    """(position in the ledger's `invoices`, the invoice) of invoice `number`; (-1, None)
+    when the order has no such invoice. Invoices are only ever appended, so a position
+    read once stays valid for the order's later writes."""
+    for position, invoice in enumerate(doc.get("invoices") or []):
+        if invoice.get("invoice_number") == number:
+            return position, invoice
+    return -1, None
 
 
 def _linio_head(order: Order | None, known: dict[str, Any] | None) -> dict[str, Any]:
@@ -164,6 +180,9 @@ class OrderFlows:
         self.ledger = ledger
         self.base_url = (connector_endpoint or settings.public_base_url).rstrip("/")
         self.items_reader = OrderItemsReader()
+        self.invoice_redrive_after = max(
+            MIN_INVOICE_REDRIVE_AFTER, dt.timedelta(seconds=settings.order_poll_interval)
+        )
 
     # --- plumbing -----------------------------------------------------------------------------
 
@@ -836,59 +855,96 @@ class OrderFlows:
         )
 
     async def _invoice_to_linio(self, c: _Clients, doc: dict[str, Any], number: str) -> None:
-        invoice = next(
-            (i for i in doc.get("invoices") or [] if i.get("invoice_number") == number), None
-        )
+        """Carry VTEX invoice `number` of the order to Seller Center: SetInvoiceNumber for
+        each Linio item of the invoice, then ready to ship when it has tracking (or the
+        store uses Linio's own guide). A return invoice (`Input`) stays in VTEX.
+
+        Safe to run again after a crash at any point (a redelivered message, the poller's
+        safety net): the invoice's Linio items are written to the ledger
+        (`invoices.N.linio_items`, `linio_complete`) in the same write that moves the order
+        before the first call, and each item joins `linio_invoiced` once Seller Center took
+        its number. A later run sends the rest of those same items (it never re-derives them
+        from what is left, which would drop the ones already sent) and goes on to ready to
+        ship. Raises what the clients raise (the broker retries)."""
+        position, invoice = _invoice_at(doc, number)
         if invoice is None:
             return
         mkp_id = doc.get("linio_order_number") or doc["linio_order_id"]
         if invoice.get("type", "Output") == "Input":
             return  # a return invoice stays in VTEX
         done = set(doc.get("linio_invoiced") or [])
-        sent_here = set(invoice.get("linio_items") or [])
-        if not sent_here:
-            cancelled = [i for i, s in (doc.get("linio_statuses") or {}).items() if s == "canceled"]
-            steps = invoice_steps(
-                number, invoice.get("items") or [], _lines(doc), invoiced=done, cancelled=cancelled
-            )
-            if steps.problems:
-                await self._log(
-                    c.store,
-                    "order.invoice_items_unknown",
-                    direction="VTEX to Marketplace",
-                    operation="Invoice sending",
-                    order_id=mkp_id,
-                    **steps.problems[0].params,
+        planned: list[str] | None = invoice.get("linio_items")
+        if planned is None or not set(planned) <= done:
+            if planned is None:
+                cancelled = [
+                    i for i, s in (doc.get("linio_statuses") or {}).items() if s == "canceled"
+                ]
+                steps = invoice_steps(
+                    number,
+                    invoice.get("items") or [],
+                    _lines(doc),
+                    invoiced=done,
+                    cancelled=cancelled,
                 )
-            event = Event.VTEX_INVOICE if steps.complete else Event.VTEX_INVOICE_PARTIAL
-            doc, actions = await self._apply(doc, event)
+                if steps.problems:
+                    await self._log(
+                        c.store,
+                        "order.invoice_items_unknown",
+                        direction="VTEX to Marketplace",
+                        operation="Invoice sending",
+                        order_id=mkp_id,
+                        **steps.problems[0].params,
+                    )
+                planned, complete = sorted(steps.item_ids), steps.complete
+            else:  # a run stopped halfway: the same items, the same event
+                complete = bool(invoice.get("linio_complete", True))
+            event = Event.VTEX_INVOICE if complete else Event.VTEX_INVOICE_PARTIAL
+            at = f"invoices.{position}"
+            doc, actions = await self._apply(
+                doc, event, fields={f"{at}.linio_items": planned, f"{at}.linio_complete": complete}
+            )
             if Action.RETURN_INVOICE_VTEX in actions or Action.CANCEL_VTEX in actions:
                 await self._run(c, doc, [Action.CANCEL_VTEX])
                 return
             if Action.SEND_INVOICE not in actions:
                 return
-            for item_id, invoice_number in steps.calls:
-                await c.linio.set_invoice_number(item_id, invoice_number)
+            calls = [item_id for item_id in planned if item_id not in done]
+            for item_id in calls:
+                await c.linio.set_invoice_number(item_id, number)
                 await self.ledger.add_to_set(doc, "linio_invoiced", [item_id])
-            sent_here = set(steps.item_ids)
-            await self.db[ORDERS].update_one(
-                {"_id": doc["_id"], "invoices.invoice_number": number},
-                {"$set": {"invoices.$.linio_items": sorted(sent_here)}},
-            )
-            await self.ledger.note(doc, linio_step("SetInvoiceNumber", sorted(sent_here), "done"))
+            await self.ledger.note(doc, linio_step("SetInvoiceNumber", calls, "done"))
         if invoice.get("tracking_number") or c.store.has_automatic_guide:
-            await self._tracking_to_linio(c, doc, invoice, sorted(sent_here))
+            await self._tracking_to_linio(c, doc, invoice, sorted(planned))
 
     async def _tracking_to_linio(
         self, c: _Clients, doc: dict[str, Any], invoice: dict[str, Any], item_ids: list[str]
     ) -> None:
+        """SetStatusToReadyToShip for the invoice's Linio items `item_ids`, with its courier
+        and tracking number (or Linio's own guide), then the documents.
+
+        Exactly once across crashes: the attempt is marked on the invoice
+        (`linio_ready_to_ship_sent_at`) in the same write that moves the order, before the
+        call; a later run that finds the mark reads the items on Seller Center first and
+        only records the step when they are already ready to ship (a run that died after
+        Seller Center took the call, before its answer was recorded)."""
         if not item_ids or invoice.get("linio_ready_to_ship"):
             return
         fresh = await self.ledger.get(doc["store_id"], doc["linio_order_id"]) or doc
-        doc, actions = await self._apply(fresh, Event.VTEX_TRACKING)
+        position, current = _invoice_at(fresh, invoice["invoice_number"])
+        if current is None:
+            return
+        tried = bool(current.get("linio_ready_to_ship_sent_at"))
+        doc, actions = await self._apply(
+            fresh,
+            Event.VTEX_TRACKING,
+            fields={f"invoices.{position}.linio_ready_to_ship_sent_at": dt.datetime.now(dt.UTC)},
+        )
         if Action.SEND_TRACKING not in actions:
             return
         mkp_id = doc.get("linio_order_number") or doc["linio_order_id"]
+        if tried and await self._ready_on_linio(c, doc, item_ids):
+            await self._ready_to_ship_recorded(c, doc, invoice, item_ids, "done before a restart")
+            return
         providers = [] if c.store.has_automatic_guide else await c.linio.get_shipment_providers()
         step, problems = shipment_step(
             item_ids,
@@ -919,6 +975,24 @@ class OrderFlows:
             )
             await self._tracking_refused(c, doc, mkp_id, problem)
             return
+        await self._ready_to_ship_recorded(c, doc, invoice, list(step.item_ids), "done")
+
+    async def _ready_on_linio(self, c: _Clients, doc: dict[str, Any], item_ids: list[str]) -> bool:
+        """Whether Seller Center already shows every item of `item_ids` ready to ship or
+        further on (read now, batched with the store's other item reads)."""
+        items = await self.items_reader.items(doc["store_id"], c.linio, doc["linio_order_id"])
+        return packed_or_later(_statuses(items), item_ids)
+
+    async def _ready_to_ship_recorded(
+        self,
+        c: _Clients,
+        doc: dict[str, Any],
+        invoice: dict[str, Any],
+        item_ids: list[str],
+        outcome: str,
+    ) -> None:
+        """Seller Center has the invoice's items ready to ship: mark the invoice, move the
+        order, keep the shipping documents."""
         await self.db[ORDERS].update_one(
             {"_id": doc["_id"], "invoices.invoice_number": invoice["invoice_number"]},
             {"$set": {"invoices.$.linio_ready_to_ship": True}},
@@ -926,9 +1000,9 @@ class OrderFlows:
         await self._apply(
             doc,
             Event.LINIO_READY_TO_SHIP,
-            timeline=[linio_step("SetStatusToReadyToShip", list(step.item_ids), "done")],
+            timeline=[linio_step("SetStatusToReadyToShip", item_ids, outcome)],
         )
-        await self._keep_documents(c, doc, list(step.item_ids))
+        await self._keep_documents(c, doc, item_ids)
 
     async def _tracking_refused(
         self, c: Any, doc: dict[str, Any], mkp_id: str, problem: Any
@@ -1000,17 +1074,27 @@ class OrderFlows:
         return count
 
     async def reconcile_invoices(self, store_id: str) -> int:
-        """Safety net for lost invoice callbacks (VTEX only logs a failed delivery): read
-        each order awaiting its invoice or tracking from OMS and handle the invoices
-        (`packageAttachment.packages`) the ledger does not have yet. Returns how many."""
+        """Safety net for invoices that did not reach Seller Center. For each order awaiting
+        its invoice or tracking (approved, partially invoiced, invoiced):
+
+        - invoices VTEX holds (OMS `packageAttachment.packages`) that the ledger lacks, or
+          holds with less (a lost callback: VTEX only logs a failed delivery) are recorded
+          and carried to Seller Center;
+        - invoices the ledger holds that are still not on Seller Center `invoice_redrive_after`
+          after they were recorded or last changed are carried again: their message was lost
+          (the process died between the callback's write and its publish) or gave up.
+
+        Carrying is `_invoice_to_linio`, safe to repeat. Returns how many invoices were
+        carried. Raises what the clients raise (the poller logs it and tries next round)."""
         c = await self.clients(store_id)
         waiting = [s.value for s in (State.APPROVED, State.PARTIALLY_INVOICED, State.INVOICED)]
-        found = 0
+        carried = 0
         for doc in await self.ledger.in_state(store_id, waiting):
             if not doc.get("vtex_order_id"):
                 continue
             order = await c.vtex.get_order(doc["vtex_order_id"])
             packages = (order.raw.get("packageAttachment") or {}).get("packages") or []
+            handled: set[str] = set()
             for package in packages:
                 try:
                     notification = parse_invoice(package)
@@ -1020,10 +1104,45 @@ class OrderFlows:
                     continue
                 fresh = await self.ledger.get(store_id, doc["linio_order_id"]) or doc
                 if await self.ledger.record_invoice(fresh, notification):
-                    found += 1
+                    carried += 1
+                    handled.add(notification.invoice_number)
                     fresh = await self.ledger.get(store_id, doc["linio_order_id"]) or fresh
                     await self._invoice_to_linio(c, fresh, notification.invoice_number)
-        return found
+            if handled:
+                doc = await self.ledger.get(store_id, doc["linio_order_id"]) or doc
+            fresh, now = doc, dt.datetime.now(dt.UTC)
+            for invoice in fresh.get("invoices") or []:
+                number = invoice.get("invoice_number")
+                if number in handled or not self._left_behind(c.store, fresh, invoice, now):
+                    continue
+                log.info("order_invoice_redriven", store=store_id, order=doc["linio_order_id"])
+                carried += 1
+                await self._invoice_to_linio(c, fresh, number)
+                fresh = await self.ledger.get(store_id, doc["linio_order_id"]) or fresh
+        return carried
+
+    def _left_behind(
+        self, store: Store, doc: dict[str, Any], invoice: dict[str, Any], now: dt.datetime
+    ) -> bool:
+        """Whether an Output invoice of the ledger still waits for a Seller Center step
+        (SetInvoiceNumber never tried or unfinished; ready to ship due and not done) and has
+        waited longer than `invoice_redrive_after` since it was recorded or last changed."""
+        if invoice.get("type", "Output") != "Output":
+            return False
+        planned = invoice.get("linio_items")
+        if planned is None or not set(planned) <= set(doc.get("linio_invoiced") or []):
+            pending = True
+        else:
+            ships = bool(invoice.get("tracking_number")) or store.has_automatic_guide
+            pending = ships and bool(planned) and not invoice.get("linio_ready_to_ship")
+        if not pending:
+            return False
+        since = invoice.get("changed_at") or invoice.get("received_at")
+        if since is None:
+            return True
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=dt.UTC)
+        return now - since >= self.invoice_redrive_after
 
 
 class OrderPoller(PeriodicJob):

@@ -178,7 +178,10 @@ class OrderLedger:
         return outcome.modified_count == 1
 
     async def record_invoice(self, order: dict[str, Any], invoice: InvoiceNotification) -> bool:
-        """Add or complete an invoice (tracking may arrive later); False if nothing changed."""
+        """Add or complete an invoice (tracking may arrive later); False if nothing changed.
+
+        A new invoice carries `received_at`, a completed one `changed_at` (UTC): how long its
+        Seller Center steps have been due (`OrderFlows.reconcile_invoices`)."""
         now = dt.datetime.now(dt.UTC)
         doc = {**asdict(invoice), "items": list(invoice.items), "received_at": now}
         _check_room(order, doc)
@@ -207,7 +210,7 @@ class OrderLedger:
             return False
         await self._collection.update_one(
             {"_id": order["_id"], "invoices.invoice_number": invoice.invoice_number},
-            {"$set": {**changes, "updated_at": now}},
+            {"$set": {**changes, "invoices.$.changed_at": now, "updated_at": now}},
         )
         return True
 

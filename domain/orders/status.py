@@ -321,6 +321,31 @@ def vtex_cancel_steps(
     return VtexCancelSteps(cancel=True)
 
 
+PACKED_OR_LATER = frozenset(
+    {
+        "ready_to_ship",
+        "shipped",
+        "delivered",
+        "failed",
+        "returned",
+        "return_shipped_by_customer",
+        "return_waiting_for_approval",
+        "return_rejected",
+    }
+)
+"""Linio item statuses an item reaches only after SetStatusToReadyToShip."""
+
+
+def packed_or_later(item_statuses: Mapping[str, str], item_ids: Iterable[str]) -> bool:
+    """Whether every item of `item_ids` (Linio OrderItemIds) has a status in
+    `PACKED_OR_LATER` in `item_statuses` (OrderItemId → status, lower case); False for an
+    empty `item_ids` or an item Seller Center did not list."""
+    wanted = list(item_ids)
+    return bool(wanted) and all(
+        (item_statuses.get(i) or "").lower() in PACKED_OR_LATER for i in wanted
+    )
+
+
 LINIO_EVENTS: tuple[tuple[str, Event], ...] = (
     ("returned", Event.LINIO_RETURNED),
     ("failed", Event.LINIO_FAILED_DELIVERY),

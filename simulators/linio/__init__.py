@@ -28,6 +28,10 @@
         sim.faults.timeout_next(1, seconds=5)     # request held, then answered
         sim.faults.lose_response_next(1)          # action done, answer lost (HTML 502)
         sim.faults.feed_error_next(1)             # next feed ends in status Error
+        held = sim.faults.pause("SetInvoiceNumber", skip=3, applied=False)  # 4th one held:
+        await held.reached.wait(); held.release()  # a moment to strike (applied=True: done,
+                                                  #   its answer held; release(drop=True):
+                                                  #   never done, 503 E006)
         sim.faults.slow(0.2); sim.faults.clear()  # latency on every request / no faults
         sim.requests                              # RecordedRequest(at, user_id, action, status,
                                                   #   query)

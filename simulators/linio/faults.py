@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass, field
+
 from aiohttp import web
 
 MAINTENANCE_PAGE = (
@@ -11,14 +14,59 @@ MAINTENANCE_PAGE = (
 )
 
 
+@dataclass
+class Pause:
+    """One request of `action` held by the simulator until `release()` (see
+    `FaultInjector.pause`). `reached` is set when the request arrives; `applied` says
+    whether the action was carried out before holding (its answer is then what waits).
+    `skip`: requests of `action` let through before this one is held."""
+
+    action: str
+    skip: int = 0
+    applied: bool = False
+    reached: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    dropped: bool = False
+
+    def release(self, *, drop: bool = False) -> None:
+        """Answer the held request. `drop` (only when not `applied`): it never reached
+        Seller Center: nothing is done and a gateway's 503 E006 comes back (to a caller
+        that may be gone); otherwise it is carried out now."""
+        self.dropped = drop and not self.applied
+        self.released.set()
+
+
 class FaultInjector:
     """The next n requests fail, hang, lose their answer or show a maintenance page;
-    `slow` delays every request until `clear`."""
+    `slow` delays every request until `clear`; `pause` holds one request of an action
+    until the test releases it (a deterministic moment to strike)."""
 
     def __init__(self) -> None:
         self._queue: list[tuple[str, float]] = []
         self.latency = 0.0
         self._feed_errors = 0
+        self._pauses: list[Pause] = []
+
+    def pause(self, action: str, *, skip: int = 0, applied: bool = False) -> Pause:
+        """Hold the request of `action` that comes after `skip` more of them: `applied`
+        False holds it before the action is done (nothing changed yet), True after (the
+        action is done and its answer waits). The request is answered once released; a
+        caller that died meanwhile never reads the answer."""
+        held = Pause(action, skip, applied)
+        self._pauses.append(held)
+        return held
+
+    def take_pause(self, action: str) -> Pause | None:
+        """The pause that holds this request of `action`, if any (counts the skips)."""
+        for held in self._pauses:
+            if held.action != action:
+                continue
+            if held.skip > 0:
+                held.skip -= 1
+                return None
+            self._pauses.remove(held)
+            return held
+        return None
 
     def fail_next(self, n: int = 1, status: int = 503) -> None:
         """An ErrorResponse E006 of ErrorType Platform with this HTTP status."""
@@ -54,6 +102,9 @@ class FaultInjector:
         self._queue.clear()
         self.latency = 0.0
         self._feed_errors = 0
+        for held in self._pauses:
+            held.release()
+        self._pauses.clear()
 
     def take(self) -> tuple[str, float] | None:
         return self._queue.pop(0) if self._queue else None

@@ -335,6 +335,18 @@ class LinioSimulator:
         try:
             state = self._authenticate(request, query, user_id)
             self._throttle(state)
+            held = self.faults.take_pause(action or "")
+            if held is None:
+                return await self._dispatch(request, state, query, action or "")
+            if held.applied:  # done now; the answer waits
+                response = await self._dispatch(request, state, query, action or "")
+                held.reached.set()
+                await held.released.wait()
+                return response
+            held.reached.set()  # nothing done yet
+            await held.released.wait()
+            if held.dropped:
+                raise Refused(6, "E006: Unexpected internal error", 503, "Platform")
             return await self._dispatch(request, state, query, action or "")
         except Refused as refused:
             status = None

@@ -64,12 +64,15 @@ def http(method: str, url: str, body: bytes | None = None) -> tuple[int, Any]:
 
 
 class Service:
-    def __init__(self, data_dir: Path, *, role: str = "serve", **env: str) -> None:
+    def __init__(
+        self, data_dir: Path, *, role: str = "serve", port: int | None = None, **env: str
+    ) -> None:
         """`role`: `serve` (web + worker, as an operator runs it) or `web` (the HTTP side
-        alone: nothing runs in the background, so every database write is a request's)."""
+        alone: nothing runs in the background, so every database write is a request's).
+        `port`: a previous service's, so that callbacks addressed to it reach this one."""
         self.role = role
         self.data_dir = data_dir
-        self.port = free_port()
+        self.port = port or free_port()
         self.env = service_env(data_dir, self.port, **env)
         self.process: subprocess.Popen[str] | None = None
         self.log = data_dir.parent / f"service-{self.port}.log"
