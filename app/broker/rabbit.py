@@ -103,6 +103,7 @@ class RabbitBroker(Broker):
         self._in_flight: dict[str, set[asyncio.Task[Any]]] = {}
         self._lock = asyncio.Lock()
         self._channel_lock = asyncio.Lock()
+        self._watch_lock = asyncio.Lock()
         self.reconnect_timeout = 30.0
         """Seconds a publish keeps trying across a lost connection before it raises."""
         self.publish_timeout = 10.0
@@ -424,7 +425,9 @@ class RabbitBroker(Broker):
 
     async def _passive(self, queue: str) -> AbstractQueue | None:
         """`queue` declared passively (its counts in `declaration_result`); None when it
-        does not exist. Not registered for restore (robust=False)."""
+        does not exist. Not registered for restore (robust=False). One at a time: a missing
+        queue closes the channel, and every declare in flight on it with it: callers hold
+        `_watch_lock`."""
         channel = await self._watch()
         try:
             return await channel.declare_queue(
@@ -440,7 +443,8 @@ class RabbitBroker(Broker):
     async def queue_stats(self, queue: str) -> QueueStats:
         """RabbitMQ's counts for `queue` (ready messages, consumers of every process); a
         queue that does not exist yet has 0 and 0."""
-        declared = await self._passive(queue)
+        async with self._watch_lock:
+            declared = await self._passive(queue)
         if declared is None:
             return QueueStats(waiting=0, consumers=0)
         result = declared.declaration_result
@@ -453,18 +457,19 @@ class RabbitBroker(Broker):
         acknowledging it and hands it back at once (RabbitMQ puts a requeued message back
         in its place; its `redelivered` flag, which nothing here reads, is set). Messages
         already delivered to a consumer are not waiting and not seen."""
-        declared = await self._passive(queue)
-        if declared is None:
-            return None
-        incoming = await declared.get(no_ack=False, fail=False, timeout=self.publish_timeout)
-        if incoming is None:
-            return None
-        try:
-            at = _loads(incoming.body).get("at")
-        except ValueError:
-            at = None
-        finally:
-            await incoming.nack(requeue=True)
+        async with self._watch_lock:
+            declared = await self._passive(queue)
+            if declared is None:
+                return None
+            incoming = await declared.get(no_ack=False, fail=False, timeout=self.publish_timeout)
+            if incoming is None:
+                return None
+            try:
+                at = _loads(incoming.body).get("at")
+            except ValueError:
+                at = None
+            finally:
+                await incoming.nack(requeue=True)
         return str(at) if at else None
 
     async def _consuming(self, queue: str) -> bool:
@@ -493,7 +498,8 @@ class RabbitBroker(Broker):
             healthy = await self._consuming(queue)
             if healthy:
                 try:
-                    stats = await self._passive(queue)
+                    async with self._watch_lock:
+                        stats = await self._passive(queue)
                 except (AMQPError, ConnectionError, RuntimeError, TimeoutError):
                     continue  # the broker is going away: the next round sees
                 healthy = stats is not None and (stats.declaration_result.consumer_count or 0) > 0

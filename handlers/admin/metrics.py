@@ -12,7 +12,8 @@ number still covers both:
   the calls in the current 3-s window, the notification → live lag of SKUs and the
   Linio order → VTEX order lag over the last 24 h (histograms);
 - from the broker: depth and the age of the oldest waiting message per queue (its work's
-  `at`);
+  `at`); from the stall check (`app.broker.stalls`: the broker's counts and the workers'
+  heartbeats): consumers per queue, stalled / unattended queues, seconds since progress;
 - from this process's client pool: circuit breaker states. Breakers live in each process
   (a process that never called Seller Center shows none): scrape each process that
   calls Seller Center, or read them as this process's view.
@@ -38,7 +39,7 @@ from prometheus_client.registry import Collector
 from app.broker import CONTEXTS, queue_name
 from app.http_errors import ApiError
 from app.storage import DEAD_LETTERS, FEEDS, ORDERS, SKU_STATES
-from app.web_keys import BROKER, CLIENTS, SETTINGS, STORES
+from app.web_keys import BROKER, CLIENTS, QUEUE_MONITOR, SETTINGS, STORES
 from clients.errors import ConfigError
 from clients.linio.account import zone_for
 from domain.dashboard import feed_quota_now
@@ -82,6 +83,39 @@ def _age(at: str | None, now: dt.datetime) -> float:
         return 0.0
     then = then if then.tzinfo else then.replace(tzinfo=dt.UTC)
     return max((now - then).total_seconds(), 0.0)
+
+
+async def _queue_health(request: web.Request) -> list[Metric]:
+    """The stall check's view of every queue (`app.broker.stalls`, at most ~10 s old)."""
+    consumers = GaugeMetricFamily(
+        "vtex_linio_queue_consumers",
+        "Consumers attached per queue, every worker process counted (as the broker says)",
+        labels=["store", "queue"],
+    )
+    bad = GaugeMetricFamily(
+        "vtex_linio_queue_stalled",
+        "1 while a queue has messages waiting and no consumer (state=unattended) or no "
+        "progress for QUEUE_STALL_SECONDS (state=stalled); alert on any 1",
+        labels=["store", "queue", "state"],
+    )
+    idle = GaugeMetricFamily(
+        "vtex_linio_queue_seconds_since_progress",
+        "Seconds since any consumer acknowledged a message of the queue or reported work on it",
+        labels=["store", "queue"],
+    )
+    try:
+        checked = await asyncio.wait_for(request.app[QUEUE_MONITOR].current(), 5)
+    except Exception:  # broker or database away: no sample
+        return [consumers, bad, idle]
+    for health in checked:
+        labels = [health.store_id, health.context]
+        if health.consumers is not None:
+            consumers.add_metric(labels, health.consumers)
+        for state in ("stalled", "unattended"):
+            bad.add_metric([*labels, state], 1.0 if health.state == state else 0.0)
+        if health.idle_s is not None:
+            idle.add_metric(labels, round(health.idle_s, 1))
+    return [consumers, bad, idle]
 
 
 async def collect(request: web.Request) -> list[Metric]:
@@ -131,6 +165,7 @@ async def collect(request: web.Request) -> list[Metric]:
             depth.add_metric([store, context], value)
             oldest.add_metric([store, context], _age(at, now))
     families += [depth, oldest]
+    families += await _queue_health(request)
 
     held = GaugeMetricFamily(
         "vtex_linio_price_guard_held", "SKUs whose price the price guard holds", labels=["store"]

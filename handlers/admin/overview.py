@@ -4,21 +4,65 @@ is the same as JSON (session or HTTP Basic)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiohttp import web
 
 from app.admin_auth import api, page
+from app.broker.stalls import QueueHealth
 from app.storage import ORDERS, SKU_STATES
-from app.web_keys import BROKER, CLIENTS, DEAD_LETTERS, STORES
+from app.web_keys import BROKER, CLIENTS, DEAD_LETTERS, QUEUE_MONITOR, STORES
 from domain.dashboard import feed_quota_now
 from handlers.admin.common import reader, render, when
 
 
-async def store_overview(request: web.Request, store_id: str, country: str = "") -> dict[str, Any]:
-    """Everything the overview shows about one store (JSON-ready but for datetimes)."""
+def _duration(seconds: float | None) -> str | None:
+    """`45 s`, `12 min`, `3 h`; None for never."""
+    if seconds is None:
+        return None
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.0f} h"
+
+
+async def queue_alerts(request: web.Request) -> dict[str, list[dict[str, Any]]]:
+    """The stalled and unattended queues of every store (`app.broker.stalls`), by store:
+    `{store_id: [{context, state, waiting, consumers, idle}]}`, `idle` as a duration text
+    (None: no progress ever). Empty when the check cannot run (broker or database away)."""
+    try:
+        checked: list[QueueHealth] = await asyncio.wait_for(request.app[QUEUE_MONITOR].current(), 5)
+    except Exception:
+        return {}
+    alerts: dict[str, list[dict[str, Any]]] = {}
+    for health in checked:
+        if health.bad:
+            alerts.setdefault(health.store_id, []).append(
+                {
+                    "context": health.context,
+                    "state": health.state,
+                    "waiting": health.waiting,
+                    "consumers": health.consumers,
+                    "idle": _duration(health.idle_s),
+                }
+            )
+    return alerts
+
+
+async def store_overview(
+    request: web.Request,
+    store_id: str,
+    country: str = "",
+    alerts: dict[str, list[dict[str, Any]]] | None = None,
+) -> dict[str, Any]:
+    """Everything the overview shows about one store (JSON-ready but for datetimes);
+    `alerts` from `queue_alerts` (read here when not given)."""
     read = reader(request)
     broker = request.app[BROKER]
+    if alerts is None:
+        alerts = await queue_alerts(request)
     client = request.app[CLIENTS].linio_clients().get(store_id)
     summary = await read.log_summary(store_id)
     saved_quota = (await read.feed_quotas(store_id)).get(store_id)
@@ -28,6 +72,7 @@ async def store_overview(request: web.Request, store_id: str, country: str = "")
         "price_guard_held": await read.price_guard_count(store_id),
         "orders": await read.count_by(ORDERS, "state", store_id),
         "queues": await broker.store_depths(store_id),
+        "queue_alerts": alerts.get(store_id, []),
         "dead_letters": await request.app[DEAD_LETTERS].count(store_id=store_id),
         "seller_center": client.health() if client is not None else None,
         "feed_quota": feed_quota_now(saved_quota, country) if saved_quota else None,
@@ -42,8 +87,9 @@ async def overview(request: web.Request) -> web.Response:
     wanted = request.query.get("store", "")
     shown = [s for s in stores if not wanted or s.store_id == wanted]
     cards = []
+    alerts = await queue_alerts(request)
     for store in shown:
-        card = await store_overview(request, store.store_id, store.country)
+        card = await store_overview(request, store.store_id, store.country, alerts)
         card["store"] = store
         peak = max([1, *(d["success"] + d["error"] for d in card["series"])])
         card["peak"] = peak
@@ -54,7 +100,8 @@ async def overview(request: web.Request) -> web.Response:
 @api
 async def overview_json(request: web.Request) -> web.Response:
     stores = await request.app[STORES].list()
-    cards = [await store_overview(request, s.store_id, s.country) for s in stores]
+    alerts = await queue_alerts(request)
+    cards = [await store_overview(request, s.store_id, s.country, alerts) for s in stores]
     for card in cards:
         card["last_success"] = {k: when(v) for k, v in card["last_success"].items()}
     return web.json_response({"stores": cards})
