@@ -212,10 +212,12 @@ async def run_service(
     amqp_url: str = DEFAULT_AMQP_URL,
     workers: int = 2,
     prepare: Prepare | None = None,
+    settings_env: dict[str, str] | None = None,
 ) -> AsyncIterator[Service]:
     """Start the connector in `setup` ("embedded" or "rabbitmq") with `stores` in its
     database (and whatever `prepare(runtime, service_url)` writes before it starts); stop
-    it (SIGTERM, then SIGKILL after 20 s) and delete its data afterwards."""
+    it (SIGTERM, then SIGKILL after 20 s) and delete its data afterwards. `settings_env`:
+    settings of the service's own (`ORDER_POLL_INTERVAL`…) over the benchmark's."""
     data_dir = Path(tempfile.mkdtemp(prefix=f"vtex-linio-bench-{setup}-"))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -228,6 +230,7 @@ async def run_service(
         "MONGODB_DB": "vtex_linio_bench",
         "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
         "ALLOW_LOOPBACK": "1",
+        **(settings_env or {}),
     }
     database: EmbeddedMongo | None = None
     processes: list[asyncio.subprocess.Process] = []
