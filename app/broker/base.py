@@ -18,7 +18,7 @@ from typing import Any, Literal, Protocol
 
 import structlog
 
-from app.broker.names import CONTEXTS, queue_name, split_queue_name
+from app.broker.names import CONTEXTS, OnQueue, queue_name
 from clients.errors import (
     AuthError,
     CircuitOpenError,
@@ -49,7 +49,7 @@ def _no_progress() -> None:
 
 
 @dataclass
-class Message:
+class Message(OnQueue):
     id: str
     queue: str
     body: dict[str, Any]
@@ -58,14 +58,6 @@ class Message:
     progress: Callable[[], None] = field(default=_no_progress, repr=False, compare=False)
     """A handler that holds its message for long (the feed owner's run, up to minutes)
     calls this while it works, so its queue is not reported stalled (`QueueActivity`)."""
-
-    @property
-    def context(self) -> str:
-        return split_queue_name(self.queue)[0]
-
-    @property
-    def store_id(self) -> str:
-        return split_queue_name(self.queue)[1]
 
     @property
     def waits(self) -> int:

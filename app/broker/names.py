@@ -20,3 +20,17 @@ def queue_name(context: str, store_id: str) -> str:
 def split_queue_name(name: str) -> tuple[str, str]:
     context, _, store_id = name.partition(".")
     return context, store_id
+
+
+class OnQueue:
+    """For anything that names a `queue`: its `context` and `store_id`, read from the name."""
+
+    queue: str
+
+    @property
+    def context(self) -> str:
+        return split_queue_name(self.queue)[0]
+
+    @property
+    def store_id(self) -> str:
+        return split_queue_name(self.queue)[1]

@@ -31,7 +31,7 @@ import structlog
 
 from app.broker.base import Broker
 from app.broker.heartbeats import ConsumerHeartbeats
-from app.broker.names import split_queue_name
+from app.broker.names import OnQueue
 
 log = structlog.get_logger(__name__)
 
@@ -40,7 +40,7 @@ CHECK_INTERVAL = 5.0  # seconds between two checks
 
 
 @dataclass(frozen=True)
-class QueueHealth:
+class QueueHealth(OnQueue):
     """One queue at one check. Ages in seconds (None: unknown or nothing to measure):
     `waited_s`, how long the oldest waiting message has waited; `idle_s`, since a consumer
     last made progress on this queue (None: never)."""
@@ -51,14 +51,6 @@ class QueueHealth:
     consumers: int | None
     waited_s: float | None = None
     idle_s: float | None = None
-
-    @property
-    def context(self) -> str:
-        return split_queue_name(self.queue)[0]
-
-    @property
-    def store_id(self) -> str:
-        return split_queue_name(self.queue)[1]
 
     @property
     def bad(self) -> bool:

@@ -35,6 +35,7 @@ from tests.reliability.rabbit_faults import (
     own_vhost,
     restart_broker,
 )
+from tests.reliability.seller_center import item_successes, overview_card
 from tests.reliability.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.rabbitmq
@@ -206,33 +207,11 @@ async def test_broker_restart_during_the_initial_load_then_a_cut_during_price_an
 
 
 async def _orders_card(r: Rig) -> dict[str, Any]:
-    """The store's card of the overview API (orders per state, queues); empty while the
-    API cannot answer."""
-    admin = {"Authorization": aiohttp.encode_basic_auth(*r.admin)}
-    async with (
-        aiohttp.ClientSession() as http,
-        http.get(f"{r.service.url}/admin/api/overview", headers=admin) as answer,
-    ):
-        if answer.status != 200:
-            return {"orders": {}, "queues": {}}
-        body = await answer.json()
-    [card] = [c for c in body["stores"] if c["store_id"] == r.store.store_id]
-    return card
+    return await overview_card(r.service.url, r.admin, r.store.store_id)
 
 
 def _successes(r: Rig, action: str) -> collections.Counter[str]:
-    """Linio OrderItemId → successful `action` calls naming it."""
-    counts: collections.Counter[str] = collections.Counter()
-    for request in r.linio.requests:
-        if request.action != action or request.status != 200:
-            continue
-        query = dict(request.query)
-        ids = [query.get("OrderItemId", "")]
-        ids += query.get("OrderItemIds", "").strip("[]").split(",")
-        for item_id in (i.strip().strip('"') for i in ids):
-            if item_id:
-                counts[item_id] += 1
-    return counts
+    return item_successes(r.linio, action)
 
 
 async def test_broker_restart_while_orders_are_invoiced(rabbit_url: str) -> None:

@@ -38,6 +38,7 @@ from simulators.linio.server import LinioSimulator
 from simulators.linio.state import SimSeller
 from simulators.vtex import VtexSimulator
 from tests.handlers.rigs import simulated_store
+from tests.reliability.seller_center import item_successes, overview_card
 from tests.reliability.service import ADMIN_PASSWORD, TOKEN, Service, running, seed_store
 
 SELLER = SimSeller(user_id="ops@acme.mx", api_key="k" * 40, seller_id="ACME", country="MX")
@@ -106,30 +107,12 @@ async def _until(check: Callable[[], Awaitable[bool] | bool], what: str) -> None
 
 
 async def _overview(http: aiohttp.ClientSession, service: Service) -> dict[str, Any]:
-    """This store's card of the dashboard's overview API (orders per state, queues); an
-    empty card while the API cannot answer (503 during a broker outage)."""
-    auth = {"Authorization": aiohttp.encode_basic_auth("admin", ADMIN_PASSWORD)}
-    async with http.get(f"{service.url}/admin/api/overview", headers=auth) as response:
-        if response.status != 200:
-            return {"orders": {}, "queues": {}}
-        body = await response.json()
-    [card] = body["stores"]
-    return card
+    """This store's card of the dashboard's overview API."""
+    return await overview_card(service.url, ("admin", ADMIN_PASSWORD), STORE)
 
 
 def _successes(linio: LinioSimulator, action: str) -> collections.Counter[str]:
-    """Linio OrderItemId → successful `action` calls naming it."""
-    counts: collections.Counter[str] = collections.Counter()
-    for request in linio.requests:
-        if request.action != action or request.status != 200:
-            continue
-        query = dict(request.query)
-        if "OrderItemId" in query:
-            counts[query["OrderItemId"]] += 1
-        for item_id in query.get("OrderItemIds", "").strip("[]").split(","):
-            if item_id.strip():
-                counts[item_id.strip().strip('"')] += 1
-    return counts
+    return item_successes(linio, action)
 
 
 async def test_invoices_reach_seller_center_once_across_kills(
