@@ -9,8 +9,11 @@
    product's SKU list (ParentSku/Variation), the simulation to the store's destination
    (`Store.simulation_destination`), the category's required specifications (cached);
 3. read the mappings (`domain.mappings`) and the Linio category's attributes
-   (GetCategoryAttributes, cached), build the `SkuSnapshot` and `prepare()` it: every
-   problem at once;
+   (GetCategoryAttributes, cached), the units Linio still reserves for orders VTEX holds
+   (`LinioReservations.ask`: one ledger read per lot of SKUs evaluated together, asked
+   before the VTEX reads and awaited after them), build the `SkuSnapshot` and `prepare()` it:
+   every problem at once; the offer's Quantity is `offer_quantity`, the formula price/stock
+   and reconciliation use (CLARIFICATIONS §4, §9);
 4. write the seller log: A2, A1, E4, E1, A3 (catalogue texts, spec §4.4), one entry each
    listing all its problems;
 5. publishable: hand the Linio product to the feed scheduler (`FeedScheduler.stage`):
@@ -55,6 +58,7 @@ from domain.catalog.feeds import FeedScheduler, version_now
 from domain.catalog.loads import InitialLoads
 from domain.catalog.lots import Change
 from domain.catalog.problems import Problem, by_log_code, problem_list, waits_for_mapping
+from domain.catalog.reservations import LinioReservations
 from domain.catalog.snapshot import SkuSnapshot
 from domain.catalog.states import Reading, SkuStates
 from domain.catalog.transform import LinioProduct, render_defaults
@@ -69,6 +73,7 @@ from domain.mappings import (
     category_key,
     parent_key,
 )
+from domain.orders.ledger import OrderLedger
 from domain.seller_log import LogEntry, SellerLog
 from domain.stores import Store, StoreRepository
 from domain.work import SkuWork, StoreWork, parse_work
@@ -106,10 +111,12 @@ class CatalogConsumer:
         feed_scheduler: FeedScheduler,
         loads: InitialLoads,
         registrations: MapperRegistrations,
+        reservations: LinioReservations,
         durable_states: SkuStates | None = None,
     ) -> None:
         """`durable_states` writes the evaluation's last write, the one that must reach
-        the journal before the message is acknowledged (default: `sku_states`)."""
+        the journal before the message is acknowledged (default: `sku_states`).
+        `reservations`: the reserved units of the first offer's Quantity."""
         self._stores = stores
         self._clients = clients
         self._log = seller_log
@@ -121,6 +128,7 @@ class CatalogConsumer:
         self._scheduler = feed_scheduler
         self._loads = loads
         self._registrations = registrations
+        self._reservations = reservations
         self._parents: dict[tuple[str, str], asyncio.Future[None]] = {}
         self._store_memo: dict[str, tuple[float, Store | None]] = {}
 
@@ -281,6 +289,10 @@ class CatalogConsumer:
         """`state`: the SKU's state as read when its processing began."""
         sid = store.store_id
         vtex, linio = self._clients.vtex(store), self._clients.linio(store)
+        rules = store.rules()  # the seller's markup, rounding, safety stock, guard
+        seller_sku = rules.seller_sku_of(sku.sku_id, sku.ref_id)
+        # Joins the lot of SKUs being evaluated now; read when first needed, after VTEX's.
+        reserved = self._reservations.ask(sid, seller_sku) if seller_sku else None
         postal, country = store.simulation_destination()
         simulation = await vtex.simulate(
             [SimulationItem(sku.sku_id, 1, store.vtex_seller_id)],
@@ -310,7 +322,7 @@ class CatalogConsumer:
         names = sku.raw.get("ProductCategories") or {}
         return SkuSnapshot(
             sku=sku,
-            rules=store.rules(),  # the seller's markup, rounding, safety stock, guard
+            rules=rules,
             sales_channel=store.sales_channel,
             now=dt.datetime.now(dt.UTC),
             simulation=simulation.items.get(sku.sku_id),
@@ -322,6 +334,7 @@ class CatalogConsumer:
             attribute_mappings=attribute_mappings,
             category_attributes=attributes,
             required_specifications=required,
+            reserved_units=await reserved() if reserved is not None else 0,
         )
 
     async def _brand_name(self, store: Store, vtex_brand_id: str | None) -> str | None:
@@ -653,4 +666,5 @@ def make_catalog_consumer(
         feed_scheduler=FeedScheduler(fast, broker),
         loads=loads,
         registrations=MapperRegistrations(storage.db),
+        reservations=LinioReservations(OrderLedger(background)),
     )

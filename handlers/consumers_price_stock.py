@@ -18,8 +18,9 @@ Per SKU (`PriceStockFlows.apply`):
   than the store's guard is held (`OfferStates.hold`, E1 log with the catalogue's
   `catalog.price_drop_held`) until `approve_price`.
 
-Quantity adds the units of Linio orders VTEX already holds that Linio still reserves
-(`OrderLedger.reserved_on_linio`, CLARIFICATIONS §4).
+Quantity is the one stock formula (`domain.catalog.quantity.offer_quantity`): it adds the
+units of Linio orders VTEX already holds that Linio still reserves, read for the whole batch
+at once (`LinioReservations.units`, CLARIFICATIONS §4, §9).
 
 Reconciliation (`reconcile`): the published SKUs, most sold and stalest first, up to the
 store's `reconcile_budget`; each batch of ≤100 costs one GetProducts on Seller Center, and
@@ -59,8 +60,10 @@ from domain.catalog.deactivation import (
 from domain.catalog.feeds import FeedQuotaLedger, FeedScheduler, version_now
 from domain.catalog.lots import Entry
 from domain.catalog.offers import MAX_READBACK_HEALS, OfferStates
-from domain.catalog.prices import CLEAR, PriceStock, offered, price_drop_guard, price_stock
+from domain.catalog.prices import CLEAR, PriceStock, price_drop_guard, price_stock
 from domain.catalog.problems import Problem, problem_list
+from domain.catalog.quantity import offered
+from domain.catalog.reservations import LinioReservations
 from domain.catalog.states import SkuStates
 from domain.orders.ledger import OrderLedger
 from domain.seller_log import CONTEXT_OPERATIONS, LogEntry, SellerLog
@@ -172,14 +175,14 @@ class PriceStockFlows:
     broker: Broker
     offers: OfferStates = field(init=False)
 
-    ledger: OrderLedger = field(init=False)
+    reservations: LinioReservations = field(init=False)
     quota_ledger: FeedQuotaLedger = field(init=False)
     _reconcile_windows: dict[str, SlidingWindowLimiter] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         db = self.sku_states._collection.database
         self.offers = OfferStates(db)
-        self.ledger = OrderLedger(db)
+        self.reservations = LinioReservations(OrderLedger(db))
         self.quota_ledger = FeedQuotaLedger(db)
 
     # --- reading VTEX -----------------------------------------------------------------------
@@ -212,15 +215,18 @@ class PriceStockFlows:
         await self.offers.checked(store.store_id, sku_ids)
         return outcomes
 
-    async def reserved_units(self, store: Store, sku_ids: Sequence[str]) -> dict[str, int]:
+    async def reserved_units(
+        self, store: Store, sku_ids: Sequence[str], seller_of: Mapping[str, str] | None = None
+    ) -> dict[str, int]:
         """VTEX sku_id → units of Linio orders VTEX already holds that Linio still reserves
-        (`OrderLedger.reserved_on_linio`); added to Quantity (CLARIFICATIONS §4)."""
-        seller_of: dict[str, str] = {}
-        for sku_id in dict.fromkeys(sku_ids):
-            state = await self.sku_states.get(store.store_id, sku_id) or {}
-            seller_of[str(state.get("seller_sku") or sku_id)] = sku_id
-        units = await self.ledger.reserved_on_linio(store.store_id, list(seller_of))
-        return {seller_of[sku]: n for sku, n in units.items()}
+        (`LinioReservations.units`), the `reserved_units` of `offer_quantity`
+        (CLARIFICATIONS §4). `seller_of`: sku_id → SellerSku when the caller has read it;
+        else read here, one command per 50 SKUs (`SkuStates.seller_skus`)."""
+        if seller_of is None:
+            seller_of = await self.sku_states.seller_skus(store.store_id, sku_ids)
+        sku_of = {seller_of.get(s, s): s for s in dict.fromkeys(sku_ids)}
+        units = await self.reservations.units(store.store_id, list(sku_of))
+        return {sku_of[sku]: n for sku, n in units.items()}
 
     # --- one SKU --------------------------------------------------------------------------
     async def apply(
@@ -437,11 +443,11 @@ class PriceStockFlows:
         linio = self.clients.linio(store)
         for start in range(0, len(sku_ids), GET_PRODUCTS_PAGE):
             chunk = list(sku_ids[start : start + GET_PRODUCTS_PAGE])
-            states = {s: await self.sku_states.get(store.store_id, s) or {} for s in chunk}
-            by_seller = {str(st.get("seller_sku") or s): s for s, st in states.items()}
+            seller_of = await self.sku_states.seller_skus(store.store_id, chunk)
+            by_seller = {seller: s for s, seller in seller_of.items()}
             version = version_now()
             items = await self.simulate(store, chunk)
-            reserved = await self.reserved_units(store, chunk)
+            reserved = await self.reserved_units(store, chunk, seller_of)
             if window is not None:
                 async with window.slot():
                     products = await linio.get_products(

@@ -39,6 +39,7 @@ PURE = (
     "domain/catalog/validate.py",
     "domain/catalog/transform.py",
     "domain/catalog/prices.py",
+    "domain/catalog/quantity.py",
     "domain/catalog/lots.py",
     "domain/catalog/reconcile.py",
     "domain/orders/machine.py",

@@ -9,12 +9,12 @@ Follows CLARIFICATIONS §4 exactly (it wins over spec §2.7/§2.8 where they dif
 - The store's markup (percent, then fixed amount) and rounding to the currency's decimals
   apply to both. When rounding makes the sale price reach the price, there is no discount
   left and the sale is cleared (Seller Center refuses SalePrice ≥ Price).
-- `Quantity` = stock balance − safety stock (never below 0) + units of Linio orders placed in
-  VTEX and still reserved on Linio, so one sale is never subtracted twice. A SKU VTEX does
-  not offer has 0 (spec §1.6.3, §2.12): left out of the simulation, marked otherwise than
-  available, or without any SLA for the store's simulation destination (the consumer
-  simulates with one, `Store.simulation_destination`: without it VTEX answers no SLA).
-  `stockBalance` absent (checkout-style answers) → the item's `quantity`.
+- `Quantity` comes from the one stock formula, `domain.catalog.quantity.offer_quantity`:
+  stock balance − safety stock (never below 0) + units of Linio orders placed in VTEX and
+  still reserved on Linio, so one sale is never subtracted twice. A SKU VTEX does not offer
+  has 0 (spec §1.6.3, §2.12): left out of the simulation, marked otherwise than available,
+  or without any SLA for the store's simulation destination (the consumer simulates with
+  one, `Store.simulation_destination`: without it VTEX answers no SLA).
 
 VTEX cents become Decimal in `cents_to_decimal`, the only place that divides by 100. Sale
 dates are written in the seller country's local time, `YYYY-MM-DD HH:MM:SS`
@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 from clients.vtex.models import SimulatedItem
 from domain.catalog.problems import Problem
+from domain.catalog.quantity import offer_quantity
 from domain.catalog.snapshot import StoreRules
 
 CLEAR = ""
@@ -101,26 +102,6 @@ class PriceStock:
         return out
 
 
-def offered(item: SimulatedItem | None) -> bool:
-    """VTEX offers the SKU in the trade policy: it is in `items`, not marked unavailable, and
-    has at least one SLA to the simulation's destination. Unlike `SimulatedItem.sellable`,
-    zero stock still counts as offered: the SKU is published (or kept) with Quantity 0."""
-    return item is not None and item.availability in (None, "available") and bool(item.slas)
-
-
-def quantity(
-    item: SimulatedItem | None,
-    rules: StoreRules,
-    *,
-    reserved_units: int = 0,
-) -> int:
-    """Units to set as Seller Center's `Quantity` (CLARIFICATIONS §4); never negative."""
-    if item is None or not offered(item):
-        return 0
-    stock = item.stock_balance if item.stock_balance is not None else item.quantity
-    return max(0, stock - rules.safety_stock) + max(0, reserved_units)
-
-
 def price_stock(
     item: SimulatedItem | None,
     rules: StoreRules,
@@ -128,8 +109,10 @@ def price_stock(
     *,
     reserved_units: int = 0,
 ) -> PriceStock:
-    """The offer of one SKU from its simulation item (None = VTEX left it out)."""
-    units = quantity(item, rules, reserved_units=reserved_units)
+    """The offer of one SKU from its simulation item (None = VTEX left it out).
+    `reserved_units`: whole units Linio still reserves for orders VTEX already holds
+    (`LinioReservations`), added to Quantity by `offer_quantity`."""
+    units = offer_quantity(item, safety_stock=rules.safety_stock, reserved_units=reserved_units)
     if item is None:
         return PriceStock(None, None, None, None, units, rules.time_zone)
     list_price = cents_to_decimal(item.list_price)

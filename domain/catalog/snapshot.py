@@ -70,6 +70,13 @@ class StoreRules:
     dimension_unit: DimensionUnit = "cm"
     time_zone: str = "UTC"
 
+    def seller_sku_of(self, sku_id: str, ref_id: str | None) -> str | None:
+        """The SellerSku of a VTEX SKU (`seller_sku_source`): its id, or its RefId (None
+        when that is empty)."""
+        if self.seller_sku_source == "ref_id":
+            return (ref_id or "").strip() or None
+        return str(sku_id)
+
     @classmethod
     def for_country(cls, country: str, **settings: object) -> StoreRules:
         """Rules with the country's zone and currency decimals, overridden by `settings`."""
@@ -114,8 +121,9 @@ class SkuSnapshot:
       (VTEX's `IsRequired` product specification fields of the category, or ones the
       seller's mapping wants on Linio); a product without a value for one is refused (E1).
       SKU-level specifications are the variation's (see `Variation`).
-    - `reserved_units`: units of Linio orders placed in VTEX but still reserved on Linio
-      (CLARIFICATIONS §4), added back to Quantity.
+    - `reserved_units`: whole units of Linio orders placed in VTEX but still reserved on
+      Linio (CLARIFICATIONS §4; `LinioReservations`), added back to Quantity by
+      `offer_quantity`, the one stock formula.
     - `now`: aware datetime of the evaluation.
     """
 
@@ -156,10 +164,8 @@ class SkuSnapshot:
         return self.vtex_category_name or (self.sku.category_id or "")
 
     def seller_sku_of(self, sku_id: str, ref_id: str | None) -> str | None:
-        """The SellerSku of a SKU of this store (`rules.seller_sku_source`)."""
-        if self.rules.seller_sku_source == "ref_id":
-            return (ref_id or "").strip() or None
-        return str(sku_id)
+        """The SellerSku of a SKU of this store (`StoreRules.seller_sku_of`)."""
+        return self.rules.seller_sku_of(sku_id, ref_id)
 
     @property
     def seller_sku(self) -> str | None:

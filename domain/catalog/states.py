@@ -256,6 +256,24 @@ class SkuStates:
         if updates:
             await self._collection.bulk_write(updates, ordered=False)
 
+    async def seller_skus(self, store_id: str, sku_ids: Iterable[str]) -> dict[str, str]:
+        """VTEX sku_id → the SellerSku it is linked to, for these SKUs, in one read per 50
+        (`find_in`); a SKU not linked (or without a state) maps to its own id, the default
+        `seller_sku_source`."""
+        wanted = list(dict.fromkeys(str(s) for s in sku_ids))
+        linked: dict[str, str] = {}
+        found = find_in(
+            self._collection,
+            {"store_id": store_id},
+            "sku_id",
+            wanted,
+            {"sku_id": 1, "seller_sku": 1, "_id": 0},
+        )
+        async for doc in found:
+            if doc.get("seller_sku"):
+                linked[str(doc["sku_id"])] = str(doc["seller_sku"])
+        return {s: linked.get(s, s) for s in wanted}
+
     async def by_seller_sku(self, store_id: str, seller_sku: str) -> dict[str, Any] | None:
         return await self._collection.find_one({"store_id": store_id, "seller_sku": seller_sku})
 

@@ -28,8 +28,9 @@ from dataclasses import dataclass
 
 from domain.catalog import fields as table
 from domain.catalog import transform as tf
-from domain.catalog.prices import offered, price_stock
+from domain.catalog.prices import price_stock
 from domain.catalog.problems import Problem, publishable
+from domain.catalog.quantity import offered
 from domain.catalog.snapshot import SkuSnapshot
 from domain.catalog.transform import LinioProduct
 

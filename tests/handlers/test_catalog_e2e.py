@@ -23,6 +23,7 @@ from aiohttp.test_utils import TestServer
 from app.runtime import Runtime, open_runtime
 from app.sandbox import DEMO_UNMAPPED_CATEGORY, DEMO_UNMAPPED_TARGET, seed_demo_mappings
 from app.settings import Settings
+from app.storage import ORDERS
 from app.web import create_app
 from app.worker import Worker
 from clients.linio.client import LinioClient
@@ -30,10 +31,12 @@ from clients.linio.models import Product
 from domain.catalog.feeds import FeedRecords
 from domain.catalog.lots import FEED_ACTIONS
 from domain.mappings import MapperRegistrations
+from domain.orders.ledger import RESERVED_IN_VTEX
 from domain.stores import Store
 from domain.work import SkuWork, StoreWork
 from handlers.consumers import CONSUMERS
-from handlers.consumers_price_stock import make_flows
+from handlers.consumers_orders import OrderFlows
+from handlers.consumers_price_stock import make_flows, report_of
 from handlers.vtex_mapper import register_store
 from simulators.linio import LinioSimulator, SimSeller
 from simulators.linio.connect import sample_product, sandbox_client
@@ -310,6 +313,55 @@ async def test_a_listing_already_on_linio_is_adopted_not_created_twice(settings:
         assert products[existing].name != "Hecho a mano"  # linked, then updated from VTEX
         state = await p.runtime.sku_states.get(p.sid, existing)
         assert state is not None and state["on_linio"] is True and state.get("adopted") is True
+
+
+async def test_the_first_offer_counts_units_linio_still_reserves_and_reconciliation_heals_nothing(
+    settings: Settings,
+) -> None:
+    """CLARIFICATIONS §4, issue 19 item 5: a listing already on Linio gets an order of 2
+    units, placed in VTEX (VTEX's balance loses them) and still pending on Linio (Linio
+    reserves them). The initial load adopts the listing: its first Quantity is VTEX's
+    balance − safety stock + the 2 reserved, so Linio's Available is balance − safety stock,
+    and a reconciliation right after finds nothing to heal and writes nothing to Seller
+    Center."""
+    async with pipeline(settings, n_skus=6, faulty_share=0.0, safety_stock=1) as p:
+        sku_id = sorted(str(s) for s in p.vtex.catalog.healthy_sku_ids())[0]
+        await p.client().product_create([sample_product(sku_id, Quantity=50)])
+
+        async def listed() -> bool:
+            return sku_id in p.linio.products(SELLER.user_id)
+
+        await until(listed, what="listing on Linio before the connector's load")
+        vtex_sku = p.vtex.catalog.skus[int(sku_id)]
+        channel = p.store.sales_channel
+        balance_before = vtex_sku.stock[channel]
+        paid = Decimal(vtex_sku.prices[channel].price).scaleb(-2)  # what VTEX charges
+        order = p.linio.add_order(SELLER.user_id, [(sku_id, 2, paid)])
+        orders = OrderFlows(**p.runtime.resources(), connector_endpoint=p.base_url)
+        await orders.sync_from_linio(p.sid, order.order_id, "test")
+
+        async def in_vtex() -> bool:
+            doc = await p.runtime.storage.db[ORDERS].find_one({"linio_order_id": order.order_id})
+            return bool(doc and doc.get("state") in RESERVED_IN_VTEX)
+
+        await until(in_vtex, what="order placed in VTEX")
+        balance = vtex_sku.stock[channel]
+        assert balance == balance_before - 2  # VTEX holds the order's units
+        assert p.linio.states[SELLER.user_id].stock(sku_id)[1] == 2  # Linio reserves them
+
+        await p.load()
+        await until(p.settled, what="load settled")
+        expected = balance - 1 + 2  # balance − safety stock + reserved on Linio
+        assert p.linio.states[SELLER.user_id].stock(sku_id) == (expected, 2, balance - 1)
+
+        feeds_before = len(p.linio.feeds(SELLER.user_id))
+        outcomes = await make_flows(**p.runtime.resources()).reconcile(p.store)
+        assert sku_id in {o.sku_id for o in outcomes}
+        assert report_of(outcomes)["healed"] == 0, [o for o in outcomes if o.staged]
+        await until(p.quiet, what="quiet after reconciliation")
+        assert len(p.linio.feeds(SELLER.user_id)) == feeds_before  # no Seller Center write
+        drifts = [e for e in await p.logs() if e["code"] == "catalog.offer_drift"]
+        assert drifts == []
 
 
 async def test_a_deactivated_sku_goes_to_stock_zero_and_inactive(settings: Settings) -> None:

@@ -14,8 +14,8 @@ from domain.catalog.prices import (
     linio_date,
     price_drop_guard,
     price_stock,
-    quantity,
 )
+from domain.catalog.quantity import SUBTRACTS_RESERVATIONS, offer_quantity
 from domain.catalog.snapshot import StoreRules
 from tests.domain.catalog.snapshots import NOW, item
 
@@ -108,25 +108,40 @@ def test_sale_dates_are_written_in_the_seller_country_local_time() -> None:
         (2, 5, 3, 3),  # reserved units are added back, never eaten by safety stock
         (10, 3, 2, 9),
         (0, 0, 0, 0),
+        (4, 0, -2, 4),  # a negative count never lowers the stock
     ],
 )
 def test_quantity_is_balance_minus_safety_stock_plus_reserved(
     stock: int, safety: int, reserved: int, expected: int
 ) -> None:
-    rules = StoreRules(safety_stock=safety)
-    assert quantity(item(stock=stock), rules, reserved_units=reserved) == expected
+    assert offer_quantity(item(stock=stock), safety_stock=safety, reserved_units=reserved) == (
+        expected
+    )
+    offer = price_stock(
+        item(stock=stock), StoreRules(safety_stock=safety), NOW, reserved_units=reserved
+    )
+    assert offer.fields()["Quantity"] == str(expected)  # the offer uses the same formula
+
+
+def test_a_platform_that_subtracts_reservations_itself_gets_no_reserved_units_back() -> None:
+    assert SUBTRACTS_RESERVATIONS["linio"] is False
+    assert offer_quantity(item(stock=10), safety_stock=3, reserved_units=2) == 9
+    got = offer_quantity(
+        item(stock=10), safety_stock=3, reserved_units=2, platform_subtracts_reservations=True
+    )
+    assert got == 7
 
 
 def test_without_stock_balance_the_quantity_vtex_can_sell_is_used() -> None:
-    assert quantity(item(stock=None, quantity=3), StoreRules(safety_stock=1)) == 2
+    assert offer_quantity(item(stock=None, quantity=3), safety_stock=1) == 2
 
 
 def test_quantity_is_zero_when_vtex_does_not_offer_the_sku() -> None:
     rules = StoreRules()
-    assert quantity(None, rules, reserved_units=4) == 0
-    assert quantity(item(availability="withoutStock"), rules) == 0
-    assert quantity(item(slas=False), rules, reserved_units=4) == 0
-    assert quantity(item(slas=True), rules) == 10
+    assert offer_quantity(None, safety_stock=0, reserved_units=4) == 0
+    assert offer_quantity(item(availability="withoutStock"), safety_stock=0) == 0
+    assert offer_quantity(item(slas=False), safety_stock=0, reserved_units=4) == 0
+    assert offer_quantity(item(slas=True), safety_stock=0) == 10
     offer = price_stock(None, rules, NOW)
     assert offer.price is None and offer.fields() == {"Quantity": "0"}
 
