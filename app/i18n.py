@@ -74,20 +74,29 @@ TEXTS: dict[str, dict[str, str]] = {
     "overview.errors": _t("errores", "errors"),
     "overview.none": _t("Nada todavía.", "Nothing yet."),
     "overview.queue_stalled": _t(
-        "La cola «{queue}» está detenida: {waiting} mensajes esperan y ningún proceso avanza "
-        "desde hace {idle}. Revisa que los workers corran y estén conectados a RabbitMQ; "
-        "el registro del servicio dice qué falló (queue_stalled).",
-        "Queue “{queue}” is stalled: {waiting} messages wait and no process has made "
-        "progress for {idle}. Check that the workers run and are connected to RabbitMQ; "
-        "the service log says what failed (queue_stalled).",
+        "La cola «{queue}» está detenida: ningún proceso avanza desde hace {idle} "
+        "(mensajes en espera: {waiting}; en manos de un worker: {held}). Revisa que los "
+        "workers corran y estén conectados a RabbitMQ; el registro del servicio dice qué "
+        "falló (queue_stalled).",
+        "Queue “{queue}” is stalled: no process has made progress for {idle} (messages "
+        "waiting: {waiting}; held by a worker: {held}). Check that the workers run and are "
+        "connected to RabbitMQ; the service log says what failed (queue_stalled).",
+    ),
+    "overview.queue_stalled_never": _t(
+        "La cola «{queue}» está detenida: ningún proceso la hizo avanzar desde que arrancó "
+        "(mensajes en espera: {waiting}; en manos de un worker: {held}). Revisa que los "
+        "workers corran y estén conectados a RabbitMQ; el registro del servicio dice qué "
+        "falló (queue_stalled).",
+        "Queue “{queue}” is stalled: no process has moved it since it started (messages "
+        "waiting: {waiting}; held by a worker: {held}). Check that the workers run and are "
+        "connected to RabbitMQ; the service log says what failed (queue_stalled).",
     ),
     "overview.queue_unattended": _t(
-        "La cola «{queue}» no tiene consumidor: {waiting} mensajes esperan y ningún worker "
-        "la atiende. Inicia (o reinicia) un worker: `vtex-linio worker`.",
-        "Queue “{queue}” has no consumer: {waiting} messages wait and no worker takes "
-        "them. Start (or restart) a worker: `vtex-linio worker`.",
+        "La cola «{queue}» no tiene consumidor (mensajes en espera: {waiting}): ningún "
+        "worker la atiende. Inicia o reinicia un worker (vtex-linio worker).",
+        "Queue “{queue}” has no consumer (messages waiting: {waiting}): no worker takes "
+        "them. Start or restart a worker (vtex-linio worker).",
     ),
-    "overview.never": _t("siempre (nunca avanzó)", "ever (never moved)"),
     "overview.held": _t("Retenidos por el control de precios", "Held by the price guard"),
     # logs
     "logs.heading": _t("Registros para el vendedor", "Seller logs"),

@@ -31,6 +31,7 @@ from app.admin_auth import (
     identify,
     session_storage,
 )
+from app.broker import BrokerUnavailable
 from app.http_errors import ApiError, error_response, from_http_exception
 from app.manifest import Manifest, Route, load_manifest, path_template
 from app.runtime import Runtime, open_runtime
@@ -101,6 +102,10 @@ async def json_errors(request: web.Request, handler: RouteHandler) -> web.Stream
         if exc.status < 400:
             raise
         return error_response(from_http_exception(exc), request)
+    except BrokerUnavailable as exc:
+        # RabbitMQ away (restarting, unreachable): nothing was queued; the caller retries.
+        log.warning("broker_unavailable", path=request.path, error=str(exc)[:200])
+        return error_response(ApiError("broker_unavailable", headers={"Retry-After": "5"}), request)
     except ConnectionFailure as exc:
         # The database is away (restarting, unreachable): VTEX retries a 503, never a 500.
         log.warning("database_unavailable", path=request.path, error=type(exc).__name__)

@@ -821,7 +821,9 @@ class OrderFlows:
             return
         action = body.get("action")
         if action in ("invoice", "tracking"):
-            await self._invoice_to_linio(c, doc, str(body.get("invoice_number") or ""))
+            number = str(body.get("invoice_number") or "")
+            if not await self._invoice_to_linio(c, doc, number):
+                raise RetryLater(f"invoice {number} is being carried to Seller Center elsewhere")
         elif action == "cancel":
             doc, actions = await self._apply(doc, Event.VTEX_CANCEL)
             if Action.CANCEL_LINIO not in actions:
@@ -854,7 +856,21 @@ class OrderFlows:
             status=steps.refused_status,
         )
 
-    async def _invoice_to_linio(self, c: _Clients, doc: dict[str, Any], number: str) -> None:
+    async def _invoice_to_linio(self, c: _Clients, doc: dict[str, Any], number: str) -> bool:
+        """`_carry_invoice` under the order's claim (`OrderLedger.claim`), on the order as
+        it is once claimed. False, doing nothing, while another caller holds the claim (it
+        carries the invoice; a caller that must not lose the work tries again later)."""
+        key = await self.ledger.claim(doc, "linio_invoice")
+        if key is None:
+            return False
+        try:
+            fresh = await self.ledger.get(doc["store_id"], doc["linio_order_id"]) or doc
+            await self._carry_invoice(c, fresh, number)
+        finally:
+            await self.ledger.release(doc, "linio_invoice", key)
+        return True
+
+    async def _carry_invoice(self, c: _Clients, doc: dict[str, Any], number: str) -> None:
         """Carry VTEX invoice `number` of the order to Seller Center: SetInvoiceNumber for
         each Linio item of the invoice, then ready to ship when it has tracking (or the
         store uses Linio's own guide). A return invoice (`Input`) stays in VTEX.

@@ -4,7 +4,7 @@ RabbitMQ (aio-pika) in production, an in-process broker with the same interface 
 same retry/dead-letter behaviour when AMQP_URL is unset. Choose with `create_broker`.
 """
 
-from app.broker.base import Broker, Handler, Message, Reject, RetryPolicy
+from app.broker.base import Broker, BrokerUnavailable, Handler, Message, Reject, RetryPolicy
 from app.broker.dead_letters import DeadLetters
 from app.broker.factory import create_broker
 from app.broker.names import CONTEXTS, queue_name, split_queue_name
@@ -12,6 +12,7 @@ from app.broker.names import CONTEXTS, queue_name, split_queue_name
 __all__ = [
     "CONTEXTS",
     "Broker",
+    "BrokerUnavailable",
     "DeadLetters",
     "Handler",
     "Message",

@@ -34,6 +34,12 @@ from clients.retry import backoff_delay, translate
 log = structlog.get_logger(__name__)
 
 
+class BrokerUnavailable(TransientError):
+    """The broker did not take a message in time (restarting, unreachable, refusing it):
+    nothing was queued. A route answers 503 `broker_unavailable`; a consumer's message is
+    retried like any passing fault."""
+
+
 class Reject(Exception):
     """Raised by a handler when the message can never succeed; it is dead-lettered now.
 
@@ -239,6 +245,10 @@ class QueueActivity:
     last_progress_at: float | None = None
 
     def took(self) -> None:
+        """A message handed to this consumer. Taking work after being idle starts the clock
+        a stall is measured on (as if it had just made progress)."""
+        if self.in_hand == 0:
+            self.progressed()
         self.in_hand += 1
 
     def progressed(self) -> None:

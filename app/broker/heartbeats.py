@@ -6,10 +6,11 @@ One document per (process, queue) in `consumer_heartbeats`:
      settled: int, last_progress_at: datetime (UTC) | None, beat_at: datetime (UTC)}
 
 written by the worker's watchdog from `Broker.activity` (`app.broker.base.QueueActivity`)
-only when something changed, so at most once per queue and round (a few seconds) while a
-queue moves and never while it is idle: one `bulk_write` per round, nothing on an idle
-service. A document not written for 7 days (a process long gone) expires (`app.storage`'s
-TTL index).
+when something changed or while the consumer holds messages, so at most once per queue and
+round (a few seconds) while a queue moves and never while it is idle: one `bulk_write` per
+round, nothing on an idle service. `beat_at` then tells whether the messages a process
+holds are held by a live process (`held`). A document not written for 7 days (a process
+long gone) expires (`app.storage`'s TTL index).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import datetime as dt
 import os
 import socket
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pymongo import UpdateOne
@@ -49,8 +51,8 @@ class ConsumerHeartbeats:
         operations = []
         for queue, seen in activity.items():
             key = (seen.attached, seen.in_hand, seen.settled, seen.last_progress_at)
-            if self._written.get(queue) == key:
-                continue
+            if self._written.get(queue) == key and not seen.in_hand:
+                continue  # written again every round while it holds messages: it lives
             changed[queue] = key
             operations.append(
                 UpdateOne(
@@ -74,17 +76,34 @@ class ConsumerHeartbeats:
             self._written.update(changed)
         return len(operations)
 
-    async def last_progress(self, queues: Iterable[str]) -> dict[str, dt.datetime]:
-        """The latest `last_progress_at` per queue over every process (queues that never
-        made progress are absent)."""
-        latest: dict[str, dt.datetime] = {}
-        projection = {"queue": 1, "last_progress_at": 1}
+    async def read(self, queues: Iterable[str], *, live_within: float) -> dict[str, QueueBeat]:
+        """Per queue, over every process: the latest `last_progress_at`, and the messages
+        held by processes whose beat is at most `live_within` seconds old (a process that
+        died or froze stops beating; RabbitMQ requeues a dead one's messages)."""
+        now = dt.datetime.now(dt.UTC)
+        beats: dict[str, QueueBeat] = {}
+        projection = {"queue": 1, "last_progress_at": 1, "in_hand": 1, "beat_at": 1}
         async for doc in find_in(self.collection, {}, "queue", queues, projection):
-            at = doc.get("last_progress_at")
-            if at is None:
-                continue
-            if at.tzinfo is None:
-                at = at.replace(tzinfo=dt.UTC)
-            if doc["queue"] not in latest or at > latest[doc["queue"]]:
-                latest[doc["queue"]] = at
-        return latest
+            beat = beats.setdefault(doc["queue"], QueueBeat())
+            at = _aware(doc.get("last_progress_at"))
+            if at is not None and (beat.last_progress is None or at > beat.last_progress):
+                beat.last_progress = at
+            beat_at = _aware(doc.get("beat_at"))
+            if beat_at is not None and (now - beat_at).total_seconds() <= live_within:
+                beat.held += int(doc.get("in_hand") or 0)
+        return beats
+
+
+@dataclass
+class QueueBeat:
+    """One queue over every process: `last_progress` (UTC; None: never), `held` messages in
+    the hands of live consumers."""
+
+    last_progress: dt.datetime | None = None
+    held: int = 0
+
+
+def _aware(at: dt.datetime | None) -> dt.datetime | None:
+    if at is None:
+        return None
+    return at if at.tzinfo else at.replace(tzinfo=dt.UTC)

@@ -37,11 +37,12 @@ from aio_pika.abc import (
     AbstractQueue,
     AbstractRobustConnection,
 )
-from aio_pika.exceptions import AMQPError, ChannelNotFoundEntity, DeliveryError
+from aio_pika.exceptions import AMQPError, ChannelNotFoundEntity, DeliveryError, PublishError
 from aiormq.exceptions import ChannelInvalidStateError
 
 from app.broker.base import (
     Broker,
+    BrokerUnavailable,
     DeadLetterSink,
     Handler,
     Message,
@@ -191,6 +192,8 @@ class RabbitBroker(Broker):
         after `reconnect_timeout` seconds."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.reconnect_timeout
+        waiting_since: float | None = None
+        said_at = 0.0
         while True:
             channel = self._channel
             try:
@@ -206,17 +209,25 @@ class RabbitBroker(Broker):
                         ),
                         routing_key=routing_key,
                     )
+                if waiting_since is not None:
+                    waited = round(loop.time() - waiting_since, 1)
+                    log.info("publish_resumed", queue=routing_key, waited_s=waited)
                 return
-            except DeliveryError as exc:  # returned: the queue does not exist (any more)
-                if loop.time() > deadline:
-                    raise
-                log.warning("publish_queue_missing", queue=routing_key, error=str(exc)[:200])
-                await self._declare_again(routing_key)
             except (AMQPError, ConnectionError, RuntimeError, TimeoutError) as exc:
                 if loop.time() > deadline:
-                    raise
-                log.info("publish_waiting_for_broker", queue=routing_key, error=str(exc)[:200])
-                await self._renew_publish_channel(channel)
+                    raise BrokerUnavailable(
+                        f"{routing_key}: no confirm within {self.reconnect_timeout:.0f} s "
+                        f"({type(exc).__name__})"
+                    ) from exc
+                if loop.time() - said_at >= 5.0:
+                    # Once when it starts waiting, then every 5 s: not a line per try.
+                    log.info("publish_waiting_for_broker", queue=routing_key, error=repr(exc)[:200])
+                    said_at = loop.time()
+                    waiting_since = waiting_since or said_at
+                if isinstance(exc, PublishError):  # returned: the queue is gone; declare it
+                    await self._declare_again(routing_key)
+                elif not isinstance(exc, DeliveryError):  # refused (nack) is not the channel's
+                    await self._renew_publish_channel(channel)
                 await asyncio.sleep(0.25)
 
     async def _declare_again(self, routing_key: str) -> None:
@@ -532,8 +543,9 @@ class RabbitBroker(Broker):
         return True
 
     async def ping(self) -> dict[str, Any]:
-        connected = self._connection is not None and not self._connection.is_closed
-        return {"ok": connected, "kind": self.kind}
+        """ok while connected; False from a lost connection until aio-pika's reconnect
+        (a robust connection is not "closed" while it reconnects)."""
+        return {"ok": self._connected, "kind": self.kind}
 
 
 async def _close_quietly(channel: AbstractChannel) -> None:

@@ -431,6 +431,19 @@ ENTRIES: dict[str, ErrorEntry] = entries(
         _RETRY,
     ),
     _api(
+        "broker_unavailable",
+        503,
+        B(
+            es="La cola de trabajo (RabbitMQ) no responde (se está reiniciando o no es accesible).",
+            en="The work queue (RabbitMQ) does not answer (it is restarting or unreachable).",
+        ),
+        B(
+            es="No se pudo encolar el trabajo: la cola no respondió a tiempo.",
+            en="The work could not be queued: the queue did not answer in time.",
+        ),
+        _RETRY,
+    ),
+    _api(
         "request_timeout",
         408,
         B(

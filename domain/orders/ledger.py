@@ -35,6 +35,9 @@ def _marketplace(order_id: str) -> dict[str, Any]:
 
 PLACEMENT_LEASE = dt.timedelta(minutes=2)
 """A placement reservation older than this belongs to a process that died mid-call."""
+STEP_LEASE = dt.timedelta(minutes=1)
+"""A claim on an order's Seller Center steps older than this belongs to a process that died
+(or lost its broker channel and is long done): the next caller may take it."""
 
 
 def _timeline(event: str, **details: Any) -> dict[str, Any]:
@@ -314,6 +317,27 @@ class OrderLedger:
             },
         )
         return key if won is not None else None
+
+    async def claim(
+        self, doc: dict[str, Any], step: str, *, lease: dt.timedelta = STEP_LEASE
+    ) -> str | None:
+        """Take the order's claim on `step` (e.g. "linio_invoice") for `lease`: one caller
+        at a time carries that step to the platform, so two deliveries of one piece of work
+        (a redelivery while the first is still running, the poller's safety net) never both
+        call. Returns the claim's key to `release`, or None while another holds it."""
+        key, now = uuid.uuid4().hex, dt.datetime.now(dt.UTC)
+        field = f"claims.{step}"
+        taken = await self._collection.update_one(
+            {"_id": doc["_id"], "$or": [{field: None}, {f"{field}.until": {"$lt": now}}]},
+            {"$set": {field: {"key": key, "until": now + lease}}},
+        )
+        return key if taken.modified_count else None
+
+    async def release(self, doc: dict[str, Any], step: str, key: str) -> None:
+        """Give back a claim taken with `claim` (a claim of another key is left alone)."""
+        await self._collection.update_one(
+            {"_id": doc["_id"], f"claims.{step}.key": key}, {"$unset": {f"claims.{step}": ""}}
+        )
 
     @staticmethod
     def lease_expired(doc: dict[str, Any]) -> bool:

@@ -30,7 +30,7 @@ def _duration(seconds: float | None) -> str | None:
 
 async def queue_alerts(request: web.Request) -> dict[str, list[dict[str, Any]]]:
     """The stalled and unattended queues of every store (`app.broker.stalls`), by store:
-    `{store_id: [{context, state, waiting, consumers, idle}]}`, `idle` as a duration text
+    `{store_id: [{context, state, waiting, held, consumers, idle}]}`, `idle` as a duration text
     (None: no progress ever). Empty when the check cannot run (broker or database away)."""
     try:
         checked: list[QueueHealth] = await asyncio.wait_for(request.app[QUEUE_MONITOR].current(), 5)
@@ -44,6 +44,7 @@ async def queue_alerts(request: web.Request) -> dict[str, list[dict[str, Any]]]:
                     "context": health.context,
                     "state": health.state,
                     "waiting": health.waiting,
+                    "held": health.held,
                     "consumers": health.consumers,
                     "idle": _duration(health.idle_s),
                 }

@@ -41,6 +41,7 @@ async def rig(
     store = make_store(store_id=f"stall-{suffix}", account=f"stall{suffix}")
     async with open_runtime(settings) as runtime:
         runtime.queue_monitor.interval = 0.2
+        runtime.queue_monitor.grace = 0.5
         await runtime.stores.upsert(store)
         client = TestClient(TestServer(create_app(settings, runtime=runtime)))
         await client.start_server()
@@ -132,7 +133,9 @@ async def test_a_stuck_consumer_is_reported_stalled_then_recovered_and_a_queue_w
     assert gauges["vtex_linio_queue_stalled:stalled"] == 1.0
     assert gauges["vtex_linio_queue_consumers:"] >= 1
     page = await client.get("/admin", params={"lang": "en"}, headers=_admin(runtime))
-    assert "Queue “order-status” is stalled: 2 messages wait" in await page.text()
+    text = await page.text()
+    assert "Queue “order-status” is stalled: no process has made progress for" in text
+    assert "(messages waiting: 2; held by a worker: 1)" in text
 
     release.set()
     await _until(lambda: _depth(runtime, queue), lambda d: d == 0, "the queue drained")
@@ -161,3 +164,33 @@ async def _depth(runtime: Runtime, queue: str) -> int:
 
 async def _settled(handled: list[int]) -> int:
     return len(handled)
+
+
+async def test_a_single_message_held_by_a_stuck_consumer_is_stalled(
+    rig: tuple[Runtime, TestClient, Store],
+) -> None:
+    """Nothing waits (the one message is in the consumer's hands), yet nothing moves: the
+    heartbeat of a live process holding it makes the queue stalled."""
+    runtime, client, store = rig
+    broker, queue = runtime.broker, queue_name("order-status", store.store_id)
+    release = asyncio.Event()
+
+    async def stuck(message: Message) -> None:
+        await release.wait()
+
+    await broker.consume(queue, stuck, prefetch=1)
+    await broker.publish(queue, {"n": 0, "at": dt.datetime.now(dt.UTC).isoformat()})
+    await _until(lambda: _held(runtime, queue), lambda n: n == 1, "the message in hand")
+
+    async def beat_and_read() -> dict[str, Any]:  # the worker's round, then /ready
+        await runtime.heartbeats.beat(broker.activity)
+        return await _ready(client)
+
+    body = await _until(beat_and_read, lambda b: b["status"] == "degraded", "stalled")
+    assert body["checks"]["queues"] == {**body["checks"]["queues"], "stalled": 1, "waiting": 0}
+    release.set()
+    await _until(beat_and_read, lambda b: b["status"] == "ready", "/ready ready again")
+
+
+async def _held(runtime: Runtime, queue: str) -> int:
+    return runtime.broker.activity[queue].in_hand if queue in runtime.broker.activity else 0
