@@ -751,7 +751,9 @@ def feed_consumer(
         client_for=pool_clients(clients),
         states=sku_states,
         seller_log=seller_log,
-        timings=OwnerTimings(poll_interval=settings.feed_poll_interval),
+        timings=OwnerTimings(
+            poll_interval=settings.feed_poll_interval, lease=settings.feed_owner_lease
+        ),
         read_back=make_flows(
             stores=stores,
             clients=clients,
