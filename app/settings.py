@@ -117,6 +117,13 @@ ENV_VARS: tuple[EnvVar, ...] = (
         "seconds between FeedStatus reads of a feed in flight (onFeedCompleted is faster)",
     ),
     EnvVar(
+        "FEED_OWNER_LEASE",
+        "120",
+        "120",
+        "seconds a seller's feed owner holds its lease (renewed every round); after a crash "
+        "the next owner waits at most this long",
+    ),
+    EnvVar(
         "SANDBOX",
         "0",
         "1",
@@ -158,6 +165,7 @@ class Settings:
     retry_max_delay: float = 300.0
     order_poll_interval: float = 60.0
     feed_poll_interval: float = 10.0
+    feed_owner_lease: float = 120.0
     sandbox: bool = False
     allow_loopback: bool = False
     """Outbound calls to loopback hosts (the simulators); always on in sandbox mode."""
@@ -255,6 +263,7 @@ class Settings:
             retry_max_delay=_float(raw, "RETRY_MAX_DELAY", 0.001, 86400),
             order_poll_interval=_float(raw, "ORDER_POLL_INTERVAL", 1, 86400),
             feed_poll_interval=_float(raw, "FEED_POLL_INTERVAL", 0.01, 3600),
+            feed_owner_lease=_float(raw, "FEED_OWNER_LEASE", 5, 3600),
             sandbox=_bool(raw, "SANDBOX"),
             allow_loopback=_bool(raw, "ALLOW_LOOPBACK"),
         )

@@ -8,7 +8,8 @@ the seller's text is rendered from the error catalogue (`domain/errors/`).
     ClientError
     ├── TransientError          retry later (network, timeout, 5xx, maintenance page)
     │   ├── ThrottledError      wait `retry_after` seconds (HTTP 429, Seller Center E429)
-    │   └── CircuitOpenError    our breaker: the platform keeps failing; wait it out
+    │   ├── CircuitOpenError    our breaker: the platform keeps failing; wait it out
+    │   └── FeedOutcomeUnknown  a feed POST may have been created: ask before sending again
     ├── ItemError               one item keeps failing: a few tries, then a seller action
     ├── AuthError               credentials refused: the seller fixes the settings
     │   └── ConfigError         our configuration forbids it (host not in the manifest)
@@ -71,6 +72,13 @@ class ThrottledError(TransientError):
 
 class CircuitOpenError(TransientError):
     """Our own breaker refused the call because the remote side keeps failing."""
+
+
+class FeedOutcomeUnknown(TransientError):
+    """A feed POST reached Seller Center, or may have, and neither its answer nor FeedList
+    says whether the feed exists (an unreadable or lost answer, FeedList failing too).
+    Never send the same records again on this error: find the feed first (FeedList /
+    FeedOffsetList, then GetProducts; CLARIFICATIONS §9 "Crash safety")."""
 
 
 class AuthError(ClientError):

@@ -43,13 +43,16 @@ from app.storage import Storage
 from clients.errors import (
     AuthError,
     ClientError,
+    FeedOutcomeUnknown,
     PermanentError,
     ThrottledError,
     TransientError,
 )
 from clients.linio.client import LinioClient
 from clients.linio.models import Feed, FeedError
+from domain.catalog import feed_recovery
 from domain.catalog.feeds import (
+    UNSURE,
     FeedQuotaLedger,
     FeedRecords,
     FeedScheduler,
@@ -92,7 +95,10 @@ class OwnerTimings:
     longest wait between attempts while Seller Center is down; `max_run`: one nudge's run
     before handing over to a new one; `lease`: the ownership lease's life, renewed every
     round (a crashed owner's successor waits at most this long); `linger`: how long a
-    partial, non-urgent lot waits for more changes before it takes a feed."""
+    partial, non-urgent lot waits for more changes before it takes a feed;
+    `unsure_grace`: how old an unsure feed record must be before "not listed" may mean
+    "not created" (FeedOffsetList is not transactional); `unsure_tell`: how long a feed's
+    outcome may stay unknown before the seller is told (E2, once)."""
 
     poll_interval: float = 10.0
     hint_every: float = 0.25
@@ -101,6 +107,8 @@ class OwnerTimings:
     max_products: int = MAX_PRODUCTS_PER_FEED
     lease: float = 120.0
     linger: float = 2.0
+    unsure_grace: float = 10.0
+    unsure_tell: float = 4 * 3600.0
 
 
 def _operation(action: str, fields: dict[str, Any]) -> str:
@@ -141,6 +149,15 @@ def _synthetic_feed(doc: dict[str, Any], status: str, errors: tuple[FeedError, .
     )
 
 
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _skus(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    """(VTEX sku_id, SellerSku) of each SKU of a feed record."""
+    return [(e["sku_id"], e["seller_sku"]) for e in doc.get("entries", [])]
+
+
 class FeedOwner:
     def __init__(
         self,
@@ -168,6 +185,9 @@ class FeedOwner:
         self.lease = OwnerLease(db)
         self._holder = uuid.uuid4().hex
         self._last_poll: dict[str, float] = {}
+        # Feed ids Seller Center answered whose record could not be written (the database
+        # went away right then): our record id → feed id, adopted at the next run.
+        self._answered: dict[str, str] = {}
         self.prefetch = 1  # read by the worker: one delivery at a time per feed queue
 
     async def __call__(self, message: Message) -> None:
@@ -295,12 +315,13 @@ class FeedOwner:
     # --- following feeds in flight ---------------------------------------------------------
 
     async def _follow(self, store: Store, client: LinioClient) -> None:
+        unsure = await self.feeds.unsure(store.store_id)
+        if unsure:
+            await self._recover(store, client, unsure)
         now = asyncio.get_running_loop().time()
         for doc in await self.feeds.in_flight(store.store_id):
             ref = doc["_id"]
-            if doc["status"] == "sending":  # a run died between recording and sending
-                await self.staging.release(store.store_id, ref)
-                await self.feeds.not_sent(ref, "interrupted")
+            if doc["status"] in UNSURE:  # `_recover` waits for Seller Center to tell
                 continue
             last = self._last_poll.get(ref)
             hinted = doc.get("webhook_at") is not None
@@ -318,6 +339,147 @@ class FeedOwner:
                 continue
             await self._settle(store, doc, feed)
             self._last_poll.pop(ref, None)
+
+    # --- feeds whose creation is not confirmed (CLARIFICATIONS §9 "Crash safety") ---------
+
+    async def _recover(
+        self, store: Store, client: LinioClient, unsure: list[dict[str, Any]]
+    ) -> None:
+        """Find out, in §9's order, what became of feeds recorded but never confirmed
+        (`feeds.UNSURE`); see `domain.catalog.feed_recovery`. Nothing of them is sent again
+        until Seller Center says it has no such feed: a found feed is adopted and followed
+        with FeedStatus; SKUs of a ProductCreate that GetProducts shows are adopted as
+        created; only the rest is released to go out again. Raises TransientError while
+        Seller Center cannot be read (the run waits; the SKUs show `unknown`)."""
+        sid = store.store_id
+        now = dt.datetime.now(dt.UTC)
+        for doc in unsure:
+            if doc["status"] == "sending":  # the run that wrote it never recorded an answer
+                await self.feeds.unknown(doc["_id"], "interrupted: no answer recorded")
+                await self._states.mark_unknown(sid, _skus(doc), doc["_id"])
+                log.warning("feed_outcome_unknown", store=sid, ref=doc["_id"], why="interrupted")
+            await self._tell_if_long(store, doc, now)
+        pending = []
+        for doc in unsure:
+            feed_id = self._answered.pop(doc["_id"], None)
+            if feed_id is not None:  # answered, but the database was away to record it
+                await self._adopt(store, client, doc, feed_id, "answer")
+            else:
+                pending.append(doc)
+        if not pending:
+            return
+        listed = await client.feeds_created_since(feed_recovery.window_start(pending))
+        claimed = await self.feeds.claimed(sid, [f.feed_id for f in listed])
+        found = feed_recovery.match(pending, listed, claimed)
+        busy = feed_recovery.unsettled(listed, claimed, found.values())
+        for doc in pending:
+            feed = found.get(doc["_id"])
+            age = (now - _utc(doc["created_at"])).total_seconds()
+            if feed is not None:
+                await self._adopt(store, client, doc, feed.feed_id, "FeedOffsetList")
+            elif busy or age < self.timings.unsure_grace:
+                log.info("feed_outcome_waiting", store=sid, ref=doc["_id"], unsettled=len(busy))
+            elif doc["action"] == "ProductCreate":
+                await self._check_products(store, client, doc)
+            else:  # not listed: never created; the same update may go out again
+                await self._not_created(
+                    store, doc, "not created (FeedOffsetList)", list(doc["entries"])
+                )
+
+    async def _adopt(
+        self, store: Store, client: LinioClient, doc: dict[str, Any], feed_id: str, by: str
+    ) -> None:
+        """Our unsure record `doc` is Seller Center's feed `feed_id`: record it as sent (its
+        SKUs stay in flight; FeedStatus follows it)."""
+        sid = store.store_id
+        await self.feeds.sent(doc["_id"], feed_id, resolved_by=by)
+        await self.quota_ledger.save(sid, client.quota, country=store.country, sent=1)
+        values = await self._sent_values(sid, doc)
+        await self._states.record_sent(
+            sid,
+            feed_id,
+            doc["action"],
+            [
+                SentSku(e["sku_id"], e["seller_sku"], values.get(e["seller_sku"], {}))
+                for e in doc["entries"]
+            ],
+        )
+        log.info("feed_adopted", store=sid, feed=feed_id, ref=doc["_id"], by=by)
+
+    async def _sent_values(self, store_id: str, doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """The field values `doc` carried, from the staged changes it holds (SellerSku →
+        {field: value}): a record keeps versions only."""
+        versions = {e["seller_sku"]: e["versions"] for e in doc["entries"]}
+        values: dict[str, dict[str, Any]] = {}
+        for item in await self.staging.load(store_id):
+            carried = versions.get(item.pending.seller_sku)
+            if carried is None:
+                continue
+            values[item.pending.seller_sku] = {
+                name: staged.value
+                for name, staged in item.pending.fields.items()
+                if int(carried.get(name, -1)) == staged.version
+            }
+        return values
+
+    async def _check_products(self, store: Store, client: LinioClient, doc: dict[str, Any]) -> None:
+        """No feed listed for an unsure ProductCreate and none unsettled: GetProducts by
+        SellerSku (pages of 100) says which of its SKUs Seller Center has. Those are
+        settled as created (never in a second ProductCreate, never shown rejected); the
+        others go out again."""
+        skus = list(doc["skus"])
+        have: set[str] = set()
+        for start in range(0, len(skus), 100):
+            part = skus[start : start + 100]
+            products = await client.get_products(skus=part, limit=len(part))
+            have |= {p.seller_sku for p in products} & set(part)
+        if have:
+            adopted = {**doc, "entries": [e for e in doc["entries"] if e["seller_sku"] in have]}
+            await self._settle(store, adopted, _synthetic_feed(adopted, "Finished"))
+        rest = [e for e in doc["entries"] if e["seller_sku"] not in have]
+        await self._not_created(store, doc, "not created (FeedOffsetList, GetProducts)", rest)
+        log.info(
+            "feed_checked_by_products", store=store.store_id, ref=doc["_id"], adopted=len(have)
+        )
+
+    async def _not_created(
+        self, store: Store, doc: dict[str, Any], reason: str, entries: list[dict[str, Any]]
+    ) -> None:
+        """Seller Center has no feed for `doc`: `entries` (its SKUs not adopted otherwise)
+        go out again. A record none of whose SKUs was adopted becomes `not_sent`."""
+        sid, ref = store.store_id, doc["_id"]
+        await self.staging.release(sid, ref)
+        await self._states.clear_unknown(sid, [e["sku_id"] for e in entries])
+        if len(entries) == len(doc["entries"]):
+            await self.feeds.not_sent(ref, reason)
+        await self.feeds.resolved(ref, reason)
+
+    async def _tell_if_long(self, store: Store, doc: dict[str, Any], now: dt.datetime) -> None:
+        """E2 once when a feed's outcome stays unknown longer than `unsure_tell`."""
+        if doc.get("told_at") is not None:
+            return
+        since = _utc(doc.get("unknown_since") or doc["created_at"])
+        if (now - since).total_seconds() < self.timings.unsure_tell:
+            return
+        await self.feeds.told(doc["_id"])
+        await self._log.write(
+            LogEntry(
+                store_id=store.store_id,
+                operation=_operation(doc["action"], {}),
+                direction="VTEX to Marketplace",
+                code="E2",
+                params={"name": "Linio"},
+                flow="catalog",
+                extra={
+                    "problem": "catalog.feed_outcome_unknown",
+                    "feed": doc["_id"],
+                    "action": doc["action"],
+                    "seller_skus": list(doc["skus"])[:100],
+                    "since": since.isoformat(),
+                },
+            ),
+            secrets=store.secrets(),
+        )
 
     async def _follow_qc(self, store: Store, client: LinioClient) -> None:
         """Read the quality control of SKUs Seller Center said changed (GetQcStatus)."""
@@ -448,6 +610,12 @@ class FeedOwner:
                 feed_id = await client.image(planned.images())
             else:
                 feed_id = await client.product_remove(planned.seller_skus)
+        except FeedOutcomeUnknown as exc:  # it may exist: find it before anything else
+            await self.feeds.unknown(ref, str(exc))
+            await self._states.mark_unknown(store_id, _skus(doc), ref)
+            await self.quota_ledger.save(store_id, client.quota, country=store.country)
+            log.warning("feed_outcome_unknown", store=store_id, ref=ref, why=str(exc))
+            raise
         except ClientError as exc:
             await self.staging.release(store_id, ref)
             await self.feeds.not_sent(ref, str(exc))
@@ -457,7 +625,9 @@ class FeedOwner:
             # Refused as a whole (format error): every SKU of it is rejected with the reason.
             await self._reject_all(store, doc, planned, exc)
             return
+        self._answered[ref] = feed_id  # until recorded: the database may be away now
         await self.feeds.sent(ref, feed_id)
+        self._answered.pop(ref, None)
         await self.quota_ledger.save(store_id, client.quota, country=store.country, sent=1)
         await self._states.record_sent(
             store_id,
@@ -581,7 +751,9 @@ def feed_consumer(
         client_for=pool_clients(clients),
         states=sku_states,
         seller_log=seller_log,
-        timings=OwnerTimings(poll_interval=settings.feed_poll_interval),
+        timings=OwnerTimings(
+            poll_interval=settings.feed_poll_interval, lease=settings.feed_owner_lease
+        ),
         read_back=make_flows(
             stores=stores,
             clients=clients,

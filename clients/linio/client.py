@@ -27,6 +27,7 @@ from clients.breaker import BreakerRegistry
 from clients.errors import (
     CircuitOpenError,
     ClientError,
+    FeedOutcomeUnknown,
     ItemError,
     ThrottledError,
     TransientError,
@@ -284,18 +285,28 @@ class LinioClient:
                 # Refused by the rate limit: nothing was created, so sending again is safe.
                 await asyncio.sleep(self._pause(exc, attempt))
                 continue
-            except TransientError:
+            except TransientError as exc:
                 found, known = await self._find_created_feed(action, records, sent)
                 if found is not None:
                     log.info("linio.feed_found_after_failure", action=action, feed=found)
                     self._remember_feed(found)
                     return found
-                if not known or attempt >= self._retries:
-                    raise  # we cannot tell whether it exists: never risk a second feed
+                if not known:  # we cannot tell whether it exists: never risk a second feed
+                    raise FeedOutcomeUnknown(
+                        f"Seller Center {action}: no readable answer and FeedList unreadable; "
+                        f"the feed may exist ({exc.message})",
+                        code=exc.code,
+                        status=exc.status,
+                        platform="linio",
+                    ) from exc
+                if attempt >= self._retries:
+                    raise  # FeedList read: no such feed, so nothing was created
                 await asyncio.sleep(self._backoff * attempt)
                 continue
             if not envelope.request_id:
-                raise TransientError(f"Seller Center accepted {action} without a feed id.")
+                raise FeedOutcomeUnknown(
+                    f"Seller Center accepted {action} without a feed id.", platform="linio"
+                )
             self._remember_feed(envelope.request_id)
             return envelope.request_id
 
@@ -421,6 +432,32 @@ class LinioClient:
 
     async def feed_list(self) -> list[Feed]:
         return localized(parse.parse_feed_list(await self.call("FeedList")), self.zone)
+
+    async def feeds_created_since(
+        self, since: dt.datetime, *, page_size: int = 100, max_pages: int = 50
+    ) -> list[Feed]:
+        """Every feed Seller Center lists as created at or after `since` (aware; sent as the
+        seller's naive local time, whole seconds, rounded down), oldest first, through
+        FeedOffsetList pages (spec §3.4: newest first, the last 30 days). Used to find a
+        feed whose creation we could not confirm (CLARIFICATIONS §9 "Crash safety").
+        Raises TransientError while the list cannot be read to the end: a partial list
+        must never be taken for "no such feed"."""
+        feeds: list[Feed] = []
+        for page in range(max_pages):
+            chunk = await self.feed_offset_list(
+                offset=page * page_size,
+                page_size=page_size,
+                created_after=since.replace(microsecond=0),
+            )
+            feeds.extend(chunk)
+            if len(chunk) < page_size:
+                return sorted(
+                    feeds, key=lambda f: f.created_at or dt.datetime.min.replace(tzinfo=dt.UTC)
+                )
+        raise TransientError(
+            f"Seller Center FeedOffsetList: more than {max_pages * page_size} feeds since "
+            f"{since.isoformat()}; cannot read them all."
+        )
 
     async def feed_offset_list(
         self,

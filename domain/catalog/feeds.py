@@ -9,9 +9,12 @@
 - `feeds`: one document per feed: `_id` (ours), `feed_id` (Seller Center's RequestId once
   sent, `pending:<_id>` before), `store_id`, `action`, `priority`, `skus`, `entries`
   (SellerSku, VTEX sku_id and the versions carried), `status` (sending, then Seller
-  Center's Queued/Processing/Finished/Canceled/Error), `created_at`, `sent_at`,
+  Center's Queued/Processing/Finished/Canceled/Error; `unknown` while nobody can tell
+  whether Seller Center created it; `not_sent`), `created_at`, `sent_at`,
   `finished_at`, `webhook_at`, `polls`, `result` ({processed, failed, errors: [{sku, code,
-  message}]}).
+  message}]}), `unknown_since` and `told_at` (an unsure feed, and when the seller was
+  told it stays unsure), `resolved_by` (`FeedOffsetList` or `GetProducts`: how an unsure
+  feed's outcome was found).
 - `feed_owners`: per store the lease of the process that owns its feeds (`OwnerLease`).
 - `feed_quota`: per store the feed quota's level when last saved (wall clock), so a
   restart does not hand out the free burst again, and the feeds sent on the seller's local
@@ -45,7 +48,11 @@ from clients.linio.account import zone_for
 from domain.catalog.lots import Change, Entry, Pending, PlannedFeed, Staged, coalesce
 from domain.work import FeedWork
 
-IN_FLIGHT = ("sending", "Queued", "Processing")
+UNSURE = ("sending", "unknown")
+"""A feed whose creation on Seller Center is not confirmed: `sending` (recorded, the call's
+answer never recorded: the run died, or the database, right then) or `unknown` (the
+answer was unreadable and FeedList could not be read either)."""
+IN_FLIGHT = (*UNSURE, "Queued", "Processing")
 
 
 def seller_today(country: str, now: dt.datetime | None = None) -> str:
@@ -309,11 +316,52 @@ class FeedRecords:
         await self._collection.insert_one(doc)
         return doc
 
-    async def sent(self, ref: str, feed_id: str) -> None:
+    async def sent(self, ref: str, feed_id: str, *, resolved_by: str | None = None) -> None:
+        """Seller Center created the feed `feed_id` for our record `ref` (its answer read, or
+        found afterwards: `resolved_by`)."""
+        fields: dict[str, Any] = {
+            "feed_id": feed_id,
+            "status": "Queued",
+            "sent_at": dt.datetime.now(dt.UTC),
+        }
+        if resolved_by is not None:
+            fields["resolved_by"] = resolved_by
+        await self._collection.update_one({"_id": ref}, {"$set": fields})
+
+    async def unknown(self, ref: str, reason: str) -> None:
+        """Nobody can tell yet whether Seller Center created this feed (see `UNSURE`)."""
         await self._collection.update_one(
-            {"_id": ref},
-            {"$set": {"feed_id": feed_id, "status": "Queued", "sent_at": dt.datetime.now(dt.UTC)}},
+            {"_id": ref}, {"$set": {"status": "unknown", "result": {"error": reason[:2000]}}}
         )
+        await self._collection.update_one(
+            {"_id": ref, "unknown_since": {"$exists": False}},
+            {"$set": {"unknown_since": dt.datetime.now(dt.UTC)}},
+        )
+
+    async def unsure(self, store_id: str) -> list[dict[str, Any]]:
+        """The store's feeds in `UNSURE` states, oldest first."""
+        cursor = self._collection.find(
+            {"store_id": store_id, "status": {"$in": list(UNSURE)}}
+        ).sort("created_at", 1)
+        return [doc async for doc in cursor]
+
+    async def claimed(self, store_id: str, feed_ids: Iterable[str]) -> set[str]:
+        """Which of these Seller Center feed ids one of our records already holds."""
+        ids = list(dict.fromkeys(feed_ids))
+        if not ids:
+            return set()
+        # By the unique feed_id index alone (SecantusDB scans for a field beside it).
+        cursor = self._collection.find({"feed_id": {"$in": ids}}, {"feed_id": 1, "store_id": 1})
+        return {doc["feed_id"] async for doc in cursor if doc.get("store_id") == store_id}
+
+    async def told(self, ref: str) -> None:
+        """The seller was told this feed's outcome stays unknown (once)."""
+        await self._collection.update_one(
+            {"_id": ref}, {"$set": {"told_at": dt.datetime.now(dt.UTC)}}
+        )
+
+    async def resolved(self, ref: str, by: str) -> None:
+        await self._collection.update_one({"_id": ref}, {"$set": {"resolved_by": by}})
 
     async def not_sent(self, ref: str, reason: str) -> None:
         await self._collection.update_one(

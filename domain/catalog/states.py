@@ -303,6 +303,7 @@ class SkuStates:
                 "evaluated_at": 1,
                 "on_linio": 1,
                 "last_status": 1,
+                "feed_unknown": 1,
             },
         )
         async for doc in cursor:
@@ -310,6 +311,8 @@ class SkuStates:
             shown = status
             if status == "staged":
                 shown = _FEED_SHOWN.get(feed or "", "staged")
+            if doc.get("feed_unknown"):  # in a feed nobody can tell was created
+                shown = "unknown"
             key = str(shown or "unknown")
             by_state[key] = by_state.get(key, 0) + 1
             rejected = (doc.get("last_result") or {}).get("result") == "rejected"
@@ -386,6 +389,7 @@ class SkuStates:
                     {"store_id": store_id, "sku_id": item.sku_id},
                     {
                         "$set": fields,
+                        "$unset": {"feed_unknown": ""},
                         "$inc": {"feed_attempts": 1},
                         "$push": {"feed_ids": {"$each": [feed_id], "$slice": -20}},
                         "$setOnInsert": {"published": False, "created_at": now},
@@ -434,10 +438,14 @@ class SkuStates:
                     fields["on_linio"] = False
                     fields["published"] = False
                     fields["removed_at"] = now
-            update: dict[str, Any] = {"$set": fields, "$setOnInsert": {"created_at": now}}
+            update: dict[str, Any] = {
+                "$set": fields,
+                "$unset": {"feed_unknown": ""},
+                "$setOnInsert": {"created_at": now},
+            }
             if removed:
                 # Linio confirmed the removal: only now is the SKU's mapping cleaned.
-                update["$unset"] = {k: "" for k in MAPPING_FIELDS}
+                update["$unset"] = {"feed_unknown": "", **{k: "" for k in MAPPING_FIELDS}}
             else:
                 fields["seller_sku"] = item.seller_sku
             updates.append(
@@ -445,6 +453,41 @@ class SkuStates:
             )
         if updates:
             await self._collection.bulk_write(updates, ordered=False)
+
+    async def mark_unknown(
+        self, store_id: str, skus: Iterable[tuple[str, str]], feed_ref: str
+    ) -> None:
+        """These SKUs ((VTEX sku_id, SellerSku) each) are in our feed `feed_ref` whose
+        creation on Seller Center nobody can confirm yet: the status API shows them
+        `unknown` until the feed is found (then `record_sent`) or known not created
+        (`clear_unknown`). CLARIFICATIONS §9 "Crash safety"."""
+        now = dt.datetime.now(dt.UTC)
+        updates = [
+            UpdateOne(
+                {"store_id": store_id, "sku_id": sku_id},
+                {
+                    "$set": {
+                        "seller_sku": seller_sku,
+                        "feed_unknown": {"feed": feed_ref, "since": now},
+                    },
+                    "$setOnInsert": {"published": False, "created_at": now},
+                },
+                upsert=True,
+            )
+            for sku_id, seller_sku in skus
+        ]
+        if updates:
+            await self._collection.bulk_write(updates, ordered=False)
+
+    async def clear_unknown(self, store_id: str, sku_ids: Iterable[str]) -> None:
+        """The unsure feed of these SKUs was never created: they go out again."""
+        await update_in(
+            self._collection,
+            {"store_id": store_id},
+            "sku_id",
+            sku_ids,
+            {"$unset": {"feed_unknown": ""}},
+        )
 
     async def link(
         self,

@@ -46,6 +46,7 @@ class FaultInjector:
         self.latency = 0.0
         self._feed_errors = 0
         self._pauses: list[Pause] = []
+        self._by_action: dict[str, list[tuple[str, float]]] = {}
 
     def pause(self, action: str, *, skip: int = 0, applied: bool = False) -> Pause:
         """Hold the request of `action` that comes after `skip` more of them: `applied`
@@ -84,6 +85,16 @@ class FaultInjector:
         """An HTML page with HTTP 503, as a load balancer shows during maintenance."""
         self._queue.extend([("maintenance", 503.0)] * n)
 
+    def fail_action_next(self, action: str, n: int = 1, status: int = 503) -> None:
+        """The next n requests of `action` (only those) get an ErrorResponse E006 of
+        ErrorType Platform with this HTTP status; other actions are answered normally."""
+        self._by_action.setdefault(action, []).extend([("status", float(status))] * n)
+
+    def garble_next(self, action: str, n: int = 1) -> None:
+        """The next n requests of `action` are carried out, then answered HTTP 200 with
+        the reply cut in half (an unreadable body: a proxy or a cut connection)."""
+        self._by_action.setdefault(action, []).extend([("garble", 200.0)] * n)
+
     def feed_error_next(self, n: int = 1) -> None:
         """The next n feeds are accepted, then end in status `Error` with nothing applied
         and no onFeedCompleted (a status the feeds doc lists)."""
@@ -102,11 +113,17 @@ class FaultInjector:
         self._queue.clear()
         self.latency = 0.0
         self._feed_errors = 0
+        self._by_action.clear()
         for held in self._pauses:
             held.release()
         self._pauses.clear()
 
-    def take(self) -> tuple[str, float] | None:
+    def take(self, action: str | None = None) -> tuple[str, float] | None:
+        """The fault for this request: one aimed at its action first, then the next of
+        the general queue."""
+        aimed = self._by_action.get(action or "")
+        if aimed:
+            return aimed.pop(0)
         return self._queue.pop(0) if self._queue else None
 
 

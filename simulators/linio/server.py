@@ -317,10 +317,19 @@ class LinioSimulator:
                 status=401,
                 headers={"WWW-Authenticate": 'Basic realm="Seller Center staging"'},
             )
-        fault = self.faults.take()
+        fault = self.faults.take(action)
         as_json = query.get("Format") == "JSON"
         if fault is not None:
             kind, value = fault
+            if kind == "garble":
+                with contextlib.suppress(Refused):
+                    state = self._authenticate(request, query, user_id)
+                    whole = await self._dispatch(request, state, query, action or "")
+                    body = whole.body if isinstance(whole.body, bytes) else b""
+                    return web.Response(
+                        body=body[: len(body) // 2], status=200, content_type="text/xml"
+                    )
+                return html_page(200, "<?xml version=")
             if kind == "lose":
                 with contextlib.suppress(Refused):
                     state = self._authenticate(request, query, user_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import random
 import uuid
@@ -30,6 +31,7 @@ from handlers.consumers import CONSUMERS
 from handlers.consumers_feeds import FeedOwner, OwnerTimings
 from simulators.linio import LinioSimulator, SimSeller
 from simulators.linio.connect import sample_product, sandbox_client
+from simulators.linio.faults import Pause
 from tests.conftest import _drop, acme_store
 from tests.handlers.rigs import until
 
@@ -457,3 +459,145 @@ async def test_a_change_staged_while_a_feed_is_in_flight_goes_out_at_once(rig: R
         run.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await run
+
+
+# --- crash safety: a feed whose creation is not confirmed is never sent twice (§9) ----------
+
+UNSURE_FAST = OwnerTimings(
+    poll_interval=0.2, hint_every=0.05, outage_cap=0.5, max_run=120.0, unsure_grace=0.3
+)
+
+
+def _creates_per_sku(sim: LinioSimulator) -> collections.Counter[str]:
+    """SellerSku → ProductCreate records naming it on Seller Center."""
+    return collections.Counter(
+        str(r["SellerSku"])
+        for f in sim.feeds(SELLER.user_id).values()
+        if f.action == "ProductCreate"
+        for r in f.records
+    )
+
+
+async def _dies_at(owner: FeedOwner, store_id: str, held: Pause) -> None:
+    """Run `owner` until the simulator holds the request of `held`, then end the run as
+    a kill would: nothing after that moment is written."""
+    run = asyncio.create_task(owner.run(store_id))
+    await asyncio.wait_for(held.reached.wait(), 60)
+    run.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await run
+
+
+async def _stage(rig: Rig, skus: list[str]) -> None:
+    for sku in skus:
+        await rig.scheduler.staging.stage(
+            rig.store.store_id, Change(sku, "create", content(sku), 1), sku_id=f"v-{sku}"
+        )
+
+
+async def _shown(rig: Rig) -> dict[str, int]:
+    """SKUs per feed outcome: `unknown` while in an unsure feed, else the feed result."""
+    shown: collections.Counter[str] = collections.Counter()
+    async for doc in rig.runtime.storage.db["sku_states"].find({"store_id": rig.store.store_id}):
+        shown["unknown" if doc.get("feed_unknown") else str(doc.get("feed_status"))] += 1
+    return dict(shown)
+
+
+async def _restarted(rig: Rig, http: aiohttp.ClientSession) -> FeedOwner:
+    """A new process's owner: a fresh client, nothing remembered but the database."""
+    client = sandbox_client(rig.sim.url, http, SELLER, backoff=0.01)
+    return make_owner(rig.runtime, rig.store, client, UNSURE_FAST)
+
+
+async def test_a_create_accepted_as_the_run_died_is_found_and_not_sent_again(
+    rig: Rig, http: aiohttp.ClientSession
+) -> None:
+    sid, skus = rig.store.store_id, [f"K{i:02}" for i in range(12)]
+    await _stage(rig, skus)
+    held = rig.sim.faults.pause("ProductCreate", applied=True)  # accepted; answer held
+    await _dies_at(rig.owner, sid, held)
+    [doc] = await FeedRecords(rig.runtime.storage.db).for_store(sid)
+    assert doc["status"] == "sending"
+    held.release()  # to a caller that is gone
+    await (await _restarted(rig, http)).run(sid)
+    assert await rig.idle()
+    assert set(_creates_per_sku(rig.sim).values()) == {1}  # one ProductCreate each
+    assert sorted(rig.sim.products(SELLER.user_id)) == skus
+    assert await _shown(rig) == {"accepted": 12}
+    [doc] = await FeedRecords(rig.runtime.storage.db).for_store(sid)
+    assert doc["resolved_by"] == "FeedOffsetList" and doc["status"] == "Finished"
+    assert not [f for f in rig.sim.feeds(SELLER.user_id).values() if f.errors]
+
+
+async def test_a_create_that_never_reached_seller_center_goes_out_once_after_the_check(
+    rig: Rig, http: aiohttp.ClientSession
+) -> None:
+    sid, skus = rig.store.store_id, [f"N{i:02}" for i in range(5)]
+    await _stage(rig, skus)
+    held = rig.sim.faults.pause("ProductCreate")  # held before anything is done
+    await _dies_at(rig.owner, sid, held)
+    held.release(drop=True)  # it never reached Seller Center
+    # Some of its SKUs were created meanwhile by another feed (another tool, a lost
+    # record): GetProducts says so, and only the others are created.
+    outside = await rig.client.product_create([sample_product(s) for s in skus[:3]])
+    await rig.sim.settle()
+    assert rig.sim.feeds(SELLER.user_id)[outside].status == "Finished"
+    await (await _restarted(rig, http)).run(sid)
+    assert await rig.idle()
+    assert set(_creates_per_sku(rig.sim).values()) == {1}
+    assert sorted(rig.sim.products(SELLER.user_id)) == skus
+    assert await _shown(rig) == {"accepted": 5}
+    [doc, resent] = await FeedRecords(rig.runtime.storage.db).for_store(sid)
+    assert doc["resolved_by"].endswith("GetProducts)") and doc["status"] == "Finished"
+    assert sorted(resent["skus"]) == skus[3:]
+    assert sum(r.action == "GetProducts" for r in rig.sim.requests) == 1
+
+
+async def test_a_garbled_create_answer_with_feed_list_failing_waits_then_adopts(
+    rig: Rig, http: aiohttp.ClientSession
+) -> None:
+    """Review F1's third way: HTTP 200 with an unreadable body, FeedList failing too."""
+    sid, skus = rig.store.store_id, [f"G{i:02}" for i in range(6)]
+    owner = make_owner(rig.runtime, rig.store, rig.client, UNSURE_FAST)
+    await _stage(rig, skus)
+    rig.sim.faults.garble_next("ProductCreate")
+    rig.sim.faults.fail_action_next("FeedList", 3)  # the client's own check: every try
+    held = rig.sim.faults.pause("FeedOffsetList")  # the owner's check waits for us
+    run = asyncio.create_task(owner.run(sid))
+    await asyncio.wait_for(held.reached.wait(), 60)
+    # Unknown now: shown so, nothing sent again while Seller Center cannot tell.
+    assert await _shown(rig) == {"unknown": 6}
+    [doc] = await FeedRecords(rig.runtime.storage.db).for_store(sid)
+    assert doc["status"] == "unknown"
+    rig.sim.faults.fail_action_next("FeedOffsetList", 2)
+    held.release()
+    await asyncio.wait_for(run, 120)
+    assert await rig.idle()
+    assert len(rig.sim.feeds(SELLER.user_id)) == 1
+    assert set(_creates_per_sku(rig.sim).values()) == {1}
+    assert await _shown(rig) == {"accepted": 6}
+    [doc] = await FeedRecords(rig.runtime.storage.db).for_store(sid)
+    assert doc["resolved_by"] == "FeedOffsetList" and doc["status"] == "Finished"
+
+
+async def test_an_unsure_create_waits_while_an_unknown_feed_still_processes(
+    runtime: Runtime, http: aiohttp.ClientSession
+) -> None:
+    """GetProducts does not show what a queued feed creates: no decision while one is."""
+    async with LinioSimulator([SELLER], feed_delay=2.0) as sim:
+        store = new_store()
+        client = sandbox_client(sim.url, http, SELLER, backoff=0.01)
+        rig = Rig(runtime, sim, store, client, make_owner(runtime, store, client, UNSURE_FAST))
+        sid, skus = store.store_id, ["W1", "W2", "W3"]
+        await _stage(rig, skus)
+        held = sim.faults.pause("ProductCreate")
+        await _dies_at(rig.owner, sid, held)
+        held.release(drop=True)
+        outside = await client.product_create([sample_product("W1")])  # still Queued
+        await (await _restarted(rig, http)).run(sid)
+        assert await rig.idle()
+        assert sim.feeds(SELLER.user_id)[outside].status == "Finished"
+        # Had GetProducts been asked while W1's feed was queued, W1 would be created twice.
+        assert set(_creates_per_sku(sim).values()) == {1}
+        assert sorted(sim.products(SELLER.user_id)) == skus
+        await sim.settle()

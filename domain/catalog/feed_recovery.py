@@ -1,0 +1,80 @@
+"""Finding a feed whose creation we could not confirm (pure; CLARIFICATIONS §9 "Crash
+safety, order of checks").
+
+A feed record is *unsure* (`feeds.UNSURE`) when we wrote it before the POST and never
+recorded Seller Center's answer: the run or its database died right then, or the answer was
+unreadable and FeedList could not be read either. Before any of its records is sent again,
+the owner asks Seller Center, in this order:
+
+1. FeedOffsetList of the feeds created since the record was written (less `WINDOW_SLACK`
+   for the two clocks): one that has the record's action and record count and that none of
+   our records holds yet is its feed (`match`). Several unsure records take the listed
+   candidates in creation order, oldest first.
+2. A feed found is adopted (our record takes its id) and followed with FeedStatus.
+3. None found: only once no unclaimed feed of that window is still Queued or Processing
+   (`unsettled`) — GetProducts does not show the products of such a feed — and the record
+   is older than the owner's grace, GetProducts by SellerSku says which SKUs of a
+   ProductCreate Seller Center already has (they are adopted as created); the others,
+   and every record of another action, go out again.
+
+While Seller Center cannot be read, nothing is sent again: the owner waits and the SKUs
+show `unknown`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from clients.linio.models import Feed
+
+WINDOW_SLACK = dt.timedelta(seconds=60)
+"""How much earlier than our record a listed feed may say it was created (Seller Center's
+clock against ours, its whole-second dates) and still be the record's feed."""
+
+UNSETTLED = ("Queued", "Processing")
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def window_start(records: Sequence[Mapping[str, Any]]) -> dt.datetime:
+    """The earliest creation time (UTC) a listed feed may have to be one of `records`'."""
+    return min(_utc(r["created_at"]) for r in records) - WINDOW_SLACK
+
+
+def match(
+    records: Sequence[Mapping[str, Any]], listed: Iterable[Feed], claimed: set[str]
+) -> dict[str, Feed]:
+    """Our record id → the listed feed that is its. `records`: unsure feed documents
+    (`_id`, `action`, `skus`, `created_at`); `listed`: FeedOffsetList since
+    `window_start`; `claimed`: feed ids our records already hold. A listed feed matches
+    a record with the same action and record count created no earlier than the record
+    (less `WINDOW_SLACK`); each feed is given to one record, oldest record first, oldest
+    feed first."""
+    free = sorted(
+        (f for f in listed if f.feed_id and f.feed_id not in claimed and f.created_at),
+        key=lambda f: _utc(f.created_at),  # type: ignore[arg-type]
+    )
+    found: dict[str, Feed] = {}
+    for record in sorted(records, key=lambda r: _utc(r["created_at"])):
+        earliest = _utc(record["created_at"]) - WINDOW_SLACK
+        for feed in free:
+            if (
+                feed.action == record["action"]
+                and feed.total_records == len(record["skus"])
+                and _utc(feed.created_at) >= earliest  # type: ignore[arg-type]
+            ):
+                found[record["_id"]] = feed
+                free.remove(feed)
+                break
+    return found
+
+
+def unsettled(listed: Iterable[Feed], claimed: set[str], matched: Iterable[Feed]) -> list[Feed]:
+    """Listed feeds still Queued or Processing that are neither ours already (`claimed`)
+    nor just matched: while one exists, GetProducts cannot tell what it creates."""
+    taken = {f.feed_id for f in matched} | claimed
+    return [f for f in listed if f.status in UNSETTLED and f.feed_id not in taken]
