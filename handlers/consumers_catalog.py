@@ -48,9 +48,9 @@ from typing import Any
 import structlog
 from pymongo import WriteConcern
 
-from app.broker import Broker, Message, queue_name
+from app.broker import Broker, Message, Wait, queue_name
 from app.client_pool import ClientPool
-from clients.errors import ClientError, NotFoundError, TransientError
+from clients.errors import ClientError, NotFoundError
 from clients.vtex import SimulationItem
 from clients.vtex.models import SkuContext
 from domain.catalog.deactivation import deactivation_change
@@ -174,7 +174,7 @@ class CatalogConsumer:
         if reading == Reading.BUSY and not retried:
             # A later read has not finished: another consumer's, or one cut half way. Back
             # later (the retry reads anyway): never taken for done.
-            raise TransientError(f"SKU {sku_id} is being read by another consumer")
+            raise Wait(f"SKU {sku_id} is being read by another consumer")
         version = version_now()  # taken before reading: orders this SKU's changes
         vtex = self._clients.vtex(store)
         try:

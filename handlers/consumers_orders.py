@@ -33,7 +33,7 @@ from typing import Any
 
 import structlog
 
-from app.broker import Broker, Handler, Message
+from app.broker import Broker, Handler, Message, Wait
 from app.client_pool import ClientPool
 from app.settings import Settings
 from app.storage import ORDERS, SKU_STATES, Storage, find_in
@@ -823,7 +823,7 @@ class OrderFlows:
         if action in ("invoice", "tracking"):
             number = str(body.get("invoice_number") or "")
             if not await self._invoice_to_linio(c, doc, number):
-                raise RetryLater(f"invoice {number} is being carried to Seller Center elsewhere")
+                raise Wait(f"invoice {number} is being carried to Seller Center elsewhere")
         elif action == "cancel":
             doc, actions = await self._apply(doc, Event.VTEX_CANCEL)
             if Action.CANCEL_LINIO not in actions:

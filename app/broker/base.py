@@ -40,6 +40,16 @@ class BrokerUnavailable(TransientError):
     retried like any passing fault."""
 
 
+class Wait(Exception):
+    """Raised by a handler whose work waits for another's to finish (another process holds
+    the order's claim, is reading the SKU): retried after `retry_after` seconds (growing
+    with each wait) without using an attempt, as throttling does."""
+
+    def __init__(self, message: str, *, retry_after: float = 2.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class Reject(Exception):
     """Raised by a handler when the message can never succeed; it is dead-lettered now.
 
@@ -93,7 +103,9 @@ class RetryPolicy:
         return attempt >= self.max_attempts
 
 
-FailureKind = Literal["config", "rejected", "item", "throttled", "unavailable", "transient", "bug"]
+FailureKind = Literal[
+    "config", "rejected", "item", "throttled", "unavailable", "waiting", "transient", "bug"
+]
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,8 @@ def classify(exc: BaseException) -> tuple[FailureKind, ClientError | None]:
     """The failure kind of `exc`, after mapping foreign errors onto our tree."""
     if isinstance(exc, Reject):
         return "rejected", None
+    if isinstance(exc, Wait):
+        return "waiting", None
     error = translate(exc)
     if error is None:
         return "bug", None
@@ -156,8 +170,8 @@ def decide(message: Message, exc: BaseException, policy: RetryPolicy) -> Decisio
     platform = getattr(error, "platform", None)
     if kind in ("config", "rejected"):
         return Decision("dead", reason=reason, kind=kind, code=code, platform=platform)
-    if kind in ("throttled", "unavailable"):
-        floor = getattr(error, "retry_after", None) or 0.0
+    if kind in ("throttled", "unavailable", "waiting"):
+        floor = getattr(error or exc, "retry_after", None) or 0.0
         delay = policy.delay(message.waits + 1, floor=min(floor, policy.max_delay))
         return Decision("retry", delay=delay, reason=reason, counts=False, kind=kind, code=code)
     limit = policy.item_attempts if kind == "item" else policy.max_attempts

@@ -17,7 +17,7 @@ import pybreaker
 import pytest
 from pymongo.errors import AutoReconnect
 
-from app.broker import Message, Reject, RetryPolicy, queue_name
+from app.broker import Message, Reject, RetryPolicy, Wait, queue_name
 from app.broker.base import classify, decide
 from app.runtime import Runtime, open_runtime
 from app.settings import Settings
@@ -161,3 +161,13 @@ async def _cleanup(runtime: Runtime, settings: Settings, store_id: str) -> None:
         channel = await connection.channel()
         for suffix in ("", ".retry", ".dead"):
             await channel.queue_delete(f"catalog.{store_id}{suffix}")
+
+
+def test_work_waiting_for_another_process_uses_no_attempt() -> None:
+    """Another process holds the order's claim: the message comes back after the wait
+    (growing), however many times, and is never dead-lettered for it."""
+    policy = RetryPolicy(max_attempts=10, base_delay=1.0, max_delay=300.0)
+    message = Message(id="m", queue=queue_name("order-status", "acme-mx"), body={}, attempt=10)
+    decision = decide(message, Wait("claimed elsewhere", retry_after=3.0), policy)
+    assert (decision.action, decision.counts, decision.kind) == ("retry", False, "waiting")
+    assert decision.delay >= 3.0
