@@ -39,6 +39,11 @@ class TcpProxy:
             self._writers.discard(writer)
             writer.close()
 
+    @property
+    def open_connections(self) -> int:
+        """Connections through the proxy right now (both directions counted)."""
+        return len(self._writers)
+
     def cut(self) -> int:
         """Drop every open connection (the clients see a reset); returns how many."""
         cut = len(self._writers)
