@@ -27,7 +27,7 @@ from typing import Any
 
 from aiohttp import web
 
-from app.broker import Broker
+from app.broker import Broker, BrokerUnavailable
 from app.client_pool import ClientPool
 from app.http_errors import ApiError
 from app.storage import Storage
@@ -152,9 +152,15 @@ async def store_status(request: web.Request) -> web.Response:
 
 
 async def start_load(store_id: str, loads: InitialLoads, broker: Broker) -> dict[str, Any]:
-    """Record a new initial load and queue it (`StoreWork(initial_load)`)."""
+    """Record a new initial load and queue it (`StoreWork(initial_load)`). Raises
+    `BrokerUnavailable` (a 503) when the broker did not take it: the record then says so
+    rather than "listing" for ever."""
     record = await loads.start(store_id)
-    await broker.publish_work(StoreWork(store_id, action="initial_load"))
+    try:
+        await broker.publish_work(StoreWork(store_id, action="initial_load"))
+    except BrokerUnavailable as exc:
+        await loads.failed(store_id, f"not queued: {exc}")
+        raise
     return record
 
 

@@ -115,6 +115,8 @@ async def _queue_health(request: web.Request) -> list[Metric]:
             bad.add_metric([*labels, state], 1.0 if health.state == state else 0.0)
         if health.idle_s is not None:
             idle.add_metric(labels, round(health.idle_s, 1))
+        elif health.waiting or health.held:  # work, and it never moved: alerts must fire
+            idle.add_metric(labels, float("inf"))
     return [consumers, bad, idle]
 
 
