@@ -223,6 +223,11 @@ class EmbeddedMongo:
                 str(self.storage_path if self.in_memory else Path(self.storage_path).resolve()),
                 "--log-level",
                 "WARNING",
+                # No replica-set advertisement: nothing here uses change streams, and the
+                # standalone path costs SecantusDB ~8 % less CPU per update (measured: 1.03
+                # -> 0.95 ms per indexed update at 3,000 documents; the oplog's retention
+                # and size settings made no difference).
+                "--standalone",
                 stdout=self._log_file,
                 stderr=self._log_file,
                 # Its own session: a Ctrl-C in the terminal or a signal to the service's
