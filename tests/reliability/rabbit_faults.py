@@ -3,18 +3,27 @@
 Each test gets a vhost of its own (created and deleted with `rabbitmqctl`), so closing its
 connections touches no other test. `restart_broker` stops and starts the whole node (what an
 upgrade or a failover does): `start_app` always runs, even when the test fails.
+
+`broker` (a fixture, made available to the reliability tests by their `conftest.py`) runs a
+`python -m app serve` test on the embedded broker and on RabbitMQ in a vhost of its own;
+a test that needs RabbitMQ for some cases only parametrises it indirectly
+(`pytest.mark.parametrize("broker", ["rabbitmq"], indirect=True)`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 import subprocess
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import aio_pika
+import pytest
 from aio_pika.exceptions import ChannelNotFoundEntity
 
 
@@ -24,6 +33,42 @@ def rabbitmqctl(*args: str, timeout: float = 120) -> str:
         ["rabbitmqctl", *args], capture_output=True, text=True, timeout=timeout, check=True
     )
     return done.stdout
+
+
+@dataclass
+class Broker:
+    """The broker a served process runs on: `env` for the process (`AMQP_URL` on
+    RabbitMQ, nothing for the embedded broker); `vhost`: its own vhost on RabbitMQ."""
+
+    kind: str
+    env: dict[str, str] = field(default_factory=dict)
+    vhost: str | None = None
+
+    def rabbitmqctl(self, *args: str) -> str:
+        """`rabbitmqctl -q <command> -p <vhost> …` (its output)."""
+        assert self.vhost is not None
+        return rabbitmqctl("-q", *args[:1], "-p", self.vhost, *args[1:], timeout=60)
+
+    def messages(self) -> dict[str, int]:
+        """Queue name → messages in it, ready and unacknowledged together."""
+        lines = self.rabbitmqctl("list_queues", "name", "messages").splitlines()
+        rows = [line.split("\t") for line in lines if "\t" in line]
+        return {name: int(count) for name, count in rows if count.isdigit()}
+
+
+@pytest.fixture(params=["embedded", pytest.param("rabbitmq", marks=pytest.mark.rabbitmq)])
+def broker(request: pytest.FixtureRequest) -> Iterator[Broker]:
+    """The embedded broker, or RabbitMQ in a vhost created for the test (deleted after)."""
+    if request.param == "embedded":
+        yield Broker("embedded")
+        return
+    rabbit_url: str = request.getfixturevalue("rabbit_url")  # skips when unreachable
+    if shutil.which("rabbitmqctl") is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("rabbitmqctl is required when CI=true")
+        pytest.skip("NOTICE: rabbitmqctl not found; the RabbitMQ case is skipped")
+    with own_vhost(rabbit_url) as url:
+        yield Broker("rabbitmq", {"AMQP_URL": url}, urlsplit(url).path.lstrip("/"))
 
 
 @contextmanager

@@ -17,6 +17,27 @@ request at the chosen moment (its `faults.pause` hook, never timing) and the tes
 Each ends with every SKU of the trade policy live on Seller Center and live in our status
 API, each SellerSku in exactly one ProductCreate record on the simulator, and no SKU
 shown rejected. Every wait is for an event, under a generous hang guard.
+
+Every case runs on the embedded broker; those where RabbitMQ changes what happens to the
+feed nudge also run on RabbitMQ (a vhost of the test's own; the database stays embedded
+under DATA_DIR), where they end with `feed.<store>` and `catalog.<store>` empty and no
+dead letter:
+
+- `service-create-accepted`: the kill -9 leaves the nudge unacknowledged; RabbitMQ
+  requeues it and the single-active-consumer queue `feed.<store>` passes to the restarted
+  process (on the embedded broker the journal redelivers it instead). The other two
+  service kills take the same broker path and are left to the embedded broker.
+- `database-create-accepted`: on RabbitMQ the broker stays up while the database is away,
+  so the failed run's nudge goes through `feed.<store>.retry` and comes back while the
+  database may still be down (the embedded broker's journal is in that database).
+- `garbled-answer`: the unknown outcome keeps the run waiting (FeedOffsetList failing,
+  then the feeds breaker open) with its nudge unacknowledged for tens of seconds. RabbitMQ
+  does not absorb a nudge into one already waiting (the embedded broker does), so any
+  nudge published meanwhile waits behind it on the single active consumer and must find
+  nothing to send again when it comes.
+
+All five were run on RabbitMQ when this was written; the two service kills left out take
+the same broker path as `service-create-accepted` (about 20 s each).
 """
 
 from __future__ import annotations
@@ -41,6 +62,7 @@ from simulators.linio.server import LinioSimulator
 from simulators.linio.state import SimSeller
 from simulators.vtex import VtexSimulator
 from tests.handlers.rigs import simulated_store
+from tests.reliability.rabbit_faults import Broker, consumer_counts
 from tests.reliability.service import ADMIN_PASSWORD, Service, pid_alive, running
 
 SELLER = SimSeller(user_id="ops@acme.mx", api_key="k" * 40, seller_id="ACME", country="MX")
@@ -117,10 +139,40 @@ MOMENTS = [
     "database-create-accepted",
     "garbled-answer",
 ]
+ON_RABBITMQ = ("service-create-accepted", "database-create-accepted", "garbled-answer")
+"""The cases where RabbitMQ changes what happens to the nudge (see the module docstring)."""
+CASES = [
+    *(pytest.param(moment, "embedded", id=f"{moment}-embedded") for moment in MOMENTS),
+    *(
+        pytest.param(moment, "rabbitmq", id=f"{moment}-rabbitmq", marks=pytest.mark.rabbitmq)
+        for moment in ON_RABBITMQ
+    ),
+]
 
 
-@pytest.mark.parametrize("moment", MOMENTS)
-async def test_a_feed_is_never_sent_twice_whatever_dies_when(tmp_path: Path, moment: str) -> None:
+async def _queues_drained(broker: Broker, store_id: str) -> None:
+    """On RabbitMQ: the store's catalog and feed queues (ready and unacknowledged) and
+    their dead letters empty, and the feed queue consumed by the running process."""
+    watched = [f"{context}.{store_id}" for context in ("catalog", "feed")]
+    watched += [f"{q}.dead" for q in watched]
+
+    def empty() -> bool:  # a queue missing from the listing is not "empty"
+        messages = broker.messages()
+        return all(messages.get(q) == 0 for q in watched)
+
+    try:
+        await _until(empty, "the catalog and feed queues empty")
+    except AssertionError:
+        raise AssertionError(f"queues not empty: {broker.messages()}") from None
+    url = broker.env["AMQP_URL"]
+    consumers = await consumer_counts(url, [f"feed.{store_id}"])
+    assert (consumers[f"feed.{store_id}"] or 0) >= 1, consumers
+
+
+@pytest.mark.parametrize(("moment", "broker"), CASES, indirect=["broker"])
+async def test_a_feed_is_never_sent_twice_whatever_dies_when(
+    tmp_path: Path, moment: str, broker: Broker
+) -> None:
     async with (
         VtexSimulator("acme", seed=3) as vtex,
         LinioSimulator([SELLER], feed_delay=2.0, qc_delay=0.2) as linio,
@@ -132,7 +184,12 @@ async def test_a_feed_is_never_sent_twice_whatever_dies_when(tmp_path: Path, mom
             str(s) for s in vtex.catalog.sku_ids_in(vtex.catalog.trade_policy, only_assigned=True)
         }
         data = tmp_path / "data"
-        env = {"ALLOW_LOOPBACK": "1", "FEED_POLL_INTERVAL": "0.5", "FEED_OWNER_LEASE": "10"}
+        env = {
+            "ALLOW_LOOPBACK": "1",
+            "FEED_POLL_INTERVAL": "0.5",
+            "FEED_OWNER_LEASE": "10",
+            **broker.env,
+        }
         service = Service(data, **env)
         await _seed(service, store, vtex)
         vtex.register_affiliate(
@@ -203,6 +260,8 @@ async def test_a_feed_is_never_sent_twice_whatever_dies_when(tmp_path: Path, mom
                     f"on Seller Center {len(linio.products(SELLER.user_id))}"
                 ) from None
             report = await _status(http, service, store.store_id)
+            if broker.vhost is not None:
+                await _queues_drained(broker, store.store_id)
 
         creates = _creates(linio)
         twice = {sku: n for sku, n in creates.items() if n > 1}

@@ -21,23 +21,18 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import os
-import shutil
-import subprocess
-import uuid
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 
 from simulators.linio.connect import sandbox_client
 from simulators.linio.server import LinioSimulator
 from simulators.linio.state import SimSeller
 from simulators.vtex import VtexSimulator
 from tests.handlers.rigs import simulated_store
+from tests.reliability.rabbit_faults import Broker
 from tests.reliability.seller_center import item_successes, overview_card
 from tests.reliability.service import ADMIN_PASSWORD, TOKEN, Service, running, seed_store
 
@@ -45,54 +40,6 @@ SELLER = SimSeller(user_id="ops@acme.mx", api_key="k" * 40, seller_id="ACME", co
 ORDERS = 12
 STORE = "acme-mx"
 HANG_GUARD = 120.0  # seconds; a guard against hanging, never an expectation
-
-
-@dataclass
-class Broker:
-    """The broker the service runs on: `env` for the process; `vhost` on RabbitMQ."""
-
-    kind: str
-    env: dict[str, str] = field(default_factory=dict)
-    vhost: str | None = None
-
-    def rabbitmqctl(self, *args: str) -> str:
-        """`rabbitmqctl -q …` on this broker's vhost (its output)."""
-        assert self.vhost is not None
-        return _rabbitmqctl(*args[:1], "-p", self.vhost, *args[1:])
-
-    def messages(self) -> dict[str, int]:
-        """Queue name → messages in it, ready and unacknowledged together."""
-        lines = self.rabbitmqctl("list_queues", "name", "messages").splitlines()
-        rows = [line.split("\t") for line in lines if "\t" in line]
-        return {name: int(count) for name, count in rows if count.isdigit()}
-
-
-def _rabbitmqctl(*args: str) -> str:
-    done = subprocess.run(
-        ["rabbitmqctl", "-q", *args], check=True, capture_output=True, text=True, timeout=60
-    )
-    return done.stdout
-
-
-@pytest.fixture(params=["embedded", pytest.param("rabbitmq", marks=pytest.mark.rabbitmq)])
-def broker(request: pytest.FixtureRequest) -> Iterator[Broker]:
-    """The embedded broker, or RabbitMQ in a vhost created for the test (deleted after)."""
-    if request.param == "embedded":
-        yield Broker("embedded")
-        return
-    rabbit_url: str = request.getfixturevalue("rabbit_url")  # skips when unreachable
-    if shutil.which("rabbitmqctl") is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("rabbitmqctl is required when CI=true")
-        pytest.skip("NOTICE: rabbitmqctl not found; the RabbitMQ kill test is skipped")
-    vhost = f"t-status-kill-{uuid.uuid4().hex[:8]}"
-    _rabbitmqctl("add_vhost", vhost)
-    try:
-        _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-        base = rabbit_url.rsplit("/", 1)[0]
-        yield Broker("rabbitmq", {"AMQP_URL": f"{base}/{vhost}"}, vhost)
-    finally:
-        _rabbitmqctl("delete_vhost", vhost)
 
 
 async def _until(check: Callable[[], Awaitable[bool] | bool], what: str) -> None:
