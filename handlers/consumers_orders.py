@@ -106,7 +106,7 @@ _TO_PLACE = (State.RECEIVED, State.PLACING)
 
 class RetryLater(TransientError):
     """The order must be looked at again later (the broker's retry delay): VTEX has not
-    indexed it yet, or another process holds its placement."""
+    indexed it yet, or it keeps moving (another process holding it raises `Wait`)."""
 
 
 @dataclass
@@ -574,7 +574,7 @@ class OrderFlows:
             await self._integrated(c, doc, found.order_id, mkp_id)
             return
         if not self.ledger.lease_expired(doc):
-            raise RetryLater(f"placement of {mkp_id} in flight elsewhere")
+            raise Wait(f"placement of {mkp_id} in flight elsewhere", retry_after=5.0)
         await self._place(c, doc, order, items, from_states=(State.PLACING,))
 
     async def _result_lost(self, c: _Clients, doc: dict[str, Any]) -> None:

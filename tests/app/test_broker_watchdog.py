@@ -23,6 +23,7 @@ from app.broker import Message, RetryPolicy
 from app.broker.rabbit import RabbitBroker
 from tests.reliability.rabbit_faults import close_connections, consumer_counts, own_vhost
 from tests.reliability.tcp_proxy import TcpProxy
+from tests.reliability.waits import until
 
 pytestmark = pytest.mark.rabbitmq
 
@@ -41,15 +42,6 @@ def _broker(url: str) -> RabbitBroker:
     return RabbitBroker(
         url, policy=RetryPolicy(base_delay=0.01, max_delay=0.05), dead_letter_sink=_nothing
     )
-
-
-async def _until(check: Callable[[], Awaitable[bool]], what: str, limit: float = 60.0) -> None:
-    """Hang guard; each round also runs what the worker's watchdog runs."""
-    deadline = asyncio.get_running_loop().time() + limit
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"hang guard: {what}")
-        await asyncio.sleep(0.2)
 
 
 @pytest.fixture
@@ -77,7 +69,7 @@ async def _handled_after_fault(
         await broker.ensure_consumers()
         return ((await consumer_counts(vhost_url, [queue]))[queue] or 0) >= 1
 
-    await _until(consumed_again, f"{queue} consumed again")
+    await until(consumed_again, f"{queue} consumed again")
     for n in range(20):
         await broker.publish(queue, {"n": n})
 
@@ -85,7 +77,7 @@ async def _handled_after_fault(
         await broker.ensure_consumers()
         return len(seen) == 20
 
-    await _until(all_handled, "every message handled")
+    await until(all_handled, "every message handled")
     return seen
 
 
@@ -183,7 +175,7 @@ async def test_the_feed_queue_has_one_active_consumer_across_a_cut_and_a_takeove
         await second.consume(queue, handler_for("second"), prefetch=1)
         for n in range(10):
             await first.publish(queue, {"n": n})
-        await _until(lambda: _true(len(seen) == 10), "the first nudges handled")
+        await until(lambda: len(seen) == 10, "the first nudges handled")
         assert set(by) == {"first"}  # the first consumer to attach is the active one
         assert proxy.cut() > 0
 
@@ -192,10 +184,10 @@ async def test_the_feed_queue_has_one_active_consumer_across_a_cut_and_a_takeove
             await second.ensure_consumers()
             return ((await consumer_counts(vhost_url, [queue]))[queue] or 0) >= 2
 
-        await _until(both_attached, "both consumers attached again")
+        await until(both_attached, "both consumers attached again")
         for n in range(10, 30):
             await second.publish(queue, {"n": n})
-        await _until(lambda: _true(len(seen) == 30), "every nudge handled")
+        await until(lambda: len(seen) == 30, "every nudge handled")
         assert by["second"] > 0  # took over
         assert set(seen.values()) == {1}
         assert most == 1  # never two owners at once
@@ -203,7 +195,3 @@ async def test_the_feed_queue_has_one_active_consumer_across_a_cut_and_a_takeove
         await first.close()
         await second.close()
         await proxy.close()
-
-
-async def _true(value: bool) -> bool:
-    return value

@@ -37,6 +37,7 @@ from tests.reliability.rabbit_faults import (
 )
 from tests.reliability.seller_center import item_successes, overview_card
 from tests.reliability.tcp_proxy import TcpProxy
+from tests.reliability.waits import until
 
 pytestmark = pytest.mark.rabbitmq
 
@@ -111,15 +112,6 @@ async def rig(rabbit_url: str) -> AsyncIterator[Rig]:
             await proxy.close()
 
 
-async def _when(condition: Callable[[], bool], what: str, limit: float = 300.0) -> None:
-    """Wait for `condition` (a hang guard of `limit` seconds, never a speed check)."""
-    deadline = asyncio.get_running_loop().time() + limit
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"hang guard: still waiting for {what}")
-        await asyncio.sleep(0.1)
-
-
 async def _consumers_back(r: Rig, limit: float = 120.0) -> dict[str, int | None]:
     """Every queue of the store consumed again by both workers, as RabbitMQ counts them."""
     queues = [queue_name(c, r.store.store_id) for c in CONTEXTS]
@@ -153,7 +145,7 @@ async def _with_fault(
     """Run the scenario `work`; strike once `when()` holds, while the work is under way."""
     task = asyncio.ensure_future(work)
     try:
-        await _when(lambda: when() or task.done(), "the moment to strike")
+        await until(lambda: when() or task.done(), "the moment to strike")
         assert not task.done(), "the scenario ended before the fault could strike"
         await strike()
         back = asyncio.get_running_loop().time()
@@ -232,7 +224,7 @@ async def test_broker_restart_while_orders_are_invoiced(rabbit_url: str) -> None
         async def approved() -> bool:
             return (await _orders_card(r))["orders"] == {"approved": orders}
 
-        await _until_async(approved, "every order approved in the ledger")
+        await until(approved, "every order approved in the ledger")
         vtex_orders = list(r.vtex.orders)
 
         async def invoice(n: int) -> None:
@@ -250,7 +242,7 @@ async def test_broker_restart_while_orders_are_invoiced(rabbit_url: str) -> None
         invoicing = asyncio.ensure_future(asyncio.gather(*(invoice(n) for n in range(orders))))
         await asyncio.wait_for(held.reached.wait(), 300)
         restarted = asyncio.ensure_future(restart_broker())
-        await _when(lambda: not r.service_connected(), "the broker gone", limit=60)
+        await until(lambda: not r.service_connected(), "the broker gone", limit=60)
         held.release()
         await restarted
         back = asyncio.get_running_loop().time()
@@ -260,7 +252,7 @@ async def test_broker_restart_while_orders_are_invoiced(rabbit_url: str) -> None
             items = [i for o in r.linio.orders(r.seller.user_id).values() for i in o.items]
             return all(i.status == "ready_to_ship" and i.invoice_number for i in items)
 
-        await _when(on_seller_center, "every item invoiced and ready to ship on Linio")
+        await until(on_seller_center, "every item invoiced and ready to ship on Linio")
 
         async def settled() -> bool:
             card = await _orders_card(r)
@@ -271,7 +263,7 @@ async def test_broker_restart_while_orders_are_invoiced(rabbit_url: str) -> None
                 and queues.get("order-status") == 0
             )
 
-        await _until_async(settled, "the ledger settled and the order queues empty")
+        await until(settled, "the ledger settled and the order queues empty")
         drained = asyncio.get_running_loop().time() - back
         print(f"invoicing: settled {drained:.1f} s after the broker's return")
         items = {
@@ -281,11 +273,3 @@ async def test_broker_restart_while_orders_are_invoiced(rabbit_url: str) -> None
         assert _successes(r, "SetStatusToReadyToShip") == dict.fromkeys(items, 1)
         assert (await _orders_card(r))["dead_letters"] == 0
         await _consumers_back(r)
-
-
-async def _until_async(check: Callable[[], Awaitable[bool]], what: str) -> None:
-    deadline = asyncio.get_running_loop().time() + 300
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"hang guard: still waiting for {what}")
-        await asyncio.sleep(0.2)

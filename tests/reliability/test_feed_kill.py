@@ -47,7 +47,6 @@ import collections
 import contextlib
 import os
 import signal
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,22 +63,12 @@ from simulators.vtex import VtexSimulator
 from tests.handlers.rigs import simulated_store
 from tests.reliability.rabbit_faults import Broker, consumer_counts
 from tests.reliability.service import ADMIN_PASSWORD, Service, pid_alive, running
+from tests.reliability.waits import until
 
 SELLER = SimSeller(user_id="ops@acme.mx", api_key="k" * 40, seller_id="ACME", country="MX")
 SKUS = 40
 HANG_GUARD = 240.0  # seconds; a guard against hanging, never an expectation
 FINAL = ("live", "rejected", "invalid", "skipped", "pending_mapping", "deactivated")
-
-
-async def _until(check: Callable[[], Awaitable[bool] | bool], what: str) -> None:
-    deadline = asyncio.get_running_loop().time() + HANG_GUARD
-    while True:
-        outcome = check()
-        if await outcome if isinstance(outcome, Awaitable) else outcome:
-            return
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"hang guard: still waiting for {what}")
-        await asyncio.sleep(0.2)
 
 
 async def _status(http: aiohttp.ClientSession, service: Service, store_id: str) -> dict[str, Any]:
@@ -129,7 +118,7 @@ async def _keep_database_down(service: Service) -> None:
                 os.kill(pid, signal.SIGKILL)
         return _feed_run_failed(service)
 
-    await _until(down, "the feed owner's run to fail on the database")
+    await until(down, "the feed owner's run to fail on the database")
 
 
 MOMENTS = [
@@ -161,7 +150,7 @@ async def _queues_drained(broker: Broker, store_id: str) -> None:
         return all(messages.get(q) == 0 for q in watched)
 
     try:
-        await _until(empty, "the catalog and feed queues empty")
+        await until(empty, "the catalog and feed queues empty")
     except AssertionError:
         raise AssertionError(f"queues not empty: {broker.messages()}") from None
     url = broker.env["AMQP_URL"]
@@ -232,7 +221,7 @@ async def test_a_feed_is_never_sent_twice_whatever_dies_when(
             elif moment == "database-create-accepted":
                 [db_pid] = service.db_pids()
                 os.kill(db_pid, signal.SIGKILL)
-                await _until(lambda: not pid_alive(db_pid), "the database child gone")
+                await until(lambda: not pid_alive(db_pid), "the database child gone")
                 assert held is not None
                 held.release()  # the answer reaches a service whose database is away
                 await _keep_database_down(service)
@@ -251,7 +240,7 @@ async def test_a_feed_is_never_sent_twice_whatever_dies_when(
                 )
 
             try:
-                await _until(settled, "every SKU settled")
+                await until(settled, "every SKU settled")
             except AssertionError:
                 report = await _status(http, service, store.store_id)
                 raise AssertionError(

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,22 +34,12 @@ from tests.handlers.rigs import simulated_store
 from tests.reliability.rabbit_faults import Broker
 from tests.reliability.seller_center import item_successes, overview_card
 from tests.reliability.service import ADMIN_PASSWORD, TOKEN, Service, running, seed_store
+from tests.reliability.waits import until
 
 SELLER = SimSeller(user_id="ops@acme.mx", api_key="k" * 40, seller_id="ACME", country="MX")
 ORDERS = 12
 STORE = "acme-mx"
 HANG_GUARD = 120.0  # seconds; a guard against hanging, never an expectation
-
-
-async def _until(check: Callable[[], Awaitable[bool] | bool], what: str) -> None:
-    deadline = asyncio.get_running_loop().time() + HANG_GUARD
-    while True:
-        outcome = check()
-        if await outcome if isinstance(outcome, Awaitable) else outcome:
-            return
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.1)
 
 
 async def _overview(http: aiohttp.ClientSession, service: Service) -> dict[str, Any]:
@@ -96,7 +85,7 @@ async def test_invoices_reach_seller_center_once_across_kills(
             async def approved() -> bool:
                 return (await _overview(http, service))["orders"] == {"approved": ORDERS}
 
-            await _until(approved, "every order approved in the ledger")
+            await until(approved, "every order approved in the ledger")
             by_number = {o.marketplace_order_id: o.order_id for o in vtex.orders}
             vtex_ids = [by_number[o.order_number] for o in made]
 
@@ -142,7 +131,7 @@ async def test_invoices_reach_seller_center_once_across_kills(
                         broker.messages().get(f"order-status.{STORE}") == 0
                     )
 
-                await _until(carried, "the first nine invoices on Seller Center")
+                await until(carried, "the first nine invoices on Seller Center")
                 broker.rabbitmqctl(
                     "set_policy",
                     "refuse-status",
@@ -152,7 +141,7 @@ async def test_invoices_reach_seller_center_once_across_kills(
                     "queues",
                 )
                 callback = asyncio.create_task(invoice(9))
-                await _until(
+                await until(
                     lambda: "publish_waiting_for_broker" in service.output(),
                     "the invoice callback waiting to publish",
                 )
@@ -169,7 +158,7 @@ async def test_invoices_reach_seller_center_once_across_kills(
                 items = [i for o in linio.orders(SELLER.user_id).values() for i in o.items]
                 return all(i.status == "ready_to_ship" and i.invoice_number for i in items)
 
-            await _until(on_seller_center, "every item invoiced and ready to ship on Linio")
+            await until(on_seller_center, "every item invoiced and ready to ship on Linio")
 
             async def settled() -> bool:
                 card = await _overview(http, service)
@@ -179,7 +168,7 @@ async def test_invoices_reach_seller_center_once_across_kills(
                     and card["queues"].get("order-status") == 0
                 )
 
-            await _until(settled, "the ledger settled and the order queues empty")
+            await until(settled, "the ledger settled and the order queues empty")
             assert (await _overview(http, service))["dead_letters"] == 0
 
         items = {i.order_item_id: i for o in linio.orders(SELLER.user_id).values() for i in o.items}
