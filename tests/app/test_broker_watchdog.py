@@ -16,12 +16,18 @@ import asyncio
 import collections
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from app.broker import Message, RetryPolicy
 from app.broker.rabbit import RabbitBroker
-from tests.reliability.rabbit_faults import close_connections, consumer_counts, own_vhost
+from tests.reliability.rabbit_faults import (
+    Broker,
+    close_connections,
+    consumer_counts,
+    own_vhost,
+)
 from tests.reliability.tcp_proxy import TcpProxy
 from tests.reliability.waits import until
 
@@ -177,6 +183,15 @@ async def test_the_feed_queue_has_one_active_consumer_across_a_cut_and_a_takeove
             await first.publish(queue, {"n": n})
         await until(lambda: len(seen) == 10, "the first nudges handled")
         assert set(by) == {"first"}  # the first consumer to attach is the active one
+        # Cut only once RabbitMQ holds every acknowledgement: a nudge whose ack is still on
+        # the wire is delivered again after the cut (at-least-once), not handled twice by
+        # mistake.
+        in_vhost = Broker("rabbitmq", vhost=urlsplit(vhost_url).path.lstrip("/"))
+
+        async def all_acknowledged() -> bool:
+            return (await asyncio.to_thread(in_vhost.messages)).get(queue) == 0
+
+        await until(all_acknowledged, "every first nudge acknowledged")
         assert proxy.cut() > 0
 
         async def both_attached() -> bool:
