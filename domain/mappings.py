@@ -15,7 +15,7 @@ dashboard; `source` says which), one document per store and VTEX key:
 
 Who waits (spec §2.4 g, issue 9): a SKU whose validation found a missing mapping (E4) keeps
 `waiting_on` (keys `category:<vtex id>`, `brand:<vtex id>`, `attributes:<linio category>`)
-in its state document; saving a mapping re-publishes those SKUs as `SkuWork(upsert)` by
+in its state document; saving a mapping re-publishes those SKUs as lots (`SkuLotWork`, upsert) by
 themselves, with no new notification.
 
 `ReferenceCache` keeps what the platforms answer slowly and rarely change (Linio's
@@ -49,11 +49,12 @@ from app.storage import (
     REFERENCE_CACHE,
     REFERENCE_TTL_SECONDS,
     SKU_STATES,
+    find_in,
     update_in,
 )
 from clients.linio.models import Attribute, AttributeOption, Brand, Category
 from domain.catalog.snapshot import AttributeMapping
-from domain.work import SkuWork
+from domain.work import lots_of
 
 
 class InvalidMapping(ValueError):
@@ -110,6 +111,42 @@ def parent_key(parent_seller_sku: str) -> str:
     return f"parent:{parent_seller_sku}"
 
 
+def _attribute_mappings(docs: Iterable[dict[str, Any]]) -> dict[str, AttributeMapping]:
+    """Linio FeedName → `AttributeMapping` from attribute-map documents of one category and
+    of every category (`ANY_CATEGORY`); the category's own win."""
+    ordered = sorted(docs, key=lambda d: d["category"] != ANY_CATEGORY)
+    return {
+        str(d["linio_field"]): AttributeMapping(
+            str(d["vtex_field"]),
+            {str(v["vtex"]): str(v["linio"]) for v in d.get("values") or []},
+        )
+        for d in ordered
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class LotMappings:
+    """A store's mappings as one lot reads them (`Mappings.for_lot`): VTEX category id →
+    Linio category id, VTEX brand id → `{"linio_id", "linio_name"?}`, Linio category (or
+    `ANY_CATEGORY`) → its attribute-map documents."""
+
+    categories: dict[str, str]
+    brands: dict[str, dict[str, Any]]
+    attribute_docs: dict[str, list[dict[str, Any]]]
+
+    def category(self, vtex_category_id: str | None) -> str | None:
+        return self.categories.get(str(vtex_category_id)) if vtex_category_id else None
+
+    def brand(self, vtex_brand_id: str | None) -> dict[str, Any] | None:
+        return self.brands.get(str(vtex_brand_id)) if vtex_brand_id else None
+
+    def attributes(self, linio_category: str) -> dict[str, AttributeMapping]:
+        docs = self.attribute_docs.get(ANY_CATEGORY, []) + self.attribute_docs.get(
+            str(linio_category), []
+        )
+        return _attribute_mappings(docs)
+
+
 class Mappings:
     """The mapping collections of every store, and the release of SKUs waiting on them.
 
@@ -148,14 +185,33 @@ class Mappings:
         cursor = self._db[ATTRIBUTE_MAP].find(
             {"store_id": store_id, "category": {"$in": [ANY_CATEGORY, str(linio_category)]}}
         )
-        docs = sorted([d async for d in cursor], key=lambda d: d["category"] != ANY_CATEGORY)
-        return {
-            str(d["linio_field"]): AttributeMapping(
-                str(d["vtex_field"]),
-                {str(v["vtex"]): str(v["linio"]) for v in d.get("values") or []},
-            )
-            for d in docs
-        }
+        return _attribute_mappings([d async for d in cursor])
+
+    async def for_lot(
+        self, store_id: str, vtex_category_ids: Iterable[str], vtex_brand_ids: Iterable[str]
+    ) -> LotMappings:
+        """The mappings a lot of SKUs needs, read once for the lot (one read per 50 ids of
+        each kind, one for the attribute mappings of the Linio categories found): always as
+        saved now, so a mapping saved on the dashboard counts from the next lot on."""
+        categories: dict[str, str] = {}
+        async for doc in find_in(
+            self._db[CATEGORY_MAP], {"store_id": store_id}, "vtex_id", vtex_category_ids
+        ):
+            if doc.get("linio_id"):
+                categories[str(doc["vtex_id"])] = str(doc["linio_id"])
+        brands: dict[str, dict[str, Any]] = {}
+        async for doc in find_in(
+            self._db[BRAND_MAP], {"store_id": store_id}, "vtex_id", vtex_brand_ids
+        ):
+            if doc.get("linio_id") or doc.get("linio_name"):
+                brands[str(doc["vtex_id"])] = doc
+        attributes: dict[str, list[dict[str, Any]]] = {}
+        wanted = [ANY_CATEGORY, *sorted(set(categories.values()))]
+        async for doc in find_in(
+            self._db[ATTRIBUTE_MAP], {"store_id": store_id}, "category", wanted
+        ):
+            attributes.setdefault(str(doc["category"]), []).append(doc)
+        return LotMappings(categories, brands, attributes)
 
     async def counts(self, store_id: str) -> dict[str, int]:
         return {
@@ -311,16 +367,9 @@ class Mappings:
         docs = [d async for d in cursor if any(wanted(k) for k in d["waiting_on"])]
         if not docs:
             return 0
-        works = [
-            SkuWork(store_id, sku_id=str(d["sku_id"]), product_id=d.get("product_id")) for d in docs
-        ]
         queue = queue_name("catalog", store_id)
-        for start in range(0, len(works), 500):
-            chunk = works[start : start + 500]
-            await self._broker.publish_many(
-                [(queue, w.to_body()) for w in chunk],
-                dedupe_keys=[w.dedupe_key() for w in chunk],
-            )
+        lots = lots_of(store_id, [str(d["sku_id"]) for d in docs])  # asked for now: read anew
+        await self._broker.publish_many([(queue, lot.to_body()) for lot in lots])
         await update_in(
             self._states,
             {"store_id": store_id},

@@ -8,6 +8,7 @@ has a `kind` field, so `parse_work` needs no guessing.
 | kind           | queue            | published by                           |
 |----------------|------------------|----------------------------------------|
 | `sku`          | catalog/price/stock.<store> | catalog notifications, reconciliation |
+| `sku_lot`      | catalog/price/stock.<store> | initial load, notification intake, mappings saved |
 | `store`        | catalog.<store>  | store-config notification, CLI `load`   |
 | `linio_order`  | order.<store>    | Seller Center webhook, order polling    |
 | `order_result` | order.<store>    | VTEX's processing-result callback       |
@@ -87,6 +88,67 @@ class SkuWork(Work):
         return f"{self.queue_context}.{self.store_id}:{self.sku_id}:{self.action}"
 
 
+LOT_MAX_SKUS = 500
+"""SKUs per lot message (CLARIFICATIONS §9: a lot closes after 500 SKUs or 0.3 s)."""
+
+
+@dataclass(frozen=True)
+class SkuLotWork(Work):
+    """SKUs to bring up to date together (CLARIFICATIONS §9): one message, one lot.
+
+    `sku_ids`: VTEX SKU ids, deduplicated, order kept, at most `LOT_MAX_SKUS`; `at` is the
+    latest request among them (ISO 8601, UTC): a read that started later covers every one.
+    `action` as `SkuWork` (it names the queue). `census`: "yes" when the store's census of
+    Seller Center was read before the lot was listed (the SKUs it did not find are known
+    absent: no GetProducts per SKU), "" otherwise.
+    """
+
+    kind: ClassVar[str] = "sku_lot"
+    context: ClassVar[str] = "catalog"
+    sku_ids: tuple[str, ...] = ()
+    action: SkuAction = "upsert"
+    census: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sku_ids", tuple(dict.fromkeys(self.sku_ids)))
+
+    @property
+    def queue_context(self) -> str:
+        return {"price": "price", "stock": "stock"}.get(self.action, "catalog")
+
+    def to_body(self) -> dict[str, Any]:
+        return {**super().to_body(), "sku_ids": list(self.sku_ids)}
+
+    def single(self, sku_id: str) -> SkuWork:
+        """The same work for one of its SKUs alone (a SKU that failed on its own is retried
+        by itself: its own attempts, its own dead letter)."""
+        return SkuWork(self.store_id, self.at, sku_id=sku_id, action=self.action)
+
+
+def lots_of(
+    store_id: str,
+    sku_ids: list[str],
+    *,
+    action: SkuAction = "upsert",
+    at: str | None = None,
+    census: bool = False,
+    size: int = LOT_MAX_SKUS,
+) -> list[SkuLotWork]:
+    """`sku_ids` (deduplicated, order kept) as lot messages of at most `size` SKUs."""
+    unique = list(dict.fromkeys(sku_ids))
+    extra = {"at": at} if at else {}
+    return [
+        SkuLotWork(
+            store_id,
+            sku_ids=tuple(unique[i : i + size]),
+            action=action,
+            census="yes" if census else "",
+            **extra,
+        )
+        for i in range(0, len(unique), size)
+    ]
+
+
 @dataclass(frozen=True)
 class StoreWork(Work):
     """Work on a whole store: initial load, taking it offline, a reconciliation pass."""
@@ -144,7 +206,15 @@ class FeedWork(Work):
 
 KINDS: dict[str, type[Work]] = {
     cls.kind: cls
-    for cls in (SkuWork, StoreWork, LinioOrderWork, OrderResultWork, OrderStatusWork, FeedWork)
+    for cls in (
+        SkuWork,
+        SkuLotWork,
+        StoreWork,
+        LinioOrderWork,
+        OrderResultWork,
+        OrderStatusWork,
+        FeedWork,
+    )
 }
 
 # Bodies written before `kind` existed (still in queues after an upgrade): told apart by action.
@@ -179,12 +249,15 @@ def parse_work(body: Any) -> Work:
             value = next((body[k] for k in _LEGACY_AT if isinstance(body.get(k), str)), None)
         if value is None:
             continue
+        if name == "sku_ids":
+            values[name] = _sku_ids(cls.kind, value)
+            continue
         if not isinstance(value, str):
             raise MalformedWork(f"{cls.kind}.{name} must be a string, not {value!r}"[:200])
         values[name] = value
     if not isinstance(values.get("store_id"), str) or not values["store_id"]:
         raise MalformedWork(f"{cls.kind} message without store_id")
-    for required in ("sku_id", "linio_order_id"):
+    for required in ("sku_id", "sku_ids", "linio_order_id"):
         if required in names and not values.get(required):
             raise MalformedWork(f"{cls.kind} message without {required}")
     work = cls(**values)
@@ -195,12 +268,27 @@ def parse_work(body: Any) -> Work:
     return work
 
 
+def _sku_ids(kind: str, value: Any) -> tuple[str, ...]:
+    if (
+        not isinstance(value, list)
+        or not value
+        or len(value) > LOT_MAX_SKUS
+        or not all(isinstance(v, str) and v for v in value)
+    ):
+        raise MalformedWork(
+            f"{kind}.sku_ids must be a list of 1 to {LOT_MAX_SKUS} SKU ids (strings), "
+            f"not {value!r}"[:200]
+        )
+    return tuple(value)
+
+
 def _allowed_actions(cls: type[Work]) -> set[str]:
     return set(get_args(_ACTIONS[cls])) if cls in _ACTIONS else set()
 
 
 _ACTIONS: dict[type[Work], Any] = {
     SkuWork: SkuAction,
+    SkuLotWork: SkuAction,
     StoreWork: StoreAction,
     OrderStatusWork: OrderStatusAction,
 }

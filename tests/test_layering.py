@@ -6,6 +6,11 @@
 - `handlers/` never import the composition root (`app.runtime` included): they take the
   resources they use from app keys.
 - Only the composition root (and tests, bench) imports `simulators/`.
+- `flows/` (issue 19) may import `domain/`, `clients/` and app plumbing (`app.broker`,
+  `app.client_pool`, `app.settings`, `app.storage`'s helpers); never `handlers/`,
+  aiohttp's web module, `app.web_keys`, the composition root, `simulators/`, nor a
+  collection name from `app.storage`; it holds no `.db[...]` query (the repositories do).
+  `domain/` and `clients/` never import `flows/`. No file in `flows/` is over 450 lines.
 
 Imports are read with `ast` (every `import` and `from … import`, also those inside
 functions and `TYPE_CHECKING` blocks), so a rule broken anywhere in a file is found.
@@ -20,7 +25,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-OURS = ("app", "clients", "domain", "handlers", "simulators", "bench", "tests")
+OURS = ("app", "clients", "domain", "flows", "handlers", "simulators", "bench", "tests")
 COMPOSITION_ROOT = (
     "app.runtime",
     "app.web",
@@ -41,6 +46,7 @@ PURE = (
     "domain/catalog/prices.py",
     "domain/catalog/quantity.py",
     "domain/catalog/lots.py",
+    "domain/catalog/changes.py",
     "domain/catalog/reconcile.py",
     "domain/orders/machine.py",
     "domain/orders/placement.py",
@@ -94,7 +100,7 @@ def test_clients_import_nothing_of_ours() -> None:
 
 def test_domain_never_imports_handlers_simulators_or_the_composition_root() -> None:
     def broken(_: Path, name: str) -> bool:
-        return _top(name) in ("handlers", "simulators", "bench", "tests") or _under(
+        return _top(name) in ("flows", "handlers", "simulators", "bench", "tests") or _under(
             name, COMPOSITION_ROOT
         )
 
@@ -131,7 +137,49 @@ def test_only_the_composition_root_imports_simulators() -> None:
     assert found == []
 
 
-@pytest.mark.parametrize("folder", ["app", "clients", "domain", "handlers"])
+FLOWS_MAY_NOT = ("handlers", "simulators", "bench", "tests", "aiohttp.web", "app.web_keys")
+
+
+def test_flows_stay_above_domain_and_below_handlers() -> None:
+    def broken(_: Path, name: str) -> bool:
+        return _under(name, FLOWS_MAY_NOT) or _under(name, COMPOSITION_ROOT)
+
+    assert _violations("flows", broken) == []
+
+
+def test_flows_name_no_collection_and_query_nothing_themselves() -> None:
+    found = []
+    for path in sources("flows"):
+        text = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ImportFrom) and node.module == "app.storage":
+                found += [
+                    f"{path.relative_to(ROOT)} imports {a.name} from app.storage"
+                    for a in node.names
+                    if a.name.isupper()
+                ]
+            if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute):
+                if node.value.attr in ("db", "_db", "database", "background"):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} queries .db[...]")
+    assert found == []
+
+
+def test_domain_and_clients_never_import_flows() -> None:
+    found = _violations("domain", lambda _, name: _top(name) == "flows")
+    found += _violations("clients", lambda _, name: _top(name) == "flows")
+    assert found == []
+
+
+def test_no_flow_module_is_over_450_lines() -> None:
+    long = [
+        f"{path.relative_to(ROOT)}: {n} lines"
+        for path in sources("flows")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 450
+    ]
+    assert long == []
+
+
+@pytest.mark.parametrize("folder", ["app", "clients", "domain", "flows", "handlers"])
 def test_the_import_reader_sees_imports(folder: str) -> None:
     """Guard against a reader that finds nothing (and so passes every rule)."""
     assert any(list(imports(path)) for path in sources(folder))

@@ -38,7 +38,7 @@ from typing import Any
 from bson.decimal128 import Decimal128
 from pymongo import DeleteOne, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from app.broker import Broker, queue_name
 from app.storage import FEED_OWNERS, FEED_QUOTA, FEED_STAGING, FEEDS, find_in, update_in
@@ -47,6 +47,8 @@ from clients.feed_quota import FeedQuota
 from clients.linio.account import zone_for
 from domain.catalog.lots import Change, Entry, Pending, PlannedFeed, Staged, coalesce
 from domain.work import FeedWork
+
+DUPLICATE_KEY = 11000
 
 UNSURE = ("sending", "unknown")
 """A feed whose creation on Seller Center is not confirmed: `sending` (recorded, the call's
@@ -166,6 +168,65 @@ class FeedStaging:
             if await self._replace(doc, merged, sku_id=sku_id):
                 return True
             await asyncio.sleep(random.uniform(0, 0.005))  # lost a race: read again
+
+    async def stage_lot(self, store_id: str, items: Iterable[tuple[str, Sequence[Change]]]) -> int:
+        """`stage` for a lot: (VTEX sku_id, the changes of one SellerSku) per SKU, in one
+        read per 50 SellerSkus, one insert of the new and one bulk write of the others. A
+        SKU staged by another consumer meanwhile (its `rev` moved, or inserted first) is
+        merged again alone: merging a change twice changes nothing. Returns how many SKUs'
+        staged changes changed."""
+        by_sku = {changes[0].seller_sku: (sku_id, changes) for sku_id, changes in items if changes}
+        if not by_sku:
+            return 0
+        docs = {
+            doc["seller_sku"]: doc
+            async for doc in find_in(self._collection, {"store_id": store_id}, "seller_sku", by_sku)
+        }
+        now, stamp = dt.datetime.now(dt.UTC), time.time()
+        inserts: list[dict[str, Any]] = []
+        updates: list[UpdateOne] = []
+        updated: list[str] = []
+        for seller_sku, (sku_id, changes) in by_sku.items():
+            doc = docs.get(seller_sku)
+            if doc is None:
+                inserts.append(
+                    {
+                        "store_id": store_id,
+                        "seller_sku": seller_sku,
+                        "sku_id": sku_id,
+                        "rev": 1,
+                        "in_flight": None,
+                        "staged_at": stamp,
+                        "updated_at": now,
+                        **_pending_fields(_merged(None, changes)),
+                    }
+                )
+                continue
+            current = _pending(doc)
+            merged = _merged(current, changes)
+            if merged == current:
+                continue
+            fields = {**_pending_fields(merged), "sku_id": sku_id, "rev": doc["rev"] + 1}
+            guard = {"_id": doc["_id"], "rev": doc["rev"]}
+            updates.append(UpdateOne(guard, {"$set": {**fields, "updated_at": now}}))
+            updated.append(seller_sku)
+        again: list[str] = []
+        if inserts:
+            try:
+                await self._collection.insert_many(inserts, ordered=False)
+            except BulkWriteError as exc:
+                failed = {e["index"] for e in exc.details.get("writeErrors", [])}
+                if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
+                    raise
+                again += [inserts[i]["seller_sku"] for i in failed]
+        if updates:
+            result = await self._collection.bulk_write(updates, ordered=False)
+            if result.modified_count < len(updates):  # some moved meanwhile: merge again
+                again += updated
+        for seller_sku in dict.fromkeys(again):
+            sku_id, changes = by_sku[seller_sku]
+            await self.stage(store_id, changes, sku_id=sku_id)
+        return len(inserts) + len(updates)
 
     async def _replace(self, doc: dict[str, Any], pending: Pending, **extra: Any) -> bool:
         result = await self._collection.update_one(
@@ -526,6 +587,16 @@ class FeedScheduler:
         changed = 0
         for (_, sku_id), group in by_sku.items():
             changed += await self.staging.stage(store_id, group, sku_id=sku_id)
+        await self.nudge(store_id, "staged")
+        return changed
+
+    async def stage_lot(
+        self, store_id: str, items: Iterable[tuple[str, Sequence[Change]]]
+    ) -> int:
+        """A lot's changes, (VTEX sku_id, changes of one SellerSku) per SKU, staged together
+        (`FeedStaging.stage_lot`) with one nudge; the number of SKUs whose staged changes
+        changed."""
+        changed = await self.staging.stage_lot(store_id, items)
         await self.nudge(store_id, "staged")
         return changed
 

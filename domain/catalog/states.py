@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -83,6 +83,32 @@ def last_notification(n: CatalogNotification) -> dict[str, Any]:
 
 _FEED_SHOWN = {"accepted": "live", "rejected": "rejected", "in_flight": "in_flight"}
 _HELD_BACK = ("invalid", "skipped", "pending_mapping")
+
+
+def read_since(state: dict[str, Any], context: str) -> dt.datetime | None:
+    """When the last *finished* read of the SKU for `context` began (UTC), or None: a read
+    counts once its evaluation was written (`SkuStates.evaluated_many`), so a read cut half
+    way never makes a later request look done."""
+    read = _utc((state.get("read") or {}).get(context))
+    started = _utc((state.get("started") or {}).get(context))  # written before lots
+    finished = _utc(state.get("evaluated_at"))
+    if started is not None and finished is not None and finished >= started:
+        read = max(read, started) if read is not None else started
+    return read
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One SKU's evaluation, written with the lot's (`SkuStates.evaluated_many`): `status`
+    (staged, pending_mapping, pending_parent, invalid, skipped, deactivated), `read_at` when
+    its VTEX read began (UTC; None for an evaluation without a read), `fields` the other
+    state fields to set (None unsets one)."""
+
+    sku_id: str
+    status: str
+    read_at: dt.datetime | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    context: str = "catalog"
 
 
 @dataclass(frozen=True)
@@ -183,6 +209,38 @@ class SkuStates:
 
     async def get(self, store_id: str, sku_id: str) -> dict[str, Any] | None:
         return await self._collection.find_one({"store_id": store_id, "sku_id": sku_id})
+
+    # --- lots (CLARIFICATIONS §9) -----------------------------------------------------------
+
+    async def for_lot(self, store_id: str, sku_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """sku_id → state for the SKUs of a lot that have one, in one read per 50 ids."""
+        found = find_in(self._collection, {"store_id": store_id}, "sku_id", sku_ids)
+        return {str(doc["sku_id"]): doc async for doc in found}
+
+    async def evaluated_many(self, store_id: str, evaluations: Iterable[Evaluation]) -> int:
+        """Record a lot's evaluations in one bulk write (the evaluation's one write per SKU):
+        each sets `status`, `evaluated_at` (now, UTC), `read.<context>` (when its VTEX read
+        began) and its other fields (None unsets one). Returns the SKUs written."""
+        now = dt.datetime.now(dt.UTC)
+        updates = []
+        for evaluation in evaluations:
+            fields = {"status": evaluation.status, "evaluated_at": now, **evaluation.fields}
+            if evaluation.read_at is not None:
+                fields[f"read.{evaluation.context}"] = evaluation.read_at
+            kept = {k: v for k, v in fields.items() if v is not None}
+            update: dict[str, Any] = {
+                "$set": kept,
+                "$setOnInsert": {"published": False, "created_at": now},
+            }
+            unset = {k: "" for k, v in fields.items() if v is None}
+            if unset:
+                update["$unset"] = unset
+            updates.append(
+                UpdateOne({"store_id": store_id, "sku_id": evaluation.sku_id}, update, upsert=True)
+            )
+        for start in range(0, len(updates), 1000):
+            await self._collection.bulk_write(updates[start : start + 1000], ordered=False)
+        return len(updates)
 
     # --- the catalog consumer's side ------------------------------------------------------
 

@@ -687,4 +687,29 @@ _TAKEN_OFFLINE = (
     ),
 )
 
-ENTRIES: dict[str, ErrorEntry] = entries(*_LOG_CODES, *_PROBLEMS, _OFFER_DRIFT, *_TAKEN_OFFLINE)
+# Lots (issue 19): one summary per lot of SKUs evaluated together; each SKU with something
+# to say has its own entries beside it.
+_LOT_EVALUATED = _log(
+    "catalog.lot_evaluated",
+    200,
+    "success",
+    (
+        "Cada vez que el conector evalúa juntos un lote de SKUs de VTEX (carga inicial, "
+        "notificaciones, conciliación).",
+        "Each time the connector evaluates a lot of VTEX SKUs together (initial load, "
+        "notifications, reconciliation).",
+    ),
+    (
+        "Se evaluaron {skus} SKUs: {staged} enviados a la cola de Linio, {held} retenidos.",
+        "{skus} SKUs evaluated: {staged} handed to Linio's queue, {held} held back.",
+    ),
+    (
+        "Nada que hacer. Los SKUs retenidos tienen su propia entrada con el motivo y la acción.",
+        "Nothing to do. The SKUs held back have entries of their own with the reason and "
+        "the action.",
+    ),
+)
+
+ENTRIES: dict[str, ErrorEntry] = entries(
+    *_LOG_CODES, *_PROBLEMS, _OFFER_DRIFT, *_TAKEN_OFFLINE, _LOT_EVALUATED
+)

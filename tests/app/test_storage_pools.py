@@ -20,8 +20,9 @@ async def test_background_work_has_its_own_pool_on_the_same_database(runtime: Ru
 
 async def test_the_catalog_consumer_writes_through_the_background_pool(runtime: Runtime) -> None:
     consumer = make_catalog_consumer(**runtime.resources())
-    assert consumer._states._collection.database.client is runtime.storage.background.client
-    # its last write of a SKU, the one that must be durable, keeps the journaled concern
-    durable = consumer._durable_states._collection.database
+    lots = consumer.flow.lots
+    assert lots._states._collection.database.client is runtime.storage.background.client
+    # its last write of a lot, the one that must be durable, keeps the journaled concern
+    durable = lots._durable._collection.database
     assert durable.client is runtime.storage.background.client
     assert durable.write_concern == runtime.storage.db.write_concern

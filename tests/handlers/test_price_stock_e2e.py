@@ -537,7 +537,7 @@ async def test_a_status_changed_behind_our_back_is_healed_and_logged(
     await w.live(live_id)
     await w.live(gone_id)
     catalog = make_catalog_consumer(**w.runtime.resources())
-    await catalog.deactivate(w.store, gone_id)
+    await catalog.flow.offline.deactivate(w.store, gone_id)
 
     async def gone_offline() -> bool:
         shown = w.on_linio(gone_id)
@@ -590,7 +590,7 @@ async def test_removal_cleans_the_mapping_only_after_linio_confirms(
     await w.live(sku_id)
     await w.runtime.broker.stop_consuming(queue_name("feed", w.sid))  # hold
     catalog = make_catalog_consumer(**w.runtime.resources())
-    await catalog.deactivate(w.store, sku_id)
+    await catalog.flow.offline.deactivate(w.store, sku_id)
     state = await w.runtime.sku_states.get(w.sid, sku_id) or {}
     assert state.get("seller_sku") == sku_id and state.get("on_linio") is True
     assert state.get("last_stock") is not None
