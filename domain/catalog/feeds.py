@@ -590,9 +590,7 @@ class FeedScheduler:
         await self.nudge(store_id, "staged")
         return changed
 
-    async def stage_lot(
-        self, store_id: str, items: Iterable[tuple[str, Sequence[Change]]]
-    ) -> int:
+    async def stage_lot(self, store_id: str, items: Iterable[tuple[str, Sequence[Change]]]) -> int:
         """A lot's changes, (VTEX sku_id, changes of one SellerSku) per SKU, staged together
         (`FeedStaging.stage_lot`) with one nudge; the number of SKUs whose staged changes
         changed."""
