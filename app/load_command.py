@@ -38,6 +38,7 @@ def finished(report: dict[str, Any]) -> bool:
     return (
         load.get("status") == "done"
         and not pending.get("feeds_in_flight")
+        and not pending.get("staged_changes")  # handed to the feed owner, not yet in a feed
         and queues.get("catalog", 0) == 0  # None: the broker could not count it
         and queues.get("feed", 0) == 0
     )

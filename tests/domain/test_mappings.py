@@ -75,7 +75,7 @@ async def _collect(runtime: Runtime, store_id: str) -> list[str]:
     seen: list[str] = []
 
     async def handler(message: Message) -> None:
-        seen.append(parse_work(message.body).sku_id)  # type: ignore[attr-defined]
+        seen.extend(parse_work(message.body).sku_ids)  # type: ignore[attr-defined]
 
     queue = queue_name("catalog", store_id)
     await runtime.broker.consume(queue, handler)

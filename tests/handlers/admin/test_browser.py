@@ -170,7 +170,7 @@ async def test_a_seller_morning_in_the_browser(
     assert "1 SKUs liberados" in await page.inner_text(".flash.ok")
     await shot("05-mapping-saved")
     [body] = await published(runtime.broker, queue_name("catalog", "acme-mx"), 1)
-    assert parse_work(body).sku_id == "7"  # type: ignore[attr-defined]
+    assert parse_work(body).sku_ids == ("7",)  # type: ignore[attr-defined]
 
     # approve a price the price guard held
     await page.goto(f"{base}/admin/skus?store=acme-mx")

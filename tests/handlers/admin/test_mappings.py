@@ -72,7 +72,7 @@ async def test_saving_a_category_mapping_releases_the_skus_waiting_on_it(
     assert row is not None and (row["vtex_id"], row["linio_id"]) == ("42", "1234")
     [body] = await published(runtime.broker, queue_name("catalog", "acme-mx"), 1)
     work = parse_work(body)
-    assert (work.sku_id, work.product_id, work.action) == ("7", "70", "upsert")  # type: ignore[attr-defined]
+    assert (work.sku_ids, work.action) == (("7",), "upsert")  # type: ignore[attr-defined]
     released = await runtime.sku_states.get("acme-mx", "7")
     still_waiting = await runtime.sku_states.get("acme-mx", "8")
     assert released is not None and "waiting_on" not in released  # released: waits no more
@@ -131,7 +131,7 @@ async def test_import_and_export_use_the_plugin_csv_format(
     assert response.status == 302, await response.text()
     assert await runtime.storage.db[BRAND_MAP].count_documents({"store_id": "acme-mx"}) == 2
     [body] = await published(runtime.broker, queue_name("catalog", "acme-mx"), 1)
-    assert parse_work(body).sku_id == "8"  # type: ignore[attr-defined]
+    assert parse_work(body).sku_ids == ("8",)  # type: ignore[attr-defined]
     export = await service.get("/admin/mappings/brand.csv?store=acme-mx")
     assert export.status == 200
     assert await export.text() == "id_seller_center,id_vtex\n901,5\n902,6\n"
