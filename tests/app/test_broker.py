@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
-import aio_pika
-import pytest
 import structlog.testing
 
 from app.broker import Message, Reject, queue_name
@@ -17,28 +15,7 @@ from app.broker.memory import JOURNAL
 from app.runtime import Runtime, open_runtime
 from app.settings import Settings
 from clients.errors import AuthError, TransientError
-
-
-@pytest.fixture
-def store_id() -> str:
-    return f"s{uuid.uuid4().hex[:10]}"
-
-
-@pytest.fixture
-async def broker_runtime(broker_settings: Settings, store_id: str) -> AsyncIterator[Runtime]:
-    async with open_runtime(broker_settings) as runtime:
-        yield runtime
-    if broker_settings.amqp_url:
-        await _delete_queues(broker_settings.amqp_url, store_id)
-
-
-async def _delete_queues(url: str, store_id: str) -> None:
-    connection = await aio_pika.connect(url)
-    async with connection:
-        channel = await connection.channel()
-        for context in ("catalog", "stock", "price"):
-            for suffix in ("", ".retry", ".dead"):
-                await channel.queue_delete(f"{context}.{store_id}{suffix}")
+from tests.reliability.rabbit_faults import delete_store_queues
 
 
 async def wait_for(predicate: Callable[[], object], timeout: float = 15.0) -> None:
@@ -147,7 +124,7 @@ async def test_work_survives_a_worker_restart(broker_settings: Settings, store_i
         await wait_for(lambda: len(received) == 1)
         assert received[0].body == {"sku": "7"}
     if broker_settings.amqp_url:
-        await _delete_queues(broker_settings.amqp_url, store_id)
+        await delete_store_queues(broker_settings.amqp_url, store_id)
 
 
 async def test_stopping_lets_messages_in_hand_finish(
@@ -266,7 +243,7 @@ async def test_a_busy_store_does_not_starve_another(broker_runtime: Runtime) -> 
     assert order.count(busy) < 200
     if broker_runtime.settings.amqp_url:
         for store in (busy, quiet):
-            await _delete_queues(broker_runtime.settings.amqp_url, store)
+            await delete_store_queues(broker_runtime.settings.amqp_url, store)
 
 
 async def test_rabbitmq_connection_loss_loses_nothing(
@@ -295,7 +272,7 @@ async def test_rabbitmq_connection_loss_loses_nothing(
         assert closed.returncode == 0, closed.stderr
         await runtime.broker.publish(queue, {"n": 2})  # waits for the reconnection
         await wait_for(lambda: seen == [1, 2], timeout=30)
-    await _delete_queues(rabbit_url, store_id)
+    await delete_store_queues(rabbit_url, store_id)
 
 
 async def test_dead_letters_of_passing_faults_replay_by_themselves(

@@ -100,6 +100,17 @@ async def restart_broker(down_for: float = 9.0) -> None:
         await asyncio.to_thread(rabbitmqctl, "await_startup")
 
 
+async def delete_store_queues(url: str, store_id: str) -> None:
+    """Delete a test store's catalog, stock and price queues (and their retry and dead
+    queues) on RabbitMQ."""
+    connection = await aio_pika.connect(url)
+    async with connection:
+        channel = await connection.channel()
+        for context in ("catalog", "stock", "price"):
+            for suffix in ("", ".retry", ".dead"):
+                await channel.queue_delete(f"{context}.{store_id}{suffix}")
+
+
 async def consumer_counts(vhost_url: str, queues: Iterable[str]) -> dict[str, int | None]:
     """RabbitMQ's own count of consumers per queue (passive declare); None for a queue that
     does not exist."""
