@@ -16,6 +16,7 @@ from aio_pika.exceptions import AMQPError
 from aiohttp import web
 from pymongo.errors import PyMongoError
 
+from app import db_counts
 from app.admin_auth import hash_password
 from app.embedded_mongo import EmbeddedMongoError
 from app.http_server import HardenedAppRunner
@@ -151,7 +152,12 @@ async def _start_web(settings: Settings, runtime: Runtime) -> web.AppRunner:
 async def _serve(settings: Settings, *, web_role: bool, worker_role: bool) -> None:
     from handlers.consumers import CONSUMERS, SCHEDULES
 
-    async with open_runtime(settings) as runtime, AsyncExitStack() as stack:
+    role = "serve" if web_role and worker_role else "web" if web_role else "worker"
+    async with (
+        db_counts.exporting(settings.db_counts_dir, role),
+        open_runtime(settings) as runtime,
+        AsyncExitStack() as stack,
+    ):
         if settings.sandbox and web_role:
             from app.sandbox import run_sandbox
 

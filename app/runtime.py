@@ -13,6 +13,7 @@ from typing import Any
 
 import aiohttp
 
+from app import db_counts
 from app.broker import CONTEXTS, Broker, DeadLetters, create_broker, queue_name
 from app.broker.heartbeats import ConsumerHeartbeats
 from app.broker.stalls import QueueMonitor
@@ -69,6 +70,7 @@ async def open_runtime(settings: Settings, *, start_broker: bool = True) -> Asyn
         if start_broker:
             await broker.start()
         http = aiohttp.ClientSession(
+            trace_configs=[db_counts.http_trace()],  # calls per pipeline and platform
             timeout=aiohttp.ClientTimeout(total=30, connect=5),
             headers={"User-Agent": f"vtex-linio/{manifest.version}"},
         )

@@ -124,6 +124,13 @@ ENV_VARS: tuple[EnvVar, ...] = (
         "the next owner waits at most this long",
     ),
     EnvVar(
+        "DB_COUNTS_DIR",
+        None,
+        "/var/lib/vtex-linio/counts",
+        "directory where each process writes its database-command and HTTP-call counts per "
+        "pipeline as `<role>-<pid>.json` every 2 s (the benchmark reads them); unset = none",
+    ),
+    EnvVar(
         "SANDBOX",
         "0",
         "1",
@@ -166,6 +173,8 @@ class Settings:
     order_poll_interval: float = 60.0
     feed_poll_interval: float = 10.0
     feed_owner_lease: float = 120.0
+    db_counts_dir: Path | None = None
+    """Where `app.db_counts` exports this process's counts; None: nowhere."""
     sandbox: bool = False
     allow_loopback: bool = False
     """Outbound calls to loopback hosts (the simulators); always on in sandbox mode."""
@@ -264,6 +273,7 @@ class Settings:
             order_poll_interval=_float(raw, "ORDER_POLL_INTERVAL", 1, 86400),
             feed_poll_interval=_float(raw, "FEED_POLL_INTERVAL", 0.01, 3600),
             feed_owner_lease=_float(raw, "FEED_OWNER_LEASE", 5, 3600),
+            db_counts_dir=Path(raw["DB_COUNTS_DIR"]).expanduser() if raw["DB_COUNTS_DIR"] else None,
             sandbox=_bool(raw, "SANDBOX"),
             allow_loopback=_bool(raw, "ALLOW_LOOPBACK"),
         )

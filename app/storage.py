@@ -15,6 +15,7 @@ from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
+from app import db_counts
 from app.embedded_mongo import EmbeddedMongo
 from app.settings import Settings
 
@@ -216,6 +217,8 @@ async def open_storage(settings: Settings) -> AsyncIterator[Storage]:
         # The same promise on an external MongoDB (a standalone mongod acknowledges w:1
         # before its journal is flushed), unless MONGODB_URI chooses its own write concern.
         options["journal"] = True
+    # Every command is counted per pipeline (`app.db_counts`): what each flow costs.
+    options["event_listeners"] = [db_counts.LISTENER]
     client: AsyncMongoClient = AsyncMongoClient(
         uri, serverSelectionTimeoutMS=SERVER_SELECTION_MS, tz_aware=True, **options
     )

@@ -19,6 +19,7 @@ from aiohttp import web
 from aiohttp_session import session_middleware
 from pymongo.errors import ConnectionFailure
 
+from app import db_counts
 from app import web_keys as keys
 from app.admin_auth import (
     ACCOUNTS,
@@ -77,6 +78,19 @@ def _add(app: web.Application, route: Route, handler: RouteHandler) -> None:
         added = resource.add_route(method, handler)
         if route.public:
             setattr(added, PUBLIC_ROUTE, True)
+
+
+# Reads of state made on a timer (probes, scrapes, status polls, the overview's refresh):
+# counted apart from the web pipeline's work (`app.db_counts`).
+STATUS_ROUTES = frozenset({"health", "ready", "metrics", "store_status", "admin_api_overview"})
+
+
+@web.middleware
+async def pipeline_tag(request: web.Request, handler: RouteHandler) -> web.StreamResponse:
+    """Tag the request's work `web`, or `status` for a status read (`STATUS_ROUTES`)."""
+    name = request.match_info.route.name
+    with db_counts.pipeline(db_counts.STATUS if name in STATUS_ROUTES else "web"):
+        return await handler(request)
 
 
 @web.middleware
@@ -200,6 +214,7 @@ def create_app(
     app = web.Application(
         client_max_size=settings.max_request_bytes,
         middlewares=[
+            pipeline_tag,
             security_headers,
             request_context,
             json_errors,

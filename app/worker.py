@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import structlog
 
 from app.broker import queue_name
+from app.db_counts import PERIODIC, pipeline
 from app.runtime import Runtime
 from handlers.consumers import ConsumerFactory, ScheduleFactory
 
@@ -63,8 +64,9 @@ class Worker:
         await self.sync()
         for schedule in self._schedules:
             schedule.start()
-        self._task = asyncio.create_task(self._sync_forever(), name="worker-sync")
-        self._watch = asyncio.create_task(self._watch_forever(), name="worker-watchdog")
+        with pipeline(PERIODIC):  # time-driven: counted apart (`app.db_counts`)
+            self._task = asyncio.create_task(self._sync_forever(), name="worker-sync")
+            self._watch = asyncio.create_task(self._watch_forever(), name="worker-watchdog")
 
     async def watch(self) -> list[str]:
         """One round of the watchdog: consumers the broker stopped delivering to are started

@@ -10,7 +10,9 @@ Two setups (issue 13):
 Stores are written into the service's database before it starts (through the same
 `StoreRepository` the service uses). The simulators run in the benchmark's own process, so
 their CPU is never counted as the connector's; the connector's CPU and memory are read from
-/proc for exactly the service's processes (the database is reported on its own).
+/proc for exactly the service's processes (the database is reported on its own), and their
+database commands, documents written and HTTP calls per pipeline from the files each
+process exports to DB_COUNTS_DIR (`app.db_counts`, a directory of the run's own).
 """
 
 from __future__ import annotations
@@ -29,10 +31,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 
+from app.db_counts import Counts, read_dir
 from app.embedded_mongo import EmbeddedMongo, free_port
 from app.runtime import Runtime, open_runtime
 from app.settings import Settings
@@ -119,6 +121,8 @@ class Service:
     database_pids: list[int]
     processes: list[asyncio.subprocess.Process] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
+    counts_dir: Path = Path()
+    """DB_COUNTS_DIR of the service's processes (`counts`)."""
 
     def cpu_by_process(self) -> dict[str, float]:
         """CPU seconds so far per connector process ("serve", "web", "worker-1", …)."""
@@ -148,22 +152,23 @@ class Service:
                 return f"mongodb://127.0.0.1:{port}/?directConnection=true&retryWrites=false"
         return None
 
-    async def database_operations(self) -> int | None:
-        """Operations the service's database has served since it started (the sum of its
-        `serverStatus` opcounters), None when it cannot be asked."""
-        from pymongo import AsyncMongoClient
-
-        uri = self.database_uri()
-        if uri is None:
-            return None
-        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(uri)
-        try:
-            status = await client.admin.command("serverStatus")
-        except Exception:  # a measurement, never a reason to fail the run
-            return None
-        finally:
-            await client.close()
-        return sum(int(v) for v in (status.get("opcounters") or {}).values())
+    async def counts(self, guard_s: float = 30.0) -> Counts:
+        """What the service's processes have counted so far (`app.db_counts`: database
+        commands, documents written and HTTP calls per pipeline), read from the files they
+        export to DB_COUNTS_DIR once every process has written one since this call began
+        (at most `EXPORT_INTERVAL_S` later). Raises TimeoutError when a live process wrote
+        none within `guard_s` seconds (a hang guard: it writes every 2 s)."""
+        since = time.time()
+        deadline = time.monotonic() + guard_s
+        while True:
+            total, files = read_dir(self.counts_dir)
+            fresh = {f["pid"] for f in files if (f["written_at"] or 0) >= since}
+            live = {p.pid for p in self.processes if p.returncode is None}
+            if live <= fresh:
+                return total
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no fresh counts from {sorted(live - fresh)} in {guard_s} s")
+            await asyncio.sleep(0.2)
 
     def alive(self) -> bool:
         return all(p.returncode is None for p in self.processes)
@@ -230,6 +235,7 @@ async def run_service(
         "MONGODB_DB": "vtex_linio_bench",
         "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
         "ALLOW_LOOPBACK": "1",
+        "DB_COUNTS_DIR": str(data_dir / "counts"),
         **(settings_env or {}),
     }
     database: EmbeddedMongo | None = None
@@ -264,7 +270,9 @@ async def run_service(
         else:  # the embedded database is the serve process's child
             db_pids = [c for p in connector for c in children(p)]
         names = [r if roles.count(r) == 1 else f"{r}-{i}" for i, r in enumerate(roles)]
-        yield Service(setup, url, settings, connector, db_pids, processes, names)
+        yield Service(
+            setup, url, settings, connector, db_pids, processes, names, data_dir / "counts"
+        )
     finally:
         for process in processes:
             if process.returncode is None:

@@ -12,6 +12,9 @@ COLUMNS = (
     ("wall_s", "wall s"),
     ("notification_p99_ms", "notification p99 ms"),
     ("cpu_ms_per_sku", "connector CPU ms / item"),
+    ("database_ops_per_item", "DB commands / item"),
+    ("documents_written_per_item", "documents written / item"),
+    ("vtex_calls_per_sku", "VTEX calls / item"),
     ("lost", "lost"),
     ("duplicated", "duplicated"),
     ("status", "status"),
@@ -82,7 +85,7 @@ def _operations(r: dict[str, Any], item: str, lead: str = "") -> str:
     ops, ms = r.get("database_ops_per_item"), r.get("database_cpu_ms_per_op")
     if ops is None or ms is None:
         return ""
-    return f"{lead} ({ops} database operations per {item}, {ms} ms of its CPU each)"
+    return f"{lead} ({ops} database commands per {item}, {ms} ms of its CPU each)"
 
 
 def _initial_load(r: dict[str, Any]) -> str:
@@ -347,6 +350,53 @@ def _price_stock_reading(r: dict[str, Any], report: dict[str, Any], nproc: int) 
     )
 
 
+def counts(report: dict[str, Any]) -> str:
+    """The counts section: per scenario, commands / documents written / VTEX and Seller
+    Center calls per item and pipeline (time-driven work apart), then the count gate."""
+    lines = [
+        "Counted by the service's processes (`app.db_counts`: a pymongo command listener and "
+        "an aiohttp trace, tagged with the pipeline where the work entered). Per item: "
+        "commands / documents written / VTEX calls / Seller Center calls. Time-driven work "
+        "(pollers, status reads) is counted apart, in totals, and is in no per-item figure.",
+        "",
+        "| setup | scenario | per item, by pipeline | apart (totals) |",
+        "|---|---|---|---|",
+    ]
+    for r in report["scenarios"]:
+        pipelines = r.get("counts_by_pipeline")
+        if pipelines is None:
+            continue
+        items = max(r.get("requests") or r.get("skus") or 1, 1)
+        per_item = "; ".join(
+            f"{p} {n['commands_per_item']:g} / {n['documents_per_item']:g} / "
+            f"{n['vtex_calls'] / items:.3g} / {n['linio_calls'] / items:.3g}"
+            for p, n in pipelines.items()
+        )
+        apart = "; ".join(
+            f"{p} {n['commands']} / {n['documents_written']} / {n['vtex_calls']} / "
+            f"{n['linio_calls']}"
+            for p, n in (r.get("periodic_counts") or {}).items()
+        )
+        lines.append(f"| {r['setup']} | {r['scenario']} | {per_item} | {apart or '—'} |")
+    gate = report.get("count_gate") or {}
+    if gate.get("targets"):
+        lines += ["", "| setup | target | value | limit | met |", "|---|---|---|---|---|"]
+        for t in gate["targets"]:
+            lines.append(
+                f"| {t['setup']} | {t['what']}, {t['scenario']} | {_cell(t['value'])} | "
+                f"≤ {t['target']:g} | {'met' if t['met'] else 'not met'} |"
+            )
+    if gate.get("ratchet"):
+        over = [g for g in gate["ratchet"] if not g["within"]]
+        lines += [
+            "",
+            f"Ratchet (`bench/targets.py`: no figure above its baseline + 15 %): "
+            f"{len(gate['ratchet']) - len(over)} of {len(gate['ratchet'])} within."
+            + "".join(f" **{f}**." for f in gate.get("failures", [])),
+        ]
+    return "\n".join(lines)
+
+
 def render(report: dict[str, Any]) -> str:
     m = report["machine"]
     sims = report["simulators"]
@@ -379,5 +429,6 @@ def render(report: dict[str, Any]) -> str:
             parts += [f"**{r['setup']} — {r['scenario']}**: {r['status']}.", ""]
     if report.get("failures"):
         parts += ["**Failures**: " + "; ".join(report["failures"]), ""]
+    parts += ["## Counts", "", counts(report), ""]
     parts += ["## Reading", "", reading(report), "", "## Profiled and fixed", "", PROFILED, ""]
     return "\n".join(parts)

@@ -38,6 +38,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from app.broker import Broker, Message
 from app.client_pool import ClientPool
+from app.db_counts import PERIODIC, pipeline
 from app.settings import Settings
 from app.storage import Storage
 from clients.errors import (
@@ -305,12 +306,13 @@ class FeedOwner:
         while (left := end - loop.time()) > 0:
             await asyncio.sleep(min(self.timings.hint_every, left))
             progress()
-            if await self.feeds.any_reported(store_id):
-                return
-            lingered = loop.time() - start >= self.timings.linger
-            if lingered and client.quota.level() >= 1:
-                if await self.staging.changed_since(store_id, looked):
+            with pipeline(PERIODIC):  # looks on a timer: counted apart (`app.db_counts`)
+                if await self.feeds.any_reported(store_id):
                     return
+                lingered = loop.time() - start >= self.timings.linger
+                if lingered and client.quota.level() >= 1:
+                    if await self.staging.changed_since(store_id, looked):
+                        return
 
     # --- following feeds in flight ---------------------------------------------------------
 

@@ -9,6 +9,8 @@ import contextlib
 
 import structlog
 
+from app.db_counts import PERIODIC, pipeline
+
 log = structlog.get_logger(__name__)
 
 
@@ -25,7 +27,8 @@ class PeriodicJob:
         raise NotImplementedError
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._forever(), name=self.name)
+        with pipeline(PERIODIC):  # time-driven: counted apart (`app.db_counts`)
+            self._task = asyncio.create_task(self._forever(), name=self.name)
 
     async def _forever(self) -> None:
         while True:

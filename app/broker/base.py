@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ from typing import Any, Literal, Protocol
 
 import structlog
 
-from app.broker.names import CONTEXTS, OnQueue, queue_name
+from app.broker.names import CONTEXTS, OnQueue, queue_name, split_queue_name
+from app.db_counts import pipeline
 from clients.errors import (
     AuthError,
     CircuitOpenError,
@@ -82,6 +84,14 @@ class Message(OnQueue):
 
 
 Handler = Callable[[Message], Awaitable[None]]
+
+
+def delivering(queue: str) -> contextlib.AbstractContextManager[None]:
+    """Where a broker delivers a message of `queue` (the handler, its retry or dead
+    letter, its acknowledgement): the work is tagged with the queue's context (`catalog`,
+    `feed`, `price`, …) as its pipeline, so the database commands and HTTP calls it makes
+    are counted there (`app.db_counts`)."""
+    return pipeline(split_queue_name(queue)[0])
 
 
 @dataclass(frozen=True)

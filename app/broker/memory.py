@@ -30,6 +30,7 @@ from app.broker.base import (
     QueueStats,
     RetryPolicy,
     decide,
+    delivering,
     failure_headers,
     log_decision,
 )
@@ -257,14 +258,15 @@ class InProcessBroker(Broker):
                 self._delivering.discard(me)
 
     async def _deliver(self, message: Message, handler: Handler) -> None:
-        try:
-            await handler(message)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            await self._settle_failure(message, exc)
-        else:
-            await self._ack(message)
+        with delivering(message.queue):
+            try:
+                await handler(message)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                await self._settle_failure(message, exc)
+            else:
+                await self._ack(message)
 
     async def _ack(self, message: Message) -> None:
         if self._journal is None:

@@ -50,6 +50,7 @@ from app.broker.base import (
     QueueStats,
     RetryPolicy,
     decide,
+    delivering,
     failure_headers,
     log_decision,
 )
@@ -297,13 +298,15 @@ class RabbitBroker(Broker):
             # left work half done that the redelivery then took for done. Now it finishes;
             # its acknowledgement is lost with the channel and the redelivery is redundant.
             # Only `stop_consuming` cancels it (after `drain_timeout`).
-            task = asyncio.create_task(self._on_message(queue, incoming, handler))
+            with delivering(queue):  # the task runs in a copy of this context
+                task = asyncio.create_task(self._on_message(queue, incoming, handler))
             in_flight.add(task)
             task.add_done_callback(in_flight.discard)
             await asyncio.shield(task)
 
         async def on_dead(incoming: AbstractIncomingMessage) -> None:
-            await self._on_dead(queue, incoming)
+            with delivering(queue):
+                await self._on_dead(queue, incoming)
 
         work_tag = await work_queue.consume(on_work)
         dead_channel = await self._connection.channel()

@@ -36,6 +36,7 @@ import structlog
 from app.broker.base import Broker
 from app.broker.heartbeats import ConsumerHeartbeats, QueueBeat
 from app.broker.names import OnQueue
+from app.db_counts import PERIODIC, pipeline
 
 log = structlog.get_logger(__name__)
 
@@ -219,7 +220,8 @@ class QueueMonitor:
 
     def start(self) -> None:
         if self._task is None:
-            self._task = asyncio.create_task(self._forever(), name="queue-monitor")
+            with pipeline(PERIODIC):  # time-driven: counted apart (`app.db_counts`)
+                self._task = asyncio.create_task(self._forever(), name="queue-monitor")
 
     async def _forever(self) -> None:
         while True:

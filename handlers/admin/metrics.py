@@ -14,6 +14,8 @@ number still covers both:
 - from the broker: depth and the age of the oldest waiting message per queue (its work's
   `at`); from the stall check (`app.broker.stalls`: the broker's counts and the workers'
   heartbeats): consumers per queue, stalled / unattended queues, seconds since progress;
+- database commands and documents written per pipeline (`app.db_counts`): this process's
+  counters, plus the other processes' last exported files when DB_COUNTS_DIR is set;
 - from this process's client pool: circuit breaker states. Breakers live in each process
   (a process that never called Seller Center shows none): scrape each process that
   calls Seller Center, or read them as this process's view.
@@ -36,6 +38,7 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector
 
+from app import db_counts
 from app.broker import CONTEXTS, queue_name
 from app.http_errors import ApiError
 from app.storage import DEAD_LETTERS, FEEDS, ORDERS, SKU_STATES
@@ -251,13 +254,37 @@ async def collect(request: web.Request) -> list[Metric]:
     return families
 
 
+def database_commands(counts: db_counts.Counts) -> list[Metric]:
+    """The command listener's counters (`app.db_counts`) as two counter families."""
+    commands = CounterMetricFamily(
+        "vtex_linio_db_commands",
+        "Database commands sent, per pipeline, collection and command",
+        labels=["pipeline", "collection", "command"],
+    )
+    for key, n in sorted(counts.commands.items()):
+        commands.add_metric(list(key), n)
+    written = CounterMetricFamily(
+        "vtex_linio_db_documents_written",
+        "Documents inserted, modified, upserted or deleted, per pipeline and collection",
+        labels=["pipeline", "collection"],
+    )
+    by_collection: dict[tuple[str, str], int] = {}
+    for (pipeline, collection, _), n in counts.documents.items():
+        by_collection[(pipeline, collection)] = by_collection.get((pipeline, collection), 0) + n
+    for key, n in sorted(by_collection.items()):
+        written.add_metric(list(key), n)
+    return [commands, written]
+
+
 async def metrics(request: web.Request) -> web.Response:
     token = request.app[SETTINGS].metrics_token
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if not token or not hmac.compare_digest(given.encode(), token.encode()):
         raise ApiError("metrics_unauthorized", headers={"WWW-Authenticate": "Bearer"})
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(_Families(await collect(request)))
+    families = await collect(request)
+    families += database_commands(db_counts.merged(request.app[SETTINGS].db_counts_dir))
+    registry.register(_Families(families))
     return web.Response(
         body=generate_latest(registry), headers={"Content-Type": CONTENT_TYPE_LATEST}
     )

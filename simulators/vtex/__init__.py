@@ -25,6 +25,7 @@ Quick start::
 Public API (see each class for details):
 
 - ``VtexSimulator(account="acme", *, app_key=..., app_token=..., latency=0.0, seed=1,
+  simulation_item_latency=0.0 (s added to a fulfillment simulation per item),
   notification_style="broadcaster", processing_delay=0.0)``
   ``await start(host="127.0.0.1", port=0) -> str`` / ``await stop()`` / ``async with``; ``url``.
   Attributes: ``catalog: SimCatalog``, ``faults: FaultInjector``, ``orders: OrderBook``,

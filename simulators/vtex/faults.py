@@ -33,8 +33,13 @@ class _Rule:
 class FaultInjector:
     """Decides per request whether to delay and whether to fail it."""
 
-    def __init__(self, *, latency: float = 0.0, seed: int = 1) -> None:
+    def __init__(
+        self, *, latency: float = 0.0, seed: int = 1, simulation_item_latency: float = 0.0
+    ) -> None:
         self.latency = latency
+        self.simulation_item_latency = simulation_item_latency
+        """Seconds added to a fulfillment simulation per item it asks about, on top of
+        `latency`: a simulation of many items costs more than one of a single item."""
         self._rules: list[_Rule] = []
         self._random = random.Random(seed)
 
@@ -54,6 +59,7 @@ class FaultInjector:
         """Remove every rule and the latency."""
         self._rules.clear()
         self.latency = 0.0
+        self.simulation_item_latency = 0.0
 
     def pick(self, path: str) -> Fault | None:
         for rule in self._rules:

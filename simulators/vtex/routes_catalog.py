@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from simulators.vtex import catalog_json
@@ -128,6 +130,9 @@ async def simulation(request: web.Request) -> web.Response:
     if sc is None and affiliate_id in sim.affiliates:
         sc = sim.affiliates[affiliate_id].sales_channel
     checkout = request.path.startswith("/api/checkout/")
+    per_item = sim.faults.simulation_item_latency
+    if per_item > 0:  # a share of the latency per item asked about
+        await asyncio.sleep(per_item * len(body["items"]))
     return web.json_response(
         simulate(sim.catalog, sim.shipping, sc or "1", body, checkout=checkout)
     )

@@ -59,6 +59,7 @@ class VtexSimulator:
         app_token: str = DEFAULT_APP_TOKEN,
         latency: float = 0.0,
         seed: int = 1,
+        simulation_item_latency: float = 0.0,
         notification_style: str = "broadcaster",
         processing_delay: float = 0.0,
     ) -> None:
@@ -75,7 +76,9 @@ class VtexSimulator:
         self.notification_style = notification_style
         self.processing_delay = processing_delay
         self.catalog = SimCatalog(account, seed=seed)
-        self.faults = FaultInjector(latency=latency, seed=seed)
+        self.faults = FaultInjector(
+            latency=latency, seed=seed, simulation_item_latency=simulation_item_latency
+        )
         self.shipping = ShippingRules()
         self.orders = OrderBook()
         self.mapper = mapper.MapperState()

@@ -100,6 +100,17 @@ async def test_metrics_need_the_token_and_count_what_the_flows_wrote(
         for s in family.samples
     }
     assert samples[("vtex_linio_skus", (("state", "live"), ("store", "acme-mx")))] == 2
+    # the listener counted the test's own writes (untagged: "other") and the scrape's reads
+    written = ("vtex_linio_db_documents_written_total", (("collection", "sku_states"),))
+    assert samples[(written[0], (*written[1], ("pipeline", "other")))] >= 3
+    finds = [
+        v
+        for (name, labels), v in samples.items()
+        if name == "vtex_linio_db_commands_total"
+        and dict(labels).get("pipeline") == "status"
+        and dict(labels).get("command") in ("find", "aggregate")
+    ]
+    assert finds and all(v > 0 for v in finds)
     assert samples[("vtex_linio_skus", (("state", "pending"), ("store", "acme-mx")))] == 1
     assert samples[("vtex_linio_orders", (("state", "approved"), ("store", "acme-mx")))] == 1
     assert samples[("vtex_linio_queue_depth", (("queue", "price"), ("store", "acme-mx")))] == 1

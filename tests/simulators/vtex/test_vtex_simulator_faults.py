@@ -59,6 +59,18 @@ async def test_latency_delays_every_request() -> None:
         assert time.monotonic() - started >= 0.15
 
 
+async def test_a_simulation_costs_a_share_of_latency_per_item() -> None:
+    async with VtexSimulator(simulation_item_latency=0.01) as sim:
+        items = [{"id": str(i), "quantity": 1, "seller": "1"} for i in range(20)]
+        async with aiohttp.ClientSession(base_url=sim.url, headers=sim.auth_headers()) as http:
+            started = time.monotonic()
+            async with http.post(SIMULATION, params={"sc": "1"}, json={"items": items}) as r:
+                assert r.status == 200
+            assert time.monotonic() - started >= 0.2  # 20 items of 10 ms, a lower bound
+        sim.faults.clear()
+        assert sim.faults.simulation_item_latency == 0.0
+
+
 async def test_requests_are_recorded_without_credentials() -> None:
     async with VtexSimulator() as sim:
         sim.faults.fail_next(1)
