@@ -69,23 +69,27 @@ _Write = tuple[str, Sequence[Any]]
 
 
 class Journal:
-    """The journal file `path` (created with its directory on `open`). Every method but
-    `open`/`close` needs it open; a failed write raises `sqlite3.Error` (nothing of that
-    call is committed)."""
+    """The journal file `path` (created with its directory when first used). A failed
+    write raises `sqlite3.Error` (nothing of that call is committed)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="broker-journal")
+        self._thread: ThreadPoolExecutor | None = None
         self._db: sqlite3.Connection | None = None
+        self._opening = asyncio.Lock()
         self._queued: list[tuple[list[_Write], asyncio.Future[None]]] = []
         self._committing: asyncio.Task[None] | None = None
 
     async def _call(self, fn: Any, *args: Any) -> Any:
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="broker-journal")
         return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
 
     async def open(self) -> None:
-        if self._db is None:
-            self._db = await self._call(self._connect)
+        """Open (creating) the file; every other method opens it too when it is not."""
+        async with self._opening:
+            if self._db is None:
+                self._db = await self._call(self._connect)
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -104,10 +108,13 @@ class Journal:
         if self._db is not None:
             db, self._db = self._db, None
             await self._call(db.close)
-        self._thread.shutdown(wait=True)
+        if self._thread is not None:
+            thread, self._thread = self._thread, None
+            thread.shutdown(wait=True)
 
     async def entries(self) -> list[Entry]:
         """Every journaled message, oldest first."""
+        await self.open()
         return await self._call(self._entries)
 
     def _entries(self) -> list[Entry]:
@@ -131,6 +138,7 @@ class Journal:
         writes = [write for write in writes if write[1]]
         if not writes:
             return
+        await self.open()
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._queued.append((writes, done))
         if self._committing is None or self._committing.done():
