@@ -54,7 +54,10 @@ ENV_VARS: tuple[EnvVar, ...] = (
         "RabbitMQ broker; unset = in-process broker",
     ),
     EnvVar(
-        "DATA_DIR", "./data", "/var/lib/vtex-linio", "embedded database files and generated secrets"
+        "DATA_DIR",
+        "./data",
+        "/var/lib/vtex-linio",
+        "embedded database files, the in-process broker's journal, generated secrets",
     ),
     EnvVar(
         "SECRET_KEY",

@@ -11,13 +11,17 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import structlog
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import OperationFailure
 
 from app import db_counts
 from app.embedded_mongo import EmbeddedMongo
 from app.settings import Settings
+
+log = structlog.get_logger(__name__)
 
 STORES = "stores"
 CATEGORY_MAP = "category_map"
@@ -37,6 +41,7 @@ REFERENCE_CACHE = "reference_cache"
 MAPPER_REGISTRATIONS = "mapper_registrations"
 CONSUMER_HEARTBEATS = "consumer_heartbeats"
 REFERENCE_TTL_SECONDS = 6 * 3600
+INDEX_NOT_FOUND = 27  # MongoDB's IndexNotFound
 
 IN_CHUNK = 50
 """Values per `$in` sent to the database. SecantusDB's cost grows with the square of a
@@ -104,13 +109,23 @@ def index_plan(settings: Settings) -> dict[str, list[IndexModel]]:
                 name="reference_cache_ttl",
             )
         ],
+        # Only what a query needs: SecantusDB rewrites every index entry of a document it
+        # updates (~0.5 ms of its CPU per index and document; bench/sku_states_indexes.py,
+        # docs/embedded-database.md lists the queries and the index serving each).
         SKU_STATES: [
+            # every read and write by SKU, one or `$in` (find_in/update_in), the SKU list's order
             IndexModel([("store_id", ASCENDING), ("sku_id", ASCENDING)], unique=True),
-            IndexModel([("store_id", ASCENDING), ("status", ASCENDING)]),
+            # by SellerSku: a variation's parent, the orders' SKU map, QC and feed results
             IndexModel([("store_id", ASCENDING), ("seller_sku", ASCENDING)]),
+            # a staged parent or a saved mapping releases the SKUs waiting on it
             IndexModel([("store_id", ASCENDING), ("waiting_on", ASCENDING)]),
-            # the feed owner looks for quality-control hints every round
-            IndexModel([("store_id", ASCENDING), ("qc.hinted", ASCENDING)]),
+            # the feed owner looks for quality-control hints every round; partial: only the
+            # few hinted SKUs have an entry
+            IndexModel(
+                [("store_id", ASCENDING), ("qc.hinted", ASCENDING)],
+                partialFilterExpression={"qc.hinted": True},
+                name="sku_states_qc_hinted",
+            ),
         ],
         FEED_STAGING: [
             IndexModel([("store_id", ASCENDING), ("seller_sku", ASCENDING)], unique=True),
@@ -149,9 +164,28 @@ def index_plan(settings: Settings) -> dict[str, list[IndexModel]]:
     }
 
 
-async def ensure_indexes(db: AsyncDatabase, settings: Settings) -> None:
+async def ensure_indexes(db: AsyncDatabase, settings: Settings) -> list[str]:
+    """Make each collection of `index_plan` carry exactly its declared indexes: create the
+    missing ones, drop the ones the plan no longer declares (an older version's). Safe to
+    run at every start and from several processes at once (an index another process
+    dropped first is not an error). Returns the dropped ones as "collection.name"."""
+    dropped: list[str] = []
     for collection, indexes in index_plan(settings).items():
+        declared = {"_id_", *(model.document["name"] for model in indexes)}
+        existing = [doc["name"] async for doc in await db[collection].list_indexes()]
+        for name in existing:
+            if name in declared:
+                continue
+            try:
+                await db[collection].drop_index(name)
+            except OperationFailure as exc:
+                if exc.code != INDEX_NOT_FOUND:
+                    raise
+            dropped.append(f"{collection}.{name}")
         await db[collection].create_indexes(indexes)
+    if dropped:
+        log.info("indexes_dropped", indexes=dropped)
+    return dropped
 
 
 @dataclass

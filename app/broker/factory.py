@@ -6,7 +6,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from app.broker.base import Broker, DeadLetterSink, Message, RetryPolicy
 from app.broker.dead_letters import DeadLetters
-from app.broker.memory import JOURNAL, InProcessBroker
+from app.broker.journal import FILENAME, Journal
+from app.broker.memory import LEGACY_JOURNAL, InProcessBroker
 from app.broker.rabbit import RabbitBroker
 from app.settings import Settings
 
@@ -22,8 +23,9 @@ def retry_policy(settings: Settings) -> RetryPolicy:
 def create_broker(
     settings: Settings, db: AsyncDatabase, *, on_dead: DeadLetterSink | None = None
 ) -> Broker:
-    """RabbitMQ when AMQP_URL is set, else the in-process broker. Every dead letter is
-    recorded (`DeadLetters`), then handed to `on_dead` (the seller log)."""
+    """RabbitMQ when AMQP_URL is set, else the in-process broker, journaled in
+    DATA_DIR/`FILENAME`. Every dead letter is recorded (`DeadLetters`), then handed to
+    `on_dead` (the seller log)."""
     dead = DeadLetters(db)
     policy = retry_policy(settings)
 
@@ -42,6 +44,7 @@ def create_broker(
     return InProcessBroker(
         policy=policy,
         dead_letter_sink=sink,
-        journal=db[JOURNAL],
+        journal=Journal(settings.data_dir / FILENAME),
+        legacy_journal=db[LEGACY_JOURNAL],
         prefetch=settings.broker_prefetch,
     )

@@ -2,12 +2,16 @@
 
 Same contract as RabbitMQ: per-queue consumers (so one store's backlog never blocks another
 store's queue), growing retry delays, dead letters after `max_attempts`. Messages are
-journaled in MongoDB until acknowledged, so a restart of the process loses nothing: on
-start the journal is replayed into the queues. Acknowledgements leave the journal in
-batches (`ACK_FLUSH_SECONDS`, one `delete_many` per 50 ids instead of a `delete_one` per
-message: SecantusDB charges about 1 ms per operation); a crash in between redelivers those
+journaled (`app.broker.journal`: SQLite under DATA_DIR) until acknowledged, so a restart
+of the process loses nothing: on start the journal is replayed into the queues. A publish
+returns once its message is durable.
+
+Settlements are written in batches (`ACK_FLUSH_SECONDS`, one transaction for every
+acknowledgement and counted retry of the interval); a crash in between redelivers those
 few already-done messages, which at-least-once delivery allows (every handler is
-idempotent), and stopping flushes them.
+idempotent), or gives a retried message back the attempt it just used; stopping flushes
+them. A wait (throttled, breaker open, another process holds the work) is not journaled at
+all: it uses no attempt, so after a crash the message is simply tried again at once.
 """
 
 from __future__ import annotations
@@ -34,11 +38,13 @@ from app.broker.base import (
     failure_headers,
     log_decision,
 )
-from app.storage import chunks
+from app.broker.journal import Entry, Journal
 
 log = structlog.get_logger(__name__)
 
-JOURNAL = "broker_journal"
+LEGACY_JOURNAL = "broker_journal"
+"""The MongoDB collection that journaled messages before version 2026-12; adopted into the
+SQLite journal (then dropped) on the first start."""
 ACK_FLUSH_SECONDS = 0.05
 
 
@@ -50,13 +56,15 @@ class InProcessBroker(Broker):
         *,
         policy: RetryPolicy,
         dead_letter_sink: DeadLetterSink,
-        journal: AsyncCollection | None = None,
+        journal: Journal,
+        legacy_journal: AsyncCollection | None = None,
         prefetch: int = 50,
     ) -> None:
         super().__init__()
         self.policy = policy
         self._sink = dead_letter_sink
         self._journal = journal
+        self._legacy = legacy_journal
         self._prefetch = prefetch
         self._queues: dict[str, asyncio.Queue[Message]] = {}
         self._workers: dict[str, list[asyncio.Task[None]]] = {}
@@ -65,6 +73,7 @@ class InProcessBroker(Broker):
         self._timers: set[asyncio.TimerHandle] = set()
         self._waiting: dict[str, str] = {}  # dedupe key -> id of the undelivered message
         self._acked: dict[str, None] = {}  # ids done, still in the journal (ordered set)
+        self._retried: dict[str, Entry] = {}  # counted retries not yet journaled, by id
         self._ack_flush: asyncio.Task[None] | None = None
         self._started = False
 
@@ -76,26 +85,46 @@ class InProcessBroker(Broker):
     async def start(self) -> None:
         if self._started:
             return
-        self._started = True
-        if self._journal is None:
-            return
+        await self._journal.open()
+        await self._adopt_legacy()
         now = time.time()
-        restored = 0
-        async for doc in self._journal.find({}).sort("seq", 1):
+        entries = await self._journal.entries()
+        for entry in entries:
             message = Message(
+                id=entry.id,
+                queue=entry.queue,
+                body=entry.body,
+                attempt=entry.attempt,
+                headers=entry.headers,
+            )
+            key = message.headers.get("x-dedupe")
+            if key and message.attempt == 1:
+                self._waiting[key] = message.id
+            self._enqueue(message, max(0.0, entry.available_at - now))
+        self._started = True
+        if entries:
+            log.info("broker_journal_restored", messages=len(entries))
+
+    async def _adopt_legacy(self) -> None:
+        """Move what an older version left in the MongoDB journal into this one, then drop
+        that collection (a crash in between adopts the same messages again: same ids)."""
+        if self._legacy is None:
+            return
+        entries = [
+            Entry(
                 id=doc["_id"],
                 queue=doc["queue"],
                 body=doc["body"],
                 attempt=doc.get("attempt", 1),
                 headers=doc.get("headers", {}),
+                available_at=doc.get("available_at", time.time()),
             )
-            key = message.headers.get("x-dedupe")
-            if key and message.attempt == 1:
-                self._waiting[key] = message.id
-            self._enqueue(message, max(0.0, doc.get("available_at", now) - now))
-            restored += 1
-        if restored:
-            log.info("broker_journal_restored", messages=restored)
+            async for doc in self._legacy.find({}).sort("seq", 1)
+        ]
+        await self._journal.put(entries)
+        await self._legacy.drop()
+        if entries:
+            log.info("broker_journal_adopted", messages=len(entries))
 
     async def close(self) -> None:
         for name in list(self._workers):
@@ -104,6 +133,7 @@ class InProcessBroker(Broker):
             timer.cancel()
         self._timers.clear()
         await self.flush_acks()
+        await self._journal.close()
         self._started = False
 
     async def publish(
@@ -117,20 +147,9 @@ class InProcessBroker(Broker):
         message = Message(
             id=message_id or uuid.uuid4().hex, queue=queue, body=body, headers=dict(headers or {})
         )
-        if self._journal is not None:
-            self._acked.pop(message.id, None)  # the id published again: not to be deleted
-            await self._journal.replace_one(
-                {"_id": message.id},
-                {
-                    "queue": queue,
-                    "body": body,
-                    "attempt": 1,
-                    "headers": message.headers,
-                    "available_at": time.time(),
-                    "seq": time.monotonic_ns(),
-                },
-                upsert=True,
-            )
+        self._acked.pop(message.id, None)  # the id published again: not to be deleted
+        self._retried.pop(message.id, None)
+        await self._journal.put([_entry(message, time.time())])
         self._enqueue(message, 0.0)
         return message.id
 
@@ -157,23 +176,10 @@ class InProcessBroker(Broker):
                 self._waiting[key] = message.id
             messages.append(message)
             result.append(message.id)
-        if self._journal is not None and messages:
-            now, seq = time.time(), time.monotonic_ns()
+        if messages:
+            now = time.time()
             try:
-                await self._journal.insert_many(
-                    [
-                        {
-                            "_id": m.id,
-                            "queue": m.queue,
-                            "body": m.body,
-                            "attempt": 1,
-                            "headers": m.headers,
-                            "available_at": now,
-                            "seq": seq + i,
-                        }
-                        for i, m in enumerate(messages)
-                    ]
-                )
+                await self._journal.put([_entry(m, now) for m in messages])
             except Exception:
                 for m in messages:
                     self._waiting.pop(m.headers.get("x-dedupe", ""), None)
@@ -269,9 +275,11 @@ class InProcessBroker(Broker):
                 await self._ack(message)
 
     async def _ack(self, message: Message) -> None:
-        if self._journal is None:
-            return
+        self._retried.pop(message.id, None)
         self._acked[message.id] = None
+        self._flush_later()
+
+    def _flush_later(self) -> None:
         if self._ack_flush is None or self._ack_flush.done():
             self._ack_flush = asyncio.create_task(self._flush_soon(), name="broker-ack-flush")
 
@@ -280,20 +288,21 @@ class InProcessBroker(Broker):
         await self.flush_acks()
 
     async def flush_acks(self) -> None:
-        """Delete the acknowledged messages from the journal now. A failed delete keeps
-        them for the next flush (until then a restart would redeliver them)."""
-        if self._journal is None:
-            return
-        while self._acked:
-            ids = list(self._acked)
+        """Journal the settlements now: delete the acknowledged messages, keep the counted
+        retries' attempt and due time. A failed write keeps them for the next flush (until
+        then a restart would redeliver them, or give back the attempt)."""
+        while self._acked or self._retried:
+            ids, retried = list(self._acked), dict(self._retried)
             try:
-                for part in chunks(ids):
-                    await self._journal.delete_many({"_id": {"$in": part}})
-            except Exception as exc:  # the database is away: the next ack flushes again
+                await self._journal.settle(retried.values(), ids)
+            except Exception as exc:  # the disk refused: the next settlement flushes again
                 log.warning("broker_ack_flush_failed", messages=len(ids), error=str(exc))
                 return
             for done in ids:
                 self._acked.pop(done, None)
+            for message_id, entry in retried.items():
+                if self._retried.get(message_id) is entry:
+                    del self._retried[message_id]
 
     async def _settle_failure(self, message: Message, exc: BaseException) -> None:
         decision = decide(message, exc, self.policy)
@@ -312,17 +321,9 @@ class InProcessBroker(Broker):
             headers=headers,
         )
         log_decision(message, decision, exc, attempt=retry.attempt)
-        if self._journal is not None:
-            await self._journal.update_one(
-                {"_id": message.id},
-                {
-                    "$set": {
-                        "attempt": retry.attempt,
-                        "headers": retry.headers,
-                        "available_at": time.time() + decision.delay,
-                    }
-                },
-            )
+        if decision.counts:  # a wait is not journaled (see the module's docstring)
+            self._retried[message.id] = _entry(retry, time.time() + decision.delay)
+            self._flush_later()
         self._enqueue(retry, decision.delay)
 
     async def depth(self, queue: str) -> int:
@@ -343,3 +344,14 @@ class InProcessBroker(Broker):
 
     async def ping(self) -> dict[str, Any]:
         return {"ok": self._started, "kind": self.kind, "queues": len(self._queues)}
+
+
+def _entry(message: Message, available_at: float) -> Entry:
+    return Entry(
+        id=message.id,
+        queue=message.queue,
+        body=message.body,
+        attempt=message.attempt,
+        headers=message.headers,
+        available_at=available_at,
+    )

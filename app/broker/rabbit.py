@@ -54,6 +54,7 @@ from app.broker.base import (
     failure_headers,
     log_decision,
 )
+from app.broker.journal import decode, encode
 from app.broker.names import split_queue_name
 
 log = structlog.get_logger(__name__)
@@ -558,13 +559,8 @@ async def _close_quietly(channel: AbstractChannel) -> None:
 
 
 def _dumps(body: dict[str, Any]) -> bytes:
-    import json
-
-    return json.dumps(body, separators=(",", ":"), default=str).encode("utf-8")
+    return encode(body).encode("utf-8")
 
 
 def _loads(raw: bytes) -> dict[str, Any]:
-    import json
-
-    value = json.loads(raw.decode("utf-8"))
-    return value if isinstance(value, dict) else {"value": value}
+    return decode(raw.decode("utf-8"))

@@ -8,6 +8,7 @@ service is gone. No timing assertions: every wait is for a condition, with a gen
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import signal
@@ -23,6 +24,8 @@ from typing import Any
 
 from pymongo import AsyncMongoClient
 
+from app.broker.journal import FILENAME as JOURNAL_FILE
+from app.broker.journal import Journal
 from app.embedded_mongo import EmbeddedMongo, free_port, holders_of
 from app.secrets_box import SecretBox
 from domain.stores import Store, StoreCredentials, StoreRepository
@@ -191,9 +194,14 @@ async def seed_store(data_dir: Path, store: Store | None = None) -> None:
 
 
 async def journaled(data_dir: Path) -> list[dict[str, Any]]:
-    """Every message the in-process broker journaled, read after the service is gone."""
-    async with data_dir_db(data_dir) as db:
-        return [doc async for doc in db["broker_journal"].find({})]
+    """Every message the in-process broker journaled (`app.broker.journal`: id, queue,
+    body, attempt, headers, available_at), read after the service is gone."""
+    journal = Journal(data_dir / JOURNAL_FILE)
+    await journal.open()
+    try:
+        return [dataclasses.asdict(entry) for entry in await journal.entries()]
+    finally:
+        await journal.close()
 
 
 def notification(sku: int) -> bytes:

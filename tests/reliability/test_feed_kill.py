@@ -29,7 +29,7 @@ dead letter:
   service kills take the same broker path and are left to the embedded broker.
 - `database-create-accepted`: on RabbitMQ the broker stays up while the database is away,
   so the failed run's nudge goes through `feed.<store>.retry` and comes back while the
-  database may still be down (the embedded broker's journal is in that database).
+  database may still be down (so does the embedded broker's since its journal left the database).
 - `garbled-answer`: the unknown outcome keeps the run waiting (FeedOffsetList failing,
   then the feeds breaker open) with its nudge unacknowledged for tens of seconds. RabbitMQ
   does not absorb a nudge into one already waiting (the embedded broker does), so any
