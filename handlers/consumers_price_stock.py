@@ -19,13 +19,11 @@ import structlog
 
 from app.broker import Broker, Message, queue_name
 from app.broker.lots import LotGatherer
-from app.client_pool import ClientPool
 from clients.errors import ClientError
 from domain.catalog.feeds import FeedScheduler
 from domain.catalog.states import SkuStates
 from domain.seller_log import SellerLog
-from domain.stores import StoreRepository
-from domain.work import LOT_MAX_SKUS, SkuLotWork, SkuWork, parse_work
+from domain.work import LOT_MAX_SKUS, SkuLotWork, SkuWork, parse_work, retried_alone
 from flows.price_stock import PriceStockFlow, make_price_stock_flow
 from handlers.periodic import PeriodicJob
 
@@ -74,17 +72,12 @@ class PriceStockConsumer:
             return {}
         sku_ids = [s for w in lots for s in _sku_ids(w)]
         outcomes = await self.flow.lots.refresh(store, sku_ids, lots[0].queue_context)
-        failed = {o.sku_id: o.error for o in outcomes if o.error is not None}
+        failed: dict[str, BaseException] = {
+            o.sku_id: o.error for o in outcomes if o.error is not None
+        }
         if not failed:
             return {}
-        errors: dict[str, BaseException] = {}
-        alone: list[SkuWork] = []
-        for message, work in zip(messages, lots, strict=True):
-            if isinstance(work, SkuWork):
-                if work.sku_id in failed:
-                    errors[message.id] = failed[work.sku_id]
-                continue
-            alone += [work.single(s) for s in work.sku_ids if s in failed]
+        errors, alone = retried_alone(lots, failed)
         if alone:
             queue = queue_name(lots[0].queue_context, store.store_id)
             await self._broker.publish_many(
@@ -97,7 +90,7 @@ class PriceStockConsumer:
             count=len(failed),
             error=str(next(iter(failed.values())))[:200],
         )
-        return errors
+        return {messages[i].id: error for i, error in errors.items()}
 
 
 class Reconciler(PeriodicJob):
@@ -138,25 +131,10 @@ class Reconciler(PeriodicJob):
 # --- factories (registered in handlers/consumers.py) --------------------------------------
 
 
-def make_flows(
-    *,
-    stores: StoreRepository,
-    clients: ClientPool,
-    sku_states: SkuStates,
-    feed_scheduler: FeedScheduler,
-    seller_log: SellerLog,
-    broker: Broker,
-    **_: Any,
-) -> PriceStockFlow:
-    """The flow from the runtime's resources (`make_price_stock_flow`)."""
-    return make_price_stock_flow(
-        stores=stores,
-        clients=clients,
-        sku_states=sku_states,
-        feed_scheduler=feed_scheduler,
-        seller_log=seller_log,
-        broker=broker,
-    )
+def make_flows(**resources: Any) -> PriceStockFlow:
+    """The flow from the runtime's resources (`make_price_stock_flow`'s, by name)."""
+    names = ("stores", "clients", "sku_states", "feed_scheduler", "seller_log", "broker")
+    return make_price_stock_flow(**{name: resources[name] for name in names})
 
 
 def price_stock_consumer(**resources: Any) -> PriceStockConsumer:
