@@ -29,7 +29,7 @@ from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from app.storage import RECONCILE_PASSES, SKU_STATES
+from app.storage import RECONCILE_PASSES, SKU_STATES, update_in
 
 MAX_READBACK_HEALS = 2
 
@@ -90,11 +90,18 @@ class OfferStates:
         return [doc async for doc in cursor]
 
     async def write_lot(self, store_id: str, writes: Iterable[OfferWrite]) -> int:
-        """A lot's offer writes (`OfferWrite`), one bulk write per 1,000 SKUs; a SKU without
-        a state is left alone (nothing is created). Returns the SKUs written."""
+        """A lot's offer writes (`OfferWrite`); a SKU without a state is left alone (nothing
+        is created). The SKUs only checked (most of a lot) are stamped with one
+        `update_many` per 50 (`update_in`: SecantusDB does that about five times faster
+        than one update per SKU), the others go in one bulk write per 1,000. Returns the
+        SKUs written."""
         now = dt.datetime.now(dt.UTC)
+        checked: list[str] = []
         updates = []
         for w in writes:
+            if w.checked and w.hold is None and not w.drop_hold and w.readback_heals is None:
+                checked.append(w.sku_id)
+                continue
             fields: dict[str, Any] = {}
             if w.checked:
                 fields["offer_checked_at"] = now
@@ -107,9 +114,17 @@ class OfferStates:
                 update["$unset"] = {"price_hold": ""}
             if update:
                 updates.append(UpdateOne({"store_id": store_id, "sku_id": w.sku_id}, update))
+        if checked:
+            await update_in(
+                self._collection,
+                {"store_id": store_id},
+                "sku_id",
+                checked,
+                {"$set": {"offer_checked_at": now}},
+            )
         for start in range(0, len(updates), 1000):
             await self._collection.bulk_write(updates[start : start + 1000], ordered=False)
-        return len(updates)
+        return len(checked) + len(updates)
 
     async def checked(self, store_id: str, sku_ids: Iterable[str]) -> None:
         now = dt.datetime.now(dt.UTC)
