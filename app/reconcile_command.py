@@ -18,7 +18,7 @@ from app.settings import Settings
 if TYPE_CHECKING:
     from app.runtime import Runtime
     from domain.stores import Store
-    from handlers.consumers_price_stock import Outcome
+    from flows.price_stock import Outcome
 
 POLL_SECONDS = 0.5
 
@@ -46,10 +46,18 @@ async def reconcile_remote(base_url: str, settings: Settings, store_id: str) -> 
 
 async def reconcile_in_process(settings: Settings, store_id: str, timeout: float) -> int:
     from domain.catalog.feeds import FeedRecords
-    from handlers.consumers_price_stock import make_flows, report_of
+    from flows.price_stock import make_price_stock_flow, report_of
 
     async def work(runtime: Runtime, store: Store) -> list[Outcome]:
-        outcomes = await make_flows(**runtime.resources()).reconcile(store)
+        flow = make_price_stock_flow(
+            stores=runtime.stores,
+            clients=runtime.clients,
+            sku_states=runtime.sku_states,
+            feed_scheduler=runtime.feed_scheduler,
+            seller_log=runtime.seller_log,
+            broker=runtime.broker,
+        )
+        outcomes = await flow.reconcile(store)
         records = FeedRecords(runtime.storage.db)
         for _ in range(max(1, int(timeout / POLL_SECONDS))):
             busy = await runtime.feed_scheduler.staging.count(store_id) or await records.in_flight(

@@ -23,10 +23,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, get_args
+from typing import Any, ClassVar, Literal, TypeVar, get_args
 
 from clients.errors import PermanentError
+
+E = TypeVar("E")
 
 SkuAction = Literal["upsert", "deactivate", "price", "stock"]
 StoreAction = Literal["initial_load", "deactivate_store", "reconcile"]
@@ -147,6 +150,24 @@ def lots_of(
         )
         for i in range(0, len(unique), size)
     ]
+
+
+def retried_alone(
+    works: Sequence[SkuWork | SkuLotWork], failed: Mapping[str, E]
+) -> tuple[dict[int, E], list[SkuWork]]:
+    """A lot's messages (their works, in order) and the SKUs that failed on their own
+    (sku_id → error): index of a one-SKU message → its error (the message is retried as it
+    is: its attempts, its dead letter), and a `SkuWork` of its own for each failed SKU of a
+    lot message (to publish)."""
+    errors: dict[int, E] = {}
+    alone: list[SkuWork] = []
+    for index, work in enumerate(works):
+        if isinstance(work, SkuWork):
+            if work.sku_id in failed:
+                errors[index] = failed[work.sku_id]
+        else:
+            alone += [work.single(s) for s in work.sku_ids if s in failed]
+    return errors, alone
 
 
 @dataclass(frozen=True)

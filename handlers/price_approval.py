@@ -15,7 +15,7 @@ from aiohttp import web
 from app.http_errors import ApiError
 from app.web_keys import BROKER, CLIENTS, FEED_SCHEDULER, SELLER_LOG, SKU_STATES, STORES
 from domain.stores import Store
-from handlers.consumers_price_stock import PriceStockFlows, report_of
+from flows.price_stock import PriceStockFlow, make_price_stock_flow, report_of
 
 
 async def approve_price(request: web.Request) -> web.Response:
@@ -39,14 +39,14 @@ async def _store(app: web.Application, store_id: str) -> Store:
     return store
 
 
-def flows_of(app: web.Application) -> PriceStockFlows:
-    """The price/stock flows over the web app's resources (the API above and the
+def flows_of(app: web.Application) -> PriceStockFlow:
+    """The price/stock flow over the web app's resources (the API above and the
     dashboard's price-guard approvals share them)."""
-    return PriceStockFlows(
-        app[STORES],
-        app[CLIENTS],
-        app[SKU_STATES],
-        app[FEED_SCHEDULER],
-        app[SELLER_LOG],
-        app[BROKER],
+    return make_price_stock_flow(
+        stores=app[STORES],
+        clients=app[CLIENTS],
+        sku_states=app[SKU_STATES],
+        feed_scheduler=app[FEED_SCHEDULER],
+        seller_log=app[SELLER_LOG],
+        broker=app[BROKER],
     )

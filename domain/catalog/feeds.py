@@ -123,6 +123,10 @@ def _pending_fields(pending: Pending) -> dict[str, Any]:
     }
 
 
+LOT_RETRY_ROUNDS = 3
+"""How often `FeedStaging.stage_lot` merges again as a lot the SKUs another lot staged first."""
+
+
 @dataclass(frozen=True)
 class StagedSku:
     pending: Pending
@@ -169,12 +173,15 @@ class FeedStaging:
                 return True
             await asyncio.sleep(random.uniform(0, 0.005))  # lost a race: read again
 
-    async def stage_lot(self, store_id: str, items: Iterable[tuple[str, Sequence[Change]]]) -> int:
+    async def stage_lot(
+        self, store_id: str, items: Iterable[tuple[str, Sequence[Change]]], *, rounds: int = 0
+    ) -> int:
         """`stage` for a lot: (VTEX sku_id, the changes of one SellerSku) per SKU, in one
-        read per 50 SellerSkus, one insert of the new and one bulk write of the others. A
-        SKU staged by another consumer meanwhile (its `rev` moved, or inserted first) is
-        merged again alone: merging a change twice changes nothing. Returns how many SKUs'
-        staged changes changed."""
+        read per 50 SellerSkus, one insert of the new and one bulk write of the others. The
+        SKUs another consumer staged meanwhile (their `rev` moved, or inserted first: a price
+        lot and a stock lot of the same SKUs) are merged again as a lot, up to
+        `LOT_RETRY_ROUNDS` times, then alone: merging a change twice changes nothing.
+        Returns how many SKUs' staged changes changed."""
         by_sku = {changes[0].seller_sku: (sku_id, changes) for sku_id, changes in items if changes}
         if not by_sku:
             return 0
@@ -223,9 +230,14 @@ class FeedStaging:
             result = await self._collection.bulk_write(updates, ordered=False)
             if result.modified_count < len(updates):  # some moved meanwhile: merge again
                 again += updated
-        for seller_sku in dict.fromkeys(again):
-            sku_id, changes = by_sku[seller_sku]
-            await self.stage(store_id, changes, sku_id=sku_id)
+        if again and rounds < LOT_RETRY_ROUNDS:  # another lot staged them first: merge again
+            await self.stage_lot(
+                store_id, [by_sku[s] for s in dict.fromkeys(again)], rounds=rounds + 1
+            )
+        else:
+            for seller_sku in dict.fromkeys(again):
+                sku_id, changes = by_sku[seller_sku]
+                await self.stage(store_id, changes, sku_id=sku_id)
         return len(inserts) + len(updates)
 
     async def _replace(self, doc: dict[str, Any], pending: Pending, **extra: Any) -> bool:

@@ -166,7 +166,9 @@ def _is_zero(value: Any) -> bool:
 
 
 def coalesce(pending: Pending | None, change: Change) -> Pending:
-    """`pending` with `change` merged in: per field the highest version wins.
+    """`pending` with `change` merged in: per field the highest version wins, and a value
+    already staged as it is (same value and kind, even in flight) keeps its version, so a
+    second read of an unchanged value never sends it a second time.
 
     A removal drops every older staged field; a create or content change newer than a
     staged removal cancels it (the SKU came back). A change that loses on every field
@@ -190,6 +192,8 @@ def coalesce(pending: Pending | None, change: Change) -> Pending:
     changed = False
     for name, value in change.fields.items():
         old = fields.get(name)
+        if old is not None and (old.value, old.kind) == (value, change.kind):
+            continue  # already staged (or in flight) as it is: sent once, not again
         if old is None or change.version >= old.version:
             fields[name] = Staged(value, change.version, change.kind)
             changed = True

@@ -22,15 +22,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from app.storage import RECONCILE_PASSES, SKU_STATES
+from app.storage import RECONCILE_PASSES, SKU_STATES, update_in
 
 MAX_READBACK_HEALS = 2
+
+
+@dataclass(frozen=True)
+class OfferWrite:
+    """What a price/stock lot writes of one SKU's offer side (`OfferStates.write_lot`):
+    `checked` stamps `offer_checked_at`; `hold` keeps a price the guard refused (the shape
+    of `price_hold` without `at`), `drop_hold` forgets an older one; `readback_heals` sets
+    the read-back count (None leaves it)."""
+
+    sku_id: str
+    checked: bool = False
+    hold: Mapping[str, Any] | None = None
+    drop_hold: bool = False
+    readback_heals: int | None = None
 
 
 class OfferStates:
@@ -54,13 +69,6 @@ class OfferStates:
         del claimed  # None: first pass of the store (inserted); else the expired claim
         return True
 
-    async def hold(self, store_id: str, sku_id: str, hold: dict[str, Any]) -> None:
-        """Keep a price the guard refused (replaces an older hold)."""
-        await self._collection.update_one(
-            {"store_id": store_id, "sku_id": sku_id},
-            {"$set": {"price_hold": {**hold, "at": dt.datetime.now(dt.UTC)}}},
-        )
-
     async def drop_hold(self, store_id: str, sku_id: str) -> None:
         await self._collection.update_one(
             {"store_id": store_id, "sku_id": sku_id}, {"$unset": {"price_hold": ""}}
@@ -80,6 +88,43 @@ class OfferStates:
             {"sku_id": 1, "seller_sku": 1, "price_hold": 1, "_id": 0},
         )
         return [doc async for doc in cursor]
+
+    async def write_lot(self, store_id: str, writes: Iterable[OfferWrite]) -> int:
+        """A lot's offer writes (`OfferWrite`); a SKU without a state is left alone (nothing
+        is created). The SKUs only checked (most of a lot) are stamped with one
+        `update_many` per 50 (`update_in`: SecantusDB does that about five times faster
+        than one update per SKU), the others go in one bulk write per 1,000. Returns the
+        SKUs written."""
+        now = dt.datetime.now(dt.UTC)
+        checked: list[str] = []
+        updates = []
+        for w in writes:
+            if w.checked and w.hold is None and not w.drop_hold and w.readback_heals is None:
+                checked.append(w.sku_id)
+                continue
+            fields: dict[str, Any] = {}
+            if w.checked:
+                fields["offer_checked_at"] = now
+            if w.hold is not None:
+                fields["price_hold"] = {**w.hold, "at": now}
+            if w.readback_heals is not None:
+                fields["readback_heals"] = w.readback_heals
+            update: dict[str, Any] = {"$set": fields} if fields else {}
+            if w.drop_hold and w.hold is None:
+                update["$unset"] = {"price_hold": ""}
+            if update:
+                updates.append(UpdateOne({"store_id": store_id, "sku_id": w.sku_id}, update))
+        if checked:
+            await update_in(
+                self._collection,
+                {"store_id": store_id},
+                "sku_id",
+                checked,
+                {"$set": {"offer_checked_at": now}},
+            )
+        for start in range(0, len(updates), 1000):
+            await self._collection.bulk_write(updates[start : start + 1000], ordered=False)
+        return len(checked) + len(updates)
 
     async def checked(self, store_id: str, sku_ids: Iterable[str]) -> None:
         now = dt.datetime.now(dt.UTC)
@@ -117,17 +162,3 @@ class OfferStates:
             {"store_id": store_id, "on_linio": True}, {"sku_id": 1, "_id": 0}
         )
         return [doc["sku_id"] async for doc in cursor]
-
-    async def note_readback(self, store_id: str, sku_id: str, *, healed: bool) -> int:
-        """Count a read-back that healed (returns the count in a row) or reset it (0)."""
-        if not healed:
-            await self._collection.update_one(
-                {"store_id": store_id, "sku_id": sku_id}, {"$set": {"readback_heals": 0}}
-            )
-            return 0
-        doc = await self._collection.find_one_and_update(
-            {"store_id": store_id, "sku_id": sku_id},
-            {"$inc": {"readback_heals": 1}},
-            return_document=True,
-        )
-        return int((doc or {}).get("readback_heals") or 0)

@@ -19,7 +19,8 @@ Follows CLARIFICATIONS §4 exactly (it wins over spec §2.7/§2.8 where they dif
 VTEX cents become Decimal in `cents_to_decimal`, the only place that divides by 100. Sale
 dates are written in the seller country's local time, `YYYY-MM-DD HH:MM:SS`
 (`linio-seller-center.md` §3.1). Also the price-drop guard (peers §5 idea 11): a pure
-decision whether a new price may be sent.
+decision whether a new price may be sent, and the comparisons of an offer with what was
+last sent (`price_changed`) or what Seller Center shows (`drift`, `intended_drift`).
 
 Pure: no I/O.
 """
@@ -27,11 +28,15 @@ Pure: no I/O.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from clients.linio.models import Product as LinioProduct
 from clients.vtex.models import SimulatedItem
+from domain.catalog.deactivation import status_fix
 from domain.catalog.problems import Problem
 from domain.catalog.quantity import offer_quantity
 from domain.catalog.snapshot import StoreRules
@@ -162,3 +167,88 @@ def price_drop_guard(
         },
     )
     return GuardDecision(False, drop, problem)
+
+
+# --- comparisons (price/stock flow, read-back, reconciliation) ------------------------------
+
+PRICE_KEYS = ("Price", "SalePrice", "SaleStartDate", "SaleEndDate")
+COMPARED_PRICE_KEYS = ("Price", "SalePrice", "SaleEndDate")  # the start is "now" on every read
+
+
+def decimal_or_none(value: Any) -> Decimal | None:
+    """A Seller Center money value as Decimal; None for none, `CLEAR` or text that is no
+    number."""
+    if value in (None, CLEAR):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def effective_price(fields: Mapping[str, Any]) -> Decimal | None:
+    """The price a buyer pays of Seller Center price fields: SalePrice when there is one,
+    else Price (None: neither)."""
+    return decimal_or_none(fields.get("SalePrice")) or decimal_or_none(fields.get("Price"))
+
+
+def price_changed(offer: Mapping[str, Any], last: Mapping[str, Any] | None) -> bool:
+    """The offer's price fields differ from the ones last sent (`last_price` of the state)."""
+    if not last:
+        return True
+    for key in COMPARED_PRICE_KEYS:
+        new, old = offer.get(key), last.get(key)
+        if decimal_or_none(new) is not None or decimal_or_none(old) is not None:
+            if key == "SaleEndDate":
+                if (new or "") != (old or ""):
+                    return True
+            elif decimal_or_none(new) != decimal_or_none(old):
+                return True
+    return False
+
+
+def drift(offer: PriceStock, product: LinioProduct, now: dt.datetime) -> dict[str, str]:
+    """What Linio shows differently from the offer: the kinds (`price`, `stock`) to send
+    again, with a short reason each (for the log). Compares the Quantity we set, not
+    Available (CLARIFICATIONS §4); a sale that ended before `now` (UTC) is no sale."""
+    out: dict[str, str] = {}
+    if offer.price is not None:
+        if product.price is None or product.price != offer.price:
+            out["price"] = f"Price {product.price} ≠ {offer.price}"
+        linio_sale = product.sale_price
+        if linio_sale is not None and product.sale_end is not None and product.sale_end < now:
+            linio_sale = None
+        if offer.sale_price != linio_sale:
+            out["price"] = f"SalePrice {product.sale_price} ≠ {offer.sale_price}"
+    if product.quantity is None or product.quantity != offer.quantity:
+        out["stock"] = f"Quantity {product.quantity} ≠ {offer.quantity}"
+    return out
+
+
+def intended_drift(
+    state: Mapping[str, Any], product: LinioProduct, versions: Mapping[str, int]
+) -> dict[str, tuple[dict[str, Any], int]]:
+    """What to send again after a feed: kind → (fields as last sent, the feed's version),
+    for the fields the feed carried (`versions`) that Linio shows otherwise: Price and
+    SalePrice, the Quantity we set (not Available), the Status."""
+    out: dict[str, tuple[dict[str, Any], int]] = {}
+    last_status = state.get("last_status")
+    if "Status" in versions and last_status and product.status not in (None, last_status):
+        kind, fields = status_fix(str(last_status))
+        out[kind] = (fields, versions["Status"])
+    last_stock = state.get("last_stock")
+    if "Quantity" in versions and last_stock is not None:
+        if product.quantity is None or str(product.quantity) != str(last_stock):
+            out["stock"] = ({"Quantity": str(last_stock)}, versions["Quantity"])
+    last_price = state.get("last_price") or {}
+    carried = [k for k in PRICE_KEYS if k in versions]
+    if carried and last_price:
+        wrong = decimal_or_none(last_price.get("Price")) not in (None, product.price)
+        if "SalePrice" in last_price and decimal_or_none(last_price.get("SalePrice")) != (
+            product.sale_price
+        ):
+            wrong = True
+        if wrong:
+            fields = {k: ("" if v is None else v) for k, v in last_price.items()}
+            out["price"] = (fields, max(versions[k] for k in carried))
+    return out

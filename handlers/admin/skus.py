@@ -147,7 +147,7 @@ async def skus_bulk_retry(request: web.Request) -> web.StreamResponse:
 @action
 async def price_guard_decide(request: web.Request) -> web.StreamResponse:
     """Approve (`decision=approve`: the held price is staged for Seller Center as it was
-    read, `PriceStockFlows.approve_price`) or reject (`decision=reject`: the hold is
+    read, `PriceStockFlow.approve_price`) or reject (`decision=reject`: the hold is
     dropped and Linio keeps the price last sent; a later VTEX price that drops as much is
     held again) a price the store's price-drop guard held."""
     form = await request.post()

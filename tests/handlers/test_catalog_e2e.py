@@ -34,9 +34,10 @@ from domain.mappings import MapperRegistrations
 from domain.orders.ledger import RESERVED_IN_VTEX
 from domain.stores import Store
 from domain.work import SkuWork, StoreWork
+from flows.price_stock import report_of
 from handlers.consumers import CONSUMERS
 from handlers.consumers_orders import OrderFlows
-from handlers.consumers_price_stock import make_flows, report_of
+from handlers.consumers_price_stock import make_flows
 from handlers.vtex_mapper import register_store
 from simulators.linio import LinioSimulator, SimSeller
 from simulators.linio.connect import sample_product, sandbox_client
@@ -524,7 +525,7 @@ async def test_a_price_and_stock_burst_with_reconciliation_stays_within_seller_c
             await asyncio.gather(*(flows.reconcile(p.store) for _ in range(10)))
 
         async def live_reads() -> None:  # read-backs of one SKU each, as after small feeds
-            await asyncio.gather(*(flows.read_back(p.store, [str(s)]) for s in healthy[:40]))
+            await asyncio.gather(*(flows.checks.read_back(p.store, [str(s)]) for s in healthy[:40]))
 
         before = len(p.linio.requests)
         await asyncio.gather(burst(), reconcile(), live_reads())

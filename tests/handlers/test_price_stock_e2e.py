@@ -29,16 +29,11 @@ from domain.catalog.lots import Entry
 from domain.orders.ledger import RESERVED_IN_VTEX
 from domain.stores import Store
 from domain.work import SkuWork, StoreWork
+from flows.price_stock import PriceStockFlow
 from handlers.consumers_catalog import make_catalog_consumer
 from handlers.consumers_feeds import FeedOwner, OwnerTimings, pool_clients
 from handlers.consumers_orders import OrderFlows, order_consumer, order_status_consumer
-from handlers.consumers_price_stock import (
-    PriceStockConsumer,
-    PriceStockFlows,
-    Reconciler,
-    SimulationBatcher,
-    make_flows,
-)
+from handlers.consumers_price_stock import PriceStockConsumer, Reconciler, make_flows
 from handlers.store_status import status_report
 from simulators.linio import LinioSimulator, SimSeller
 from simulators.linio.connect import sample_product
@@ -59,7 +54,7 @@ class World:
     vtex: VtexSimulator
     linio: LinioSimulator
     store: Store
-    flows: PriceStockFlows
+    flows: PriceStockFlow
 
     read_backs: list[list[str]] = field(default_factory=list)
 
@@ -150,7 +145,7 @@ async def test_a_stock_change_in_vtex_reaches_linio_through_the_queue(
         w = await world_factory(runtime)
         sku = await w.publish(stock=10)
         await w.live(str(sku.id))
-        consumer = PriceStockConsumer(w.flows, SimulationBatcher(w.flows, window=0.05))
+        consumer = PriceStockConsumer(w.flows, runtime.broker, lot_wait=0.05)
         await runtime.broker.consume(queue_name("stock", w.sid), consumer, prefetch=50)
         sku.stock[w.store.sales_channel] = 3
         await runtime.broker.publish_work(
@@ -175,10 +170,10 @@ async def test_messages_arriving_together_share_one_simulation(
     for sku in skus:
         sku.stock[w.store.sales_channel] = 1
     before = len(w.vtex.requests_to("/api/fulfillment"))
-    batcher = SimulationBatcher(w.flows, max_batch=12, window=60.0)  # flushes on size
-    outcomes = await asyncio.gather(*(batcher.submit(w.store, str(s.id), "stock") for s in skus))
+    consumer = PriceStockConsumer(w.flows, w.runtime.broker, lot_size=12, lot_wait=60.0)
+    messages = [_message(SkuWork(w.sid, sku_id=str(s.id), action="stock")) for s in skus]
+    await asyncio.gather(*(consumer(m) for m in messages))  # the lot closes on size
     assert len(w.vtex.requests_to("/api/fulfillment")) - before == 1
-    assert {o.result for o in outcomes} == {"staged"}
 
     async def all_one() -> bool:
         return all(str(w.on_linio(str(s.id)).get("Quantity")) == "1" for s in skus)
@@ -419,7 +414,7 @@ async def test_a_store_switched_off_gets_no_price_or_stock_work(
     [outcome] = await w.flows.refresh(w.store, [sku_id], "stock")
     assert outcome.result == "ignored"
     await w.runtime.stores.set_active(w.sid, False)
-    consumer = PriceStockConsumer(w.flows, SimulationBatcher(w.flows, max_batch=1))
+    consumer = PriceStockConsumer(w.flows, w.runtime.broker, lot_size=1)
     before = len(w.vtex.requests_to("/api/fulfillment"))
     await consumer(_message(SkuWork(store_id=w.sid, sku_id=sku_id, action="stock")))
     assert len(w.vtex.requests_to("/api/fulfillment")) == before

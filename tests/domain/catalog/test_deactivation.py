@@ -16,8 +16,8 @@ from domain.catalog.deactivation import (
     status_fix,
     still_live,
 )
+from domain.catalog.prices import intended_drift
 from domain.catalog.states import SentSku, SkuResult
-from handlers.consumers_price_stock import intended_drift
 
 
 def test_each_choice_stages_its_own_change() -> None:

@@ -23,7 +23,7 @@ def _sku(sku_id: str, status: str, **more: object) -> dict[str, object]:
 
 
 def _hold(previous: str, new: str, drop_percent: str) -> dict[str, object]:
-    """A hold as `PriceStockFlows._guard_allows` writes it (`OfferStates.hold`)."""
+    """A hold as the price-drop guard writes it (`OfferStates.write_lot`)."""
     return {
         "fields": {"Price": new, "SalePrice": "", "SaleStartDate": "", "SaleEndDate": ""},
         "version": 7,
