@@ -35,8 +35,8 @@ TARGETS = (
 )
 
 # Measured by `vtex-linio bench --quick` (the highest of two runs) on the code of
-# 2026-12-08; the initial load's after the catalog moved to lots (one run). Items: SKUs (initial load), changes
-# (price/stock), orders, notification requests.
+# 2026-12-08; the initial load's after the catalog moved to lots (one run). Items: SKUs
+# (initial load), changes (price/stock), orders, notification requests.
 BASELINE: dict[tuple[str, str, str], float] = {
     ("embedded", "initial_load", "database_ops_per_item"): 0.58,
     ("embedded", "initial_load", "documents_written_per_item"): 14.05,

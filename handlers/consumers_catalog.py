@@ -33,7 +33,14 @@ from domain.mappings import MapperRegistrations, Mappings, ReferenceCache
 from domain.orders.ledger import OrderLedger
 from domain.seller_log import SellerLog
 from domain.stores import Store, StoreRepository
-from domain.work import LOT_MAX_SKUS, SkuLotWork, SkuWork, StoreWork, parse_work
+from domain.work import (
+    LOT_MAX_SKUS,
+    SkuLotWork,
+    SkuWork,
+    StoreWork,
+    parse_work,
+    retried_alone,
+)
 from flows.catalog import CatalogFlow, CatalogLoad, CatalogLots, CatalogOffline
 from flows.catalog.read import LotReader
 
@@ -125,14 +132,8 @@ class CatalogConsumer:
         )
         if not failed:
             return {}
-        errors: dict[str, BaseException] = {}
-        alone: list[SkuWork] = []
-        for message, work in zip(messages, lots, strict=True):
-            if isinstance(work, SkuWork):
-                if work.sku_id in failed:
-                    errors[message.id] = failed[work.sku_id]
-                continue
-            alone += [work.single(s) for s in work.sku_ids if s in failed]
+        by_index, alone = retried_alone(lots, failed)
+        errors: dict[str, BaseException] = {messages[i].id: e for i, e in by_index.items()}
         if alone:
             queue = queue_name("catalog", store.store_id)
             await self._broker.publish_many(

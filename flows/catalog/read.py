@@ -26,12 +26,12 @@ from typing import Any, TypeVar
 
 from app.client_pool import ClientPool
 from clients.errors import NotFoundError
-from clients.vtex import SimulationItem
 from clients.vtex.models import SimulatedItem, SkuContext
 from domain.catalog.reservations import LinioReservations
 from domain.catalog.snapshot import SkuSnapshot
 from domain.mappings import LotMappings, Mappings, ReferenceCache
 from domain.stores import Store
+from flows.simulation import SIMULATION_BATCH, simulate_lot
 
 T = TypeVar("T")
 
@@ -58,7 +58,7 @@ class LotReader:
         reference_cache: ReferenceCache,
         reservations: LinioReservations,
         concurrency: int = 32,
-        simulation_batch: int = 50,
+        simulation_batch: int = SIMULATION_BATCH,
     ) -> None:
         self._clients = clients
         self._mappings = mappings
@@ -91,7 +91,7 @@ class LotReader:
             return result
         product_ids = sorted({s.product_id for s in skus.values() if s.product_id})
         products = await _each(product_ids, lambda p: _limited(limit, vtex.product_skus(p)))
-        simulated = await self._simulate(store, list(skus))
+        simulated = await simulate_lot(self._clients, store, list(skus), batch=self._batch)
         lot_maps = await self._mappings.for_lot(
             store.store_id,
             {s.category_id for s in skus.values() if s.category_id},
@@ -134,33 +134,6 @@ class LotReader:
                 reserved_units=reserved.get(seller_skus[sku_id] or "", 0),
             )
         return result
-
-    async def _simulate(
-        self, store: Store, sku_ids: list[str]
-    ) -> dict[str, SimulatedItem | Exception]:
-        """sku_id → its simulated item (absent when VTEX left it out: A1), or the error of
-        its batch."""
-        vtex = self._clients.vtex(store)
-        postal, country = store.simulation_destination()
-        batches = [sku_ids[i : i + self._batch] for i in range(0, len(sku_ids), self._batch)]
-
-        async def one(batch: list[str]) -> dict[str, SimulatedItem | Exception]:
-            try:
-                simulation = await vtex.simulate(
-                    [SimulationItem(s, 1, store.vtex_seller_id) for s in batch],
-                    sales_channel=store.sales_channel,
-                    affiliate_id=store.affiliate_id,
-                    postal_code=postal,
-                    country=country,
-                )
-            except Exception as exc:  # the batch's SKUs fail alone, the lot goes on
-                return dict.fromkeys(batch, exc)
-            return {s: simulation.items[s] for s in batch if s in simulation.items}
-
-        answers: dict[str, SimulatedItem | Exception] = {}
-        for part in await asyncio.gather(*(one(b) for b in batches)):
-            answers.update(part)
-        return answers
 
     async def _categories(
         self, store: Store, skus: Iterable[SkuContext], lot_maps: LotMappings
