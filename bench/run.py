@@ -104,7 +104,7 @@ async def run_setup(
                         }
                     )
                     continue
-                settled_s = await scenarios.settle(service, flow, admin, limit=20.0)
+                settled_s = await scenarios.settle(service, flow, admin, limit=120.0)
                 load_before = load_average()
                 began = time.perf_counter()
                 try:

@@ -189,9 +189,9 @@ async def _load(
 
 
 async def settle(service: Service, store: Store, admin: tuple[str, str], limit: float) -> float:
-    """Wait (at most `limit` seconds) until the store's queues are empty and no feed is in
-    flight, so one scenario's tail does not load the next one's measurement. Seconds
-    waited."""
+    """Wait (at most `limit` seconds) until the store's queues are empty, nothing staged waits
+    for a feed and no feed is in flight (the initial load's Image feeds included), so one
+    scenario's tail does not load or hold up the next one's measurement. Seconds waited."""
     import aiohttp
 
     began = time.perf_counter()
@@ -199,7 +199,11 @@ async def settle(service: Service, store: Store, admin: tuple[str, str], limit: 
         while time.perf_counter() - began < limit:
             async with http.get(f"{service.url}/api/stores/{store.store_id}/status") as answer:
                 pending = (await answer.json())["pending"]
-            if not any((pending.get("queues") or {}).values()) and not pending["feeds_in_flight"]:
+            if (
+                not any((pending.get("queues") or {}).values())
+                and not pending["feeds_in_flight"]
+                and not pending.get("staged_changes")
+            ):
                 break
             await asyncio.sleep(0.5)
     return round(time.perf_counter() - began, 1)
