@@ -610,6 +610,7 @@ class FeedOwner:
                     )
                 healed[child] = "on Seller Center"
             elif coming is not None and (coming.in_flight or coming.pending.create is not None):
+                waiting[child] = (parent, until)
                 healed[child] = "create on the way"
             elif held is not None and (held.get("on_linio") or held.get("status") == "staged"):
                 if parent not in recreated and await self._recreate(store, held):
@@ -642,7 +643,7 @@ class FeedOwner:
         await self._states.set_fields(
             sid,
             sku_id,
-            {"on_linio": False, "published": False, "catalog_hash": None, "linio_checked": True},
+            {"on_linio": False, "catalog_hash": None, "linio_checked": True},
         )
         work = SkuWork(sid, sku_id=sku_id, action="upsert")
         await self._broker.publish_many(
@@ -653,16 +654,17 @@ class FeedOwner:
         )
         return True
 
-    def _waiting_for_parent(self, store_id: str, staged: list[Any], known: set[str]) -> list[str]:
-        """Variations still waiting for their parent's re-create to be staged: held back
-        (as if in flight) until the parent is on Linio or staged, or `PARENT_WAIT` ran out."""
+    def _waiting_for_parent(self, store_id: str, known: set[str]) -> list[str]:
+        """Variations waiting for their parent's re-create: held back (as if in flight)
+        until Seller Center accepted the parent (a price or stock update does not name
+        its ParentSku, so the plan cannot order it after the parent), or `PARENT_WAIT`
+        ran out (then a refusal counts as an attempt, and the third one is shown)."""
         waiting = self._after_parent.get(store_id)
         if not waiting:
             return []
         now = asyncio.get_running_loop().time()
-        creating = {s.pending.seller_sku for s in staged if s.pending.create is not None}
         for child, (parent, until) in list(waiting.items()):
-            if parent in known or parent in creating or now > until:
+            if parent in known or now > until:
                 del waiting[child]
         return list(waiting)
 
@@ -674,14 +676,16 @@ class FeedOwner:
         staged = await self.staging.load(store_id)
         if not staged:
             return False
-        known = await self._states.on_linio(store_id, [s.pending.seller_sku for s in staged])
+        parents = [p for p, _ in self._after_parent.get(store_id, {}).values()]
+        skus = [s.pending.seller_sku for s in staged]
+        known = await self._states.on_linio(store_id, [*skus, *parents])
         for item in staged:
             if item.in_flight is None and moot(item.pending, item.pending.seller_sku in known):
                 await self.staging.update(
                     store_id, item.pending.seller_sku, lambda p: Pending(p.seller_sku)
                 )
         busy = [s.pending.seller_sku for s in staged if s.in_flight]
-        busy += self._waiting_for_parent(store_id, staged, known)
+        busy += self._waiting_for_parent(store_id, known)
         pendings = [s.pending for s in staged]
         sku_ids = {s.pending.seller_sku: s.sku_id for s in staged}
         fields_of = {p.seller_sku: p for p in pendings}

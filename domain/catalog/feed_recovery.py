@@ -99,8 +99,9 @@ _PARENT_MISSING = re.compile(
 _NAMED_VALUE = re.compile(r"with value '([^']*)'")
 
 PARENT_WAIT = 60.0
-"""Seconds a variation refused for a missing parent waits for the parent's re-create to be
-staged before it may go out again (the catalog consumer reads the parent from VTEX)."""
+"""Seconds at most a variation refused for a missing parent waits for Seller Center to accept
+the parent's (re-)create before it goes out again (the catalog consumer reads the parent
+from VTEX, then the parent's feed runs)."""
 
 
 def parent_missing(messages: Sequence[str]) -> bool:
