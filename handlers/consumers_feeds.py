@@ -149,6 +149,15 @@ def _synthetic_feed(doc: dict[str, Any], status: str, errors: tuple[FeedError, .
     )
 
 
+def _held_live(state: dict[str, Any]) -> bool:
+    """We hold this SKU live on Linio: it is on Linio as far as we know, or it was handed
+    to the feeds and Seller Center did not refuse it (a census that found it gone after a
+    restart clears `on_linio` but keeps the evaluation)."""
+    if state.get("on_linio"):
+        return True
+    return state.get("status") == "staged" and state.get("feed_status") != "rejected"
+
+
 def _utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
@@ -176,7 +185,7 @@ class FeedOwner:
         (a `SkuWork` on `catalog.<store>`); without it such a parent is not re-created."""
         self.scheduler = scheduler
         self._broker = broker
-        # Variations refused for a missing parent whose re-create is not staged yet:
+        # Variations refused for a missing parent, held until Seller Center accepted it:
         # store → {child SellerSku: (parent SellerSku, loop time until which it waits)}.
         self._after_parent: dict[str, dict[str, tuple[str, float]]] = {}
         self._read_back = read_back
@@ -612,7 +621,7 @@ class FeedOwner:
             elif coming is not None and (coming.in_flight or coming.pending.create is not None):
                 waiting[child] = (parent, until)
                 healed[child] = "create on the way"
-            elif held is not None and (held.get("on_linio") or held.get("status") == "staged"):
+            elif held is not None and _held_live(held):
                 if parent not in recreated and await self._recreate(store, held):
                     recreated.add(parent)
                 if parent in recreated:
@@ -623,7 +632,7 @@ class FeedOwner:
                 "feed_parent_missing",
                 store=sid,
                 feed=doc.get("feed_id"),
-                variations=len(healed),
+                variations=healed,
                 parents=sorted({parents[c] for c in healed}),
                 recreated=sorted(recreated),
             )
