@@ -172,7 +172,7 @@ async def _serve(settings: Settings, *, web_role: bool, worker_role: bool) -> No
         if worker is not None:
             await worker.start()
             log.info("worker_started", broker=runtime.broker.kind)
-        if settings.sandbox and web_role and runners:
+        if settings.sandbox and web_role and runners and not sandbox.restored:
             sandbox.demo_orders()  # Linio buyers order (paid and unpaid) once we listen
         await _run_until_stopped(runners, worker)
 

@@ -14,6 +14,12 @@ flow end to end. It also publishes the demo catalog by itself (issue 9):
 - the connector registered in the simulated VTEX Mapper, Linio's tree sent;
 - an initial load: every valid SKU ends live on the Seller Center simulator, every faulty
   one with its reason in the seller log, all counted by `GET /api/stores/{store}/status`.
+
+Both simulators keep their state under `DATA_DIR/sandbox/` (`simulators.persistence`), so a
+restart on the same DATA_DIR is a real restart: Seller Center still has what it accepted
+(products, feeds half processed, orders, webhooks) and VTEX its catalog and orders; the
+demo catalog is not generated again and the demo orders are placed once, on the first
+start. The initial load of every start then re-checks the store against Seller Center.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from decimal import Decimal
 import structlog
 
 from app.runtime import Runtime
+from clients.linio.client import LinioClient
 from domain.mappings import MapperRegistrations, Mappings
 from domain.stores import Store, StoreCredentials
 from domain.work import StoreWork
@@ -130,6 +137,7 @@ class Sandbox:
     linio: LinioSimulator
     store: Store
     seller: SimSeller
+    restored: bool = False  # the simulators found their state of an earlier start
 
     def demo_orders(self, *, paid: int = 2, unpaid: int = 1) -> list[str]:
         """Linio orders of sellable SKUs at their VTEX price (SellerSku = VTEX SKU id);
@@ -155,10 +163,17 @@ async def run_sandbox(runtime: Runtime) -> AsyncIterator[Sandbox]:
         seller_id="SANDBOX",
         country="MX",
     )
+    kept = runtime.settings.data_dir / "sandbox"
     async with AsyncExitStack() as stack:
-        vtex = await stack.enter_async_context(VtexSimulator("sandbox", seed=1))
-        linio = await stack.enter_async_context(LinioSimulator([seller]))
-        vtex.catalog.generate(n_skus=SANDBOX_SKUS, faulty_share=0.1)
+        vtex = await stack.enter_async_context(
+            VtexSimulator("sandbox", seed=1, state_file=kept / "vtex.pickle")
+        )
+        linio = await stack.enter_async_context(
+            LinioSimulator([seller], state_file=kept / "linio.pickle")
+        )
+        if not vtex.restored:
+            vtex.catalog.generate(n_skus=SANDBOX_SKUS, faulty_share=0.1)
+            vtex.persist()
         existing = await runtime.stores.get(SANDBOX_STORE)
         store = demo_store(
             SANDBOX_STORE, vtex, linio, seller, name="Sandbox", email="sandbox@example.com"
@@ -174,11 +189,24 @@ async def run_sandbox(runtime: Runtime) -> AsyncIterator[Sandbox]:
         )
         # One webhook, every event (orders, feeds, products, quality control): Seller
         # Center registers a URL once.
-        await sandbox_client(linio.url, runtime.http, seller).create_webhook(
-            f"{runtime.settings.public_base_url}/linio/{store.notification_token}/webhook"
+        await _register_webhook(
+            sandbox_client(linio.url, runtime.http, seller),
+            f"{runtime.settings.public_base_url}/linio/{store.notification_token}/webhook",
         )
         await publish_demo_catalog(runtime, store, vtex.catalog)
-        yield Sandbox(vtex=vtex, linio=linio, store=store, seller=seller)
+        restored = vtex.restored and linio.restored
+        yield Sandbox(vtex=vtex, linio=linio, store=store, seller=seller, restored=restored)
+
+
+async def _register_webhook(client: LinioClient, url: str) -> None:
+    """Our one webhook on the simulated Seller Center: kept when a restart finds it
+    registered already (a URL registers once), replaced when the service's URL changed."""
+    hooks = await client.get_webhooks()
+    if any(h.callback_url == url for h in hooks):
+        return
+    for hook in hooks:
+        await client.delete_webhook(hook.webhook_id)
+    await client.create_webhook(url)
 
 
 async def publish_demo_catalog(runtime: Runtime, store: Store, catalog: SimCatalog) -> None:

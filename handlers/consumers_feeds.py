@@ -36,7 +36,7 @@ from typing import Any
 import structlog
 from pymongo.asynchronous.database import AsyncDatabase
 
-from app.broker import Broker, Message
+from app.broker import Broker, Message, queue_name
 from app.client_pool import ClientPool
 from app.db_counts import PERIODIC, pipeline
 from app.settings import Settings
@@ -77,7 +77,7 @@ from domain.catalog.lots import (
 from domain.catalog.states import SentSku, SkuResult, SkuStates
 from domain.seller_log import LogEntry, SellerLog
 from domain.stores import Store, StoreRepository
-from domain.work import parse_work
+from domain.work import SkuWork, parse_work
 from handlers.consumers_price_stock import make_flows
 
 log = structlog.get_logger(__name__)
@@ -150,6 +150,15 @@ def _synthetic_feed(doc: dict[str, Any], status: str, errors: tuple[FeedError, .
     )
 
 
+def _held_live(state: dict[str, Any]) -> bool:
+    """We hold this SKU live on Linio: it is on Linio as far as we know, or it was handed
+    to the feeds and Seller Center did not refuse it (a census that found it gone after a
+    restart clears `on_linio` but keeps the evaluation)."""
+    if state.get("on_linio"):
+        return True
+    return state.get("status") == "staged" and state.get("feed_status") != "rejected"
+
+
 def _utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
@@ -171,8 +180,15 @@ class FeedOwner:
         seller_log: SellerLog,
         timings: OwnerTimings | None = None,
         read_back: ReadBack | None = None,
+        broker: Broker | None = None,
     ) -> None:
+        """`broker`: where a parent Seller Center lost is sent to be read again from VTEX
+        (a `SkuWork` on `catalog.<store>`); without it such a parent is not re-created."""
         self.scheduler = scheduler
+        self._broker = broker
+        # Variations refused for a missing parent, held until Seller Center accepted it:
+        # store → {child SellerSku: (parent SellerSku, loop time until which it waits)}.
+        self._after_parent: dict[str, dict[str, tuple[str, float]]] = {}
         self._read_back = read_back
         self.staging = scheduler.staging
         self.feeds = FeedRecords(db)
@@ -496,6 +512,8 @@ class FeedOwner:
         entries = entries_of(doc)
         errors = [(e.seller_sku, e.message) for e in feed.errors]
         outcomes = settle([e.seller_sku for e, _ in entries], feed.status, errors)
+        if action in ("ProductCreate", "ProductUpdate"):
+            outcomes = await self._heal_parents(store, doc, outcomes)
         by_sku = {item.seller_sku: item for item, _ in entries}
         names = {e["seller_sku"]: e.get("name") for e in doc.get("entries", [])}
         steps = {o.seller_sku: partial(_settled, by_sku[o.seller_sku], o) for o in outcomes}
@@ -506,7 +524,8 @@ class FeedOwner:
             pending = before.get(item.seller_sku)
             if outcome.result == "retry" and pending is not None:
                 if exhausted(acknowledge(pending, item, outcome)):
-                    final = Outcome(item.seller_sku, "rejected", (f"Feed {feed.status}",))
+                    why = outcome.messages or (f"Feed {feed.status}",)
+                    final = Outcome(item.seller_sku, "rejected", why)
             results.append(
                 SkuResult(
                     sku_id,
@@ -550,6 +569,116 @@ class FeedOwner:
             rejected=sum(r.result == "rejected" for r in results),
         )
 
+    # --- a variation refused for a missing parent (feed_recovery.parent_missing) ---------
+
+    async def _heal_parents(
+        self, store: Store, doc: dict[str, Any], outcomes: list[Outcome]
+    ) -> list[Outcome]:
+        """Variations Seller Center refused with "the parent product does not exist" whose
+        parent we hold become `retry` (no E3, no rejection shown): GetProducts of the
+        parents' SellerSkus; a parent Seller Center has is linked, one whose create is
+        staged or in flight is waited for, one we hold live but Seller Center lacks is
+        created again (`_recreate`) and its variations wait for it. A parent we do not
+        hold leaves the rejection as it is. Raises TransientError while GetProducts
+        cannot be read (the feed is settled at a later pass)."""
+        sid = store.store_id
+        refused = [
+            o
+            for o in outcomes
+            if o.result == "rejected" and feed_recovery.parent_missing(o.messages)
+        ]
+        if not refused:
+            return outcomes
+        sku_ids = {e["seller_sku"]: e["sku_id"] for e in doc.get("entries", [])}
+        parents: dict[str, str] = {}
+        for outcome in refused:
+            state = await self._states.get(sid, sku_ids[outcome.seller_sku]) or {}
+            named = feed_recovery.parent_named(outcome.messages[0])
+            parent = state.get("parent_sku") or named
+            if parent and parent != outcome.seller_sku:
+                parents[outcome.seller_sku] = str(parent)
+        wanted = sorted(set(parents.values()))
+        if not wanted:
+            return outcomes
+        client = await self._client_for(store)
+        found = {
+            p.seller_sku: p
+            for p in await client.get_products(skus=wanted, limit=len(wanted))
+            if p.seller_sku in wanted
+        }
+        staged = {s.pending.seller_sku: s for s in await self.staging.load(sid)}
+        waiting = self._after_parent.setdefault(sid, {})
+        until = asyncio.get_running_loop().time() + feed_recovery.PARENT_WAIT
+        healed: dict[str, str] = {}
+        recreated: set[str] = set()
+        for child, parent in parents.items():
+            held = await self._states.by_seller_sku(sid, parent)
+            coming = staged.get(parent)
+            if parent in found:
+                if held is not None and not held.get("on_linio"):
+                    await self._states.link(
+                        sid, held["sku_id"], parent, on_linio=True, shop_sku=found[parent].shop_sku
+                    )
+                healed[child] = "on Seller Center"
+            elif coming is not None and (coming.in_flight or coming.pending.create is not None):
+                waiting[child] = (parent, until)
+                healed[child] = "create on the way"
+            elif held is not None and _held_live(held):
+                if parent not in recreated and await self._recreate(store, held):
+                    recreated.add(parent)
+                if parent in recreated:
+                    waiting[child] = (parent, until)
+                    healed[child] = "created again"
+        if healed:
+            log.warning(
+                "feed_parent_missing",
+                store=sid,
+                feed=doc.get("feed_id"),
+                variations=healed,
+                parents=sorted({parents[c] for c in healed}),
+                recreated=sorted(recreated),
+            )
+        return [
+            Outcome(o.seller_sku, "retry", o.messages) if o.seller_sku in healed else o
+            for o in outcomes
+        ]
+
+    async def _recreate(self, store: Store, held: dict[str, Any]) -> bool:
+        """A parent we hold live that Seller Center does not have: forget that it is on
+        Linio (and the content last sent, so the whole product goes out) and have the
+        catalog consumer read it from VTEX again, which stages its ProductCreate. False
+        without a broker."""
+        if self._broker is None:
+            return False
+        sid, sku_id = store.store_id, str(held["sku_id"])
+        await self._states.set_fields(
+            sid,
+            sku_id,
+            {"on_linio": False, "catalog_hash": None, "linio_checked": True},
+        )
+        work = SkuWork(sid, sku_id=sku_id, action="upsert")
+        await self._broker.publish_many(
+            [(queue_name("catalog", sid), work.to_body())], dedupe_keys=[work.dedupe_key()]
+        )
+        log.warning(
+            "feed_parent_recreated", store=sid, sku_id=sku_id, seller_sku=held.get("seller_sku")
+        )
+        return True
+
+    def _waiting_for_parent(self, store_id: str, known: set[str]) -> list[str]:
+        """Variations waiting for their parent's re-create: held back (as if in flight)
+        until Seller Center accepted the parent (a price or stock update does not name
+        its ParentSku, so the plan cannot order it after the parent), or `PARENT_WAIT`
+        ran out (then a refusal counts as an attempt, and the third one is shown)."""
+        waiting = self._after_parent.get(store_id)
+        if not waiting:
+            return []
+        now = asyncio.get_running_loop().time()
+        for child, (parent, until) in list(waiting.items()):
+            if parent in known or now > until:
+                del waiting[child]
+        return list(waiting)
+
     # --- sending --------------------------------------------------------------------------
 
     async def _send(self, store: Store, client: LinioClient) -> bool:
@@ -558,13 +687,16 @@ class FeedOwner:
         staged = await self.staging.load(store_id)
         if not staged:
             return False
-        known = await self._states.on_linio(store_id, [s.pending.seller_sku for s in staged])
+        parents = [p for p, _ in self._after_parent.get(store_id, {}).values()]
+        skus = [s.pending.seller_sku for s in staged]
+        known = await self._states.on_linio(store_id, [*skus, *parents])
         for item in staged:
             if item.in_flight is None and moot(item.pending, item.pending.seller_sku in known):
                 await self.staging.update(
                     store_id, item.pending.seller_sku, lambda p: Pending(p.seller_sku)
                 )
         busy = [s.pending.seller_sku for s in staged if s.in_flight]
+        busy += self._waiting_for_parent(store_id, known)
         pendings = [s.pending for s in staged]
         sku_ids = {s.pending.seller_sku: s.sku_id for s in staged}
         fields_of = {p.seller_sku: p for p in pendings}
@@ -764,4 +896,5 @@ def feed_consumer(
             seller_log=seller_log,
             broker=broker,
         ).verify,
+        broker=broker,
     )

@@ -19,11 +19,20 @@ the owner asks Seller Center, in this order:
 
 While Seller Center cannot be read, nothing is sent again: the owner waits and the SKUs
 show `unknown`.
+
+A variation refused because Seller Center lacks its parent ("the parent product does not
+exist", `parent_missing`) is not shown rejected when we hold the parent: the owner asks
+GetProducts for the parent's SellerSku; present, the variation goes again; absent while its
+create is staged or in flight, the variation follows it; absent while we hold it live (a
+Seller Center that lost it, a restart that found it gone), the parent is created again
+(read from VTEX by the catalog consumer), then the variation. Only a parent we do not hold
+leaves the rejection standing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -78,3 +87,30 @@ def unsettled(listed: Iterable[Feed], claimed: set[str], matched: Iterable[Feed]
     nor just matched: while one exists, GetProducts cannot tell what it creates."""
     taken = {f.feed_id for f in matched} | claimed
     return [f for f in listed if f.status in UNSETTLED and f.feed_id not in taken]
+
+
+# --- "the parent product does not exist" (E3 for a parent we hold) --------------------------
+
+_PARENT_MISSING = re.compile(
+    r"parent (product )?(does not exist|not found|doesn't exist)|"
+    r"ParentSku.*(does not exist|not found|no existe)",
+    re.IGNORECASE,
+)
+_NAMED_VALUE = re.compile(r"with value '([^']*)'")
+
+PARENT_WAIT = 60.0
+"""Seconds at most a variation refused for a missing parent waits for Seller Center to accept
+the parent's (re-)create before it goes out again (the catalog consumer reads the parent
+from VTEX, then the parent's feed runs)."""
+
+
+def parent_missing(messages: Sequence[str]) -> bool:
+    """True when every message of a rejected SKU says its ParentSku is not on Seller
+    Center: a refusal about Seller Center's side, not about the SKU's data."""
+    return bool(messages) and all(_PARENT_MISSING.search(m) for m in messages)
+
+
+def parent_named(message: str) -> str | None:
+    """The ParentSku a field problem quotes ("Field ParentSku (…) with value 'P' …")."""
+    found = _NAMED_VALUE.search(message) if "ParentSku" in message else None
+    return found.group(1) or None if found else None

@@ -52,6 +52,7 @@ PRICE_FIELDS = frozenset({"Price", "SalePrice", "SaleStartDate", "SaleEndDate"})
 STOCK_FIELDS = frozenset({"Quantity"})
 
 FEED_ACTIONS = ("ProductRemove", "ProductUpdate", "ProductCreate", "Image")
+PRODUCT_ACTIONS = ("ProductCreate", "ProductUpdate")
 
 
 @dataclass(frozen=True)
@@ -251,13 +252,20 @@ def plan(
     than `max_products` that is not urgent waits until its oldest change is `linger`
     seconds old (`now`, epoch seconds): the feed quota is scarce, so changes arriving in
     a stream share a feed instead of each taking one.
+
+    Variations after their parent (`ParentSku`): Seller Center refuses a variation whose
+    parent it does not have yet ("the parent product does not exist"). In a ProductCreate
+    the parents come first; a variation (its create or an update) whose parent's create is
+    staged goes in the same feed after it or in a later plan, never before it; one whose
+    parent Linio lacks and is in flight waits for that feed's result.
     """
     if feed_slots <= 0:
         return []
     if not 1 <= max_products <= MAX_PRODUCTS_PER_FEED:
         raise ValueError(f"max_products must be within 1..{MAX_PRODUCTS_PER_FEED}")
     known, busy = set(on_linio), set(in_flight)
-    groups: dict[tuple[int, str], list[tuple[int, float, Entry]]] = {}
+    groups: dict[tuple[int, str], list[tuple[bool, int, float, Entry]]] = {}
+    creating: set[str] = set()
     for item in pending:
         if item.empty or item.seller_sku in busy:
             continue
@@ -265,22 +273,57 @@ def plan(
         if chosen is None:
             continue
         action, entry = chosen
+        parent = parent_of(entry) if action in PRODUCT_ACTIONS else None
+        if parent is not None and parent in busy and parent not in known:
+            continue  # its parent's create is in flight: wait for its result
+        if action == "ProductCreate":
+            creating.add(entry.seller_sku)
         priority = PRIORITY_IMAGE if action == "Image" else item.priority()
-        groups.setdefault((priority, action), []).append((item.oldest, item.since, entry))
+        child = parent is not None
+        groups.setdefault((priority, action), []).append((child, item.oldest, item.since, entry))
     feeds: list[PlannedFeed] = []
     order = {a: i for i, a in enumerate(FEED_ACTIONS)}
     for priority, action in sorted(groups, key=lambda key: (key[0], order[key[1]])):
-        ordered = sorted(groups[(priority, action)], key=lambda p: p[0])
+        ordered = sorted(groups[(priority, action)], key=lambda p: (p[0], p[1]))
         for start in range(0, len(ordered), max_products):
             lot = ordered[start : start + max_products]
-            first_staged = min(since for _, since, _ in lot)
+            first_staged = min(since for _, _, since, _ in lot)
             young = linger > 0 and now - first_staged < linger
             if len(lot) < max_products and priority != PRIORITY_URGENT and young:
                 continue  # a partial lot lingers for company
-            feeds.append(PlannedFeed(action, priority, tuple(e for _, _, e in lot)))
+            feeds.append(PlannedFeed(action, priority, tuple(e for *_, e in lot)))
             if len(feeds) >= feed_slots:
-                return feeds
-    return feeds
+                return _parents_first(feeds, creating)
+    return _parents_first(feeds, creating)
+
+
+def parent_of(entry: Entry) -> str | None:
+    """The ParentSku a product entry names when it is a variation of another SKU."""
+    parent = entry.fields.get("ParentSku")
+    return str(parent) if parent and str(parent) != entry.seller_sku else None
+
+
+def _parents_first(feeds: list[PlannedFeed], creating: set[str]) -> list[PlannedFeed]:
+    """Drop from the plan each variation (create or update) whose parent is being
+    created but not in an earlier feed of the plan nor before it in its own: it goes out
+    in a later plan."""
+    kept: list[PlannedFeed] = []
+    created: set[str] = set()
+    for feed in feeds:
+        if feed.action not in PRODUCT_ACTIONS:
+            kept.append(feed)
+            continue
+        entries = []
+        for entry in feed.entries:
+            parent = parent_of(entry)
+            if parent is not None and parent in creating and parent not in created:
+                continue
+            entries.append(entry)
+            if feed.action == "ProductCreate":
+                created.add(entry.seller_sku)
+        if entries:
+            kept.append(replace(feed, entries=tuple(entries)))
+    return kept
 
 
 # --- results ------------------------------------------------------------------------------

@@ -218,10 +218,16 @@ _LOG_CODES = (
             "Oops, we couldn't prepare the SKU registration in the marketplace due to {problems}",
         ),
         (
-            "Corrige en VTEX lo que Seller Center rechazó (mensaje arriba) y guarda; el SKU se "
-            "envía de nuevo.",
-            "Fix in VTEX what Seller Center refused (message above) and save; the SKU is sent "
-            "again.",
+            "Lee el motivo de Seller Center (mensaje arriba). Si señala un dato del SKU (un "
+            "campo, un valor, el nombre, la categoría), corrígelo en VTEX y guarda: el SKU se "
+            "envía de nuevo. Lo que depende de Seller Center y no de tus datos (por ejemplo, "
+            "un producto padre que Seller Center ya no tiene) el conector lo revisa en Seller "
+            "Center y lo reenvía solo; si el rechazo sigue, contacta a Linio.",
+            "Read Seller Center's reason (message above). When it names data of the SKU (a "
+            "field, a value, the name, the category), fix it in VTEX and save: the SKU is sent "
+            "again. What depends on Seller Center rather than on your data (for example a "
+            "parent product Seller Center no longer has) the connector checks on Seller Center "
+            "and sends again by itself; if the rejection stays, contact Linio.",
         ),
     ),
     _log(

@@ -7,7 +7,8 @@
                               feed_quota=(50, 120.0), timestamp_tolerance=600.0,
                               webhook_retry_delays=(0.05, 0.1, 0.2),
                               max_products_per_request=1000, qc_delay=0.05,
-                              basic_auth=None, errors_with_http_200=False) as sim:
+                              basic_auth=None, errors_with_http_200=False,
+                              state_file=None) as sim:   # a Path: kept across restarts
         sim.url                                   # "http://127.0.0.1:PORT/" (GET/POST, path /)
         sim.products(seller.user_id)              # SellerSku -> stored product (live ones)
         sim.state(seller.user_id).removed         # SellerSku -> products removed by ProductRemove

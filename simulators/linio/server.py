@@ -17,6 +17,7 @@ import time
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -27,9 +28,12 @@ from simulators.linio import actions_catalog, actions_orders, actions_webhooks
 from simulators.linio.envelope import Refused, failure, parse_when, success
 from simulators.linio.faults import FaultInjector, html_page
 from simulators.linio.state import SellerState, SimFeed, SimItem, SimOrder, SimSeller
+from simulators.persistence import StateFile
 
 USER_AGENT = re.compile(r"^[^/\s]+/[^/\s]+/[^/\s]+(/[^/\s]+)*$")
 FEED_ACTIONS = ("ProductCreate", "ProductUpdate", "ProductRemove", "Image")
+READ_ONLY = re.compile(r"^(Get|Feed(List|OffsetList|Status|Count))")
+"""Actions that change nothing: no state write after them."""
 MANDATORY = ("Action", "Format", "Timestamp", "UserID", "Version", "Signature")
 ACTIONS: dict[str, actions_catalog.Action] = {
     **actions_catalog.ACTIONS,
@@ -64,6 +68,7 @@ class LinioSimulator:
         qc_delay: float = 0.05,
         basic_auth: tuple[str, str] | None = None,
         errors_with_http_200: bool = False,
+        state_file: Path | None = None,
     ) -> None:
         """`feed_delay` + `feed_delay_per_product` × records: seconds a feed takes from
         Queued to Finished (half queued, half processing). `qc_delay`: seconds a created
@@ -71,8 +76,14 @@ class LinioSimulator:
         (user, password) a staging host asks for with HTTP Basic before anything else (401
         HTML page otherwise). `errors_with_http_200`:
         ErrorResponses with HTTP 200, as the GFG platform sends them (429 and 5xx keep
-        theirs)."""
+        theirs). `state_file`: where the sellers' state is kept across restarts (the
+        sandbox's `DATA_DIR/sandbox/linio.pickle`): read at `start` (`restored` says
+        whether there was one; feeds found Queued or Processing are processed, undecided
+        QC is decided), written atomically after every change (`simulators.persistence`).
+        None (tests, the benchmark): in memory only."""
         self.states = {s.user_id: SellerState(s, feed_quota) for s in sellers}
+        self._state_file = StateFile(state_file) if state_file is not None else None
+        self.restored = False
         self.feed_delay = feed_delay
         self.feed_delay_per_product = feed_delay_per_product
         self.rate_limit = rate_limit
@@ -94,6 +105,7 @@ class LinioSimulator:
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5))
+        self._restore()
         self._runner = web.AppRunner(create_app(self), access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
@@ -108,6 +120,7 @@ class LinioSimulator:
         for task in list(self._tasks):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        self.persist()
         if self._runner is not None:
             await self._runner.cleanup()
         if self._http is not None:
@@ -119,6 +132,30 @@ class LinioSimulator:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+
+    # --- persistence (see `state_file`) -----------------------------------------------------
+
+    def persist(self) -> None:
+        """Write the sellers' state now when it has a file (no-op in memory)."""
+        if self._state_file is not None:
+            self._state_file.save({uid: st.saved() for uid, st in self.states.items()})
+
+    def _restore(self) -> None:
+        """Read the state file once; go on with what the last run left half done."""
+        if self._state_file is None:
+            return
+        saved = self._state_file.load()
+        if not saved:
+            return
+        for user_id, state in self.states.items():
+            if user_id in saved:
+                state.restore(saved[user_id])
+                self.restored = True
+        for state in self.states.values():
+            for feed in state.unfinished_feeds():
+                self._spawn(self._run_feed(state, feed, fails=False))
+            if pending := state.qc_pending():
+                self._spawn(self._quality_control(state, pending))
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(coro)
@@ -165,6 +202,7 @@ class LinioSimulator:
             "onOrderCreated",
             {"OrderId": int(order.order_id), "OrderNr": order.order_number},
         )
+        self.persist()
         return order
 
     def reject_qc(self, user_id: str, seller_sku: str, reason: str) -> None:
@@ -176,6 +214,7 @@ class LinioSimulator:
         if product is not None and product.get("QcStatus") != "pending":
             product["QcStatus"] = "pending"
             self._spawn(self._quality_control(state, [seller_sku]))
+        self.persist()
 
     def mark_paid(self, user_id: str, order_id: str) -> SimOrder:
         """The payment arrived: every item becomes processable (UpdatedAt moves)."""
@@ -185,6 +224,7 @@ class LinioSimulator:
             item.processable = True
             item.touch()
         self.items_changed(state, order.items)
+        self.persist()
         return order
 
     def set_item_status(self, user_id: str, order_item_id: str, status: str) -> SimItem:
@@ -192,6 +232,7 @@ class LinioSimulator:
         state = self.states[user_id]
         item = state.platform_move(order_item_id, status)
         self.items_changed(state, [item])
+        self.persist()
         return item
 
     def max_in_window(self, user_id: str, window: float | None = None) -> int:
@@ -252,44 +293,46 @@ class LinioSimulator:
         feed_delay; one seller's feeds in order. Then onFeedCompleted (not for Error),
         onProductCreated / onProductUpdated `{"SellerSkus": [...]}` for the SKUs the feed
         changed, and QC runs `qc_delay` later (onProductQcStatusChanged)."""
-        user_id = state.seller.user_id
         fails = self.faults.take_feed_error()
+        self._event(state.seller.user_id, "onFeedCreated", {"Feed": feed.feed_id})
+        self._spawn(self._run_feed(state, feed, fails=fails))
 
+    async def _run_feed(self, state: SellerState, feed: SimFeed, *, fails: bool) -> None:
+        user_id = state.seller.user_id
         delay = self.feed_delay + self.feed_delay_per_product * len(feed.records)
-
-        async def run() -> None:
-            async with state.feed_lock:
-                await asyncio.sleep(delay / 2)
-                if feed.status == "Canceled":
-                    return
-                feed.status = "Processing"
-                await asyncio.sleep(delay / 2)
-                if fails:
-                    state.fail(feed)
-                    return
-                state.process(feed)
-            self._event(user_id, "onFeedCompleted", {"Feed": feed.feed_id})
-            failed = feed.failed_skus
-            changed = [
-                sku
-                for sku in dict.fromkeys(str(r.get("SellerSku") or "") for r in feed.records)
-                if sku and sku not in failed
-            ]
-            if not changed:
+        async with state.feed_lock:
+            await asyncio.sleep(delay / 2)
+            if feed.status == "Canceled":
                 return
-            if feed.action == "ProductCreate":
-                self._event(user_id, "onProductCreated", {"SellerSkus": changed})
-                self._spawn(self._quality_control(state, changed))
-            elif feed.action in ("ProductUpdate", "Image"):
-                self._event(user_id, "onProductUpdated", {"SellerSkus": changed})
-
-        self._event(user_id, "onFeedCreated", {"Feed": feed.feed_id})
-        self._spawn(run())
+            feed.status = "Processing"
+            self.persist()
+            await asyncio.sleep(delay / 2)
+            if fails:
+                state.fail(feed)
+                self.persist()
+                return
+            state.process(feed)
+            self.persist()
+        self._event(user_id, "onFeedCompleted", {"Feed": feed.feed_id})
+        failed = feed.failed_skus
+        changed = [
+            sku
+            for sku in dict.fromkeys(str(r.get("SellerSku") or "") for r in feed.records)
+            if sku and sku not in failed
+        ]
+        if not changed:
+            return
+        if feed.action == "ProductCreate":
+            self._event(user_id, "onProductCreated", {"SellerSkus": changed})
+            self._spawn(self._quality_control(state, changed))
+        elif feed.action in ("ProductUpdate", "Image"):
+            self._event(user_id, "onProductUpdated", {"SellerSkus": changed})
 
     async def _quality_control(self, state: SellerState, skus: list[str]) -> None:
         """Asynchronous QC: pending for `qc_delay`, then approved or rejected (Reason)."""
         await asyncio.sleep(self.qc_delay)
         decided = state.decide_qc(skus)
+        self.persist()
         if decided:
             self._event(state.seller.user_id, "onProductQcStatusChanged", {"SellerSkus": decided})
 
@@ -411,6 +454,8 @@ class LinioSimulator:
             raise Refused(429, "E429: Too many attempts to create feeds", status=429)
         body = await request.text() if request.can_read_body else ""
         reply = handler(self, state, query, body)
+        if not READ_ONLY.match(action):
+            self.persist()  # before the answer leaves: what Seller Center said it holds
         return success(action, reply, as_json=query.get("Format") == "JSON", zone=state.zone)
 
 

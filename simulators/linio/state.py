@@ -7,7 +7,8 @@ SellerSku element); orders follow the item status machine of spec §4.2 with the
 statuses, refuse illegal transitions with the platform's codes, and move stock: a pending
 item reserves one unit (ReservedStock), ready-to-ship deducts it from Quantity, a cancel
 releases it (or gives it back when already deducted). Everything is in memory and keyed
-by id, so a 5,000-SKU load costs dictionary lookups, not scans.
+by id, so a 5,000-SKU load costs dictionary lookups, not scans; `saved()` / `restore()` give
+the part a restart keeps (the sandbox writes it under `DATA_DIR/sandbox/`).
 """
 
 from __future__ import annotations
@@ -181,6 +182,50 @@ class SellerState:
         # False: the seller's FOB/shipping mode is not enabled on Linio's side, and every
         # SetStatusToReadyToShip answers E021 "OMS Api Error Occurred" (cases/e021).
         self.fob_enabled = True
+
+    # --- what a restart keeps ------------------------------------------------------------
+
+    SAVED = (
+        "products",
+        "removed",
+        "feeds",
+        "orders",
+        "items",
+        "webhooks",
+        "reserved",
+        "created_sequence",
+        "qc_rejections",
+        "fob_enabled",
+    )
+
+    def saved(self) -> dict[str, Any]:
+        """What Seller Center keeps across a restart: products (with QC and images),
+        removed products, feeds (records, status, errors), orders and their items,
+        webhooks, reservations. Not kept: the rate-limit window and the feed quota's
+        level (a restarted simulator starts with a full bucket)."""
+        return {name: getattr(self, name) for name in self.SAVED}
+
+    def restore(self, saved: dict[str, Any]) -> None:
+        """Take back what `saved()` returned (a later start on the same data), and move
+        the id and sequence counters past every restored id so new ones never collide."""
+        global _ids, _sequence
+        for name in self.SAVED:
+            if name in saved:
+                setattr(self, name, saved[name])
+        used_ids = [int(i) for i in (*self.orders, *self.items) if str(i).isdigit()]
+        used_seq = [f.sequence for f in self.feeds.values()] + list(self.created_sequence.values())
+        _ids = itertools.count(max([next(_ids), *(i + 1 for i in used_ids)]))
+        _sequence = itertools.count(max([next(_sequence), *(q + 1 for q in used_seq)]))
+
+    def unfinished_feeds(self) -> list[SimFeed]:
+        """Feeds a restart found Queued or Processing, in submission order: the platform
+        goes on with them."""
+        waiting = [f for f in self.feeds.values() if f.status in ("Queued", "Processing")]
+        return sorted(waiting, key=lambda f: f.sequence)
+
+    def qc_pending(self) -> list[str]:
+        """SellerSkus whose quality control was not decided when the state was saved."""
+        return [sku for sku, p in self.products.items() if p.get("QcStatus") == "pending"]
 
     # --- feed quota (token bucket, per seller) ----------------------------------------------
 

@@ -26,7 +26,8 @@ Public API (see each class for details):
 
 - ``VtexSimulator(account="acme", *, app_key=..., app_token=..., latency=0.0, seed=1,
   simulation_item_latency=0.0 (s added to a fulfillment simulation per item),
-  notification_style="broadcaster", processing_delay=0.0)``
+  notification_style="broadcaster", processing_delay=0.0, state_file=None)`` (a Path: the
+  catalog, orders, affiliates and Mapper registrations kept across restarts, ``restored``)
   ``await start(host="127.0.0.1", port=0) -> str`` / ``await stop()`` / ``async with``; ``url``.
   Attributes: ``catalog: SimCatalog``, ``faults: FaultInjector``, ``orders: OrderBook``,
   ``shipping: ShippingRules``, ``affiliates: dict[str, Affiliate]``,

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal, Unpack
 
 from aiohttp import web
 
+from simulators.persistence import StateFile
 from simulators.vtex import mapper, routes_catalog, routes_orders
 from simulators.vtex.affiliates import Affiliate
 from simulators.vtex.broadcaster import STYLES, SkuEdits, apply_change, notification
@@ -31,6 +34,9 @@ PUBLIC_PREFIXES = ("/api/checkout/pub/", "/api/catalog_system/pub/")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 DivergenceRule = Literal["manual", "authorize", "deny"] | None
 CallbackOrderId = Literal["marketplace", "vtex"]
+SAVE_EVERY = 1.0
+"""Seconds between checks for changes made outside a request (OMS steps that follow an
+order by themselves), when the simulator keeps its state in a file."""
 
 
 @dataclass
@@ -62,7 +68,13 @@ class VtexSimulator:
         simulation_item_latency: float = 0.0,
         notification_style: str = "broadcaster",
         processing_delay: float = 0.0,
+        state_file: Path | None = None,
     ) -> None:
+        """`state_file`: where the account's catalog, orders, affiliates and Mapper
+        registrations are kept across restarts (the sandbox's
+        `DATA_DIR/sandbox/vtex.pickle`): read at `start` (`restored` says whether there
+        was one), written atomically after every change (`simulators.persistence`).
+        None (tests, the benchmark): in memory only."""
         if notification_style not in STYLES:
             raise ValueError(f"notification_style must be one of {STYLES}")
         self.account = account
@@ -106,6 +118,9 @@ class VtexSimulator:
         )
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self._state_file = StateFile(state_file) if state_file is not None else None
+        self._saver: asyncio.Task[None] | None = None
+        self.restored = False
 
     def __repr__(self) -> str:
         return (
@@ -115,7 +130,9 @@ class VtexSimulator:
 
     # ----- lifecycle ----------------------------------------------------------------
     def make_app(self) -> web.Application:
-        app = web.Application(middlewares=[self._record, self._inject_faults, self._authenticate])
+        app = web.Application(
+            middlewares=[self._record, self._save_changes, self._inject_faults, self._authenticate]
+        )
         app[SIM] = self
         routes_catalog.add_routes(app)
         routes_orders.add_routes(app)
@@ -123,6 +140,9 @@ class VtexSimulator:
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        self._restore()
+        if self._state_file is not None:
+            self._saver = asyncio.create_task(self._save_periodically())
         self._runner = web.AppRunner(self.make_app(), access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
@@ -136,6 +156,44 @@ class VtexSimulator:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self._saver is not None:
+            self._saver.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._saver
+            self._saver = None
+        self.persist()
+
+    # ----- persistence (see `state_file`) ----------------------------------------------
+    def persist(self) -> None:
+        """Write the account's state now when it has a file (no-op in memory)."""
+        if self._state_file is not None:
+            self._state_file.save(
+                {
+                    "catalog": self.catalog.__dict__,
+                    "orders": self.orders.__dict__,
+                    "mapper": self.mapper.registrations,
+                    "affiliates": self.affiliates,
+                }
+            )
+
+    def _restore(self) -> None:
+        """Read the state file once. The catalog and the order book are updated in place:
+        the order desk holds references to them."""
+        if self._state_file is None:
+            return
+        saved = self._state_file.load()
+        if not saved:
+            return
+        self.catalog.__dict__.update(saved["catalog"])
+        self.orders.__dict__.update(saved["orders"])
+        self.mapper.registrations.update(saved["mapper"])
+        self.affiliates.update(saved["affiliates"])
+        self.restored = True
+
+    async def _save_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(SAVE_EVERY)
+            self.persist()
 
     async def __aenter__(self) -> VtexSimulator:
         await self.start()
@@ -161,6 +219,14 @@ class VtexSimulator:
                     request.method, request.path, dict(request.query), status, time.monotonic()
                 )
             )
+
+    @web.middleware
+    async def _save_changes(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """A request that may change something is saved before its answer leaves."""
+        response = await handler(request)
+        if request.method != "GET":
+            self.persist()
+        return response
 
     @web.middleware
     async def _inject_faults(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -272,6 +338,7 @@ class VtexSimulator:
                     sent.append(
                         await self._outbox.send("catalog", affiliate.search_uri_endpoint, payload)
                     )
+        self.persist()
         return sent
 
     def order(self, order_id: str) -> SimOrder:
@@ -309,19 +376,29 @@ class VtexSimulator:
             "trackingNumber": tracking_number,
             "trackingUrl": tracking_url,
         }
-        return await self.desk.add_invoice(order_id, body, wait=True)
+        try:
+            return await self.desk.add_invoice(order_id, body, wait=True)
+        finally:
+            self.persist()
 
     async def cancel_order(
         self, order_id: str, reason: str = "Cancelado por el vendedor"
     ) -> dict[str, Any]:
         """Cancel from the VTEX admin; waits for the connector's answer to the callback."""
-        return await self.desk.cancel(order_id, reason=reason, wait=True)
+        try:
+            return await self.desk.cancel(order_id, reason=reason, wait=True)
+        finally:
+            self.persist()
 
     def start_handling(self, order_id: str) -> None:
         self.desk.start_handling(order_id)
+        self.persist()
 
     async def authorize_divergence(self, order_id: str, approve: bool = True) -> SimOrder:
-        return await self.desk.authorize_divergence(order_id, approve)
+        try:
+            return await self.desk.authorize_divergence(order_id, approve)
+        finally:
+            self.persist()
 
     async def wait_for(self, kind: str, *, count: int = 1, timeout: float = 5.0) -> list[Delivery]:
         return await self._outbox.wait_for(kind, count=count, timeout=timeout)
