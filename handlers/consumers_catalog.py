@@ -6,7 +6,10 @@
   itself: a one-SKU message raises its error (its attempts, its dead letter); from a lot
   message it is published again as a `SkuWork` of its own. An error of the whole lot (VTEX
   down) is every message's: retried without using attempts.
-- `SkuWork` / `SkuLotWork` with action `deactivate`: `CatalogOffline.deactivate` per SKU.
+- `SkuWork` / `SkuLotWork` with action `deactivate` join the same lots: per SKU the
+  latest request wins (an off-and-on within the lot is one upsert, whose VTEX read says
+  whether the SKU is offered), deactivations by `CatalogOffline.deactivate`. Lots of one
+  process holding the same SKU run one after the other (`SkusInHand`).
 - `StoreWork`: `initial_load` and `reconcile` (`CatalogLoad.initial_load`),
   `deactivate_store` (`CatalogOffline.deactivate_store`).
 
@@ -15,8 +18,11 @@ Price and stock work (`price.<store>`, `stock.<store>`) is not this consumer's.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import time
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import structlog
@@ -63,6 +69,31 @@ def _sku_ids(work: SkuWork | SkuLotWork) -> tuple[str, ...]:
     return work.sku_ids if isinstance(work, SkuLotWork) else (work.sku_id,)
 
 
+class SkusInHand:
+    """The SKUs this process's lots are working on: a lot waits for the lots holding any of
+    its SKUs to finish, so a deactivation and a reactivation of one SKU never interleave
+    in one process (across processes, the latest request's own read decides)."""
+
+    def __init__(self) -> None:
+        self._held: dict[tuple[str, str], asyncio.Event] = {}
+
+    @contextlib.asynccontextmanager
+    async def holding(self, store_id: str, sku_ids: Iterable[str]) -> AsyncIterator[None]:
+        keys = [(store_id, s) for s in sku_ids]
+        while busy := [self._held[k] for k in keys if k in self._held]:
+            await busy[0].wait()
+        done = asyncio.Event()
+        for key in keys:
+            self._held[key] = done
+        try:
+            yield
+        finally:
+            for key in keys:
+                if self._held.get(key) is done:
+                    del self._held[key]
+            done.set()
+
+
 class CatalogConsumer:
     """See the module docstring. Errors propagate to the broker's retry decision."""
 
@@ -83,6 +114,7 @@ class CatalogConsumer:
         self._broker = broker
         self.flow = flow
         self._gather = LotGatherer(self._run_lot, max_items=lot_size, max_wait=lot_wait)
+        self._running = SkusInHand()
         self._store_memo: dict[str, tuple[float, Store | None]] = {}
 
     async def __call__(self, message: Message) -> None:
@@ -96,15 +128,9 @@ class CatalogConsumer:
                 await self.flow.offline.deactivate_store(store)
             else:
                 await self.flow.load.initial_load(store)
-        elif isinstance(work, SkuWork | SkuLotWork):
-            if work.action == "upsert":
-                census = isinstance(work, SkuLotWork) and bool(work.census)
-                await self._gather.submit(
-                    (store.store_id, census), message, items=len(_sku_ids(work))
-                )
-            elif work.action == "deactivate":
-                for sku_id in _sku_ids(work):
-                    await self.flow.offline.deactivate(store, sku_id)
+        elif isinstance(work, SkuWork | SkuLotWork) and work.action in ("upsert", "deactivate"):
+            census = isinstance(work, SkuLotWork) and bool(work.census)
+            await self._gather.submit((store.store_id, census), message, items=len(_sku_ids(work)))
 
     async def _run_lot(self, messages: list[Message]) -> dict[str, BaseException]:
         """One lot of the messages gathered for a store; message id → its own error."""
@@ -113,23 +139,30 @@ class CatalogConsumer:
         store = await self._store(lots[0].store_id)
         if store is None:
             return {}
-        skus: dict[str, dt.datetime] = {}
+        # The latest request per SKU wins (a quick off-and-on is one upsert: its VTEX read
+        # tells whether the SKU is offered); ties go to the later message.
+        latest: dict[str, tuple[dt.datetime, str]] = {}
         retried: set[str] = set()
         for message, work in zip(messages, lots, strict=True):
             at = _at(work)
             for sku_id in _sku_ids(work):
-                skus[sku_id] = max(at, skus.get(sku_id, at))
+                if sku_id not in latest or at >= latest[sku_id][0]:
+                    latest[sku_id] = (at, work.action)
                 if message.attempt > 1 or message.waits > 0:
                     retried.add(sku_id)
         census = all(isinstance(w, SkuLotWork) and w.census for w in lots)
+        skus = {s: at for s, (at, action) in latest.items() if action == "upsert"}
 
         def progress() -> None:
             for message in messages:
                 message.progress()
 
-        failed = await self.flow.lots.upsert_lot(
-            store, skus, retried=frozenset(retried), census=census, progress=progress
-        )
+        async with self._running.holding(store.store_id, latest):
+            for sku_id in (s for s, (_, action) in latest.items() if action == "deactivate"):
+                await self.flow.offline.deactivate(store, sku_id)
+            failed = await self.flow.lots.upsert_lot(
+                store, skus, retried=frozenset(retried), census=census, progress=progress
+            )
         if not failed:
             return {}
         by_index, alone = retried_alone(lots, failed)
