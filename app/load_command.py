@@ -31,14 +31,22 @@ Report = Callable[[], Awaitable[dict[str, Any] | None]]
 POLL_SECONDS = 0.5
 
 
-def finished(report: dict[str, Any]) -> bool:
+STILL_LOOKS = 30
+"""Reports in a row (15 s at `POLL_SECONDS`, longer than a status report is reused) with the
+same staged changes, none taken by a feed, that count as none."""
+
+
+def finished(report: dict[str, Any], *, staged_still: int = 0) -> bool:
+    """Every SKU evaluated, nothing queued, no feed in flight, and nothing staged for a feed
+    — or the same staged changes for `STILL_LOOKS` reports in a row (`staged_still`: how
+    many; changes no feed takes must not hold the load open)."""
     load = report.get("initial_load") or {}
     pending = report.get("pending") or {}
     queues = pending.get("queues") or {}
     return (
         load.get("status") == "done"
         and not pending.get("feeds_in_flight")
-        and not pending.get("staged_changes")  # handed to the feed owner, not yet in a feed
+        and (not pending.get("staged_changes") or staged_still >= STILL_LOOKS)
         and queues.get("catalog", 0) == 0  # None: the broker could not count it
         and queues.get("feed", 0) == 0
     )
@@ -50,9 +58,13 @@ async def follow(report: Report, *, timeout: float, out: Any = None) -> dict[str
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     bar = tqdm(total=0, unit="SKU", desc="initial load", file=out, dynamic_ncols=True)
+    staged_before, still = None, 0
     try:
         while True:
             current = await report() or {}
+            staged = (current.get("pending") or {}).get("staged_changes")
+            still = still + 1 if staged == staged_before else 0
+            staged_before = staged
             load = current.get("initial_load") or {}
             total = int(load.get("queued") or 0)
             if total != bar.total:
@@ -61,7 +73,7 @@ async def follow(report: Report, *, timeout: float, out: Any = None) -> dict[str
             by_state = (current.get("skus") or {}).get("by_state") or {}
             bar.set_postfix(live=by_state.get("live", 0), refresh=False)
             bar.refresh()
-            if finished(current):
+            if finished(current, staged_still=still):
                 return current
             if loop.time() > deadline:
                 raise TimeoutError(f"the load did not finish in {timeout:.0f} s")
