@@ -134,26 +134,32 @@ class SkuStates:
     async def mark_pending(
         self, notes: Iterable[tuple[str, CatalogNotification, dt.datetime, int]]
     ) -> None:
-        """(store, notification, received at, count) per SKU: one bulk write for all."""
+        """(store, notification, received at (UTC), count) per SKU: one bulk write for all.
+
+        A notification that asks for a catalog evaluation (upsert, deactivate) shows the SKU
+        `pending` until a read that began after it is written with its evaluation
+        (`read.catalog`): a mark written late (a storm's chunks, a coalesced repeat's lazy
+        mark) never hides a newer evaluation. A price or stock notification leaves the
+        catalog status as it is (`pending` only for a SKU never seen)."""
         updates = []
         for store_id, n, at, count in notes:
+            catalog = any(w.queue_context == "catalog" for w in work_for(store_id, n, ""))
+            keep = {"$ifNull": ["$status", "pending"]}
+            covered = {"$gte": [{"$ifNull": ["$read.catalog", None]}, at]}
             fields: dict[str, Any] = {
                 "notified_at": at,
                 "stages.notified": at,
-                "last_notification": last_notification(n),
-                "status": "pending",
+                "last_notification": {"$literal": last_notification(n)},
+                "status": {"$cond": [covered, keep, "pending"]} if catalog else keep,
+                "notifications": {"$add": [{"$ifNull": ["$notifications", 0]}, count]},
+                "published": {"$ifNull": ["$published", False]},
+                "created_at": {"$ifNull": ["$created_at", at]},
             }
             if n.product_id:
-                fields["product_id"] = n.product_id
+                fields["product_id"] = {"$literal": n.product_id}
             updates.append(
                 UpdateOne(
-                    {"store_id": store_id, "sku_id": n.sku_id},
-                    {
-                        "$set": fields,
-                        "$inc": {"notifications": count},
-                        "$setOnInsert": {"published": False, "created_at": at},
-                    },
-                    upsert=True,
+                    {"store_id": store_id, "sku_id": n.sku_id}, [{"$set": fields}], upsert=True
                 )
             )
         if updates:

@@ -8,7 +8,7 @@ import pytest
 from app.broker import Message, queue_name
 from app.runtime import Runtime
 from clients.vtex.inbound import parse_catalog_notification
-from domain.catalog.states import Reading, SentSku, SkuResult, content_hash
+from domain.catalog.states import Evaluation, Reading, SentSku, SkuResult, content_hash
 
 
 def note(sku: str, **flags: bool):
@@ -124,3 +124,37 @@ async def test_on_linio_answers_for_any_number_of_skus(runtime: Runtime) -> None
     assert await states.on_linio("acme-mx", asked) == {f"S{n}" for n in range(1, 130, 2)}
     assert await states.on_linio("other-store", asked) == set()
     assert await states.on_linio("acme-mx", []) == set()
+
+
+async def test_a_late_mark_never_hides_a_newer_evaluation_and_price_leaves_the_status(
+    runtime: Runtime,
+) -> None:
+    """A catalog notification shows the SKU pending only until a read that began after it
+    is written with its evaluation; a mark written late (a storm's chunk, a coalesced
+    repeat's lazy mark) carries its received time and changes nothing then. A price or
+    stock notification never changes the catalog status of a SKU already seen."""
+    states = runtime.sku_states
+    received = dt.datetime.now(dt.UTC)
+    later = received + dt.timedelta(seconds=1)
+    await states.evaluated_many(
+        "acme-mx", [Evaluation("5", "staged", read_at=later, fields={"catalog_hash": "h"})]
+    )
+    notified = parse_catalog_notification(
+        {"IdSku": "5", "An": "acme", "IdAffiliate": "LMX", "HasStockKeepingUnitModified": True}
+    )
+    await states.mark_pending([("acme-mx", notified, received, 1)])  # written late
+    state = await states.get("acme-mx", "5") or {}
+    assert state["status"] == "staged" and state["notifications"] == 1
+    priced = parse_catalog_notification(
+        {"IdSku": "5", "An": "acme", "IdAffiliate": "LMX", "PriceModified": True}
+    )
+    await states.mark_pending([("acme-mx", priced, later + dt.timedelta(seconds=1), 1)])
+    assert (await states.get("acme-mx", "5") or {})["status"] == "staged"
+    await states.mark_pending([("acme-mx", notified, later + dt.timedelta(seconds=2), 1)])
+    state = await states.get("acme-mx", "5") or {}
+    assert state["status"] == "pending" and state["notifications"] == 3
+    shown = state["stages"]["notified"]  # BSON keeps milliseconds
+    assert (
+        abs(shown.replace(tzinfo=dt.UTC) - (later + dt.timedelta(seconds=2))).total_seconds()
+        < 0.001
+    )
