@@ -220,11 +220,12 @@ Fourth round (issue 19, lots; counted by `app.db_counts` per pipeline, `## Count
     one-SKU messages a consumer holds together for 0.3 s) reads its states once, its
     mappings once, VTEX concurrently with the simulation in batches of 50, evaluates in
     memory and writes the seller log, the staged changes and the evaluated states in one
-    write each. 5,000-SKU load (embedded): 378 s → 71 s; catalog pipeline 13.5 → 0.25
-    commands and 7.6 → 3.0 documents per SKU; connector CPU 23 → 2.6 ms per SKU; VTEX calls
-    3.47 → 1.63 per SKU (one product read per product of the lot).
+    write each. 5,000-SKU load (embedded): 378 s → 71–84 s (84 s in the run above, while
+    the test suite still ran on the machine; 71 s in a quieter run the same day); catalog
+    pipeline 13.5 → 0.25 commands and 7.6 → 3.0 documents per SKU; connector CPU 23 → 2.3
+    ms per SKU; VTEX calls 3.47 → 1.63 per SKU (one product read per product of the lot).
 12. **Price and stock in lots** (`flows/price_stock`): 5,000 changes on Seller Center in
-    5 feeds, 43 s (before: not done after 200 s); 6.1 → 0.3 commands per change.
+    5 feeds, 39–44 s (before: not done after 200 s); 6.1 → 0.3 commands per change.
 13. **The embedded database's cost**: `sku_states` keeps only the indexes a query needs
     (−21 % of SecantusDB's CPU per updated document); the in-process broker's journal is
     SQLite in WAL mode (38 µs per message against ~1.2 ms per document on SecantusDB).
