@@ -93,6 +93,13 @@ class SkuWork(Work):
 
 LOT_MAX_SKUS = 500
 """SKUs per lot message (CLARIFICATIONS §9: a lot closes after 500 SKUs or 0.3 s)."""
+LOT_WAIT_SECONDS = 0.3
+"""A lot a consumer gathers closes this long after its first message, or at 500 SKUs."""
+
+
+def sku_ids_of(work: SkuWork | SkuLotWork) -> tuple[str, ...]:
+    """The SKU ids a one-SKU or a lot message names."""
+    return work.sku_ids if isinstance(work, SkuLotWork) else (work.sku_id,)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from typing import Any
 import structlog
 from pymongo import WriteConcern
 
-from app.broker import Broker, Message, queue_name
+from app.broker import Broker, Message
 from app.broker.lots import LotGatherer
 from app.client_pool import ClientPool
 from domain.catalog.feeds import FeedScheduler
@@ -41,20 +41,20 @@ from domain.seller_log import SellerLog
 from domain.stores import Store, StoreRepository
 from domain.work import (
     LOT_MAX_SKUS,
+    LOT_WAIT_SECONDS,
     SkuLotWork,
     SkuWork,
     StoreWork,
     parse_work,
-    retried_alone,
+    sku_ids_of,
 )
 from flows.catalog import CatalogFlow, CatalogLoad, CatalogLots, CatalogOffline
 from flows.catalog.read import LotReader
+from flows.lots import retry_alone
 
 log = structlog.get_logger(__name__)
 
 STORE_MEMO_SECONDS = 1.0
-LOT_WAIT_SECONDS = 0.3
-"""A lot closes this long after its first message (CLARIFICATIONS §9), or at 500 SKUs."""
 
 
 def _at(work: SkuWork | SkuLotWork) -> dt.datetime:
@@ -63,10 +63,6 @@ def _at(work: SkuWork | SkuLotWork) -> dt.datetime:
     except ValueError:
         return dt.datetime.now(dt.UTC)
     return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
-
-
-def _sku_ids(work: SkuWork | SkuLotWork) -> tuple[str, ...]:
-    return work.sku_ids if isinstance(work, SkuLotWork) else (work.sku_id,)
 
 
 class SkusInHand:
@@ -130,7 +126,9 @@ class CatalogConsumer:
                 await self.flow.load.initial_load(store)
         elif isinstance(work, SkuWork | SkuLotWork) and work.action in ("upsert", "deactivate"):
             census = isinstance(work, SkuLotWork) and bool(work.census)
-            await self._gather.submit((store.store_id, census), message, items=len(_sku_ids(work)))
+            await self._gather.submit(
+                (store.store_id, census), message, items=len(sku_ids_of(work))
+            )
 
     async def _run_lot(self, messages: list[Message]) -> dict[str, BaseException]:
         """One lot of the messages gathered for a store; message id → its own error."""
@@ -145,7 +143,7 @@ class CatalogConsumer:
         retried: set[str] = set()
         for message, work in zip(messages, lots, strict=True):
             at = _at(work)
-            for sku_id in _sku_ids(work):
+            for sku_id in sku_ids_of(work):
                 if sku_id not in latest or at >= latest[sku_id][0]:
                     latest[sku_id] = (at, work.action)
                 if message.attempt > 1 or message.waits > 0:
@@ -163,23 +161,7 @@ class CatalogConsumer:
             failed = await self.flow.lots.upsert_lot(
                 store, skus, retried=frozenset(retried), census=census, progress=progress
             )
-        if not failed:
-            return {}
-        by_index, alone = retried_alone(lots, failed)
-        errors: dict[str, BaseException] = {messages[i].id: e for i, e in by_index.items()}
-        if alone:
-            queue = queue_name("catalog", store.store_id)
-            await self._broker.publish_many(
-                [(queue, w.to_body()) for w in alone], dedupe_keys=[w.dedupe_key() for w in alone]
-            )
-        log.warning(
-            "catalog_lot_skus_retried_alone",
-            store=store.store_id,
-            skus=sorted(failed)[:20],
-            count=len(failed),
-            error=str(next(iter(failed.values())))[:200],
-        )
-        return errors
+        return await retry_alone(self._broker, messages, lots, failed)
 
     async def _store(self, store_id: str) -> Store | None:
         """The store, read at most once a second per process."""

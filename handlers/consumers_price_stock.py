@@ -17,24 +17,18 @@ from typing import Any
 
 import structlog
 
-from app.broker import Broker, Message, queue_name
+from app.broker import Broker, Message
 from app.broker.lots import LotGatherer
 from clients.errors import ClientError
 from domain.catalog.feeds import FeedScheduler
 from domain.catalog.states import SkuStates
 from domain.seller_log import SellerLog
-from domain.work import LOT_MAX_SKUS, SkuLotWork, SkuWork, parse_work, retried_alone
+from domain.work import LOT_MAX_SKUS, LOT_WAIT_SECONDS, SkuLotWork, SkuWork, parse_work, sku_ids_of
+from flows.lots import retry_alone
 from flows.price_stock import PriceStockFlow, make_price_stock_flow
 from handlers.periodic import PeriodicJob
 
 log = structlog.get_logger(__name__)
-
-LOT_WAIT_SECONDS = 0.3
-"""A lot closes this long after its first message (CLARIFICATIONS §9), or at 500 SKUs."""
-
-
-def _sku_ids(work: SkuWork | SkuLotWork) -> tuple[str, ...]:
-    return work.sku_ids if isinstance(work, SkuLotWork) else (work.sku_id,)
 
 
 class PriceStockConsumer:
@@ -60,7 +54,7 @@ class PriceStockConsumer:
         if not isinstance(work, SkuWork | SkuLotWork) or work.queue_context == "catalog":
             return
         key = (work.store_id, work.queue_context)
-        await self._gather.submit(key, message, items=len(_sku_ids(work)))
+        await self._gather.submit(key, message, items=len(sku_ids_of(work)))
 
     async def _run_lot(self, messages: list[Message]) -> dict[str, BaseException]:
         """One lot of the messages gathered for a store and queue; message id → its own
@@ -70,27 +64,12 @@ class PriceStockConsumer:
         store = await self.flow.stores.get(lots[0].store_id)
         if store is None or not store.active:
             return {}
-        sku_ids = [s for w in lots for s in _sku_ids(w)]
+        sku_ids = [s for w in lots for s in sku_ids_of(w)]
         outcomes = await self.flow.lots.refresh(store, sku_ids, lots[0].queue_context)
         failed: dict[str, BaseException] = {
             o.sku_id: o.error for o in outcomes if o.error is not None
         }
-        if not failed:
-            return {}
-        errors, alone = retried_alone(lots, failed)
-        if alone:
-            queue = queue_name(lots[0].queue_context, store.store_id)
-            await self._broker.publish_many(
-                [(queue, w.to_body()) for w in alone], dedupe_keys=[w.dedupe_key() for w in alone]
-            )
-        log.warning(
-            "price_stock_lot_skus_retried_alone",
-            store=store.store_id,
-            skus=sorted(failed)[:20],
-            count=len(failed),
-            error=str(next(iter(failed.values())))[:200],
-        )
-        return {messages[i].id: error for i, error in errors.items()}
+        return await retry_alone(self._broker, messages, lots, failed)
 
 
 class Reconciler(PeriodicJob):
